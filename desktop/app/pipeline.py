@@ -1,0 +1,118 @@
+"""The pipeline: source events in, store writes, then listeners told what changed.
+
+Runs on the asyncio loop thread (the Qt main thread in the tray app), so
+listeners may touch Qt objects directly. Never imports Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Protocol
+
+from desktop.core.events import (
+    ConnectionState,
+    ItemsArrived,
+    ItemsChanged,
+    ItemsRemoved,
+    SourceEvent,
+    SourceStatus,
+)
+from desktop.core.item import Item
+from desktop.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+
+class Listener(Protocol):
+    def items_added(self, items: Sequence[Item], quiet: bool) -> None: ...
+    def items_changed(self, items: Sequence[Item]) -> None: ...
+    def items_removed(self, item_ids: Sequence[str]) -> None: ...
+    def status_changed(self, status: SourceStatus) -> None: ...
+
+
+class Pipeline:
+    STORE_SOURCE = "store"  # the pseudo-source whose status reports store failures
+
+    def __init__(self, store: Store, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        self.store = store
+        self._loop = loop
+        self._listeners: list[Listener] = []
+        self.statuses: dict[str, SourceStatus] = {}
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def emit(self, event: SourceEvent) -> None:
+        """Thread-safe entry point handed to sources."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("Pipeline.bind(loop) must be called before sources start")
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self.handle(event)
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(self.handle, event)
+
+    def handle(self, event: SourceEvent) -> None:
+        try:
+            self._handle(event)
+        except StoreError as exc:
+            # Nothing is lost: sync state is written with the items, so the source
+            # re-fetches whatever did not make it once the store works again.
+            log.error("store write failed: %s", exc)
+            self._set_status(SourceStatus(self.STORE_SOURCE, ConnectionState.ERROR, str(exc)))
+        except Exception:
+            log.exception("pipeline failed on %r", type(event).__name__)
+
+    def _handle(self, event: SourceEvent) -> None:
+        if isinstance(event, ItemsArrived):
+            new = self.store.add_items(event.items, event.sync_state, source=event.source)
+            self._store_ok()
+            if new:
+                for listener in list(self._listeners):
+                    listener.items_added(new, event.quiet)
+        elif isinstance(event, ItemsChanged):
+            changed = self.store.apply_changes(event.changes, event.sync_state, source=event.source)
+            self._store_ok()
+            if changed:
+                for listener in list(self._listeners):
+                    listener.items_changed(changed)
+        elif isinstance(event, ItemsRemoved):
+            removed = self.store.remove_items(
+                event.item_ids, event.id_prefix, event.sync_state, source=event.source
+            )
+            self._store_ok()
+            if removed:
+                for listener in list(self._listeners):
+                    listener.items_removed(removed)
+        elif isinstance(event, SourceStatus):
+            self._set_status(event)
+
+    def _store_ok(self) -> None:
+        current = self.statuses.get(self.STORE_SOURCE)
+        if current is not None and current.state is not ConnectionState.ONLINE:
+            self._set_status(SourceStatus(self.STORE_SOURCE, ConnectionState.ONLINE))
+
+    def _set_status(self, status: SourceStatus) -> None:
+        if self.statuses.get(status.source) == status:
+            return
+        self.statuses[status.source] = status
+        for listener in list(self._listeners):
+            listener.status_changed(status)
+
+    # -- local changes made by the user -------------------------------------------
+
+    def local_change(self, event: ItemsChanged) -> None:
+        """A change the user made here (mark read): stored and shown at once."""
+        self.handle(event)

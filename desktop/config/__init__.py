@@ -1,0 +1,1 @@
+"""Settings (TOML), paths (platformdirs) and secrets (keyring or a command). No Qt."""

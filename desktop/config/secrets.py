@@ -1,0 +1,69 @@
+"""Passwords and tokens: from the OS keyring, or from a user's command. Never stored by us."""
+
+from __future__ import annotations
+
+import subprocess
+
+import keyring
+import keyring.errors
+
+SERVICE = "tidings"
+
+
+class SecretError(Exception):
+    """The secret is not available; the message says how to provide it."""
+
+
+def mail_key(account_name: str) -> str:
+    return f"mail:{account_name}"
+
+
+GATEWAY_KEY = "gateway"
+
+
+def run_command(command: str, what: str, timeout: float = 30.0) -> str:
+    """Run a password_command / token_command; its first output line is the secret."""
+    try:
+        proc = subprocess.run(
+            command, shell=True, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise SecretError(f"the {what} command did not finish within {timeout:.0f} s") from exc
+    except OSError as exc:
+        raise SecretError(f"the {what} command could not run: {exc}") from exc
+    if proc.returncode != 0:
+        # stderr may say why (a locked password store); stdout never: it may hold the secret
+        detail = proc.stderr.strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
+        raise SecretError(f"the {what} command failed: {detail[0]}")
+    secret = proc.stdout.split("\n", 1)[0].rstrip("\r")
+    if not secret:
+        raise SecretError(f"the {what} command printed nothing")
+    return secret
+
+
+def get_secret(key: str, command: str = "", what: str = "password") -> str:
+    if command:
+        return run_command(command, what)
+    try:
+        secret = keyring.get_password(SERVICE, key)
+    except keyring.errors.KeyringError as exc:
+        raise SecretError(f"the system keyring is not available ({exc})") from exc
+    if not secret:
+        raise SecretError(f"no {what} is stored for {key.split(':', 1)[-1]}: set it in Settings")
+    return secret
+
+
+def set_secret(key: str, secret: str) -> None:
+    try:
+        keyring.set_password(SERVICE, key, secret)
+    except keyring.errors.KeyringError as exc:
+        raise SecretError(f"the system keyring is not available ({exc})") from exc
+
+
+def delete_secret(key: str) -> None:
+    try:
+        keyring.delete_password(SERVICE, key)
+    except keyring.errors.PasswordDeleteError:
+        pass
+    except keyring.errors.KeyringError as exc:
+        raise SecretError(f"the system keyring is not available ({exc})") from exc

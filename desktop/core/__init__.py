@@ -1,0 +1,1 @@
+"""The domain core: items, events, rules. Pure Python; never imports Qt."""

@@ -1,0 +1,70 @@
+"""Events that sources hand to the pipeline. Plain data, safe to pass between threads."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+from desktop.core.item import Item
+
+
+class ConnectionState(enum.StrEnum):
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    OFFLINE = "offline"  # temporarily down; the source is retrying
+    AUTH_FAILED = "auth_failed"  # retries stopped until the user fixes the credentials
+    ERROR = "error"  # retries stopped: a configuration problem (certificate, host name)
+    DISABLED = "disabled"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ItemsArrived:
+    """New items. ``quiet`` items are stored but never notified (first sync, resets)."""
+
+    source: str
+    items: Sequence[Item]
+    quiet: bool = False
+    # Sync state to persist in the same transaction as the items, so a crash
+    # between the two can never skip or repeat mail.
+    sync_state: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ItemsChanged:
+    """State changes of known items: read elsewhere, approval resolved, ..."""
+
+    source: str
+    changes: Sequence[ItemChange]
+    sync_state: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ItemChange:
+    item_id: str
+    unread: bool | None = None
+    state: str | None = None
+    actions: tuple[Any, ...] | None = None
+    payload_update: dict[str, Any] | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ItemsRemoved:
+    """Items that no longer exist at the source (expunged, folder reset)."""
+
+    source: str
+    item_ids: Sequence[str] = ()
+    # Remove every item whose id starts with this prefix (a folder whose UIDVALIDITY changed).
+    id_prefix: str = ""
+    sync_state: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SourceStatus:
+    source: str
+    state: ConnectionState
+    message: str = ""  # in words a user understands; empty when all is well
+
+
+SourceEvent = ItemsArrived | ItemsChanged | ItemsRemoved | SourceStatus

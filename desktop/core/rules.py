@@ -1,0 +1,61 @@
+"""Who may interrupt the user: pause / do-not-disturb, VIP senders, muted sources."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, time, timedelta
+
+from desktop.core.item import Item, Urgency
+
+
+@dataclasses.dataclass(slots=True)
+class Rules:
+    paused_until: datetime | None = None
+    # Daily quiet hours in local time, e.g. 19:00-08:00; None when off.
+    quiet_start: time | None = None
+    quiet_end: time | None = None
+    vip_senders: frozenset[str] = frozenset()
+    muted_sources: frozenset[str] = frozenset()
+    urgent_breaks_through: bool = True
+
+    def pause_for(self, duration: timedelta, now: datetime) -> None:
+        self.paused_until = now + duration
+
+    def pause_until_tomorrow(self, now: datetime, morning: time = time(8, 0)) -> None:
+        local = now.astimezone()
+        tomorrow = (local + timedelta(days=1)).date()
+        self.paused_until = datetime.combine(tomorrow, morning, tzinfo=local.tzinfo)
+
+    def resume(self) -> None:
+        self.paused_until = None
+
+    def is_paused(self, now: datetime) -> bool:
+        if self.paused_until is not None and now < self.paused_until:
+            return True
+        return self._in_quiet_hours(now)
+
+    def _in_quiet_hours(self, now: datetime) -> bool:
+        if self.quiet_start is None or self.quiet_end is None:
+            return False
+        t = now.astimezone().time()
+        if self.quiet_start <= self.quiet_end:
+            return self.quiet_start <= t < self.quiet_end
+        return t >= self.quiet_start or t < self.quiet_end  # spans midnight
+
+    def should_notify(self, item: Item, now: datetime) -> bool:
+        if item.source in self.muted_sources:
+            return False
+        if not item.unread:
+            return False
+        if not self.is_paused(now):
+            return True
+        if self.urgent_breaks_through and item.urgency >= Urgency.URGENT:
+            return True
+        return _address(item.sender) in self.vip_senders
+
+
+def _address(sender: str) -> str:
+    """'Ann <ann@x.org>' -> 'ann@x.org' (lower case) for VIP matching."""
+    if "<" in sender and ">" in sender:
+        sender = sender[sender.index("<") + 1 : sender.index(">")]
+    return sender.strip().lower()

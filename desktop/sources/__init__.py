@@ -1,0 +1,1 @@
+"""Sources turn the outside world (IMAP, the gateway) into domain events. No Qt here."""

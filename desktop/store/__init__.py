@@ -1,0 +1,5 @@
+"""The local inbox store: SQLite, the single source of truth. Never imports Qt."""
+
+from desktop.store.database import Store, StoreError
+
+__all__ = ["Store", "StoreError"]

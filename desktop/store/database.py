@@ -1,0 +1,468 @@
+"""SQLite store for items, per-source sync state and the outbox of user actions.
+
+One connection guarded by a lock: the pipeline writes from the event loop
+thread, IMAP workers read their sync state from their own threads. Writes are
+small transactions; a burst of thousands of items is one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from desktop.core.events import ItemChange
+from desktop.core.item import Action, Item, Kind, Urgency, from_timestamp
+from desktop.store.migrations import MIGRATIONS
+
+_COLUMNS = (
+    "id, source, kind, sender, title, preview, time, unread, state, actions, thread_key, urgency, payload"
+)
+_CHUNK = 500  # stays far below SQLite's bound-parameter limit
+
+
+class StoreError(Exception):
+    """A store failure, with a message a user can act on."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    id: str
+    source: str
+    action: str
+    item_id: str
+    payload: dict[str, Any]
+    created: float
+    attempts: int
+    status: str
+    last_error: str
+
+
+def _friendly(exc: sqlite3.Error) -> StoreError:
+    text = str(exc).lower()
+    if "full" in text:
+        return StoreError("The disk is full: Tidings cannot save new items. Free some space.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError("The inbox database is read-only: check the data folder's permissions.")
+    if "locked" in text or "busy" in text:
+        return StoreError("The inbox database is in use by another Tidings process.")
+    if "malformed" in text or "not a database" in text:
+        return StoreError("The inbox database is damaged. Move it aside and restart Tidings.")
+    return StoreError(f"The inbox database failed: {exc}")
+
+
+class Store:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        try:
+            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=5.0)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.Error as exc:
+            raise _friendly(exc) from exc
+
+    # -- plumbing -------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise _friendly(exc) from exc
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise _friendly(exc) from exc
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError("The inbox database was written by a newer Tidings; update Tidings to open it.")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._read("PRAGMA user_version")[0][0])
+
+    # -- items ----------------------------------------------------------------
+
+    def add_items(
+        self, items: Sequence[Item], sync_state: dict[str, str] | None = None, source: str = ""
+    ) -> list[Item]:
+        """Insert items that are not stored yet; return only those that were new.
+
+        Duplicates (the same stable id) are ignored, which is what makes a
+        re-fetch after a reconnect safe: nothing is notified twice.
+        """
+        with self._tx() as db:
+            new = self._new_only(db, items)
+            db.executemany(
+                f"INSERT INTO items ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [_to_row(i) for i in new],
+            )
+            self._collapse_threads(db, new)
+            if sync_state:
+                self._put_state(db, source or (items[0].source if items else ""), sync_state)
+        return new
+
+    @staticmethod
+    def _collapse_threads(db: sqlite3.Connection, new: Sequence[Item]) -> None:
+        """Keep only the newest chat message of each conversation listed."""
+        threads = {i.thread_key for i in new if i.kind is Kind.CHAT and i.thread_key}
+        for key in threads:
+            db.execute(
+                "UPDATE items SET listed = (id = (SELECT id FROM items WHERE thread_key = ?1 "
+                "AND kind = 'chat' ORDER BY time DESC, id DESC LIMIT 1)) "
+                "WHERE thread_key = ?1 AND kind = 'chat'",
+                (key,),
+            )
+
+    def _new_only(self, db: sqlite3.Connection, items: Sequence[Item]) -> list[Item]:
+        seen: set[str] = set()
+        ids = [i.id for i in items]
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            seen.update(r[0] for r in db.execute(f"SELECT id FROM items WHERE id IN ({marks})", chunk))
+        new: list[Item] = []
+        for item in items:
+            if item.id not in seen:
+                seen.add(item.id)
+                new.append(item)
+        return new
+
+    def apply_changes(
+        self, changes: Sequence[ItemChange], sync_state: dict[str, str] | None = None, source: str = ""
+    ) -> list[Item]:
+        """Apply state changes; return the items whose stored state really changed."""
+        changed_ids: list[str] = []
+        with self._tx() as db:
+            for ch in changes:
+                sets: list[str] = []
+                params: list[Any] = []
+                if ch.unread is not None:
+                    sets.append("unread = ?")
+                    params.append(int(ch.unread))
+                if ch.state is not None:
+                    sets.append("state = ?")
+                    params.append(ch.state)
+                if ch.actions is not None:
+                    sets.append("actions = ?")
+                    params.append(json.dumps([str(a) for a in ch.actions]))
+                if ch.payload_update:
+                    sets.append("payload = json_patch(payload, ?)")
+                    params.append(json.dumps(ch.payload_update))
+                if not sets:
+                    continue
+                # Only count a change that alters something, so listeners hear no echoes.
+                where = " OR ".join(f"{s.split(' = ')[0]} IS NOT {s.split(' = ', 1)[1]}" for s in sets)
+                cur = db.execute(
+                    f"UPDATE items SET {', '.join(sets)} WHERE id = ? AND ({where})",
+                    [*params, ch.item_id, *params],
+                )
+                if cur.rowcount:
+                    changed_ids.append(ch.item_id)
+            if sync_state:
+                self._put_state(db, source, sync_state)
+        return self.get_items(changed_ids)
+
+    def remove_items(
+        self,
+        item_ids: Iterable[str] = (),
+        id_prefix: str = "",
+        sync_state: dict[str, str] | None = None,
+        source: str = "",
+    ) -> list[str]:
+        removed: list[str] = []
+        with self._tx() as db:
+            if id_prefix:
+                like = _escape_like(id_prefix) + "%"
+                removed += [
+                    r[0] for r in db.execute("SELECT id FROM items WHERE id LIKE ? ESCAPE '\\'", (like,))
+                ]
+                db.execute("DELETE FROM items WHERE id LIKE ? ESCAPE '\\'", (like,))
+            for item_id in item_ids:
+                if db.execute("DELETE FROM items WHERE id = ?", (item_id,)).rowcount:
+                    removed.append(item_id)
+            if sync_state:
+                self._put_state(db, source, sync_state)
+        return removed
+
+    def get_item(self, item_id: str) -> Item | None:
+        rows = self._read(f"SELECT {_COLUMNS} FROM items WHERE id = ?", (item_id,))
+        return _from_row(rows[0]) if rows else None
+
+    def get_items(self, item_ids: Sequence[str]) -> list[Item]:
+        out: list[Item] = []
+        for start in range(0, len(item_ids), _CHUNK):
+            chunk = list(item_ids[start : start + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            out += [
+                _from_row(r) for r in self._read(f"SELECT {_COLUMNS} FROM items WHERE id IN ({marks})", chunk)
+            ]
+        order = {i: n for n, i in enumerate(item_ids)}
+        out.sort(key=lambda it: order[it.id])
+        return out
+
+    def page(
+        self,
+        after: tuple[float, str] | None = None,
+        limit: int = 200,
+        query: str = "",
+        unread_only: bool = False,
+    ) -> list[Item]:
+        """Items newest first, starting below the (time, id) key ``after``.
+
+        Keyset paging: a page costs the same at row 90,000 as at row 0.
+        """
+        where: list[str] = ["listed = 1"]
+        params: list[Any] = []
+        if after is not None:
+            where.append("(time < ? OR (time = ? AND id < ?))")
+            params += [after[0], after[0], after[1]]
+        if unread_only:
+            where.append("unread = 1")
+        match = _match_clause(query)
+        if match:
+            where.append(match[0])
+            params += match[1]
+        sql = f"SELECT {_COLUMNS} FROM items"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY time DESC, id DESC LIMIT ?"
+        return [_from_row(r) for r in self._read(sql, [*params, limit])]
+
+    def position(self, item_id: str, query: str = "", unread_only: bool = False) -> int | None:
+        """Row index of an item in :meth:`page` order, or None if it is not listed."""
+        item = self.get_item(item_id)
+        if item is None:
+            return None
+        ts = item.time.timestamp()
+        where = ["listed = 1", "(time > ? OR (time = ? AND id > ?))"]
+        params: list[Any] = [ts, ts, item_id]
+        if unread_only:
+            where.append("unread = 1")
+        match = _match_clause(query)
+        if match:
+            where.append(match[0])
+            params += match[1]
+        return int(self._read(f"SELECT count(*) FROM items WHERE {' AND '.join(where)}", params)[0][0])
+
+    def count(self, query: str = "", unread_only: bool = False) -> int:
+        where: list[str] = ["listed = 1"]
+        params: list[Any] = []
+        if unread_only:
+            where.append("unread = 1")
+        match = _match_clause(query)
+        if match:
+            where.append(match[0])
+            params += match[1]
+        sql = "SELECT count(*) FROM items WHERE " + " AND ".join(where)
+        return int(self._read(sql, params)[0][0])
+
+    def unread_count(self, source: str | None = None) -> int:
+        if source is None:
+            return int(self._read("SELECT count(*) FROM items WHERE unread = 1 AND listed = 1")[0][0])
+        return int(
+            self._read(
+                "SELECT count(*) FROM items WHERE unread = 1 AND listed = 1 AND source = ?", (source,)
+            )[0][0]
+        )
+
+    def unread_ids(self, id_prefix: str) -> list[str]:
+        like = _escape_like(id_prefix) + "%"
+        return [
+            r[0]
+            for r in self._read("SELECT id FROM items WHERE unread = 1 AND id LIKE ? ESCAPE '\\'", (like,))
+        ]
+
+    def ids_with_prefix(self, id_prefix: str) -> list[str]:
+        like = _escape_like(id_prefix) + "%"
+        return [r[0] for r in self._read("SELECT id FROM items WHERE id LIKE ? ESCAPE '\\'", (like,))]
+
+    def unread_in_thread(self, thread_key: str) -> list[str]:
+        return [
+            r[0]
+            for r in self._read("SELECT id FROM items WHERE thread_key = ? AND unread = 1", (thread_key,))
+        ]
+
+    def thread(self, thread_key: str, limit: int = 50) -> list[Item]:
+        """The newest ``limit`` items of a conversation, oldest first."""
+        rows = self._read(
+            f"SELECT {_COLUMNS} FROM items WHERE thread_key = ? ORDER BY time DESC, id DESC LIMIT ?",
+            (thread_key, limit),
+        )
+        return [_from_row(r) for r in reversed(rows)]
+
+    # -- sync state -------------------------------------------------------------
+
+    def sync_state(self, source: str) -> dict[str, str]:
+        return dict(self._read("SELECT key, value FROM sync_state WHERE source = ?", (source,)))  # type: ignore[arg-type]
+
+    def set_sync_state(self, source: str, values: dict[str, str]) -> None:
+        with self._tx() as db:
+            self._put_state(db, source, values)
+
+    def clear_source(self, source: str) -> None:
+        """Forget everything of a source (an account was removed)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM items WHERE source = ?", (source,))
+            db.execute("DELETE FROM sync_state WHERE source = ?", (source,))
+            db.execute("DELETE FROM outbox WHERE source = ?", (source,))
+
+    @staticmethod
+    def _put_state(db: sqlite3.Connection, source: str, values: dict[str, str]) -> None:
+        db.executemany(
+            "INSERT INTO sync_state (source, key, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (source, key) DO UPDATE SET value = excluded.value",
+            [(source, k, str(v)) for k, v in values.items()],
+        )
+
+    # -- outbox -------------------------------------------------------------------
+
+    def enqueue(
+        self, source: str, action: str, payload: dict[str, Any], item_id: str = "", entry_id: str = ""
+    ) -> str:
+        """Persist a user action before anything is sent; returns its client id."""
+        entry_id = entry_id or uuid.uuid4().hex
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO outbox (id, source, action, item_id, payload, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (entry_id, source, action, item_id, json.dumps(payload), time.time()),
+            )
+        return entry_id
+
+    def pending(self, source: str) -> list[OutboxEntry]:
+        rows = self._read(
+            "SELECT id, source, action, item_id, payload, created, attempts, status, last_error "
+            "FROM outbox WHERE source = ? AND status = 'pending' ORDER BY created, rowid",
+            (source,),
+        )
+        return [_outbox(r) for r in rows]
+
+    def outbox_entry(self, entry_id: str) -> OutboxEntry | None:
+        rows = self._read(
+            "SELECT id, source, action, item_id, payload, created, attempts, status, last_error "
+            "FROM outbox WHERE id = ?",
+            (entry_id,),
+        )
+        return _outbox(rows[0]) if rows else None
+
+    def outbox_attempted(self, entry_id: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (entry_id,))
+
+    def outbox_done(self, entry_id: str, status: str = "done", error: str = "") -> None:
+        """Settle an entry: 'done' once acknowledged, 'failed' when the server refused it."""
+        with self._tx() as db:
+            db.execute("UPDATE outbox SET status = ?, last_error = ? WHERE id = ?", (status, error, entry_id))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _match_clause(query: str) -> tuple[str, list[Any]] | None:
+    """Search any language: trigram FTS for words of 3+ characters, LIKE for shorter ones."""
+    words = [w for w in query.split() if w]
+    if not words:
+        return None
+    clauses: list[str] = []
+    params: list[Any] = []
+    long_words = [w for w in words if len(w) >= 3]
+    if long_words:
+        fts = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        clauses.append("rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+        params.append(fts)
+    for w in words:
+        if len(w) < 3:
+            like = "%" + _escape_like(w) + "%"
+            clauses.append(
+                "(sender LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' OR preview LIKE ? ESCAPE '\\')"
+            )
+            params += [like, like, like]
+    return " AND ".join(clauses), params
+
+
+def _to_row(item: Item) -> tuple[Any, ...]:
+    return (
+        item.id,
+        item.source,
+        str(item.kind),
+        item.sender,
+        item.title,
+        item.preview,
+        item.time.timestamp(),
+        int(item.unread),
+        item.state,
+        json.dumps([str(a) for a in item.actions]),
+        item.thread_key,
+        int(item.urgency),
+        json.dumps(item.payload, ensure_ascii=False, default=str),
+    )
+
+
+def _from_row(row: tuple[Any, ...]) -> Item:
+    actions: list[Action] = []
+    for a in json.loads(row[9]):
+        with contextlib.suppress(ValueError):
+            actions.append(Action(a))
+    return Item(
+        id=row[0],
+        source=row[1],
+        kind=Kind(row[2]),
+        sender=row[3],
+        title=row[4],
+        preview=row[5],
+        time=from_timestamp(row[6]),
+        unread=bool(row[7]),
+        state=row[8],
+        actions=tuple(actions),
+        thread_key=row[10],
+        urgency=Urgency(row[11]),
+        payload=json.loads(row[12]),
+    )
+
+
+def _outbox(row: tuple[Any, ...]) -> OutboxEntry:
+    return OutboxEntry(
+        id=row[0],
+        source=row[1],
+        action=row[2],
+        item_id=row[3],
+        payload=json.loads(row[4]),
+        created=row[5],
+        attempts=row[6],
+        status=row[7],
+        last_error=row[8],
+    )

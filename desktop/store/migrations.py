@@ -1,0 +1,67 @@
+"""Numbered schema migrations. Append; never edit one that has shipped."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: items, FTS, sync state, outbox
+    """
+    CREATE TABLE items (
+        id          TEXT PRIMARY KEY,
+        source      TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        sender      TEXT NOT NULL DEFAULT '',
+        title       TEXT NOT NULL DEFAULT '',
+        preview     TEXT NOT NULL DEFAULT '',
+        time        REAL NOT NULL,
+        unread      INTEGER NOT NULL DEFAULT 1,
+        state       TEXT NOT NULL DEFAULT '',
+        actions     TEXT NOT NULL DEFAULT '[]',
+        thread_key  TEXT NOT NULL DEFAULT '',
+        urgency     INTEGER NOT NULL DEFAULT 1,
+        payload     TEXT NOT NULL DEFAULT '{}',
+        -- 0 for chat messages that are not the newest of their conversation:
+        -- the inbox lists one row per conversation, the detail pane its history.
+        listed      INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX items_by_time ON items (listed, time DESC, id DESC);
+    CREATE INDEX items_by_thread ON items (thread_key, time DESC) WHERE thread_key != '';
+    CREATE INDEX items_unread ON items (unread) WHERE unread = 1;
+    CREATE INDEX items_by_source ON items (source);
+    CREATE VIRTUAL TABLE items_fts USING fts5 (
+        sender, title, preview, content='items', content_rowid='rowid',
+        tokenize='trigram'
+    );
+    CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN
+        INSERT INTO items_fts (rowid, sender, title, preview)
+        VALUES (new.rowid, new.sender, new.title, new.preview);
+    END;
+    CREATE TRIGGER items_ad AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, sender, title, preview)
+        VALUES ('delete', old.rowid, old.sender, old.title, old.preview);
+    END;
+    CREATE TRIGGER items_au AFTER UPDATE OF sender, title, preview ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, sender, title, preview)
+        VALUES ('delete', old.rowid, old.sender, old.title, old.preview);
+        INSERT INTO items_fts (rowid, sender, title, preview)
+        VALUES (new.rowid, new.sender, new.title, new.preview);
+    END;
+    CREATE TABLE sync_state (
+        source TEXT NOT NULL,
+        key    TEXT NOT NULL,
+        value  TEXT NOT NULL,
+        PRIMARY KEY (source, key)
+    );
+    CREATE TABLE outbox (
+        id         TEXT PRIMARY KEY,
+        source     TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        item_id    TEXT NOT NULL DEFAULT '',
+        payload    TEXT NOT NULL DEFAULT '{}',
+        created    REAL NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        status     TEXT NOT NULL DEFAULT 'pending',
+        last_error TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX outbox_pending ON outbox (source, created) WHERE status = 'pending';
+    """,
+]
