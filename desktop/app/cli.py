@@ -1,0 +1,117 @@
+"""The `tidings` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from pathlib import Path
+
+from desktop.config import paths, secrets
+from desktop.config.settings import ConfigError, Settings, load
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        type=Path,
+        help="settings file (default: %(default)s)",
+        default=paths.default_config_file(),
+    )
+    common.add_argument(
+        "--data-dir", type=Path, help="database and logs (default: %(default)s)", default=paths.data_dir()
+    )
+    common.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+
+    parser = argparse.ArgumentParser(
+        prog="tidings",
+        parents=[common],
+        description="Mail, chat, approvals and tasks in one tray inbox.",
+    )
+    sub = parser.add_subparsers(dest="command")
+    watch = sub.add_parser("watch", parents=[common], help="run without a window and print items")
+    watch.add_argument(
+        "--json",
+        action="store_true",
+        required=True,
+        help="one JSON object per line for each new or changed item",
+    )
+    account = sub.add_parser("account", parents=[common], help="mail account secrets")
+    account_sub = account.add_subparsers(dest="account_command", required=True)
+    setpw = account_sub.add_parser(
+        "set-password", parents=[common], help="store an account's password in the system keyring"
+    )
+    setpw.add_argument("name")
+    account_sub.add_parser("list", parents=[common], help="list configured accounts")
+    gateway = sub.add_parser("gateway", parents=[common], help="gateway sign-in")
+    gateway_sub = gateway.add_subparsers(dest="gateway_command", required=True)
+    gateway_sub.add_parser(
+        "set-token", parents=[common], help="store the gateway token in the system keyring"
+    )
+    return parser
+
+
+def _read_secret(prompt: str) -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _load(path: Path) -> Settings:
+    try:
+        return load(path)
+    except ConfigError as exc:
+        print(f"tidings: {exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    settings = _load(args.config)
+    if args.command == "watch":
+        from desktop.app import watch
+
+        try:
+            return asyncio.run(watch.run(settings, args.data_dir))
+        except KeyboardInterrupt:
+            return 0
+    if args.command == "account":
+        if args.account_command == "list":
+            for a in settings.mail:
+                print(f"{a.name}\t{a.username}@{a.host}:{a.effective_port}\t{a.security}")
+            return 0
+        if settings.account(args.name) is None:
+            print(f"tidings: no mail account called {args.name!r} in {args.config}", file=sys.stderr)
+            return 2
+        secret = _read_secret(f"Password for {args.name}: ")
+        try:
+            secrets.set_secret(secrets.mail_key(args.name), secret)
+        except secrets.SecretError as exc:
+            print(f"tidings: {exc}", file=sys.stderr)
+            return 1
+        print(f"Password for {args.name} stored in the system keyring.")
+        return 0
+    if args.command == "gateway":
+        token = _read_secret("Gateway token: ")
+        try:
+            secrets.set_secret(secrets.GATEWAY_KEY, token)
+        except secrets.SecretError as exc:
+            print(f"tidings: {exc}", file=sys.stderr)
+            return 1
+        print("Gateway token stored in the system keyring.")
+        return 0
+    from desktop.app import gui
+
+    return gui.main(settings, args.data_dir)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

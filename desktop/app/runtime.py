@@ -1,0 +1,95 @@
+"""Everything below the UI, shared by the tray app and `tidings watch`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from desktop.app.actions import Actions
+from desktop.app.pipeline import Pipeline
+from desktop.config import secrets
+from desktop.config.settings import MailAccount, Settings
+from desktop.sources.base import Source
+from desktop.store import Store
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "inbox.sqlite3"
+
+
+def make_mail_source(account: MailAccount, store: Store) -> Source:
+    from desktop.sources.imap import ImapSource
+
+    return ImapSource(account, store)
+
+
+def make_gateway_source(settings: Settings, store: Store) -> Source:
+    from desktop.sources.gateway import GatewaySource
+
+    return GatewaySource(settings.gateway, store)
+
+
+class Runtime:
+    def __init__(self, settings: Settings, data_dir: Path, store: Store | None = None) -> None:
+        self.settings = settings
+        self.data_dir = data_dir
+        self.store = store or Store(data_dir / DB_NAME)
+        self.pipeline = Pipeline(self.store)
+        self.sources: dict[str, Source] = {}
+        self.actions = Actions(self.pipeline, lambda: self.sources)
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self.pipeline.bind(loop)
+        for account in self.settings.mail:
+            self._add(make_mail_source(account, self.store))
+        if self.settings.gateway.enabled:
+            self._add(make_gateway_source(self.settings, self.store))
+
+    def _add(self, source: Source) -> None:
+        self.sources[source.id] = source
+        source.start(self.pipeline.emit)
+
+    async def _remove(self, source_id: str) -> None:
+        source = self.sources.pop(source_id, None)
+        if source is not None:
+            await source.stop()
+        self.pipeline.statuses.pop(source_id, None)
+
+    async def apply_settings(self, settings: Settings) -> None:
+        """Restart what changed, start what was added, stop and forget what was removed."""
+        old = {a.source_id: a for a in self.settings.mail}
+        new = {a.source_id: a for a in settings.mail}
+        self.settings = settings
+        for source_id, account in old.items():
+            if source_id not in new:
+                await self._remove(source_id)
+                self.store.clear_source(source_id)
+                with contextlib.suppress(secrets.SecretError):
+                    secrets.delete_secret(secrets.mail_key(account.name))
+            elif new[source_id] != account:
+                await self._remove(source_id)
+                self._add(make_mail_source(new[source_id], self.store))
+        for source_id, account in new.items():
+            if source_id not in old:
+                self._add(make_mail_source(account, self.store))
+        await self._remove("gateway")
+        if settings.gateway.enabled:
+            self._add(make_gateway_source(settings, self.store))
+
+    def reconnect(self, source_id: str | None = None) -> None:
+        """Resume from sleep, network change, or a fixed password: retry now."""
+        for sid, source in self.sources.items():
+            if source_id is None or sid == source_id:
+                source.reconnect_now()
+
+    async def stop(self) -> None:
+        for source_id in list(self.sources):
+            try:
+                await asyncio.wait_for(self._remove(source_id), timeout=10)
+            except (TimeoutError, Exception):
+                log.exception("stopping %s failed", source_id)
+        self.store.close()

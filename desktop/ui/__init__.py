@@ -1,0 +1,1 @@
+"""The Qt presentation: inbox window, tray icon, settings dialog."""
