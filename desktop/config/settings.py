@@ -6,6 +6,7 @@ account's ``password_command``.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import re
@@ -209,11 +210,12 @@ def save(settings: Settings, path: Path | None = None) -> None:
     target = path or settings.path
     if target is None:
         raise ConfigError("no settings file to write to")
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(target.suffix + ".tmp")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(to_toml(settings), encoding="utf-8")
         tmp.replace(target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
         raise ConfigError(f"cannot save the settings to {target}: {exc.strerror or exc}") from exc
