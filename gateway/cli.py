@@ -1,0 +1,163 @@
+"""tidings-gateway: run the reference gateway and administer its users, tokens, integrations
+and conversations. Every subcommand takes --db (default: the platformdirs data dir)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from gateway.admin import AdminError, GatewayAdmin
+from gateway.config import Settings, default_db_path
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import warnings
+
+    import uvicorn
+
+    from gateway.app import create_app
+
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = Settings(
+        db_path=args.db,
+        max_frame_bytes=args.max_frame_bytes,
+        signature_window_s=args.signature_window,
+        token_check_interval_s=args.token_check_interval,
+        callback_backoff_base_s=args.callback_backoff_base,
+        callback_backoff_cap_s=args.callback_backoff_cap,
+        callback_timeout_s=args.callback_timeout,
+    )
+    # Bind ourselves so --port 0 works and the real port can be announced.
+    sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    sock.listen(128)
+    host, port = sock.getsockname()[:2]
+    shown_host = f"[{host}]" if ":" in host else host
+
+    def ready() -> None:
+        print(f"tidings-gateway listening on http://{shown_host}:{port} (db {settings.db_path})", flush=True)
+
+    config = uvicorn.Config(
+        create_app(settings, on_ready=ready),
+        ws="websockets",
+        lifespan="on",
+        log_level=args.log_level,
+        access_log=False,
+        ws_max_size=settings.ws_max_size,
+        timeout_graceful_shutdown=3,
+    )
+    # uvicorn 0.54 marks its websockets (legacy) implementation deprecated in favour of
+    # websockets-sansio; the design asks for ws="websockets" until the desktop side moves too.
+    warnings.filterwarnings("ignore", message=".*websockets. implementation is deprecated")
+    server = uvicorn.Server(config)
+    # uvicorn turns SIGTERM/SIGINT into a graceful shutdown and re-raises the signal afterwards;
+    # with these no-op handlers in place the re-raise ends in a normal exit 0.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+    server.run(sockets=[sock])
+    print("tidings-gateway stopped", flush=True)
+    return 0
+
+
+def _admin(args: argparse.Namespace) -> int:
+    with GatewayAdmin(args.db) as admin:
+        match (args.command, args.action):
+            case ("user", "add"):
+                admin.add_user(args.name, display_name=args.display_name)
+                print(f"user {args.name} added")
+            case ("user", "list"):
+                for name, display in admin.users():
+                    print(f"{name}\t{display}")
+            case ("token", "issue"):
+                issued = admin.issue_token(args.name)
+                print(issued.token)
+                print(f"token id {issued.id} (keep the token secret; it is not shown again)", file=sys.stderr)
+            case ("token", "revoke"):
+                print(f"revoked {admin.revoke_token(args.token)}")
+            case ("integration", "add"):
+                print(admin.add_integration(args.name, callback=args.callback))
+                print(f"integration {args.name} added; above is its signing secret", file=sys.stderr)
+            case ("conversation", "add"):
+                members = [m.strip() for m in args.members.split(",") if m.strip()]
+                kind = admin.add_conversation(args.id, title=args.title, members=members, kind=args.kind)
+                print(f"conversation {args.id} ({kind}) added")
+            case ("callbacks", "list"):
+                for cb in admin.callbacks():
+                    state = "delivered" if cb.delivered else f"pending ({cb.last_error or 'not tried yet'})"
+                    print(f"{cb.delivery_id}\t{cb.integration}\tattempts={cb.attempts}\t{state}")
+            case _:
+                raise AssertionError(args)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tidings-gateway", description="Tidings reference message gateway")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", type=Path, default=default_db_path(), help="SQLite database (default: %(default)s)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", parents=[common], help="run the gateway (one process)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765, help="0 picks a free port (printed)")
+    serve.add_argument("--log-level", default="warning", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--max-frame-bytes", type=int, default=64 * 1024)
+    serve.add_argument("--signature-window", type=int, default=300, help="seconds")
+    serve.add_argument("--token-check-interval", type=float, default=1.0, help="seconds")
+    serve.add_argument("--callback-backoff-base", type=float, default=1.0, help="seconds")
+    serve.add_argument("--callback-backoff-cap", type=float, default=300.0, help="seconds")
+    serve.add_argument("--callback-timeout", type=float, default=10.0, help="seconds")
+    serve.set_defaults(func=_serve)
+
+    def group(name: str, help_text: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+        p = sub.add_parser(name, help=help_text)
+        return p.add_subparsers(dest="action", required=True)
+
+    users = group("user", "manage users")
+    p = users.add_parser("add", parents=[common])
+    p.add_argument("name")
+    p.add_argument("--display-name")
+    users.add_parser("list", parents=[common])
+
+    tokens = group("token", "issue and revoke bearer tokens")
+    p = tokens.add_parser("issue", parents=[common], help="print a new token for NAME")
+    p.add_argument("name")
+    p = tokens.add_parser("revoke", parents=[common], help="revoke by token or token id")
+    p.add_argument("token", metavar="TOKEN_OR_ID")
+
+    integrations = group("integration", "register third-party systems")
+    p = integrations.add_parser("add", parents=[common], help="print the new integration's signing secret")
+    p.add_argument("name")
+    p.add_argument("--callback", help="URL that receives signed approval decisions")
+
+    conversations = group("conversation", "create chat conversations")
+    p = conversations.add_parser("add", parents=[common])
+    p.add_argument("id")
+    p.add_argument("--title", required=True)
+    p.add_argument("--members", required=True, help="comma-separated user names")
+    p.add_argument("--kind", choices=["direct", "group"], help="default: direct for two members")
+
+    callbacks = group("callbacks", "inspect the callback queue")
+    callbacks.add_parser("list", parents=[common])
+
+    for name in ("user", "token", "integration", "conversation", "callbacks"):
+        sub.choices[name].set_defaults(func=_admin)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AdminError as exc:
+        print(f"tidings-gateway: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,32 @@
+"""Runtime settings of one gateway process; every knob has a default fit for production and a
+CLI flag so tests can shorten the timers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+
+def default_db_path() -> Path:
+    return Path(platformdirs.user_data_dir("tidings-gateway", appauthor=False)) / "gateway.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_path: Path
+    max_frame_bytes: int = 64 * 1024
+    # The websocket layer's own limit: a frame above it kills the connection (1009), so it sits
+    # far above max_frame_bytes, which we check ourselves and answer with frame_too_large.
+    ws_max_size: int = 16 * 1024 * 1024
+    max_http_body_bytes: int = 1024 * 1024
+    signature_window_s: int = 300
+    token_check_interval_s: float = 1.0
+    callback_backoff_base_s: float = 1.0
+    callback_backoff_cap_s: float = 300.0
+    callback_timeout_s: float = 10.0
+    # Bound on frames queued for one socket; a client that falls this far behind is closed
+    # (4408) and resumes by replay, instead of the gateway buffering without limit.
+    send_queue_limit: int = 10_000
+    replay_page: int = 500

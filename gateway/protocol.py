@@ -1,0 +1,101 @@
+"""Names on the wire, declared once. Tests check that each of them has a schema in
+docs/protocol/schemas and is listed in the AsyncAPI/OpenAPI documents, so docs cannot drift."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Final
+
+PROTOCOL: Final = 1
+
+# Server -> client frame types.
+SERVER_FRAME_TYPES: Final = ("hello", "event", "result", "error")
+# Client -> server action types.
+ACTION_TYPES: Final = ("chat.send", "approval.decide", "item.read")
+# Event types (inside an "event" frame).
+EVENT_TYPES: Final = (
+    "chat.message",
+    "approval.requested",
+    "approval.resolved",
+    "task.assigned",
+    "announcement",
+    "item.read",
+)
+# Event types a third-party system may push over POST /v1/events.
+INGEST_EVENT_TYPES: Final = (
+    "approval.requested",
+    "approval.resolved",
+    "task.assigned",
+    "announcement",
+    "chat.message",
+)
+
+# Codes of "error" frames; the connection always stays up after one.
+FRAME_ERROR_CODES: Final = ("bad_json", "bad_frame", "frame_too_large", "unknown_type")
+# Codes of failed "result" frames.
+RESULT_ERROR_CODES: Final = ("invalid", "not_found", "already_resolved", "unknown_type", "internal")
+# HTTP error codes -> status.
+HTTP_ERRORS: Final = {
+    "bad_signature": 401,
+    "stale_timestamp": 401,
+    "unknown_integration": 401,
+    "replayed": 409,
+    "invalid": 422,
+    "too_large": 413,
+}
+
+# Websocket close codes.
+CLOSE_UNAUTHORIZED: Final = 4401  # missing, unknown or revoked token (also when revoked mid-session)
+CLOSE_BAD_REQUEST: Final = 4400  # bad upgrade parameters (e.g. since=abc); never for bad frames
+CLOSE_TOO_SLOW: Final = 4408  # client did not read fast enough; reconnect and resume with since
+
+ITEM_REF_RE: Final = re.compile(r"^(chat|approval|task|announcement):\S.*$")
+
+# Header names for signed HTTP in both directions.
+H_INTEGRATION: Final = "X-Tidings-Integration"
+H_TIMESTAMP: Final = "X-Tidings-Timestamp"
+H_SIGNATURE: Final = "X-Tidings-Signature"
+
+
+def now_iso() -> str:
+    return iso(datetime.now(UTC))
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def hello_frame(user: str, seq: int) -> dict[str, Any]:
+    return {"type": "hello", "protocol": PROTOCOL, "user": user, "seq": seq}
+
+
+def event_frame(seq: int, event: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "event", "seq": seq, "event": event}
+
+
+def result_ok(action_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "result", "id": action_id, "ok": True, "data": data}
+
+
+def result_error(
+    action_id: str, code: str, message: str, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    frame: dict[str, Any] = {
+        "type": "result",
+        "id": action_id,
+        "ok": False,
+        "error": {"code": code, "message": message},
+    }
+    if data is not None:
+        frame["data"] = data
+    return frame
+
+
+def error_frame(code: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "error": {"code": code, "message": message}}

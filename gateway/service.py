@@ -1,0 +1,228 @@
+"""What the gateway does with a client action or an ingested event. Each operation is one
+store transaction (idempotency record, domain state, events, callback queue) followed by
+publishing the committed deliveries to the hub."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from gateway import validate as v
+from gateway.hub import Hub
+from gateway.protocol import (
+    INGEST_EVENT_TYPES,
+    ITEM_REF_RE,
+    new_id,
+    now_iso,
+    result_error,
+    result_ok,
+)
+from gateway.storage.base import Approval, Delivery, GatewayStore, Integration, StoreTx, TokenInfo
+
+log = logging.getLogger(__name__)
+
+
+class ActionFailed(Exception):
+    def __init__(self, code: str, message: str, data: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.data = data
+
+
+class IngestRefused(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class _Outcome:
+    result: dict[str, Any]
+    deliveries: list[Delivery]
+    callback_queued: bool = False
+
+
+def _event(event_type: str, data: dict[str, Any], time_iso: str | None = None) -> dict[str, Any]:
+    return {"id": new_id("evt"), "type": event_type, "time": time_iso or now_iso(), "data": data}
+
+
+class GatewayService:
+    def __init__(self, store: GatewayStore, hub: Hub, wake_callbacks: Callable[[], None]) -> None:
+        self._store = store
+        self._hub = hub
+        self._wake_callbacks = wake_callbacks
+
+    async def handle_action(self, who: TokenInfo, frame: dict[str, Any]) -> dict[str, Any]:
+        """Run a client action exactly once per (user, id); a repeat gets the stored result."""
+        action_id: str = frame["id"]
+        handler = {
+            "chat.send": self._chat_send,
+            "approval.decide": self._approval_decide,
+            "item.read": self._item_read,
+        }[frame["type"]]
+        try:
+            async with self._store.transaction() as tx:
+                prior = await tx.action_result(who.user, action_id)
+                if prior is not None:
+                    return prior
+                try:
+                    outcome = await handler(tx, who, action_id, frame)
+                except v.Invalid as exc:
+                    outcome = _Outcome(result_error(action_id, "invalid", str(exc)), [])
+                except ActionFailed as exc:
+                    outcome = _Outcome(result_error(action_id, exc.code, exc.message, exc.data), [])
+                await tx.save_action_result(who.user, action_id, outcome.result)
+        except Exception:
+            # Rolled back; not recorded, so the client's retry of the same id runs it again.
+            log.exception("action %s %s of %s failed", frame["type"], action_id, who.user)
+            return result_error(action_id, "internal", "the gateway could not process the action")
+        await self._hub.publish(outcome.deliveries)
+        if outcome.callback_queued:
+            self._wake_callbacks()
+        return outcome.result
+
+    async def _chat_send(
+        self, tx: StoreTx, who: TokenInfo, action_id: str, frame: dict[str, Any]
+    ) -> _Outcome:
+        conversation_id = v.req_str(frame, "conversation", max_len=200)
+        text = v.req_str(frame, "text", max_len=32_000)
+        conv = await tx.conversation(conversation_id)
+        if conv is None or who.user not in conv.members:
+            raise ActionFailed("not_found", f"no conversation {conversation_id!r}")
+        now = now_iso()
+        message = {
+            "id": new_id("msg"),
+            "sender": {"id": who.user, "name": who.display_name},
+            "text": text,
+            "time": now,
+        }
+        event = _event(
+            "chat.message",
+            {"conversation": {"id": conv.id, "title": conv.title, "kind": conv.kind}, "message": message},
+            now,
+        )
+        deliveries = await tx.append_event(conv.members, event)
+        return _Outcome(result_ok(action_id, {"message": message}), deliveries)
+
+    async def _approval_decide(
+        self, tx: StoreTx, who: TokenInfo, action_id: str, frame: dict[str, Any]
+    ) -> _Outcome:
+        approval_id = v.req_str(frame, "approval", max_len=200)
+        decision = v.enum(frame, "decision", ("approve", "reject"))
+        comment = v.string(frame, "comment", default="", non_empty=False, max_len=10_000) or ""
+        approval = await tx.approval(approval_id)
+        # Not a recipient: answer as if it did not exist rather than reveal it.
+        if approval is None or who.user not in approval.recipients:
+            raise ActionFailed("not_found", f"no approval {approval_id!r}")
+        if approval.state != "pending":
+            raise ActionFailed(
+                "already_resolved", f"approval already {approval.state}", {"state": approval.state}
+            )
+        state = "approved" if decision == "approve" else "rejected"
+        await tx.put_approval(Approval(approval.id, approval.integration, approval.recipients, state))
+        now = now_iso()
+        by = {"id": who.user, "name": who.display_name}
+        event = _event(
+            "approval.resolved",
+            {"approval": {"id": approval.id}, "state": state, "by": by, "comment": comment, "via": "desktop"},
+            now,
+        )
+        deliveries = await tx.append_event(approval.recipients, event)
+        integration = await self._store.integration(approval.integration)
+        queued = False
+        if integration is not None and integration.callback_url:
+            delivery_id = new_id("dlv")
+            body = {
+                "type": "approval.decided",
+                "delivery_id": delivery_id,
+                "approval": approval.id,
+                "decision": decision,
+                "comment": comment,
+                "by": by,
+                "time": now,
+            }
+            await tx.enqueue_callback(delivery_id, integration.name, json.dumps(body).encode(), time.time())
+            queued = True
+        else:
+            log.warning(
+                "approval %s decided but integration %r has no callback", approval.id, approval.integration
+            )
+        return _Outcome(result_ok(action_id, {"state": state}), deliveries, queued)
+
+    async def _item_read(
+        self, tx: StoreTx, who: TokenInfo, action_id: str, frame: dict[str, Any]
+    ) -> _Outcome:
+        item = v.req_str(frame, "item", max_len=300)
+        if not ITEM_REF_RE.match(item):
+            raise v.Invalid("item: expected chat:<id>, approval:<id>, task:<id> or announcement:<id>")
+        # To all the user's devices; the one that sent it dedupes (simpler than per-device streams).
+        deliveries = await tx.append_event([who.user], _event("item.read", {"item": item}))
+        return _Outcome(result_ok(action_id, {"item": item}), deliveries)
+
+    async def ingest(
+        self, integration: Integration, signature: str, expires_at: float, body: Any
+    ) -> dict[str, Any]:
+        """Accept one signed event from a third-party system; raises IngestRefused."""
+        try:
+            async with self._store.transaction() as tx:
+                if not await tx.remember_signature(integration.name, signature, expires_at):
+                    raise IngestRefused("replayed", "this signature was already used")
+                if not isinstance(body, dict):
+                    raise v.Invalid("the body must be a JSON object")
+                key = v.req_str(body, "idempotency_key", max_len=200)
+                prior = await tx.ingest_result(integration.name, key)
+                if prior is not None:
+                    return prior
+                response, deliveries = await self._ingest_new(tx, integration, body)
+                await tx.save_ingest_result(integration.name, key, response)
+        except v.Invalid as exc:
+            raise IngestRefused("invalid", str(exc)) from None
+        await self._hub.publish(deliveries)
+        return response
+
+    async def _ingest_new(
+        self, tx: StoreTx, integration: Integration, body: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[Delivery]]:
+        event_type = v.enum(body, "type", INGEST_EVENT_TYPES)
+        data = v.obj(body, "data", "")
+        recipients_raw = body.get("recipients")
+        if recipients_raw == "*":
+            recipients = await tx.all_user_names()
+        elif (
+            isinstance(recipients_raw, list)
+            and recipients_raw
+            and all(isinstance(r, str) and r for r in recipients_raw)
+        ):
+            recipients = list(dict.fromkeys(recipients_raw))
+            known = await tx.users(recipients)
+            unknown = [r for r in recipients if r not in known]
+            if unknown:
+                # Refuse the whole event: a typo should be loud, not a silently missing notice.
+                raise v.Invalid(f"recipients: unknown users {', '.join(unknown)}")
+        else:
+            raise v.Invalid('recipients: a non-empty list of user names, or "*"')
+        now = now_iso()
+        v.event_data(event_type, data, integration.name, now)
+
+        if event_type in ("approval.requested", "approval.resolved"):
+            approval_id = data["approval"]["id"]
+            existing = await tx.approval(approval_id)
+            if existing is not None and existing.integration != integration.name:
+                raise v.Invalid(f"data.approval.id: {approval_id!r} belongs to another integration")
+            if event_type == "approval.requested":
+                state = existing.state if existing else "pending"
+                await tx.put_approval(Approval(approval_id, integration.name, tuple(recipients), state))
+            elif existing is None or existing.state == "pending":
+                # Decided in the OA itself: a later desktop decision must get already_resolved.
+                keep = existing.recipients if existing else tuple(recipients)
+                await tx.put_approval(Approval(approval_id, integration.name, keep, data["state"]))
+
+        event = _event(event_type, data, now)
+        deliveries = await tx.append_event(recipients, event)
+        return {"accepted": True, "event_ids": [event["id"]]}, deliveries

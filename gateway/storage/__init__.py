@@ -1,0 +1,25 @@
+"""Storage behind one interface (base.GatewayStore); SQLite is the embedded default."""
+
+from gateway.storage.base import (
+    Approval,
+    Conversation,
+    Delivery,
+    GatewayStore,
+    Integration,
+    PendingCallback,
+    StoreTx,
+    TokenInfo,
+    User,
+)
+
+__all__ = [
+    "Approval",
+    "Conversation",
+    "Delivery",
+    "GatewayStore",
+    "Integration",
+    "PendingCallback",
+    "StoreTx",
+    "TokenInfo",
+    "User",
+]

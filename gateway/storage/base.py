@@ -1,0 +1,150 @@
+"""The storage interface the gateway runs on.
+
+Everything the server needs goes through GatewayStore (reads) and StoreTx (one atomic unit of
+work). The embedded default is SQLite (gateway.storage.sqlite); a deployment that outgrows one
+process implements the same interface on PostgreSQL and swaps the in-process hub for a broker.
+Methods are async so such an implementation can do real I/O; the SQLite one completes them
+without suspending.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    name: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    id: str
+    user: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Integration:
+    name: str
+    secret: str
+    callback_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: str
+    title: str
+    kind: str  # "direct" | "group"
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    id: str
+    integration: str
+    recipients: tuple[str, ...]
+    state: str  # "pending" | "approved" | "rejected" | "withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One event persisted into one user's stream under that user's sequence number."""
+
+    user: str
+    seq: int
+    event: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingCallback:
+    delivery_id: str
+    integration: str
+    body: bytes
+    attempts: int
+
+
+class StoreTx(ABC):
+    """One transaction: everything done through it commits together or not at all."""
+
+    @abstractmethod
+    async def action_result(self, user: str, action_id: str) -> dict[str, Any] | None: ...
+
+    @abstractmethod
+    async def save_action_result(self, user: str, action_id: str, frame: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    async def users(self, names: Iterable[str]) -> dict[str, User]: ...
+
+    @abstractmethod
+    async def all_user_names(self) -> list[str]: ...
+
+    @abstractmethod
+    async def conversation(self, conversation_id: str) -> Conversation | None: ...
+
+    @abstractmethod
+    async def approval(self, approval_id: str) -> Approval | None: ...
+
+    @abstractmethod
+    async def put_approval(self, approval: Approval) -> None:
+        """Insert or replace the approval's row."""
+
+    @abstractmethod
+    async def append_event(self, recipients: Iterable[str], event: dict[str, Any]) -> list[Delivery]:
+        """Persist the event once and give each recipient the next sequence number of their stream."""
+
+    @abstractmethod
+    async def ingest_result(self, integration: str, key: str) -> dict[str, Any] | None: ...
+
+    @abstractmethod
+    async def save_ingest_result(self, integration: str, key: str, response: dict[str, Any]) -> None: ...
+
+    @abstractmethod
+    async def remember_signature(self, integration: str, signature: str, expires_at: float) -> bool:
+        """Record a request signature; False if it was already seen (a replay)."""
+
+    @abstractmethod
+    async def enqueue_callback(
+        self, delivery_id: str, integration: str, body: bytes, due_at: float
+    ) -> None: ...
+
+
+class GatewayStore(ABC):
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[StoreTx]: ...
+
+    @abstractmethod
+    async def authenticate(self, token: str) -> TokenInfo | None: ...
+
+    @abstractmethod
+    async def revoked_among(self, token_ids: Iterable[str]) -> set[str]:
+        """Those of the given token ids that are revoked or gone."""
+
+    @abstractmethod
+    async def latest_seq(self, user: str) -> int: ...
+
+    @abstractmethod
+    async def events_after(self, user: str, after_seq: int, limit: int) -> list[Delivery]: ...
+
+    @abstractmethod
+    async def integration(self, name: str) -> Integration | None: ...
+
+    @abstractmethod
+    async def due_callbacks(self, now: float, limit: int) -> list[PendingCallback]: ...
+
+    @abstractmethod
+    async def next_callback_due(self) -> float | None: ...
+
+    @abstractmethod
+    async def callback_delivered(self, delivery_id: str, now: float) -> None: ...
+
+    @abstractmethod
+    async def callback_failed(self, delivery_id: str, error: str, next_attempt_at: float) -> None: ...
+
+    @abstractmethod
+    async def close(self) -> None: ...

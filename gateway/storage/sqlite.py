@@ -1,0 +1,328 @@
+"""SQLite implementation of the gateway store (the embedded default: one process, one file).
+
+Calls run on the event loop thread: each is a short indexed query on a local file, and running
+them inline keeps "persist, then publish" free of interleaving. WAL lets the admin CLI write
+while the server runs; busy_timeout covers the brief moments both write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from gateway.storage.base import (
+    Approval,
+    Conversation,
+    Delivery,
+    GatewayStore,
+    Integration,
+    PendingCallback,
+    StoreTx,
+    TokenInfo,
+    User,
+)
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    user TEXT NOT NULL REFERENCES users(name),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL,
+    revoked_at REAL
+);
+CREATE TABLE IF NOT EXISTS integrations (
+    name TEXT PRIMARY KEY,
+    secret TEXT NOT NULL,
+    callback_url TEXT,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('direct', 'group'))
+);
+CREATE TABLE IF NOT EXISTS conversation_members (
+    conversation TEXT NOT NULL REFERENCES conversations(id),
+    user TEXT NOT NULL REFERENCES users(name),
+    PRIMARY KEY (conversation, user)
+);
+CREATE TABLE IF NOT EXISTS events (
+    id TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS user_events (
+    user TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    event_id TEXT NOT NULL REFERENCES events(id),
+    PRIMARY KEY (user, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS actions (
+    user TEXT NOT NULL,
+    id TEXT NOT NULL,
+    result TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (user, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS approvals (
+    id TEXT PRIMARY KEY,
+    integration TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    state TEXT NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ingest_keys (
+    integration TEXT NOT NULL,
+    key TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (integration, key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seen_signatures (
+    integration TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    expires_at REAL NOT NULL,
+    PRIMARY KEY (integration, signature)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS callbacks (
+    delivery_id TEXT PRIMARY KEY,
+    integration TEXT NOT NULL,
+    body BLOB NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    created_at REAL NOT NULL,
+    delivered_at REAL,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS callbacks_due ON callbacks(next_attempt_at) WHERE delivered_at IS NULL;
+"""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a transaction takes the write
+    # lock up front instead of failing half-way when the CLI writes at the same moment.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")  # an event is durable before it is sent
+    conn.execute("PRAGMA foreign_keys=ON")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"{path}: schema version {version} is newer than this gateway ({SCHEMA_VERSION})")
+    if version < SCHEMA_VERSION:
+        conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+    return conn
+
+
+class _SqliteTx(StoreTx):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._c = conn
+
+    async def action_result(self, user: str, action_id: str) -> dict[str, Any] | None:
+        row = self._c.execute(
+            "SELECT result FROM actions WHERE user=? AND id=?", (user, action_id)
+        ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    async def save_action_result(self, user: str, action_id: str, frame: dict[str, Any]) -> None:
+        self._c.execute(
+            "INSERT INTO actions(user, id, result, created_at) VALUES (?,?,?,?)",
+            (user, action_id, json.dumps(frame), time.time()),
+        )
+
+    async def users(self, names: Iterable[str]) -> dict[str, User]:
+        found: dict[str, User] = {}
+        for name in set(names):
+            row = self._c.execute("SELECT name, display_name FROM users WHERE name=?", (name,)).fetchone()
+            if row is not None:
+                found[name] = User(row[0], row[1])
+        return found
+
+    async def all_user_names(self) -> list[str]:
+        return [r[0] for r in self._c.execute("SELECT name FROM users ORDER BY name")]
+
+    async def conversation(self, conversation_id: str) -> Conversation | None:
+        row = self._c.execute(
+            "SELECT id, title, kind FROM conversations WHERE id=?", (conversation_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        members = tuple(
+            r[0]
+            for r in self._c.execute(
+                "SELECT user FROM conversation_members WHERE conversation=? ORDER BY user", (conversation_id,)
+            )
+        )
+        return Conversation(row[0], row[1], row[2], members)
+
+    async def approval(self, approval_id: str) -> Approval | None:
+        row = self._c.execute(
+            "SELECT id, integration, recipients, state FROM approvals WHERE id=?", (approval_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Approval(row[0], row[1], tuple(json.loads(row[2])), row[3])
+
+    async def put_approval(self, approval: Approval) -> None:
+        self._c.execute(
+            "INSERT OR REPLACE INTO approvals(id, integration, recipients, state, updated_at) VALUES (?,?,?,?,?)",
+            (
+                approval.id,
+                approval.integration,
+                json.dumps(list(approval.recipients)),
+                approval.state,
+                time.time(),
+            ),
+        )
+
+    async def append_event(self, recipients: Iterable[str], event: dict[str, Any]) -> list[Delivery]:
+        self._c.execute(
+            "INSERT INTO events(id, body, created_at) VALUES (?,?,?)",
+            (event["id"], json.dumps(event), time.time()),
+        )
+        deliveries = []
+        for user in dict.fromkeys(recipients):  # dedupe, keep order
+            row = self._c.execute(
+                "UPDATE users SET last_seq = last_seq + 1 WHERE name=? RETURNING last_seq", (user,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"unknown user {user!r}")
+            self._c.execute(
+                "INSERT INTO user_events(user, seq, event_id) VALUES (?,?,?)", (user, row[0], event["id"])
+            )
+            deliveries.append(Delivery(user, row[0], event))
+        return deliveries
+
+    async def ingest_result(self, integration: str, key: str) -> dict[str, Any] | None:
+        row = self._c.execute(
+            "SELECT response FROM ingest_keys WHERE integration=? AND key=?", (integration, key)
+        ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    async def save_ingest_result(self, integration: str, key: str, response: dict[str, Any]) -> None:
+        self._c.execute(
+            "INSERT INTO ingest_keys(integration, key, response, created_at) VALUES (?,?,?,?)",
+            (integration, key, json.dumps(response), time.time()),
+        )
+
+    async def remember_signature(self, integration: str, signature: str, expires_at: float) -> bool:
+        self._c.execute("DELETE FROM seen_signatures WHERE expires_at < ?", (time.time(),))
+        cur = self._c.execute(
+            "INSERT OR IGNORE INTO seen_signatures(integration, signature, expires_at) VALUES (?,?,?)",
+            (integration, signature, expires_at),
+        )
+        return cur.rowcount == 1
+
+    async def enqueue_callback(self, delivery_id: str, integration: str, body: bytes, due_at: float) -> None:
+        self._c.execute(
+            "INSERT INTO callbacks(delivery_id, integration, body, next_attempt_at, created_at) VALUES (?,?,?,?,?)",
+            (delivery_id, integration, body, due_at, time.time()),
+        )
+
+
+class SqliteGatewayStore(GatewayStore):
+    def __init__(self, path: Path | str) -> None:
+        self._c = connect(path)
+        # Transactions never suspend with SQLite, but the lock keeps that true should a caller
+        # await something real inside one.
+        self._lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[StoreTx]:
+        async with self._lock:
+            self._c.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SqliteTx(self._c)
+            except BaseException:
+                self._c.execute("ROLLBACK")
+                raise
+            self._c.execute("COMMIT")
+
+    async def authenticate(self, token: str) -> TokenInfo | None:
+        row = self._c.execute(
+            "SELECT t.id, u.name, u.display_name FROM tokens t JOIN users u ON u.name = t.user "
+            "WHERE t.token_hash=? AND t.revoked_at IS NULL",
+            (hash_token(token),),
+        ).fetchone()
+        return None if row is None else TokenInfo(row[0], row[1], row[2])
+
+    async def revoked_among(self, token_ids: Iterable[str]) -> set[str]:
+        ids = set(token_ids)
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        active = {
+            r[0]
+            for r in self._c.execute(
+                f"SELECT id FROM tokens WHERE id IN ({marks}) AND revoked_at IS NULL", tuple(ids)
+            )
+        }
+        return ids - active
+
+    async def latest_seq(self, user: str) -> int:
+        row = self._c.execute("SELECT last_seq FROM users WHERE name=?", (user,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    async def events_after(self, user: str, after_seq: int, limit: int) -> list[Delivery]:
+        rows = self._c.execute(
+            "SELECT ue.seq, e.body FROM user_events ue JOIN events e ON e.id = ue.event_id "
+            "WHERE ue.user=? AND ue.seq > ? ORDER BY ue.seq LIMIT ?",
+            (user, after_seq, limit),
+        ).fetchall()
+        return [Delivery(user, r[0], json.loads(r[1])) for r in rows]
+
+    async def integration(self, name: str) -> Integration | None:
+        row = self._c.execute(
+            "SELECT name, secret, callback_url FROM integrations WHERE name=?", (name,)
+        ).fetchone()
+        return None if row is None else Integration(row[0], row[1], row[2])
+
+    async def due_callbacks(self, now: float, limit: int) -> list[PendingCallback]:
+        rows = self._c.execute(
+            "SELECT delivery_id, integration, body, attempts FROM callbacks "
+            "WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+            (now, limit),
+        ).fetchall()
+        return [PendingCallback(r[0], r[1], bytes(r[2]), r[3]) for r in rows]
+
+    async def next_callback_due(self) -> float | None:
+        row = self._c.execute(
+            "SELECT MIN(next_attempt_at) FROM callbacks WHERE delivered_at IS NULL"
+        ).fetchone()
+        return None if row[0] is None else float(row[0])
+
+    async def callback_delivered(self, delivery_id: str, now: float) -> None:
+        self._c.execute(
+            "UPDATE callbacks SET delivered_at=?, attempts=attempts+1, last_error=NULL WHERE delivery_id=?",
+            (now, delivery_id),
+        )
+
+    async def callback_failed(self, delivery_id: str, error: str, next_attempt_at: float) -> None:
+        self._c.execute(
+            "UPDATE callbacks SET attempts=attempts+1, last_error=?, next_attempt_at=? WHERE delivery_id=?",
+            (error[:500], next_attempt_at, delivery_id),
+        )
+
+    async def close(self) -> None:
+        self._c.close()

@@ -1,0 +1,202 @@
+"""The websocket endpoint GET /v1/stream: hello, replay from `since`, live events, actions."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from gateway.protocol import (
+    ACTION_TYPES,
+    CLOSE_BAD_REQUEST,
+    CLOSE_TOO_SLOW,
+    CLOSE_UNAUTHORIZED,
+    error_frame,
+    event_frame,
+    hello_frame,
+    result_error,
+)
+from gateway.storage.base import Delivery, TokenInfo
+
+if TYPE_CHECKING:
+    from gateway.app import Runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Close:
+    code: int
+    reason: str
+
+
+def _bearer(websocket: WebSocket) -> str | None:
+    header = websocket.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+async def stream_endpoint(websocket: WebSocket) -> None:
+    runtime: Runtime = websocket.app.state.runtime
+    # Accept first, then close with an application code: a refused upgrade reaches clients only
+    # as an HTTP status, while 4401 survives every client library as a close code.
+    await websocket.accept()
+    token = _bearer(websocket)
+    who = await runtime.store.authenticate(token) if token else None
+    if who is None:
+        await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
+        return
+    raw_since = websocket.query_params.get("since", "0")
+    try:
+        since = int(raw_since)
+        if since < -1:
+            raise ValueError
+    except ValueError:
+        await websocket.close(CLOSE_BAD_REQUEST, "since must be an integer >= -1")
+        return
+    await Connection(websocket, who, since, runtime).run()
+
+
+class Connection:
+    """One socket. A single writer task sends everything (hello, replay, live events, results),
+    so frames never interleave; the reader handles actions one at a time."""
+
+    def __init__(self, websocket: WebSocket, who: TokenInfo, since: int, runtime: Runtime) -> None:
+        self.ws = websocket
+        self.who = who
+        self.since = since
+        self.rt = runtime
+        self._outbox: asyncio.Queue[Delivery | dict[str, Any] | _Close] = asyncio.Queue()
+        self._closing = False
+        self._last_seq = 0
+
+    @property
+    def token_id(self) -> str:
+        return self.who.id
+
+    def deliver(self, delivery: Delivery) -> None:
+        """Hub sink: must not block."""
+        if self._closing:
+            return
+        if self._outbox.qsize() >= self.rt.settings.send_queue_limit:
+            # The client is not reading; it resumes from its own since after reconnecting.
+            self.close_soon(CLOSE_TOO_SLOW, "too slow, reconnect")
+            return
+        self._outbox.put_nowait(delivery)
+
+    def send_frame(self, frame: dict[str, Any]) -> None:
+        if not self._closing:
+            self._outbox.put_nowait(frame)
+
+    def close_soon(self, code: int, reason: str) -> None:
+        if not self._closing:
+            self._closing = True
+            self._outbox.put_nowait(_Close(code, reason))
+
+    async def run(self) -> None:
+        # Subscribe before reading the latest seq so nothing committed in between is missed;
+        # overlaps are dropped by seq in the writer.
+        unsubscribe = self.rt.hub.subscribe(self.who.user, self.deliver)
+        self.rt.connections.add(self)
+        writer = asyncio.create_task(self._writer(), name=f"ws-writer-{self.who.user}")
+        reader = asyncio.create_task(self._reader(), name=f"ws-reader-{self.who.user}")
+        try:
+            done, _ = await asyncio.wait({writer, reader}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                exc = None if task.cancelled() else task.exception()
+                if exc is not None and not isinstance(exc, WebSocketDisconnect | OSError | RuntimeError):
+                    log.error("connection of %s failed", self.who.user, exc_info=exc)
+        finally:
+            unsubscribe()
+            self.rt.connections.discard(self)
+            for task in (writer, reader):
+                task.cancel()
+            for task in (writer, reader):
+                with contextlib.suppress(BaseException):
+                    await task
+
+    async def _send(self, frame: dict[str, Any]) -> None:
+        await self.ws.send_text(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+
+    async def _writer(self) -> None:
+        store = self.rt.store
+        latest = await store.latest_seq(self.who.user)
+        await self._send(hello_frame(self.who.user, latest))
+        # since=-1: only new events. A since beyond latest means the gateway lost history; the
+        # client sees hello.seq < since and must reset, so continue from latest either way.
+        self._last_seq = latest if self.since == -1 else min(self.since, latest)
+        await self._catch_up(latest)
+        while True:
+            item = await self._outbox.get()
+            if isinstance(item, Delivery):
+                if item.seq <= self._last_seq:
+                    continue  # already sent by replay or gap fill
+                if item.seq > self._last_seq + 1:
+                    await self._catch_up(item.seq - 1)  # the hub reordered or skipped: fill from the store
+                    if item.seq <= self._last_seq:
+                        continue
+                await self._send(event_frame(item.seq, item.event))
+                self._last_seq = item.seq
+            elif isinstance(item, _Close):
+                await self.ws.close(item.code, item.reason)
+                return
+            else:
+                await self._send(item)
+
+    async def _catch_up(self, upto: int) -> None:
+        page_size = self.rt.settings.replay_page
+        while self._last_seq < upto:
+            page = await self.rt.store.events_after(self.who.user, self._last_seq, page_size)
+            for delivery in page:
+                await self._send(event_frame(delivery.seq, delivery.event))
+                self._last_seq = delivery.seq
+            if len(page) < page_size:
+                return
+
+    async def _reader(self) -> None:
+        limit = self.rt.settings.max_frame_bytes
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:
+                self.send_frame(error_frame("bad_frame", "binary frames are not supported; send JSON text"))
+                continue
+            # len(text) <= byte length, so the cheap check catches most oversize frames.
+            if len(text) > limit or len(text.encode()) > limit:
+                self.send_frame(error_frame("frame_too_large", f"frames are limited to {limit} bytes"))
+                continue
+            try:
+                frame = json.loads(text)
+            except ValueError as exc:
+                self.send_frame(error_frame("bad_json", f"not JSON: {exc}"))
+                continue
+            if not isinstance(frame, dict):
+                self.send_frame(error_frame("bad_frame", "a frame is a JSON object"))
+                continue
+            frame_type = frame.get("type")
+            action_id = frame.get("id")
+            has_id = isinstance(action_id, str) and 0 < len(action_id) <= 200
+            if not isinstance(frame_type, str):
+                self.send_frame(error_frame("bad_frame", 'a frame needs a string "type"'))
+            elif frame_type not in ACTION_TYPES:
+                message_text = f"unknown frame type {frame_type!r}"
+                self.send_frame(
+                    result_error(action_id, "unknown_type", message_text)
+                    if has_id
+                    else error_frame("unknown_type", message_text)
+                )
+            elif not has_id:
+                self.send_frame(
+                    error_frame("bad_frame", 'an action needs an "id" string of 1-200 characters')
+                )
+            else:
+                self.send_frame(await self.rt.service.handle_action(self.who, frame))
