@@ -161,3 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AdminError as exc:
         print(f"tidings-gateway: {exc}", file=sys.stderr)
         return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

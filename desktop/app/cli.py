@@ -13,22 +13,40 @@ from desktop.config import paths, secrets
 from desktop.config.settings import ConfigError, Settings, load
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common(with_defaults: bool) -> argparse.ArgumentParser:
+    """Options accepted before and after a subcommand.
+
+    Subcommands get SUPPRESS defaults: otherwise their defaults would overwrite
+    a --config given before the subcommand (``tidings --config X watch``).
+    """
     common = argparse.ArgumentParser(add_help=False)
+
+    def default(value: object) -> object:
+        return value if with_defaults else argparse.SUPPRESS
+
     common.add_argument(
         "--config",
         type=Path,
-        help="settings file (default: %(default)s)",
-        default=paths.default_config_file(),
+        default=default(paths.default_config_file()),
+        help=f"settings file (default: {paths.default_config_file()})",
     )
     common.add_argument(
-        "--data-dir", type=Path, help="database and logs (default: %(default)s)", default=paths.data_dir()
+        "--data-dir",
+        type=Path,
+        default=default(paths.data_dir()),
+        help=f"database and logs (default: {paths.data_dir()})",
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=default(False), help="log debug details"
+    )
+    return common
 
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common(with_defaults=False)
     parser = argparse.ArgumentParser(
         prog="tidings",
-        parents=[common],
+        parents=[_common(with_defaults=True)],
         description="Mail, chat, approvals and tasks in one tray inbox.",
     )
     sub = parser.add_subparsers(dest="command")
