@@ -1,0 +1,273 @@
+"""The real reference gateway as a child process, for tests, the demo and benchmarks.
+
+    gw = GatewayProcess(tmp_path / "gw.db").start()
+    gw.add_user("alice", "Alice Liu")
+    token = gw.issue_token("alice")
+    secret = gw.add_integration("oa")
+    gw.post_event("oa", secret, "announcement", {"announcement": {...}}, recipients=["alice"])
+    gw.kill(); gw.start()        # same DB file, same port: clients resume
+    gw.stop()                    # SIGTERM, then SIGKILL; by PID
+
+Users, tokens, integrations and conversations are written with
+``gateway.admin.GatewayAdmin`` straight into the database file (WAL; safe while
+the server runs, and also while it is down). Third-party events go through the
+real HTTP API (``POST /v1/events``), signed like an OA system would sign them.
+No pytest import: plain Python, usable from scripts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from gateway.admin import GatewayAdmin
+from gateway.signing import signed_headers
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class GatewayError(RuntimeError):
+    """The gateway process did not start, or refused a harness request."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+class GatewayProcess:
+    def __init__(
+        self,
+        db_path: Path | str,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        extra_args: Sequence[str] = (),
+        log_path: Path | str | None = None,
+        python: str = sys.executable,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.host = host
+        self.port = port or free_port(host)
+        self.extra_args = list(extra_args)
+        self.log_path = Path(log_path) if log_path else self.db_path.with_suffix(".log")
+        self.python = python
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: Any = None
+        # Create the schema now, so admin helpers work before the first start.
+        GatewayAdmin(self.db_path).close()
+
+    # -- addresses ------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """What the desktop's GatewaySettings.url takes."""
+        return f"ws://{self.host}:{self.port}"
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    # -- process --------------------------------------------------------------------
+
+    def start(self, timeout: float = 20.0) -> GatewayProcess:
+        """Start ``python -m gateway serve`` (the CLI) and return once /v1/health answers."""
+        if self.running:
+            return self
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
+        cmd = [
+            self.python,
+            "-m",
+            "gateway",  # gateway/__main__.py runs gateway.cli.main
+            "serve",
+            "--db",
+            str(self.db_path),
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            *self.extra_args,
+        ]
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+        self._proc = subprocess.Popen(cmd, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                self._close_log()
+                raise GatewayError(f"the gateway exited with {self._proc.returncode}:\n{self.log_tail()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.http_url}/v1/health", timeout=1.0).status_code == 200:
+                    return self
+            time.sleep(0.05)
+        self.kill()
+        raise GatewayError(
+            f"the gateway did not listen on {self.http_url} within {timeout} s:\n{self.log_tail()}"
+        )
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """SIGTERM, then SIGKILL if it has not exited within ``timeout``."""
+        self._signal(signal.SIGTERM, timeout)
+
+    def kill(self) -> None:
+        """SIGKILL: a crash, nothing flushed or said goodbye."""
+        self._signal(signal.SIGKILL, 5.0)
+
+    def restart(self, *, hard: bool = False) -> None:
+        """Stop (or kill) and start again on the same DB file and port."""
+        if hard:
+            self.kill()
+        else:
+            self.stop()
+        self.start()
+
+    def _signal(self, sig: signal.Signals, timeout: float) -> None:
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, sig)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(5.0)
+        self._proc = None
+        self._close_log()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    def __enter__(self) -> GatewayProcess:
+        return self.start()
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.stop()
+
+    # -- administration (straight into the database) ----------------------------------
+
+    @contextlib.contextmanager
+    def admin(self) -> Iterator[GatewayAdmin]:
+        with GatewayAdmin(self.db_path) as admin:
+            yield admin
+
+    def add_user(self, name: str, display_name: str | None = None) -> None:
+        with self.admin() as a:
+            a.add_user(name, display_name)
+
+    def issue_token(self, user: str) -> str:
+        with self.admin() as a:
+            return a.issue_token(user).token
+
+    def revoke_token(self, token_or_id: str) -> None:
+        with self.admin() as a:
+            a.revoke_token(token_or_id)
+
+    def add_integration(self, name: str, callback: str | None = None) -> str:
+        """Register a third-party system; returns its signing secret."""
+        with self.admin() as a:
+            return a.add_integration(name, callback)
+
+    def add_conversation(
+        self, conversation_id: str, title: str, members: list[str], kind: str | None = None
+    ) -> str:
+        with self.admin() as a:
+            return a.add_conversation(conversation_id, title, members, kind)
+
+    # -- third-party events over HTTP --------------------------------------------------
+
+    def post_event(
+        self,
+        integration: str,
+        secret: str,
+        event_type: str,
+        data: dict[str, Any],
+        recipients: Sequence[str] | str,
+        *,
+        idempotency_key: str | None = None,
+        timeout: float = 10.0,
+    ) -> dict[str, Any]:
+        """POST one signed event to /v1/events; returns the JSON answer, raises GatewayError if refused."""
+        body = json.dumps(
+            {
+                "type": event_type,
+                "idempotency_key": idempotency_key or uuid.uuid4().hex,
+                "recipients": recipients if isinstance(recipients, str) else list(recipients),
+                "data": data,
+            }
+        ).encode()
+        response = httpx.post(
+            f"{self.http_url}/v1/events",
+            content=body,
+            headers=signed_headers(integration, secret, body),
+            timeout=timeout,
+        )
+        if response.status_code >= 300:
+            raise GatewayError(f"POST /v1/events answered {response.status_code}: {response.text}")
+        return dict(response.json())
+
+    def post_chat_message(
+        self,
+        integration: str,
+        secret: str,
+        conversation: dict[str, str],
+        message_id: str,
+        sender: dict[str, str],
+        text: str,
+        recipients: Sequence[str],
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        data = {"conversation": conversation, "message": {"id": message_id, "sender": sender, "text": text}}
+        return self.post_event(integration, secret, "chat.message", data, recipients, **kwargs)
+
+
+def events_in_db(db_path: Path | str, event_type: str | None = None) -> list[dict[str, Any]]:
+    """Every distinct event stored by the gateway (for checks on the gateway side).
+
+    Reads the gateway's own tables; see gateway/storage/sqlite.py for the schema.
+    """
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT body FROM events").fetchall()
+    finally:
+        db.close()
+    events = [json.loads(r[0]) for r in rows]
+    return [e for e in events if event_type is None or e.get("type") == event_type]
