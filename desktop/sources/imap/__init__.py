@@ -1,0 +1,49 @@
+"""Mail over IMAP: push with IDLE, catch-up after gaps, flags both ways. No Qt in here."""
+
+from __future__ import annotations
+
+import imaplib
+
+from desktop.config.settings import MailAccount
+from desktop.sources.imap.body import Attachment, FetchError, MessageBody, fetch_message, sanitize_html
+from desktop.sources.imap.connection import ImapProblem, classify, close_quietly, connect
+from desktop.sources.imap.source import ImapSource
+
+__all__ = [
+    "Attachment",
+    "FetchError",
+    "ImapSource",
+    "MessageBody",
+    "fetch_message",
+    "sanitize_html",
+    "test_connection",
+]
+
+
+def test_connection(account: MailAccount, password: str, timeout: float = 15.0) -> tuple[bool, str]:
+    """For the settings dialog's "Test connection" button: (ok, a sentence for the user). Blocking."""
+    problems = account.problems()
+    if problems:
+        return False, "The settings are incomplete: " + "; ".join(problems) + "."
+    try:
+        client = connect(account, password, timeout)
+    except ImapProblem as exc:
+        return False, exc.message
+    try:
+        details: list[str] = []
+        for folder in account.folders:
+            try:
+                status = client.folder_status(folder, [b"MESSAGES", b"UNSEEN"])
+            except imaplib.IMAP4.abort:
+                raise
+            except imaplib.IMAP4.error:
+                return False, f"Signed in, but the folder {folder!r} does not exist on the server."
+            details.append(f"{folder}: {status.get(b'MESSAGES', 0)} mails, {status.get(b'UNSEEN', 0)} unread")
+        return True, f"Connected to {account.host} as {account.username}. " + "; ".join(details) + "."
+    except Exception as exc:
+        return False, classify(exc, account).message
+    finally:
+        close_quietly(client)
+
+
+test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test when imported

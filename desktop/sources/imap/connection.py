@@ -1,0 +1,145 @@
+"""Opening an IMAP connection, and turning every way that fails into words for the user."""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+import socket
+import ssl
+from pathlib import Path
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.imapclient import SocketTimeout
+
+from desktop.config.secrets import SecretError
+from desktop.config.settings import MailAccount
+from desktop.core.events import ConnectionState
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30.0
+AUTH_FAILED_TEXT = "The server rejected the user name or password"
+
+
+class ImapProblem(Exception):
+    """A failure already classified: ``state`` and a ``message`` a user understands."""
+
+    def __init__(self, state: ConnectionState, message: str) -> None:
+        super().__init__(message)
+        self.state = state
+        self.message = message
+
+
+def ssl_context(account: MailAccount) -> ssl.SSLContext:
+    """Verification always on; a private CA is added by file, never by turning checks off."""
+    cafile = str(Path(account.ca_file).expanduser()) if account.ca_file else None
+    try:
+        return ssl.create_default_context(cafile=cafile)
+    except (OSError, ssl.SSLError) as exc:
+        raise ImapProblem(
+            ConnectionState.ERROR, f"The CA file {account.ca_file} cannot be used: {exc}"
+        ) from exc
+
+
+def _keepalive(sock: socket.socket) -> None:
+    """Notice a silently dead connection (laptop moved networks) within about two minutes."""
+    with contextlib.suppress(OSError, AttributeError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 60)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 20)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
+
+
+def connect(account: MailAccount, password: str, timeout: float = DEFAULT_TIMEOUT) -> IMAPClient:
+    """A logged-in client, or :class:`ImapProblem`. Every socket operation has ``timeout``."""
+    ctx = ssl_context(account)
+    client: IMAPClient | None = None
+    try:
+        client = IMAPClient(
+            account.host,
+            account.effective_port,
+            ssl=account.security == "tls",
+            ssl_context=ctx,
+            timeout=SocketTimeout(connect=timeout, read=timeout),
+        )
+        if account.security == "starttls":
+            if b"STARTTLS" not in client.capabilities():
+                raise ImapProblem(
+                    ConnectionState.ERROR,
+                    f"{account.host} does not offer STARTTLS on port {account.effective_port}: "
+                    "choose TLS (port 993) in the account's security setting",
+                )
+            client.starttls(ctx)
+        client.normalise_times = False  # keep INTERNALDATE's own time zone
+        client.login(account.username, password)
+        _keepalive(client.socket())
+        return client
+    except BaseException as exc:
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.shutdown()
+        if isinstance(exc, ImapProblem):
+            raise
+        if isinstance(exc, Exception):
+            raise classify(exc, account) from exc
+        raise
+
+
+def classify(exc: BaseException, account: MailAccount) -> ImapProblem:
+    """Map an exception to a state and a sentence. Never includes the password."""
+    host, port = account.host, account.effective_port
+    if isinstance(exc, ImapProblem):
+        return exc
+    if isinstance(exc, SecretError):
+        state = ConnectionState.AUTH_FAILED if str(exc).startswith("no ") else ConnectionState.ERROR
+        return ImapProblem(state, f"Cannot get the password: {exc}")
+    if isinstance(exc, LoginError):
+        return ImapProblem(ConnectionState.AUTH_FAILED, AUTH_FAILED_TEXT)
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        reason = exc.verify_message or exc.reason or str(exc)
+        return ImapProblem(
+            ConnectionState.ERROR,
+            f"The certificate of {host} is not trusted ({reason}). If your organisation uses its own "
+            "certificate authority, set the account's CA file setting to that authority's certificate.",
+        )
+    if isinstance(exc, ssl.SSLError):
+        return ImapProblem(
+            ConnectionState.ERROR,
+            f"The secure connection to {host}:{port} failed ({exc.reason or exc}): "
+            "check the account's security setting and port.",
+        )
+    if isinstance(exc, socket.gaierror):
+        return ImapProblem(ConnectionState.OFFLINE, f"The server name {host} could not be found.")
+    if isinstance(exc, ConnectionRefusedError):
+        return ImapProblem(ConnectionState.OFFLINE, f"{host} refused the connection on port {port}.")
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return ImapProblem(ConnectionState.OFFLINE, f"{host} did not answer in time.")
+    if isinstance(exc, OSError):
+        return ImapProblem(
+            ConnectionState.OFFLINE, f"The connection to {host} failed: {exc.strerror or exc}."
+        )
+    if isinstance(exc, (imaplib.IMAP4.abort, IMAPClientError, imaplib.IMAP4.error, EOFError)):
+        return ImapProblem(ConnectionState.OFFLINE, f"{host} closed the connection.")
+    log.warning("unexpected IMAP failure for %s: %r", account.name, exc)
+    return ImapProblem(ConnectionState.OFFLINE, f"The connection to {host} failed: {exc}")
+
+
+def close_quietly(client: IMAPClient | None) -> None:
+    """Log out if the connection still answers quickly, else just drop it."""
+    if client is None:
+        return
+    with contextlib.suppress(Exception):
+        client.socket().settimeout(2.0)
+        client.logout()
+    with contextlib.suppress(Exception):
+        client.shutdown()
+
+
+def abort(client: IMAPClient | None) -> None:
+    """From another thread: make any blocked read on this connection fail at once."""
+    if client is None:
+        return
+    with contextlib.suppress(Exception):
+        client.socket().shutdown(socket.SHUT_RDWR)
