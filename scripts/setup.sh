@@ -13,7 +13,7 @@ APT_PACKAGES=(
   libx11-xcb1 libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0
   libdbus-1-3
   # a desktop session for the demo and the tests
-  xvfb xauth xdotool imagemagick fonts-dejavu-core fonts-noto-cjk dbus dbus-x11
+  xvfb xauth xdotool imagemagick fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji dbus dbus-x11
   dunst gnome-keyring libsecret-tools trayer
   # the throwaway mail server
   dovecot-imapd openssl

@@ -1,0 +1,460 @@
+"""The demo: Tidings on an embedded default, with mail, chat, approvals and tasks arriving live.
+
+Starts a throwaway Dovecot and the reference gateway on loopback, writes a
+settings file pointing Tidings at both, starts the tray app, and then plays a
+small office: new mail every few seconds, coworkers chatting (and answering
+your replies), an OA system posting approval requests and receiving your
+decisions on its signed callback, project tasks and announcements.
+
+    python -m harness.demo [--interval 4] [--duration SECONDS] [--data-dir DIR]
+
+Without a display (a server, CI) it runs on a virtual X screen and saves a
+screenshot every few seconds. Ctrl-C stops everything, by PID.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import http.server
+import itertools
+import json
+import logging
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+import websockets
+
+from gateway import signing
+from harness.desktop_session import DesktopSession
+from harness.dovecot import Dovecot
+from harness.gateway import GatewayProcess
+
+log = logging.getLogger("demo")
+
+USER = "demo"
+MAIL_PASSWORD = "demo-mail-password"
+COWORKERS = {"wang": "王伟", "lisa": "Lisa Chen", "omar": "Omar Haddad"}
+
+MAILS = [
+    (
+        "Priya Raman <priya@example.com>",
+        "Q4 budget review — slides attached",
+        "Hi, here are the slides for Thursday. The travel line is still open; can you check it before the review?",
+    ),
+    (
+        "张敏 <zhang.min@example.cn>",
+        "会议纪要：产品路线图讨论",
+        "各位好，附件是今天路线图讨论的会议纪要，请在周五前确认各自的行动项。",
+    ),
+    (
+        "GitLab <noreply@git.example.com>",
+        "Pipeline failed for main (a1b2c3d)",
+        "Job test:integration failed after 12 minutes. 3 tests failed in tests/integration/test_sync.py.",
+    ),
+    (
+        "Marco Rossi <marco@example.it>",
+        "Lunch on Friday?",
+        "There's a new ramen place near the office. 12:30 works for me — you in?",
+    ),
+    (
+        "HR Team <hr@example.com>",
+        "Reminder: submit your timesheet",
+        "Timesheets for this month close on Friday at 17:00. Thanks for submitting on time.",
+    ),
+    (
+        "Aiko Tanaka <aiko@example.jp>",
+        "Contract draft v3",
+        "I've addressed the comments from legal. Changes are tracked in section 4 and 7.",
+    ),
+]
+CHATS = [
+    ("wang", "team", "Standup moved to 10:15 today, the big room is taken"),
+    ("lisa", "dm-lisa", "Do you have five minutes to look at the release notes?"),
+    ("omar", "team", "Deploy to staging done ✅ — please smoke-test the approval flow"),
+    ("wang", "team", "午饭一起吗？楼下新开了一家面馆"),
+    ("lisa", "dm-lisa", "Thanks! I'll ship them after lunch then"),
+]
+REPLIES = ["👍 thanks!", "Great, see you then", "收到，谢谢！", "Perfect, that helps a lot"]
+APPROVALS = [
+    (
+        "Expense report: team offsite, Hangzhou",
+        "normal",
+        [("Amount", "¥ 12,480.00"), ("Cost centre", "R&D-204"), ("Receipts", "14 attached")],
+    ),
+    (
+        "Leave request: Lisa Chen, 3 days",
+        "normal",
+        [("From", "Mon 1 Dec"), ("To", "Wed 3 Dec"), ("Balance after", "9 days")],
+    ),
+    (
+        "Purchase order PO-7781: 20 laptops",
+        "urgent",
+        [("Vendor", "Lenovo"), ("Total", "€ 31,600.00"), ("Budget line", "IT-Hardware 2026")],
+    ),
+]
+TASKS = [
+    (
+        "Review pull request #482: retry outbox on reconnect",
+        "Omar asked for your review before Thursday's release.",
+    ),
+    ("Update the on-call runbook", "The paging rotation changed; please bring section 3 up to date."),
+]
+ANNOUNCEMENTS = [
+    (
+        "Office closed on Friday afternoon",
+        "The building will be closed from 14:00 for maintenance of the fire alarm system.",
+        "normal",
+    ),
+    (
+        "Security: rotate your VPN certificate",
+        "Certificates issued before October expire on Monday. Rotate yours from the IT portal today.",
+        "urgent",
+    ),
+]
+
+
+def _mail(sender: str, subject: str, text: str, when: datetime | None = None) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "Dana Demo <demo@example.com>"
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(when or datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain="example.com")
+    msg.set_content(text)
+    msg.add_alternative(
+        f"<html><body><p>{text}</p><img src='https://tracker.example.com/pixel.gif'></body></html>",
+        subtype="html",
+    )
+    return msg.as_bytes()
+
+
+class OaCallbackServer:
+    """The OA system's callback endpoint: verifies each signed decision and logs it."""
+
+    def __init__(self, secret_box: dict[str, str]) -> None:
+        self.decisions: list[dict[str, Any]] = []
+        box = secret_box
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                ok = signing.verify(
+                    box.get("secret", ""),
+                    self.headers.get("X-Tidings-Timestamp", ""),
+                    body,
+                    self.headers.get("X-Tidings-Signature", ""),
+                )
+                self.send_response(200 if ok else 401)
+                self.end_headers()
+                if ok:
+                    decision = json.loads(body)
+                    outer.decisions.append(decision)
+                    log.info(
+                        "OA received: %s %s (%s)",
+                        decision.get("decision"),
+                        decision.get("approval"),
+                        decision.get("comment") or "no comment",
+                    )
+
+            def log_message(self, *args: Any) -> None:  # keep the console for the story
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/oa/decisions"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> OaCallbackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class Office:
+    """Coworkers on websockets (they chat and answer), the OA and project tools over signed HTTP."""
+
+    def __init__(self, gw: GatewayProcess, tokens: dict[str, str], secrets: dict[str, str]) -> None:
+        self.gw = gw
+        self.tokens = tokens
+        self.secrets = secrets
+        self._sockets: dict[str, Any] = {}
+
+    async def _coworker(self, name: str) -> None:
+        url = f"{self.gw.url}/v1/stream?since=-1"
+        headers = {"Authorization": f"Bearer {self.tokens[name]}"}
+        async for ws in websockets.connect(url, additional_headers=headers):
+            self._sockets[name] = ws
+            try:
+                async for raw in ws:
+                    frame = json.loads(raw)
+                    event = frame.get("event") or {}
+                    if event.get("type") != "chat.message":
+                        continue
+                    msg = event["data"]["message"]
+                    if msg["sender"]["id"] != USER:
+                        continue
+                    conv = event["data"]["conversation"]["id"]
+                    # Only the person addressed answers: Lisa in her direct chat, Wang in the team.
+                    if (conv == "dm-lisa") != (name == "lisa") or (conv == "team" and name != "wang"):
+                        continue
+                    await asyncio.sleep(2.0)
+                    await self.say(name, conv, random.choice(REPLIES))
+            except websockets.ConnectionClosed:
+                continue
+
+    async def say(self, name: str, conversation: str, text: str) -> None:
+        ws = self._sockets.get(name)
+        if ws is None:
+            return
+        await ws.send(
+            json.dumps(
+                {"type": "chat.send", "id": uuid.uuid4().hex, "conversation": conversation, "text": text}
+            )
+        )
+
+    def post(self, integration: str, event_type: str, data: dict[str, Any]) -> None:
+        self.gw.post_event(integration, self.secrets[integration], event_type, data, recipients=[USER])
+
+    async def play(self, dovecot: Dovecot, interval: float, stop: asyncio.Event) -> None:
+        coworkers = [asyncio.create_task(self._coworker(name)) for name in COWORKERS]
+        try:
+            await self._play(dovecot, interval, stop)
+        finally:
+            for task in coworkers:
+                task.cancel()
+
+    async def _play(self, dovecot: Dovecot, interval: float, stop: asyncio.Event) -> None:
+        await asyncio.sleep(1.0)
+        mails, chats = itertools.cycle(MAILS), itertools.cycle(CHATS)
+        approvals, tasks, news = (
+            itertools.cycle(APPROVALS),
+            itertools.cycle(TASKS),
+            itertools.cycle(ANNOUNCEMENTS),
+        )
+        # The beat of the office: mostly mail and chat, now and then the OA and the tools.
+        beat = ["mail", "chat", "approval", "mail", "chat", "task", "mail", "chat", "announcement"]
+        for n, kind in enumerate(itertools.cycle(beat)):
+            if stop.is_set():
+                return
+            try:
+                if kind == "mail":
+                    sender, subject, text = next(mails)
+                    await asyncio.to_thread(dovecot.append, USER, _mail(sender, subject, text))
+                    log.info("mail: %s — %s", sender.split("<")[0].strip(), subject)
+                elif kind == "chat":
+                    who, conv, text = next(chats)
+                    await self.say(who, conv, text)
+                    log.info("chat: %s in %s: %s", COWORKERS[who], conv, text)
+                elif kind == "approval":
+                    title, urgency, fields = next(approvals)
+                    aid = f"A-{1000 + n}"
+                    deadline = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+                    data = {
+                        "approval": {
+                            "id": aid,
+                            "title": title,
+                            "requester": {"id": "lisa", "name": COWORKERS["lisa"]},
+                            "fields": [{"label": k, "value": v} for k, v in fields],
+                            "deadline": deadline,
+                            "urgency": urgency,
+                            "url": f"https://oa.example.com/approvals/{aid}",
+                        }
+                    }
+                    await asyncio.to_thread(self.post, "oa", "approval.requested", data)
+                    log.info("approval: %s (%s)", title, aid)
+                elif kind == "task":
+                    title, text = next(tasks)
+                    data = {
+                        "task": {
+                            "id": f"T-{n}",
+                            "title": title,
+                            "text": text,
+                            "project": "Tidings",
+                            "url": f"https://projects.example.com/T-{n}",
+                            "due": (datetime.now(UTC) + timedelta(days=3)).isoformat(),
+                        }
+                    }
+                    await asyncio.to_thread(self.post, "projects", "task.assigned", data)
+                    log.info("task: %s", title)
+                else:
+                    title, text, urgency = next(news)
+                    data = {
+                        "announcement": {
+                            "id": f"N-{n}",
+                            "title": title,
+                            "text": text,
+                            "urgency": urgency,
+                            "url": None,
+                        }
+                    }
+                    await asyncio.to_thread(self.post, "hr", "announcement", data)
+                    log.info("announcement: %s", title)
+            except Exception as exc:  # the demo goes on; say what failed
+                log.warning("could not send the %s: %s", kind, exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+def write_settings(path: Path, dovecot: Dovecot, gw: GatewayProcess, token: str) -> None:
+    # Demo only: the secrets are throwaway values, handed over by a command so
+    # the user's real keyring is never touched. Real accounts use the keyring.
+    path.write_text(
+        f"""# Written by the Tidings demo. Real settings live in your platform's config folder.
+[[mail]]
+name = "Demo mail"
+host = "127.0.0.1"
+port = {dovecot.imaps_port}
+security = "tls"
+username = "{USER}"
+ca_file = "{dovecot.ca_file}"
+password_command = "printf %s {MAIL_PASSWORD}"
+
+[gateway]
+url = "{gw.url}"
+token_command = "printf %s {token}"
+""",
+        encoding="utf-8",
+    )
+
+
+@contextlib.contextmanager
+def _display(shots: Path) -> Iterator[dict[str, str]]:
+    """The user's own display, or a virtual one when there is none."""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        yield {}
+        return
+    log.info("no display: running on a virtual screen; screenshots go to %s", shots)
+    with DesktopSession(tray=True) as session:
+        yield {**session.env, "QT_QPA_PLATFORM": "xcb"}
+
+
+async def run(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="tidings-demo-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    shots = data_dir / "screenshot.png"
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+
+    secret_box: dict[str, str] = {}
+    with contextlib.ExitStack() as stack:
+        dovecot = stack.enter_context(Dovecot())
+        dovecot.add_user(USER, MAIL_PASSWORD)
+        dovecot.start()
+        # Mail that was there before Tidings: imported quietly, never notified.
+        for sender, subject, text in MAILS[:3]:
+            dovecot.append(USER, _mail(sender, subject, text, datetime.now(UTC) - timedelta(hours=3)))
+
+        gw = GatewayProcess(data_dir / "gateway.sqlite3")
+        stack.enter_context(gw)
+        gw.start()
+        oa = stack.enter_context(OaCallbackServer(secret_box))
+        gw.add_user(USER, "Dana Demo")
+        tokens = {}
+        for name, display in COWORKERS.items():
+            gw.add_user(name, display)
+            tokens[name] = gw.issue_token(name)
+        secrets = {
+            "oa": gw.add_integration("oa", oa.url),
+            "projects": gw.add_integration("projects"),
+            "hr": gw.add_integration("hr"),
+        }
+        secret_box["secret"] = secrets["oa"]
+        gw.add_conversation("team", "Platform team", [USER, *COWORKERS])
+        gw.add_conversation("dm-lisa", "Lisa Chen", [USER, "lisa"])
+        settings = data_dir / "settings.toml"
+        write_settings(settings, dovecot, gw, gw.issue_token(USER))
+
+        env_extra = stack.enter_context(_display(shots))
+        app_log = open(data_dir / "tidings.log", "wb")  # noqa: SIM115 - closed by the stack
+        stack.callback(app_log.close)
+        app = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "desktop.app.cli",
+                "--config",
+                str(settings),
+                "--data-dir",
+                str(data_dir / "app"),
+            ],
+            env={**os.environ, **env_extra},
+            stdout=app_log,
+            stderr=subprocess.STDOUT,
+        )
+
+        def stop_app() -> None:
+            if app.poll() is None:
+                app.send_signal(signal.SIGTERM)
+                try:
+                    app.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    app.kill()
+                    app.wait(timeout=5)
+
+        stack.callback(stop_app)
+        log.info("Tidings is running (pid %d); settings in %s, log in %s", app.pid, settings, app_log.name)
+        log.info("Look in your system tray. Ctrl-C stops the demo.")
+
+        office = Office(gw, tokens, secrets)
+        player = asyncio.create_task(office.play(dovecot, args.interval, stop))
+        started = time.monotonic()
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=1.0)
+            if app.poll() is not None:
+                log.error("Tidings exited with code %s; see %s", app.returncode, app_log.name)
+                stop.set()
+            if env_extra and int(time.monotonic() - started) % 5 == 0:
+                await asyncio.to_thread(_screenshot, env_extra, shots)
+            if args.duration and time.monotonic() - started > args.duration:
+                stop.set()
+        player.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await player
+        code = app.poll()
+        stop_app()
+        log.info("demo stopped; %d decision(s) reached the OA system", len(oa.decisions))
+        return 0 if code in (None, 0, -signal.SIGTERM) else 1
+
+
+def _screenshot(env: dict[str, str], path: Path) -> None:
+    subprocess.run(
+        ["import", "-window", "root", str(path)], env={**os.environ, **env}, timeout=20, check=False
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m harness.demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--interval", type=float, default=4.0, help="seconds between office events")
+    parser.add_argument(
+        "--duration", type=float, default=0, help="stop after this many seconds (0: run until Ctrl-C)"
+    )
+    parser.add_argument("--data-dir", help="keep the demo's files here (default: a new temporary folder)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s  %(message)s", datefmt="%H:%M:%S")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    return asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
