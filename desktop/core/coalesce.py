@@ -44,17 +44,31 @@ class Coalescer:
         """Items to notify now; the rest is held until :meth:`flush`."""
         if not items:
             return []
+        out: list[Notice] = []
         if self._window_start is None or now - self._window_start >= self.window:
+            # Items held in a window that is over (the flush timer ran late) go first,
+            # instead of waiting another window behind newer items.
+            out = self._take_held()
             self._window_start = now
             self._sent_in_window = 0
         if len(items) > self.budget:
+            # One summary for the batch and anything still held: never two summaries at once.
             self._sent_in_window = self.budget
-            return [Summary(tuple(items))]
+            held, self._held = self._held, []
+            return [*out, Summary((*held, *items))]
         room = max(0, self.budget - self._sent_in_window)
         now_items, held = list(items[:room]), list(items[room:])
         self._sent_in_window += len(now_items)
         self._held.extend(held)
-        return [Single(i) for i in now_items]
+        return [*out, *(Single(i) for i in now_items)]
+
+    def _take_held(self) -> list[Notice]:
+        held, self._held = self._held, []
+        if not held:
+            return []
+        if len(held) == 1:
+            return [Single(held[0])]
+        return [Summary(tuple(held))]
 
     def deadline(self) -> float | None:
         """When :meth:`flush` should be called next, or None if nothing is held."""
@@ -66,9 +80,6 @@ class Coalescer:
         due = self.deadline()
         if due is None or now < due:
             return []
-        held, self._held = self._held, []
         self._window_start = now
         self._sent_in_window = self.budget
-        if len(held) == 1:
-            return [Single(held[0])]
-        return [Summary(tuple(held))]
+        return self._take_held()

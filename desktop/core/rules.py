@@ -18,13 +18,20 @@ class Rules:
     muted_sources: frozenset[str] = frozenset()
     urgent_breaks_through: bool = True
 
+    def __post_init__(self) -> None:
+        # Settings may say "Ann@Example.org" or "Ann <ann@example.org>"; match on the address.
+        self.vip_senders = frozenset(_address(s) for s in self.vip_senders if s.strip())
+
     def pause_for(self, duration: timedelta, now: datetime) -> None:
         self.paused_until = now + duration
 
     def pause_until_tomorrow(self, now: datetime, morning: time = time(8, 0)) -> None:
+        """Until the next ``morning``: tomorrow's, or today's when paused after midnight."""
         local = now.astimezone()
-        tomorrow = (local + timedelta(days=1)).date()
-        self.paused_until = datetime.combine(tomorrow, morning, tzinfo=local.tzinfo)
+        day = local.date() if local.time() < morning else (local + timedelta(days=1)).date()
+        # A naive local time made aware by astimezone() gets that day's UTC offset; reusing
+        # ``local.tzinfo`` (a fixed offset) would be an hour off across a DST change.
+        self.paused_until = datetime.combine(day, morning).astimezone()
 
     def resume(self) -> None:
         self.paused_until = None
