@@ -1,0 +1,1 @@
+"""Native notifications: which items interrupt the user (dispatcher) and how (backends)."""

@@ -1,0 +1,279 @@
+"""Where notices are shown: native notifications (desktop-notifier), or the tray balloon.
+
+One interface, capability flags, and :func:`pick_backend` which tries the native
+service first and falls back to the tray, logging why. No Qt import at module level:
+the tray backend imports it when it is built.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+import dataclasses
+import html
+import logging
+import platform
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+log = logging.getLogger(__name__)
+
+# Button action keys a notice may carry, and what each one calls on the handler.
+OPEN = "open"
+MARK_READ = "mark_read"
+REPLY = "reply"
+APPROVE = "approve"
+REJECT = "reject"  # never decided from a bubble: opens the window for a comment + confirmation
+
+
+class NotificationActions(Protocol):
+    """What a click or a button in a notification can do (implemented by the app)."""
+
+    def open_item(self, item_id: str) -> None: ...
+    def mark_read(self, item_id: str) -> None: ...
+    def reply(self, item_id: str, text: str) -> None: ...
+    def approve(self, item_id: str) -> None: ...
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Button:
+    action: str  # one of the keys above
+    title: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Notice:
+    """A bubble to show, in plain text; backends escape it for their platform."""
+
+    item_id: str  # the item a click opens (for a summary: the newest one)
+    title: str
+    body: str
+    urgent: bool = False
+    buttons: tuple[Button, ...] = ()
+    reply_field: bool = False  # chat: a reply text field where the platform has one
+    thread: str = ""
+    summary_of: tuple[str, ...] = ()  # ids covered by a summary notice
+
+
+def run_action(handler: NotificationActions, action: str, item_id: str, text: str = "") -> None:
+    """One place mapping a button to the handler, shared by every backend."""
+    try:
+        if action == MARK_READ:
+            handler.mark_read(item_id)
+        elif action == APPROVE:
+            handler.approve(item_id)
+        elif action == REPLY and text:
+            handler.reply(item_id, text)
+        else:  # OPEN, REJECT, and REPLY without a reply field: the window at the item
+            handler.open_item(item_id)
+    except Exception:
+        log.exception("notification action %s on %s failed", action, item_id)
+
+
+class NotifierBackend(abc.ABC):
+    name: str = "none"
+    supports_buttons: bool = False
+    supports_reply: bool = False
+    supports_withdraw: bool = False
+
+    @abc.abstractmethod
+    async def show(self, notice: Notice) -> bool:
+        """Show ``notice``; False when it could not be delivered."""
+
+    async def withdraw(self, item_id: str) -> None:  # noqa: B027 - optional capability
+        """Take back the bubble for ``item_id`` if it is still shown and the platform can."""
+
+    async def close(self) -> None:  # noqa: B027 - optional
+        """Release the connection to the notification service."""
+
+
+class NullBackend(NotifierBackend):
+    """Used when notifications are switched off or nothing can show them."""
+
+    name = "none"
+
+    async def show(self, notice: Notice) -> bool:
+        return False
+
+
+def _markup_escape(text: str) -> str:
+    # freedesktop bodies may be markup (dunst, GNOME, KDE render <b>, <a>, &amp;): a
+    # mail's "<script>" or "a & b" must be shown as text, never interpreted.
+    return html.escape(text, quote=False)
+
+
+class DesktopNotifierBackend(NotifierBackend):
+    """Native notifications via desktop-notifier: freedesktop D-Bus (dbus-fast) on Linux,
+    WinRT toasts on Windows, UNUserNotificationCenter on macOS (from an app bundle)."""
+
+    name = "desktop-notifier"
+
+    def __init__(self, handler: NotificationActions, app_name: str, icon_path: Path | None) -> None:
+        from desktop_notifier import DesktopNotifier, Icon
+
+        self._handler = handler
+        icon = Icon(path=icon_path.resolve()) if icon_path and icon_path.exists() else None
+        self._notifier = DesktopNotifier(app_name=app_name, app_icon=icon)
+        self._is_dbus = platform.system() == "Linux"
+        self._shown: dict[str, str] = {}  # item id -> notification identifier
+
+    async def probe(self) -> None:
+        """Raise if no notification service can be reached (no bus, no daemon)."""
+        from desktop_notifier import Capability
+
+        backend_class = type(self._notifier._backend).__name__
+        if backend_class == "DummyNotificationCenter":
+            # desktop-notifier's stand-in on macOS outside an app bundle and old Windows
+            raise RuntimeError("no native notification service on this platform")
+        caps = await self._notifier.get_capabilities()
+        self.supports_buttons = Capability.BUTTONS in caps
+        self.supports_reply = Capability.REPLY_FIELD in caps
+        self.supports_withdraw = True
+        log.info(
+            "native notifications via %s (buttons: %s, reply field: %s)",
+            backend_class,
+            self.supports_buttons,
+            self.supports_reply,
+        )
+
+    def _text(self, text: str) -> str:
+        return _markup_escape(text) if self._is_dbus else text
+
+    async def show(self, notice: Notice) -> bool:
+        from desktop_notifier import Button as DnButton
+        from desktop_notifier import Notification, ReplyField, Urgency
+
+        handler, item_id = self._handler, notice.item_id
+        buttons = []
+        if self.supports_buttons:
+            for b in notice.buttons:
+                if b.action == REPLY and notice.reply_field and self.supports_reply:
+                    continue  # the reply field replaces the button
+                buttons.append(
+                    DnButton(title=b.title, on_pressed=lambda a=b.action: run_action(handler, a, item_id))
+                )
+        reply = None
+        if notice.reply_field and self.supports_reply:
+            reply = ReplyField(
+                title="Reply",
+                button_title="Send",
+                on_replied=lambda text: run_action(handler, REPLY, item_id, text),
+            )
+        notification = Notification(
+            # The summary is plain text by the freedesktop spec (dunst escapes it itself:
+            # escaping here showed "&lt;" literally); only the body is markup.
+            title=notice.title,
+            message=self._text(notice.body),
+            urgency=Urgency.Critical if notice.urgent else Urgency.Normal,
+            buttons=tuple(buttons),
+            reply_field=reply,
+            on_clicked=lambda: run_action(handler, OPEN, item_id),
+            thread=notice.thread or None,
+        )
+        identifier = await self._notifier.send_notification(notification)
+        # send_notification logs and swallows failures (daemon gone); its cache says
+        # whether the service took it.
+        if identifier not in await self._notifier.get_current_notifications():
+            return False
+        self._shown[item_id] = identifier
+        return True
+
+    async def withdraw(self, item_id: str) -> None:
+        identifier = self._shown.pop(item_id, None)
+        if identifier is None:
+            return
+        try:
+            await self._notifier.clear(identifier)
+        except KeyError:
+            pass  # already closed by the user or the daemon (desktop-notifier's id map forgot it)
+        except Exception as exc:
+            log.debug("withdrawing the notification for %s failed: %s", item_id, exc)
+
+    async def close(self) -> None:
+        bus: Any = getattr(self._notifier._backend, "bus", None)
+        if bus is not None:
+            bus.disconnect()
+
+
+class TrayBalloonBackend(NotifierBackend):
+    """QSystemTrayIcon.showMessage: no buttons, plain text; a click opens the last item."""
+
+    name = "tray"
+
+    def __init__(self, tray: QSystemTrayIcon, handler: NotificationActions) -> None:
+        self._tray = tray
+        self._handler = handler
+        self._last_item = ""
+        tray.messageClicked.connect(self._on_clicked)
+
+    def _on_clicked(self) -> None:
+        if self._last_item:
+            run_action(self._handler, OPEN, self._last_item)
+
+    async def show(self, notice: Notice) -> bool:
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if not QSystemTrayIcon.isSystemTrayAvailable() or not self._tray.isVisible():
+            return False
+        icon = (
+            QSystemTrayIcon.MessageIcon.Warning if notice.urgent else QSystemTrayIcon.MessageIcon.Information
+        )
+        self._last_item = notice.item_id
+        self._tray.showMessage(notice.title, notice.body, icon, 10_000)
+        return True
+
+
+class FallbackBackend(NotifierBackend):
+    """The first backend, and the next one for any notice the first could not deliver
+    (the notification daemon quit after start-up)."""
+
+    def __init__(self, first: NotifierBackend, then: NotifierBackend) -> None:
+        self.first, self.then = first, then
+        self.name = f"{first.name} (fallback: {then.name})"
+        self.supports_buttons = first.supports_buttons
+        self.supports_reply = first.supports_reply
+        self.supports_withdraw = first.supports_withdraw
+
+    async def show(self, notice: Notice) -> bool:
+        if await self.first.show(notice):
+            return True
+        log.warning("%s could not show a notification; using %s", self.first.name, self.then.name)
+        return await self.then.show(notice)
+
+    async def withdraw(self, item_id: str) -> None:
+        await self.first.withdraw(item_id)
+
+    async def close(self) -> None:
+        await self.first.close()
+        await self.then.close()
+
+
+async def pick_backend(
+    handler: NotificationActions,
+    tray: QSystemTrayIcon | None = None,
+    app_name: str = "Tidings",
+    icon_path: Path | None = None,
+    timeout: float = 5.0,
+) -> NotifierBackend:
+    """Native notifications if a service answers, else the tray balloon, else nothing."""
+    fallback: NotifierBackend = TrayBalloonBackend(tray, handler) if tray is not None else NullBackend()
+    native: DesktopNotifierBackend | None = None
+    try:
+        native = DesktopNotifierBackend(handler, app_name, icon_path)
+        await asyncio.wait_for(native.probe(), timeout)
+    except Exception as exc:
+        if native is not None:
+            with contextlib.suppress(Exception):
+                await native.close()
+        log.warning(
+            "native notifications unavailable (%s: %s); using %s",
+            type(exc).__name__,
+            exc or "no answer",
+            fallback.name,
+        )
+        return fallback
+    return FallbackBackend(native, fallback)
