@@ -90,7 +90,8 @@ def sender_name(sender: str) -> str:
 def item_notice(item: Item) -> Notice:
     who = _clean(sender_name(item.sender), 80)
     title = _clean(item.title, 120)
-    summary = f"{who} — {title}" if who and title else (who or title or "New item")
+    # A direct chat is titled with the other person's name: say it once.
+    summary = f"{who} — {title}" if who and title and who != title else (who or title or "New item")
     buttons: tuple[Button, ...]
     if item.kind is Kind.CHAT:
         buttons = (Button(REPLY, "Reply"), Button(MARK_READ, "Mark read"))
