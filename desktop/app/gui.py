@@ -1,0 +1,348 @@
+"""The `tidings` tray app: wires runtime, bridge, window, tray and notifications on one
+qasync loop.
+
+``build_app`` makes everything (testable on a loop the test owns); ``TidingsApp.run``
+starts the sources and returns when the user quits; ``main`` is the blocking command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSocketNotifier, QTimer, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from desktop.app.actions import ActionError
+from desktop.app.runtime import Runtime
+from desktop.config import settings as settings_mod
+from desktop.config.settings import ConfigError, Settings
+from desktop.notifications.backends import NotifierBackend, NullBackend, pick_backend
+from desktop.notifications.dispatcher import NotificationDispatcher, rules_from_settings
+from desktop.store import StoreError
+from desktop.ui import icons
+from desktop.ui.bridge import Bridge
+from desktop.ui.tray import TrayIcon
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "Tidings"
+CLOCK_CHECK_MS = 10_000
+CLOCK_JUMP_S = 30.0  # a larger jump between wall and monotonic clocks means we slept
+
+
+class NotificationHandler(QObject):
+    """What notification clicks and buttons do (the NotificationActions protocol)."""
+
+    #: an action failed; the message is for the user
+    action_failed = Signal(str)
+
+    def __init__(self, app: TidingsApp) -> None:
+        super().__init__()
+        self._app = app
+
+    def open_item(self, item_id: str) -> None:
+        self._app.show_item(item_id)
+
+    def mark_read(self, item_id: str) -> None:
+        self._do(lambda: self._app.runtime.actions.mark_read(item_id))
+
+    def reply(self, item_id: str, text: str) -> None:
+        self._do(lambda: self._app.runtime.actions.reply(item_id, text))
+
+    def approve(self, item_id: str) -> None:
+        self._do(lambda: self._app.runtime.actions.decide(item_id, approve=True))
+
+    def _do(self, action: Any) -> None:
+        try:
+            action()
+        except ActionError as exc:
+            log.warning("notification action failed: %s", exc)
+            self.action_failed.emit(str(exc))
+
+
+class ClockJumpDetector(QObject):
+    """Resume from sleep without OS hooks: the wall clock runs on while suspended, the
+    monotonic clock does not (Linux), or the timer fires far too late (elsewhere)."""
+
+    #: the machine probably slept; the argument is the jump in seconds
+    jumped = Signal(float)
+
+    def __init__(self, interval_ms: int = CLOCK_CHECK_MS, threshold: float = CLOCK_JUMP_S) -> None:
+        super().__init__()
+        self.threshold = threshold
+        self._offset = time.time() - time.monotonic()
+        self._last = time.monotonic()
+        self._interval = interval_ms / 1000
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    def check(self) -> None:
+        mono = time.monotonic()
+        offset = time.time() - mono
+        jump = max(abs(offset - self._offset), mono - self._last - self._interval)
+        self._offset, self._last = offset, mono
+        if jump > self.threshold:
+            log.info("clock jumped %.0f s (resume from sleep?): reconnecting", jump)
+            self.jumped.emit(jump)
+
+
+class TidingsApp(QObject):
+    """Everything the tray app is made of, for the run loop and for tests."""
+
+    #: the app has stopped its sources and can exit
+    stopped = Signal()
+
+    def __init__(self, settings: Settings, data_dir: Path, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        from desktop.ui.window import InboxWindow
+
+        self.settings = settings
+        self.data_dir = data_dir
+        self.loop = loop
+        self.runtime = Runtime(settings, data_dir)
+        self.bridge = Bridge()
+        self.runtime.pipeline.add_listener(self.bridge.listener())
+        self.handler = NotificationHandler(self)
+        self.dispatcher = NotificationDispatcher(
+            NullBackend(),
+            rules_from_settings(settings.notifications),
+            loop,
+            enabled=settings.notifications.enabled,
+        )
+        self.runtime.pipeline.add_listener(self.dispatcher)
+        self.window = InboxWindow(self.runtime, self.bridge)
+        self.tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray = TrayIcon(self.runtime, self.bridge, lambda: self.dispatcher.rules, parent=self)
+        self.tray.inbox_requested.connect(self.show_window)
+        self.tray.window_toggle_requested.connect(self.toggle_window)
+        self.tray.settings_requested.connect(self.open_settings)
+        self.tray.quit_requested.connect(self.request_quit)
+        self.handler.action_failed.connect(self._show_message)
+        self.clock = ClockJumpDetector()
+        self.clock.jumped.connect(self._reconnect)
+        self.network: Any = None
+        self._settings_dialog: Any = None
+        self._quit = asyncio.Event()
+        self._stopping = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def notifier(self) -> NotifierBackend:
+        return self.dispatcher.backend
+
+    # -- start and stop ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.tray_available:
+            self.tray.show()
+        else:
+            log.warning("no system tray: showing the inbox window instead")
+            self.show_window()
+            self._show_message("No system tray was found: close this window to keep Tidings running.")
+        self.dispatcher.backend = await pick_backend(
+            self.handler,
+            self.tray if self.tray_available else None,
+            app_name=APP_NAME,
+            icon_path=self._notification_icon(),
+        )
+        log.info("notifications: %s", self.dispatcher.backend.name)
+        self.runtime.start(self.loop)
+        self.tray.refresh()
+        self._watch_network()
+
+    async def run(self) -> int:
+        """Start, wait until the user quits (menu, SIGINT, SIGTERM), stop cleanly."""
+        await self.start()
+        await self._quit.wait()
+        await self.stop()
+        return 0
+
+    def request_quit(self) -> None:
+        self._quit.set()
+
+    async def stop(self) -> None:
+        if self._stopping:
+            return
+        self._stopping = True
+        self.clock._timer.stop()
+        self.runtime.pipeline.remove_listener(self.dispatcher)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.dispatcher.close(), 5)
+        await self.runtime.stop()
+        self.tray.hide()
+        self.window.hide()
+        self.stopped.emit()
+
+    def _notification_icon(self) -> Path | None:
+        """A PNG of the app icon: notification services (and WinRT) may not render SVG."""
+        folder = icons.icons_dir()
+        svg = folder / f"{icons.APP_ICON}.svg" if folder else None
+        png = self.data_dir / "tidings-notification.png"
+        try:
+            if icons.app_icon().pixmap(128, 128).save(str(png), "PNG"):
+                return png
+        except Exception:
+            log.debug("cannot write %s", png, exc_info=True)
+        return svg
+
+    def _watch_network(self) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
+        # Backends are plugins (NetworkManager, Windows NLM, macOS SCNetwork); none may
+        # load, e.g. with no system bus. The clock-jump timer still covers resume.
+        if not QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
+            log.info("no network-information backend: reconnecting on clock jumps only")
+            return
+        self.network = QNetworkInformation.instance()
+        self.network.reachabilityChanged.connect(self._on_reachability)
+
+    def _on_reachability(self, reachability: Any) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if reachability == QNetworkInformation.Reachability.Online:
+            log.info("network is back: reconnecting")
+            self._reconnect()
+
+    def _reconnect(self, *_: object) -> None:
+        self.runtime.reconnect()
+
+    # -- window --------------------------------------------------------------------------
+
+    def show_window(self) -> None:
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def toggle_window(self) -> None:
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.window.hide()
+        else:
+            self.show_window()
+
+    def show_item(self, item_id: str) -> None:
+        self.show_window()
+        self.window.show_item(item_id)
+
+    def _show_message(self, text: str) -> None:
+        bar = getattr(self.window, "statusBar", None)
+        if callable(bar):
+            bar().showMessage(text, 15_000)
+
+    # -- settings --------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        from desktop.ui.settings_dialog import SettingsDialog
+
+        if self._settings_dialog is not None:
+            self._settings_dialog.raise_()
+            return
+        dialog = SettingsDialog(self.settings, self.window)
+        self._settings_dialog = dialog
+        # open(), not exec(): a nested event loop inside a qasync task re-enters the task
+        # runner ("Cannot enter into task ... while another task ... is being executed").
+        dialog.finished.connect(self._settings_finished)
+        dialog.open()
+
+    def _settings_finished(self, result: int) -> None:
+        dialog, self._settings_dialog = self._settings_dialog, None
+        if dialog is None:
+            return
+        if result == int(dialog.DialogCode.Accepted):
+            self._spawn(self.apply_settings(dialog.result_settings()))
+        dialog.deleteLater()
+
+    async def apply_settings(self, new: Settings) -> None:
+        new.path = new.path or self.settings.path
+        try:
+            settings_mod.save(new)
+        except ConfigError as exc:
+            QMessageBox.warning(self.window, APP_NAME, str(exc))
+            return
+        self.settings = new
+        await self.runtime.apply_settings(new)
+        self.dispatcher.apply_settings(new.notifications)
+        self.tray.refresh()
+
+    def _spawn(self, coro: Any) -> None:
+        task = self.loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def build_app(settings: Settings, data_dir: Path, loop: asyncio.AbstractEventLoop) -> TidingsApp:
+    """Everything built, nothing started: ``await app.start()`` or ``await app.run()``."""
+    return TidingsApp(settings, data_dir, loop)
+
+
+def _install_translations(app: QApplication) -> None:
+    locale = QLocale.system()
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
+    if icons.icons_dir() is not None:
+        folders.insert(0, str(icons.icons_dir().parent / "translations"))  # type: ignore[union-attr]
+    for name, folder in (("qtbase", folders[-1]), ("tidings", folders[0])):
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", folder):
+            app.installTranslator(translator)
+
+
+class _SignalWaker(QObject):
+    """Deliver SIGINT/SIGTERM while Qt's C++ loop is running: Python runs its signal
+    handlers only between bytecodes, so the wakeup fd pokes a QSocketNotifier."""
+
+    def __init__(self, on_signal: Any) -> None:
+        super().__init__()
+        self._read, self._write = socket.socketpair()
+        self._read.setblocking(False)
+        self._write.setblocking(False)
+        self._old_fd = signal.set_wakeup_fd(self._write.fileno())
+        self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+        self._old = {s: signal.signal(s, lambda *_: on_signal()) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError):
+            self._read.recv(64)
+
+    def close(self) -> None:
+        for sig, handler in self._old.items():
+            signal.signal(sig, handler)
+        signal.set_wakeup_fd(self._old_fd)
+        self._notifier.setEnabled(False)
+        self._read.close()
+        self._write.close()
+
+
+def main(settings: Settings, data_dir: Path) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("tidings")
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName("tidings")
+    app.setWindowIcon(icons.app_icon())
+    app.setQuitOnLastWindowClosed(False)  # closing the window leaves Tidings in the tray
+    _install_translations(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        tidings = build_app(settings, data_dir, loop)
+    except (ConfigError, StoreError) as exc:
+        log.error("cannot start: %s", exc)
+        QMessageBox.critical(None, APP_NAME, f"Tidings cannot start.\n\n{exc}")
+        return 1
+    waker = _SignalWaker(lambda: loop.call_soon_threadsafe(tidings.request_quit))
+    try:
+        with loop:
+            return loop.run_until_complete(tidings.run())
+    finally:
+        waker.close()

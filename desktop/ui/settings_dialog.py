@@ -1,0 +1,556 @@
+"""The settings dialog: mail accounts, the gateway, notifications.
+
+Secrets never enter ``Settings``: passwords and the gateway token typed here
+are written to the OS keyring (``secrets.set_secret``) when OK is pressed.
+``result_settings()`` gives the new settings; the caller saves them and calls
+``runtime.apply_settings``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.config import secrets
+from desktop.config.settings import (
+    DEFAULT_PORTS,
+    GatewaySettings,
+    MailAccount,
+    NotificationSettings,
+    Settings,
+)
+from desktop.ui.background import run_in_background
+
+ERROR_COLOR = "#D64545"
+OK_COLOR = "#2E9E6A"
+WARN_COLOR = "#B8661B"
+_QUIET_RE = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$")
+
+#: (account, password) -> (ok, message); runs on a worker thread.
+ConnectionTester = Callable[[MailAccount, str], tuple[bool, str]]
+
+
+def imap_connection_tester(account: MailAccount, password: str) -> tuple[bool, str]:
+    """The production tester, from the IMAP source package (imported late: it may be absent)."""
+    try:
+        from desktop.sources.imap import test_connection
+    except ImportError:
+        return False, "Connection testing is not available in this build."
+    return test_connection(account, password)
+
+
+def _colored(label: QLabel, text: str, color: str) -> None:
+    label.setText(text)
+    label.setStyleSheet(f"color: {color};" if color else "")
+    label.setVisible(bool(text))
+
+
+class FileField(QWidget):
+    """A path line edit with a Browse… button."""
+
+    changed = Signal()
+
+    def __init__(self, title: str, name_filter: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(self.tr("Optional: the system's certificates are used"))
+        self.edit.textChanged.connect(self.changed)
+        browse = QPushButton(self.tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(browse)
+        self._title = title
+        self._filter = name_filter
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self._title, self.edit.text(), self._filter)
+        if path:
+            self.edit.setText(path)
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def setText(self, text: str) -> None:
+        self.edit.setText(text)
+
+
+class AccountDialog(QDialog):
+    """Add or edit one mail account; OK stays disabled while the account has problems."""
+
+    def __init__(
+        self,
+        account: MailAccount | None,
+        taken_names: set[str],
+        tester: ConnectionTester | None,
+        has_stored_password: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Edit mail account") if account else self.tr("Add mail account"))
+        self.setMinimumWidth(520)
+        self._original = account
+        self._taken = taken_names
+        self._tester = tester
+        self._test_generation = 0
+        self._has_stored_password = has_stored_password
+
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("Work"))
+        self.host = QLineEdit()
+        self.host.setPlaceholderText(self.tr("imap.example.com"))
+        self.port = QSpinBox()
+        self.port.setRange(0, 65535)
+        self.port.setSpecialValueText(self.tr("Default"))
+        self.security = QComboBox()
+        self.security.addItem(self.tr("TLS (recommended)"), "tls")
+        self.security.addItem(self.tr("STARTTLS"), "starttls")
+        self.security.addItem(self.tr("None — unencrypted"), "plain")
+        self.plain_warning = QLabel(
+            self.tr("Without encryption your password and mail cross the network in clear text.")
+        )
+        self.plain_warning.setWordWrap(True)
+        self.plain_warning.setStyleSheet(f"color: {WARN_COLOR};")
+        self.username = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(
+            self.tr("Unchanged (stored in the system keyring)")
+            if has_stored_password
+            else self.tr("Stored in the system keyring")
+        )
+        self.password_command = QLineEdit()
+        self.password_command.setPlaceholderText(self.tr("Optional, e.g. pass show mail/work"))
+        self.ca_file = FileField(
+            self.tr("Choose a CA certificate"), self.tr("Certificates (*.pem *.crt *.cer);;All files (*)")
+        )
+        self.folders = QLineEdit("INBOX")
+        self.folders.setToolTip(self.tr("Folders to watch, separated by commas"))
+        self.webmail = QLineEdit()
+        self.webmail.setPlaceholderText("https://mail.example.com/#search/{message_id}")
+        self.webmail.setToolTip(self.tr("Used by “Open in mail client”; {message_id} is replaced"))
+
+        form = QFormLayout()
+        form.addRow(self.tr("Name:"), self.name)
+        form.addRow(self.tr("Server:"), self.host)
+        form.addRow(self.tr("Port:"), self.port)
+        form.addRow(self.tr("Security:"), self.security)
+        form.addRow("", self.plain_warning)
+        form.addRow(self.tr("User name:"), self.username)
+        form.addRow(self.tr("Password:"), self.password)
+        form.addRow(self.tr("Password command:"), self.password_command)
+        form.addRow(self.tr("CA file:"), self.ca_file)
+        form.addRow(self.tr("Folders:"), self.folders)
+        form.addRow(self.tr("Webmail URL:"), self.webmail)
+
+        self.test_button = QPushButton(self.tr("Test connection"))
+        self.test_button.clicked.connect(self.test_connection)
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.test_result.hide()
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_button)
+        test_row.addWidget(self.test_result, 1)
+
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(test_row)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.buttons)
+
+        if account is not None:
+            self.name.setText(account.name)
+            self.host.setText(account.host)
+            self.port.setValue(account.port)
+            self.security.setCurrentIndex(max(0, self.security.findData(account.security)))
+            self.username.setText(account.username)
+            self.password_command.setText(account.password_command)
+            self.ca_file.setText(account.ca_file)
+            self.folders.setText(", ".join(account.folders))
+            self.webmail.setText(account.webmail_url)
+        for edit in (self.name, self.host, self.username, self.password_command, self.folders, self.webmail):
+            edit.textChanged.connect(self._validate)
+        self.password.textChanged.connect(self._validate)
+        self.port.valueChanged.connect(self._validate)
+        self.security.currentIndexChanged.connect(self._validate)
+        self.ca_file.changed.connect(self._validate)
+        self._validate()
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def account(self) -> MailAccount:
+        folders = [f.strip() for f in self.folders.text().split(",") if f.strip()]
+        return MailAccount(
+            name=self.name.text().strip(),
+            host=self.host.text().strip(),
+            username=self.username.text().strip(),
+            security=str(self.security.currentData()),
+            port=self.port.value(),
+            ca_file=self.ca_file.text(),
+            folders=folders,
+            password_command=self.password_command.text().strip(),
+            webmail_url=self.webmail.text().strip(),
+        )
+
+    def typed_password(self) -> str:
+        """The password typed here; empty means keep the stored one (or use the command)."""
+        return "" if self.password_command.text().strip() else self.password.text()
+
+    def problems(self) -> list[str]:
+        account = self.account()
+        problems = account.problems()
+        if account.name in self._taken:
+            problems.append(self.tr("another account already has this name"))
+        if account.webmail_url and "{message_id}" not in account.webmail_url:
+            problems.append(self.tr("the webmail URL needs {message_id} where the message goes"))
+        return problems
+
+    def _validate(self) -> None:
+        security = str(self.security.currentData())
+        self.plain_warning.setVisible(security == "plain")
+        self.port.setSpecialValueText(self.tr("Default ({0})").format(DEFAULT_PORTS.get(security, 993)))
+        self.password.setEnabled(not self.password_command.text().strip())
+        problems = self.problems()
+        # Problems are short clauses from MailAccount.problems(); shown as one sentence each.
+        text = "\n".join(p[:1].upper() + p[1:] + "." for p in problems)
+        _colored(self.problems_label, text, ERROR_COLOR)
+        self.ok_button.setEnabled(not problems)
+
+    # -- connection test -------------------------------------------------------------------
+
+    def test_connection(self) -> None:
+        if self._tester is None:
+            _colored(self.test_result, self.tr("Connection testing is not available."), ERROR_COLOR)
+            return
+        account = self.account()
+        typed = self.typed_password()
+        original = self._original.name if self._original is not None else ""
+        tester = self._tester
+        self._test_generation += 1
+        generation = self._test_generation
+
+        def work() -> tuple[bool, str]:
+            if account.password_command:
+                password = secrets.get_secret("", account.password_command)
+            elif typed:
+                password = typed
+            elif original:
+                password = secrets.get_secret(secrets.mail_key(original))
+            else:
+                return False, "Enter the password first."
+            return tester(account, password)
+
+        self.test_button.setEnabled(False)
+        _colored(self.test_result, self.tr("Connecting to {0}…").format(account.host), "")
+        run_in_background(
+            work,
+            lambda result: self._tested(generation, result),
+            lambda exc: self._tested(generation, (False, str(exc))),
+        )
+
+    def _tested(self, generation: int, result: tuple[bool, str]) -> None:
+        if generation != self._test_generation:
+            return
+        self.test_button.setEnabled(True)
+        ok, text = result
+        if ok:
+            _colored(self.test_result, "✔ " + text, OK_COLOR)
+        else:
+            _colored(self.test_result, "✘ " + text, ERROR_COLOR)
+
+
+class SettingsDialog(QDialog):
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        connection_tester: ConnectionTester | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Tidings Settings"))
+        self.resize(560, 480)
+        self._settings = copy.deepcopy(settings)
+        self._tester = connection_tester if connection_tester is not None else imap_connection_tester
+        self._accounts: list[MailAccount] = [
+            dataclasses.replace(a, folders=list(a.folders)) for a in settings.mail
+        ]
+        self._original_names = {
+            id(a): a.name for a in self._accounts
+        }  # for moving a renamed account's password
+        self._passwords: dict[int, str] = {}  # id(account) -> password typed, written on OK
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._mail_tab(), self.tr("Mail accounts"))
+        self.tabs.addTab(self._gateway_tab(), self.tr("Chat and approvals"))
+        self.tabs.addTab(self._notifications_tab(), self.tr("Notifications"))
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self._refresh_accounts()
+        self._validate()
+
+    # -- tabs --------------------------------------------------------------------------------
+
+    def _mail_tab(self) -> QWidget:
+        page = QWidget()
+        self.account_list = QListWidget()
+        self.account_list.itemDoubleClicked.connect(lambda _item: self.edit_account())
+        self.account_list.currentRowChanged.connect(lambda _row: self._update_account_buttons())
+        self.add_button = QPushButton(self.tr("Add…"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.add_button.clicked.connect(self.add_account)
+        self.edit_button.clicked.connect(self.edit_account)
+        self.remove_button.clicked.connect(self.remove_account)
+        buttons = QVBoxLayout()
+        for b in (self.add_button, self.edit_button, self.remove_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.account_list, 1)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(page)
+        layout.addLayout(row)
+        note = QLabel(self.tr("Passwords are kept in the system keyring, never in the settings file."))
+        note.setWordWrap(True)
+        note.setEnabled(False)
+        layout.addWidget(note)
+        return page
+
+    def _gateway_tab(self) -> QWidget:
+        page = QWidget()
+        gw = self._settings.gateway
+        self.gateway_url = QLineEdit(gw.url)
+        self.gateway_url.setPlaceholderText("wss://gateway.example.com")
+        self.gateway_token = QLineEdit()
+        self.gateway_token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.gateway_token.setPlaceholderText(self.tr("Unchanged (stored in the system keyring)"))
+        self.gateway_token_command = QLineEdit(gw.token_command)
+        self.gateway_token_command.setPlaceholderText(self.tr("Optional: a command that prints the token"))
+        self.gateway_ca = FileField(
+            self.tr("Choose a CA certificate"), self.tr("Certificates (*.pem *.crt *.cer);;All files (*)")
+        )
+        self.gateway_ca.setText(gw.ca_file)
+        form = QFormLayout(page)
+        form.addRow(self.tr("Gateway URL:"), self.gateway_url)
+        form.addRow(self.tr("Token:"), self.gateway_token)
+        form.addRow(self.tr("Token command:"), self.gateway_token_command)
+        form.addRow(self.tr("CA file:"), self.gateway_ca)
+        hint = QLabel(self.tr("Leave the URL empty to use Tidings for mail only."))
+        hint.setEnabled(False)
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        for edit in (self.gateway_url, self.gateway_token_command):
+            edit.textChanged.connect(self._validate)
+        self.gateway_ca.changed.connect(self._validate)
+        return page
+
+    def _notifications_tab(self) -> QWidget:
+        page = QWidget()
+        n = self._settings.notifications
+        self.notify_enabled = QCheckBox(self.tr("Show notifications"))
+        self.notify_enabled.setChecked(n.enabled)
+        self.quiet_hours = QLineEdit(n.quiet_hours)
+        self.quiet_hours.setPlaceholderText(self.tr("e.g. 19:00-08:00 (empty: off)"))
+        self.vip_senders = QPlainTextEdit("\n".join(n.vip_senders))
+        self.vip_senders.setPlaceholderText(self.tr("One name or address per line"))
+        self.urgent_breaks = QCheckBox(self.tr("Urgent items and VIP senders break through quiet hours"))
+        self.urgent_breaks.setChecked(n.urgent_breaks_through)
+        form = QFormLayout(page)
+        form.addRow(self.notify_enabled)
+        form.addRow(self.tr("Quiet hours:"), self.quiet_hours)
+        form.addRow(self.tr("VIP senders:"), self.vip_senders)
+        form.addRow(self.urgent_breaks)
+        self.quiet_hours.textChanged.connect(self._validate)
+        return page
+
+    # -- accounts ------------------------------------------------------------------------------
+
+    def _refresh_accounts(self, select: int = -1) -> None:
+        self.account_list.clear()
+        for account in self._accounts:
+            entry = QListWidgetItem(f"{account.name}  —  {account.username} @ {account.host}")
+            entry.setToolTip(", ".join(account.folders))
+            self.account_list.addItem(entry)
+        if self._accounts:
+            self.account_list.setCurrentRow(select if 0 <= select < len(self._accounts) else 0)
+        self._update_account_buttons()
+
+    def _update_account_buttons(self) -> None:
+        has = 0 <= self.account_list.currentRow() < len(self._accounts)
+        self.edit_button.setEnabled(has)
+        self.remove_button.setEnabled(has)
+
+    def _account_dialog(self, account: MailAccount | None) -> AccountDialog:
+        """Built separately so tests can drive the form without a modal loop."""
+        taken = {a.name for a in self._accounts if a is not account}
+        stored = account is not None and id(account) in self._original_names
+        return AccountDialog(account, taken, self._tester, has_stored_password=stored, parent=self)
+
+    def add_account(self) -> None:
+        self._open_account_dialog(None)
+
+    def edit_account(self) -> None:
+        row = self.account_list.currentRow()
+        if 0 <= row < len(self._accounts):
+            self._open_account_dialog(self._accounts[row])
+
+    def _open_account_dialog(self, account: MailAccount | None) -> None:
+        # open(), not exec(): a nested event loop would re-enter qasync's task runner.
+        dialog = self._account_dialog(account)
+        dialog.accepted.connect(lambda: self.apply_account_dialog(dialog, account))
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        self.account_form = dialog  # the open form, for tests and focus handling
+        dialog.open()
+
+    def apply_account_dialog(self, dialog: AccountDialog, existing: MailAccount | None) -> None:
+        new = dialog.account()
+        if existing is None:
+            self._accounts.append(new)
+            row = len(self._accounts) - 1
+        else:
+            # Keep identity: the original name (for the keyring) is keyed by the object.
+            row = self._accounts.index(existing)
+            for field in dataclasses.fields(MailAccount):
+                setattr(existing, field.name, getattr(new, field.name))
+            new = existing
+        password = dialog.typed_password()
+        if password:
+            self._passwords[id(new)] = password
+        self._refresh_accounts(row)
+        self._validate()
+
+    def remove_account(self) -> None:
+        row = self.account_list.currentRow()
+        if 0 <= row < len(self._accounts):
+            removed = self._accounts.pop(row)
+            self._passwords.pop(id(removed), None)
+            self._refresh_accounts(min(row, len(self._accounts) - 1))
+            self._validate()
+
+    def focus_source(self, source_id: str) -> None:
+        """Open at the place to fix ``source_id`` ("mail:work", "gateway")."""
+        if source_id == "gateway":
+            self.tabs.setCurrentIndex(1)
+            self.gateway_token.setFocus()
+            return
+        self.tabs.setCurrentIndex(0)
+        for row, account in enumerate(self._accounts):
+            if account.source_id == source_id:
+                self.account_list.setCurrentRow(row)
+
+    # -- validation and result -------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        out: list[str] = []
+        url = self.gateway_url.text().strip()
+        if url and not re.match(r"^wss?://[^\s/]+", url):
+            out.append(self.tr("The gateway URL must start with wss:// (or ws:// for a local test gateway)."))
+        quiet = self.quiet_hours.text().strip()
+        if quiet and not _QUIET_RE.match(quiet):
+            out.append(self.tr("Quiet hours must look like 19:00-08:00."))
+        if self.gateway_ca.text() and not Path(self.gateway_ca.text()).expanduser().is_file():
+            out.append(self.tr("The gateway CA file does not exist."))
+        for account in self._accounts:
+            for problem in account.problems():
+                out.append(self.tr("Mail account “{0}”: {1}.").format(account.name, problem))
+        return out
+
+    def _validate(self) -> None:
+        problems = self.problems()
+        _colored(self.error_label, "\n".join(problems), ERROR_COLOR)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problems)
+
+    def result_settings(self) -> Settings:
+        """The settings as edited. Contains no secret: those go to the keyring on OK."""
+        vip = [line.strip() for line in self.vip_senders.toPlainText().splitlines() if line.strip()]
+        return Settings(
+            mail=[dataclasses.replace(a, folders=list(a.folders)) for a in self._accounts],
+            gateway=GatewaySettings(
+                url=self.gateway_url.text().strip(),
+                token_command=self.gateway_token_command.text().strip(),
+                ca_file=self.gateway_ca.text(),
+            ),
+            notifications=NotificationSettings(
+                enabled=self.notify_enabled.isChecked(),
+                quiet_hours=re.sub(r"\s+", "", self.quiet_hours.text()),
+                vip_senders=vip,
+                muted_sources=list(self._settings.notifications.muted_sources),
+                urgent_breaks_through=self.urgent_breaks.isChecked(),
+            ),
+            path=self._settings.path,
+        )
+
+    def store_secrets(self) -> None:
+        """Write typed passwords and the token to the keyring; move a renamed account's password."""
+        for account in self._accounts:
+            key = secrets.mail_key(account.name)
+            typed = self._passwords.get(id(account))
+            if typed and not account.password_command:
+                secrets.set_secret(key, typed)
+                continue
+            old_name = self._original_names.get(id(account))
+            if old_name and old_name != account.name and not account.password_command:
+                # Nothing stored under the old name: the user is asked at connect time.
+                with contextlib.suppress(secrets.SecretError):
+                    secrets.set_secret(key, secrets.get_secret(secrets.mail_key(old_name)))
+        token = self.gateway_token.text()
+        if token and not self.gateway_token_command.text().strip():
+            secrets.set_secret(secrets.GATEWAY_KEY, token)
+
+    def accept(self) -> None:
+        if self.problems():
+            return
+        try:
+            self.store_secrets()
+        except secrets.SecretError as exc:
+            _colored(self.error_label, self.tr("Could not save the password: {0}").format(exc), ERROR_COLOR)
+            return
+        super().accept()

@@ -1,0 +1,253 @@
+"""The tray icon: unread count, connection health, and the menu (open, pause, settings, quit)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from desktop.app.runtime import Runtime
+from desktop.core.events import ConnectionState, SourceStatus
+from desktop.core.item import utc_now
+from desktop.core.rules import Rules
+from desktop.ui import icons
+from desktop.ui.bridge import Bridge
+
+UNHEALTHY = frozenset({ConnectionState.OFFLINE, ConnectionState.AUTH_FAILED, ConnectionState.ERROR})
+ICON_SIZES = (16, 22, 24, 32, 48, 64)
+REFRESH_MS = 150  # a burst of 10k items repaints once, not 10k times
+
+_STATE_WORDS = {
+    ConnectionState.CONNECTING: "connecting…",
+    ConnectionState.ONLINE: "online",
+    ConnectionState.OFFLINE: "offline",
+    ConnectionState.AUTH_FAILED: "sign-in failed",
+    ConnectionState.ERROR: "error",
+    ConnectionState.DISABLED: "disabled",
+}
+
+
+def badge_text(count: int) -> str:
+    if count <= 0:
+        return ""
+    return "99+" if count > 99 else str(count)
+
+
+def paint_icon(base: QIcon, count: int, warning: bool, size: int) -> QPixmap:
+    """The tray glyph with a red unread badge (top right) and an amber warning mark
+    (bottom left) while a connection is down."""
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    base.paint(p, 0, 0, size, size)
+    text = badge_text(count)
+    if text:
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(max(7, int(size * (0.42 if len(text) < 3 else 0.34))))
+        p.setFont(font)
+        h = size * 0.52
+        w = max(h, p.fontMetrics().horizontalAdvance(text) + size * 0.16)
+        rect = QRectF(size - w, 0, w, h)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#D93025"))
+        p.drawRoundedRect(rect, h / 2, h / 2)
+        p.setPen(QColor("#FFFFFF"))
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    if warning:
+        s = size * 0.5
+        path = QPainterPath(QPointF(s / 2, size - s))
+        path.lineTo(QPointF(s, size))
+        path.lineTo(QPointF(0, size))
+        path.closeSubpath()
+        p.setPen(QColor("#5A3B00"))
+        p.setBrush(QColor("#F9AB00"))
+        p.drawPath(path)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(max(6, int(s * 0.62)))
+        p.setFont(font)
+        p.setPen(QColor("#000000"))
+        p.drawText(QRectF(0, size - s * 0.85, s, s * 0.85), Qt.AlignmentFlag.AlignCenter, "!")
+    p.end()
+    return pix
+
+
+def source_label(source_id: str, display_name: str = "") -> str:
+    if display_name:
+        return display_name
+    if source_id == "store":
+        return "inbox database"
+    return source_id.split(":", 1)[-1]
+
+
+class TrayIcon(QSystemTrayIcon):
+    #: the user asked for the inbox window (menu "Open inbox")
+    inbox_requested = Signal()
+    #: left click: show the window if hidden, hide it if shown
+    window_toggle_requested = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+    #: the pause state changed from the menu (paused_until or None)
+    pause_changed = Signal(object)
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        bridge: Bridge,
+        rules: Callable[[], Rules],
+        parent: QObject | None = None,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__(parent)
+        self._runtime = runtime
+        self._rules = rules
+        self._now = now
+        self._base = icons.app_icon()
+        self._painted: tuple[int, bool] | None = None
+        self.unread_count = 0
+        self.warning = False
+
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        for signal in (bridge.items_added, bridge.items_changed, bridge.items_removed, bridge.status_changed):
+            signal.connect(self.schedule_refresh)
+
+        self._build_menu()
+        self.activated.connect(self._on_activated)
+        self.refresh()
+
+    # -- menu ----------------------------------------------------------------------------
+
+    def _build_menu(self) -> None:
+        menu = QMenu()
+        self._menu = menu  # QSystemTrayIcon does not own its context menu
+        self.open_action = menu.addAction(self.tr("Open inbox"))
+        self.open_action.triggered.connect(self.inbox_requested)
+        self.pause_menu = menu.addMenu(self.tr("Pause notifications"))
+        self.pause_status = self.pause_menu.addAction("")
+        self.pause_status.setEnabled(False)
+        self.pause_menu.addSeparator()
+        group = QActionGroup(self.pause_menu)
+        group.setExclusive(True)
+        self.pause_hour_action = self._pause_action(group, self.tr("For 1 hour"), self.pause_for_hour)
+        self.pause_tomorrow_action = self._pause_action(
+            group, self.tr("Until tomorrow"), self.pause_until_tomorrow
+        )
+        self.pause_menu.addSeparator()
+        self.resume_action = self.pause_menu.addAction(self.tr("Resume"))
+        self.resume_action.triggered.connect(self.resume)
+        self.pause_menu.aboutToShow.connect(self.update_pause_menu)
+        menu.addSeparator()
+        self.settings_action = menu.addAction(self.tr("Settings…"))
+        self.settings_action.triggered.connect(self.settings_requested)
+        menu.addSeparator()
+        self.quit_action = menu.addAction(self.tr("Quit"))
+        self.quit_action.triggered.connect(self.quit_requested)
+        self.setContextMenu(menu)
+        self.update_pause_menu()
+
+    def _pause_action(self, group: QActionGroup, text: str, slot: Callable[[], None]) -> QAction:
+        action = self.pause_menu.addAction(text)
+        action.setCheckable(True)
+        group.addAction(action)
+        action.triggered.connect(slot)
+        return action
+
+    def pause_for_hour(self) -> None:
+        self._rules().pause_for(timedelta(hours=1), self._now())
+        self._pause_changed()
+        self.pause_hour_action.setChecked(True)
+
+    def pause_until_tomorrow(self) -> None:
+        self._rules().pause_until_tomorrow(self._now())
+        self._pause_changed()
+        self.pause_tomorrow_action.setChecked(True)
+
+    def resume(self) -> None:
+        self._rules().resume()
+        self._pause_changed()
+
+    def _pause_changed(self) -> None:
+        self.update_pause_menu()
+        self.refresh()
+        self.pause_changed.emit(self._rules().paused_until)
+
+    def paused_until(self) -> datetime | None:
+        until = self._rules().paused_until
+        if until is not None and until <= self._now():
+            return None
+        return until
+
+    def update_pause_menu(self) -> None:
+        until = self.paused_until()
+        if until is None:
+            self.pause_status.setText(self.tr("Notifications are on"))
+            # An exclusive group cannot be unchecked directly: switch it off while clearing.
+            group = self.pause_hour_action.actionGroup()
+            group.setExclusive(False)
+            self.pause_hour_action.setChecked(False)
+            self.pause_tomorrow_action.setChecked(False)
+            group.setExclusive(True)
+        else:
+            self.pause_status.setText(self.tr("Paused until %s") % _when(until, self._now()))
+        self.resume_action.setEnabled(until is not None)
+
+    # -- state -----------------------------------------------------------------------------
+
+    def schedule_refresh(self, *_: object) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        # a failing store reports itself through its status; keep the last count
+        with contextlib.suppress(Exception):
+            self.unread_count = self._runtime.store.unread_count()
+        statuses = self._runtime.pipeline.statuses
+        self.warning = any(s.state in UNHEALTHY for s in statuses.values())
+        if self._painted != (self.unread_count, self.warning):
+            self._painted = (self.unread_count, self.warning)
+            icon = QIcon()
+            for size in ICON_SIZES:
+                icon.addPixmap(paint_icon(self._base, self.unread_count, self.warning, size))
+            self.setIcon(icon)
+        self.setToolTip(self.tooltip_text())
+
+    def tooltip_text(self) -> str:
+        lines = [self.tr("Tidings — %n unread", "", self.unread_count)]
+        statuses: dict[str, SourceStatus | None] = dict.fromkeys(self._runtime.sources)
+        statuses.update(self._runtime.pipeline.statuses)
+        for source_id, status in statuses.items():
+            source = self._runtime.sources.get(source_id)
+            name = source_label(source_id, getattr(source, "display_name", ""))
+            if status is None:
+                lines.append(f"{name} — {_STATE_WORDS[ConnectionState.CONNECTING]}")
+                continue
+            line = f"{name} — {_STATE_WORDS.get(status.state, str(status.state))}"
+            if status.message and status.state is not ConnectionState.ONLINE:
+                line += f": {status.message}"
+            lines.append(line)
+        until = self.paused_until()
+        if until is not None:
+            lines.append(self.tr("Notifications paused until %s") % _when(until, self._now()))
+        return "\n".join(lines)
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.window_toggle_requested.emit()
+
+
+def _when(until: datetime, now: datetime) -> str:
+    local, today = until.astimezone(), now.astimezone()
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if local.date() == (today + timedelta(days=1)).date():
+        return "tomorrow " + local.strftime("%H:%M")
+    return local.strftime("%a %H:%M")

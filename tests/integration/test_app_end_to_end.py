@@ -1,0 +1,242 @@
+"""The whole app against real servers: Dovecot for mail, Xvfb + D-Bus + dunst for the desktop.
+
+A mail APPENDed by another IMAP client must reach the store, the inbox model, the tray
+count and exactly one notification; clicking it must open the window at that mail.
+`tidings watch --json` is checked as a real subprocess.
+"""
+
+from __future__ import annotations
+
+import os
+
+# The session-wide QApplication is offscreen (the tray is tested in tests/ui); the bus and
+# the notification daemon are real.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import asyncio
+import json
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from desktop.app.gui import TidingsApp, build_app
+from desktop.config.settings import MailAccount, Settings, to_toml
+from desktop.core.events import ConnectionState
+from desktop.core.item import Item
+from desktop.ui.inbox_model import IdRole
+from harness.desktop_session import DesktopSession
+from harness.dovecot import Dovecot
+
+pytestmark = [
+    pytest.mark.desktop,
+    pytest.mark.dovecot,
+    # offscreen has no window manager: raise() and size hints are no-ops it warns about
+    pytest.mark.qt_log_ignore("This plugin does not support"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def raw_mail(subject: str, sender: str = "Ann Lee <ann@example.org>", body: str = "Hello there") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "me@example.org"
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<{abs(hash(subject))}@example.org>"
+    msg.set_content(body)
+    return bytes(msg)
+
+
+def account(dovecot: Dovecot, user: str) -> MailAccount:
+    return MailAccount(
+        name="work",
+        host="127.0.0.1",
+        username=user,
+        security="plain",
+        port=dovecot.imap_port,
+        password_command="printf pw",
+    )
+
+
+class AppRig:
+    def __init__(self, app: TidingsApp, loop: qasync.QEventLoop) -> None:
+        self.app, self.loop = app, loop
+        self.new_items: list[Item] = []
+        app.bridge.items_added.connect(lambda items, quiet: None if quiet else self.new_items.extend(items))
+
+    def run(self, coro: Any, timeout: float = 15) -> Any:
+        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+    def until(self, condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
+        async def poll() -> None:
+            while not condition():
+                await asyncio.sleep(0.02)
+
+        try:
+            self.run(poll(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
+
+    def settle(self, seconds: float) -> None:
+        self.run(asyncio.sleep(seconds))
+
+
+@pytest.fixture
+def rig(dovecot: Dovecot, tmp_path: Path, qapp: QApplication) -> Iterator[tuple[AppRig, DesktopSession, str]]:
+    user = "e2eapp"
+    dovecot.add_user(user, "pw")
+    dovecot.append(user, raw_mail("Already here before Tidings"))
+    with DesktopSession() as desk, desk.environ():
+        loop = qasync.QEventLoop(qapp)
+        asyncio.set_event_loop(loop)
+        settings = Settings(mail=[account(dovecot, user)], path=tmp_path / "settings.toml")
+        app = build_app(settings, tmp_path / "data", loop)
+        r = AppRig(app, loop)
+        try:
+            r.run(app.start())
+            yield r, desk, user
+        finally:
+            r.run(app.stop(), timeout=20)
+            app.window.close()
+            app.deleteLater()
+            loop.close()
+            asyncio.set_event_loop(None)
+
+
+def test_appended_mail_reaches_store_model_tray_and_one_bubble_and_a_click_selects_it(
+    rig: tuple[AppRig, DesktopSession, str], dovecot: Dovecot
+) -> None:
+    r, desk, user = rig
+    app = r.app
+    assert app.notifier.name.startswith("desktop-notifier")
+    statuses = app.runtime.pipeline.statuses
+    r.until(
+        lambda: "mail:work" in statuses and statuses["mail:work"].state is ConnectionState.ONLINE, "online"
+    )
+    r.until(lambda: app.runtime.store.count() == 1, "the quiet first sync")
+    r.settle(0.3)
+    assert r.new_items == [] and desk.notifications() == []  # old mail is never announced
+
+    dovecot.append(user, raw_mail("Budget <2026> & plan", body="Numbers attached"))
+    # Dovecot holds IDLE notifications ~500 ms by design; allow for it.
+    r.until(lambda: len(r.new_items) == 1, "the new mail in the pipeline")
+    mail = r.new_items[0]
+    assert mail.title == "Budget <2026> & plan"
+    assert app.runtime.store.get_item(mail.id) is not None
+    r.until(lambda: app.window.model.row_of(mail.id) is not None, "the row in the inbox model")
+    r.until(lambda: app.tray.unread_count == 2, "the tray count")
+    tooltip = app.tray.toolTip()
+    assert "2 unread" in tooltip and "work — online" in tooltip
+
+    r.until(lambda: len(desk.notifications()) >= 1, "the notification")
+    r.settle(1.0)
+    (bubble,) = desk.notifications()  # exactly one, also after the coalescing window
+    assert bubble["summary"] == "Ann Lee — Budget <2026> & plan"
+    assert "Numbers attached" in bubble["body"]
+
+    # No tray offscreen, so the window came up at start: hide it and select the old mail,
+    # so the click has to do both.
+    app.window.hide()
+    old_row = 1 - app.window.model.row_of(mail.id)
+    app.window.select_row(old_row)
+    assert app.window.current_item() is not None and app.window.current_item().id != mail.id
+    desk.click_default()
+    r.until(lambda: app.window.isVisible(), "the window")
+    r.until(lambda: getattr(app.window.current_item(), "id", None) == mail.id, "the clicked mail selected")
+    selected = app.window.list.selectionModel().selectedIndexes()
+    assert [i.data(IdRole) for i in selected] == [mail.id]
+
+
+class Lines:
+    """Read a subprocess's stdout lines on a thread, with bounded waits."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.q: queue.Queue[str] = queue.Queue()
+        self.seen: list[dict[str, Any]] = []
+        assert proc.stdout is not None
+        stdout = proc.stdout
+        threading.Thread(target=lambda: [self.q.put(line) for line in stdout], daemon=True).start()
+
+    def next_matching(
+        self, pred: Callable[[dict[str, Any]], bool], what: str, timeout: float = 10
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.q.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            obj = json.loads(line)
+            self.seen.append(obj)
+            if pred(obj):
+                return obj
+        raise AssertionError(f"no {what} within {timeout} s; saw {self.seen}")
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_watch_json_prints_new_and_updated_and_exits_cleanly(
+    dovecot: Dovecot, tmp_path: Path, stop_signal: signal.Signals
+) -> None:
+    user = f"watch{int(stop_signal)}"
+    dovecot.add_user(user, "pw")
+    dovecot.append(user, raw_mail("Old mail"))
+    config = tmp_path / "settings.toml"
+    config.write_text(to_toml(Settings(mail=[account(dovecot, user)])), encoding="utf-8")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "desktop.app.cli",
+            "--config",
+            str(config),
+            "--data-dir",
+            str(tmp_path / "d"),
+            "watch",
+            "--json",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines = Lines(proc)
+        lines.next_matching(lambda o: o["event"] == "status" and o["state"] == "online", "online status")
+        time.sleep(0.5)  # the first sync finishes after going online: give it time to (not) print
+        dovecot.append(user, raw_mail("Fresh news", sender="Bob <bob@example.org>"))
+        new = lines.next_matching(lambda o: o["event"] == "new", "a new line")
+        assert {"id", "kind", "source", "title", "sender", "unread", "time"} <= new.keys()
+        assert new["kind"] == "mail" and new["source"] == "mail:work" and new["title"] == "Fresh news"
+        assert "bob@example.org" in new["sender"] or new["sender"] == "Bob"
+        assert new["unread"] is True
+        assert not [o for o in lines.seen if o["event"] == "new" and o["title"] == "Old mail"]
+
+        client = dovecot.client(user)
+        try:
+            client.select_folder("INBOX")
+            uids = client.search(["SUBJECT", "Fresh news"])
+            client.add_flags(uids, [b"\\Seen"])
+        finally:
+            client.logout()
+        updated = lines.next_matching(lambda o: o["event"] == "updated", "an updated line")
+        assert updated["id"] == new["id"] and updated["unread"] is False
+
+        proc.send_signal(stop_signal)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
+    assert [o["title"] for o in lines.seen if o["event"] == "new"] == ["Fresh news"]

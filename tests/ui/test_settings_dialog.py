@@ -1,0 +1,187 @@
+"""SettingsDialog: accounts, validation, secrets to the keyring only, connection test."""
+
+from __future__ import annotations
+
+import threading
+
+from desktop.config import secrets
+from desktop.config.settings import GatewaySettings, MailAccount, Settings, to_toml
+from desktop.ui.settings_dialog import AccountDialog, SettingsDialog
+
+
+def fill_form(dialog: AccountDialog, **values: str) -> None:
+    defaults = {"name": "Work", "host": "imap.example.com", "username": "li.lei", "password": "s3cret-pw"}
+    defaults.update(values)
+    for field, value in defaults.items():
+        getattr(dialog, field).setText(value)
+
+
+def test_add_account_password_goes_to_keyring_only(qtbot, memory_keyring):
+    dialog = SettingsDialog(Settings(), connection_tester=lambda a, p: (True, "ok"))
+    qtbot.addWidget(dialog)
+    form = dialog._account_dialog(None)
+    qtbot.addWidget(form)
+    assert not form.ok_button.isEnabled()  # empty form
+    fill_form(form)
+    assert form.ok_button.isEnabled()
+    dialog.apply_account_dialog(form, None)
+    assert dialog.account_list.count() == 1
+    dialog.accept()
+    result = dialog.result_settings()
+    assert [a.name for a in result.mail] == ["Work"]
+    assert result.mail[0].host == "imap.example.com"
+    assert memory_keyring.data == {("tidings", "mail:Work"): "s3cret-pw"}
+    assert "s3cret-pw" not in repr(result)
+    assert "s3cret-pw" not in to_toml(result)
+
+
+def test_invalid_input_disables_ok(qtbot, tmp_path):
+    form = AccountDialog(None, {"Taken"}, None)
+    qtbot.addWidget(form)
+    fill_form(form)
+    assert form.ok_button.isEnabled()
+    form.host.setText("   ")
+    assert not form.ok_button.isEnabled()
+    assert "The server name is empty." in form.problems_label.text()
+    form.host.setText("imap.example.com")
+    form.name.setText("Taken")
+    assert not form.ok_button.isEnabled()
+    form.name.setText("Work")
+    form.ca_file.setText(str(tmp_path / "missing.pem"))
+    assert not form.ok_button.isEnabled()
+    form.ca_file.setText("")
+    form.folders.setText(" , ")
+    assert not form.ok_button.isEnabled()
+    form.folders.setText("INBOX, Projects")
+    form.webmail.setText("https://mail.example.com/")
+    assert not form.ok_button.isEnabled()  # no {message_id}
+    form.webmail.setText("https://mail.example.com/?id={message_id}")
+    assert form.ok_button.isEnabled()
+    assert form.account().folders == ["INBOX", "Projects"]
+
+
+def test_plain_security_warns_and_command_disables_password(qtbot):
+    form = AccountDialog(None, set(), None)
+    qtbot.addWidget(form)
+    form.show()
+    assert not form.plain_warning.isVisible()
+    form.security.setCurrentIndex(form.security.findData("plain"))
+    assert form.plain_warning.isVisible()
+    assert "143" in form.port.specialValueText()
+    form.password.setText("typed")
+    form.password_command.setText("pass show mail")
+    assert not form.password.isEnabled()
+    assert form.typed_password() == ""
+
+
+def test_edit_and_remove_keep_other_settings(qtbot, memory_keyring):
+    settings = Settings(
+        mail=[MailAccount("work", "imap.a.com", "u1"), MailAccount("home", "imap.b.com", "u2")],
+        gateway=GatewaySettings(url="wss://gw.example.com"),
+    )
+    memory_keyring.data[("tidings", "mail:work")] = "old-pw"
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.account_list.setCurrentRow(0)
+    form = dialog._account_dialog(dialog._accounts[0])
+    qtbot.addWidget(form)
+    assert form.name.text() == "work"
+    assert "Unchanged" in form.password.placeholderText()
+    form.name.setText("office")  # renamed: its stored password moves with it
+    dialog.apply_account_dialog(form, dialog._accounts[0])
+    dialog.account_list.setCurrentRow(1)
+    dialog.remove_account()
+    dialog.accept()
+    result = dialog.result_settings()
+    assert [a.name for a in result.mail] == ["office"]
+    assert result.gateway.url == "wss://gw.example.com"
+    assert memory_keyring.data[("tidings", "mail:office")] == "old-pw"
+    assert settings.mail[0].name == "work"  # the caller's settings were not touched
+
+
+def test_gateway_token_and_notifications(qtbot, memory_keyring):
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    dialog.gateway_url.setText("https://not-a-websocket")
+    assert not ok.isEnabled()
+    dialog.gateway_url.setText("wss://gateway.example.com")
+    dialog.gateway_token.setText("tok-123")
+    dialog.quiet_hours.setText("25:00-08:00")
+    assert not ok.isEnabled()
+    dialog.quiet_hours.setText("19:00 - 08:00")
+    assert ok.isEnabled()
+    dialog.vip_senders.setPlainText("boss@example.com\n\n 王总 \n")
+    dialog.urgent_breaks.setChecked(False)
+    dialog.accept()
+    result = dialog.result_settings()
+    assert result.gateway.url == "wss://gateway.example.com"
+    assert result.notifications.quiet_hours == "19:00-08:00"
+    assert result.notifications.vip_senders == ["boss@example.com", "王总"]
+    assert result.notifications.urgent_breaks_through is False
+    assert memory_keyring.data[("tidings", secrets.GATEWAY_KEY)] == "tok-123"
+    assert "tok-123" not in to_toml(result)
+
+
+def test_connection_test_runs_in_a_worker_and_shows_result(qtbot):
+    seen = []
+
+    def tester(account, password):
+        seen.append((account.host, password, threading.current_thread() is threading.main_thread()))
+        return True, "Connected: 3 folders, IDLE supported"
+
+    form = AccountDialog(None, set(), tester)
+    qtbot.addWidget(form)
+    fill_form(form)
+    form.test_button.click()
+    qtbot.waitUntil(lambda: "Connected" in form.test_result.text())
+    assert form.test_result.text() == "✔ Connected: 3 folders, IDLE supported"
+    assert seen == [("imap.example.com", "s3cret-pw", False)]
+    assert form.test_button.isEnabled()
+
+
+def test_connection_test_failure_is_shown(qtbot):
+    form = AccountDialog(None, set(), lambda a, p: (False, "The server rejected the user name or password"))
+    qtbot.addWidget(form)
+    fill_form(form)
+    form.test_button.click()
+    qtbot.waitUntil(lambda: "rejected" in form.test_result.text())
+    assert form.test_result.text().startswith("✘ ")
+    assert "#D64545" in form.test_result.styleSheet()
+
+
+def test_connection_test_with_stored_password(qtbot, memory_keyring):
+    memory_keyring.data[("tidings", "mail:work")] = "from-keyring"
+    got = []
+    account = MailAccount("work", "imap.a.com", "u1")
+    form = AccountDialog(account, set(), lambda a, p: (got.append(p) or True, "ok"), has_stored_password=True)
+    qtbot.addWidget(form)
+    form.test_button.click()
+    qtbot.waitUntil(lambda: bool(got))
+    assert got == ["from-keyring"]
+
+
+def test_focus_source_selects_the_account(qtbot):
+    settings = Settings(mail=[MailAccount("a", "h", "u"), MailAccount("b", "h", "u")])
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.focus_source("mail:b")
+    assert dialog.account_list.currentRow() == 1
+    dialog.focus_source("gateway")
+    assert dialog.tabs.currentIndex() == 1
+
+
+def test_add_button_opens_a_window_modal_form(qtbot, memory_keyring):
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.add_button.click()  # returns at once: no nested event loop
+    form = dialog.account_form
+    assert form.isVisible()
+    fill_form(form, name="个人邮箱")
+    form.ok_button.click()
+    assert [a.name for a in dialog._accounts] == ["个人邮箱"]
+    assert "个人邮箱" in dialog.account_list.item(0).text()
+    dialog.edit_button.click()
+    assert dialog.account_form.name.text() == "个人邮箱"
+    dialog.account_form.reject()

@@ -1,0 +1,176 @@
+"""InboxWindow: click-through, detail per kind, read-after-a-second, search, banner."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.core.events import ConnectionState, ItemChange, ItemsArrived, ItemsChanged, SourceStatus
+from desktop.core.item import Kind
+from desktop.ui.detail import MailBody
+from desktop.ui.window import InboxWindow
+from tests.ui.helpers import chat_item, make_item
+
+
+@pytest.fixture
+def window(qtbot, runtime, bridge):
+    def fetch(item):
+        return MailBody(text=f"Body of {item.title}")
+
+    win = InboxWindow(runtime, bridge, body_fetcher=fetch)
+    qtbot.addWidget(win)
+    return win
+
+
+def test_show_item_selects_the_exact_row_and_detail(qtbot, store, fill, window):
+    fill(2000)
+    window.model.reload()
+    target = make_item(700)
+    assert window.show_item(target.id)
+    assert window.isVisible()
+    assert window.list.currentIndex().row() == 1999 - 700
+    assert window.current_item().id == target.id
+    assert window.detail.currentWidget() is window.detail.mail
+    assert window.detail.mail.subject.text() == target.title
+    qtbot.waitUntil(lambda: "Body of Subject 700" in window.detail.mail.browser.toPlainText())
+
+
+def test_show_item_drops_a_filter_that_hides_it(qtbot, store, fill, window):
+    fill(20)
+    window.model.reload()
+    window.search.setText("Subject 19")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.show_item(make_item(4).id)
+    assert window.search.text() == ""
+    assert window.current_item().id == make_item(4).id
+
+
+def test_show_item_for_an_unknown_id_says_so(window):
+    assert not window.show_item("gw:task:nope")
+    assert "gone" in window.detail.placeholder.text()
+
+
+def test_show_item_of_an_old_chat_message_opens_its_conversation(runtime, window):
+    runtime.pipeline.handle(
+        ItemsArrived("gateway", [chat_item(1, "ops", "old"), chat_item(2, "ops", "newer")])
+    )
+    assert window.show_item("gw:msg:ops-1")
+    assert window.current_item().id == "gw:msg:ops-2"
+    assert window.detail.currentWidget() is window.detail.chat
+    assert "old" in window.detail.chat.history.toPlainText()
+
+
+def test_selecting_unread_item_marks_it_read_after_a_second(qtbot, store, window, runtime):
+    runtime.pipeline.handle(ItemsArrived("mail:work", [make_item(3, unread=True)]))
+    window.show_item(make_item(3).id)
+    assert store.get_item(make_item(3).id).unread  # not at once
+    qtbot.waitUntil(lambda: not store.get_item(make_item(3).id).unread, timeout=3000)
+    assert [e.action for e in store.pending("mail:work")] == ["mark_read"]
+    # The explicit button toggles it back.
+    window.detail.mail.read_button.click()
+    assert store.get_item(make_item(3).id).unread
+    assert window.detail.mail.read_button.text() == "Mark as read"
+
+
+def test_search_is_debounced_and_uses_the_store(qtbot, store, fill, window):
+    fill(50)
+    store.add_items([make_item(500, title="周报 weekly report")])
+    window.model.reload()
+    window.search.setText("周报")
+    assert window.model.rowCount() == 51  # not yet: debounced
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    assert window.model.item_at(0).id == make_item(500).id
+    window.search.setText("no such thing at all")
+    qtbot.waitUntil(lambda: window.list_stack.currentWidget() is not window.list)
+    assert "Nothing matches" in window.empty.text()
+    window.clear_search()
+    assert window.model.rowCount() == 51
+
+
+def test_unread_toggle(qtbot, store, fill, window):
+    fill(30)
+    window.model.reload()
+    window.unread_button.click()
+    assert window.model.unread_only
+    assert window.model.rowCount() == 10
+    window.all_button.click()
+    assert window.model.rowCount() == 30
+
+
+def test_empty_state_without_accounts(qtbot, runtime, bridge):
+    runtime.settings.mail.clear()
+    win = InboxWindow(runtime, bridge)
+    qtbot.addWidget(win)
+    assert "No accounts yet" in win.empty.text()
+    with qtbot.waitSignal(win.settings_requested):
+        win.empty_settings.click()
+
+
+def test_banner_lists_problem_sources(qtbot, runtime, window):
+    win = window
+    win.show()
+    assert not win.banner.isVisible()
+    runtime.pipeline.handle(
+        SourceStatus(
+            "mail:work", ConnectionState.AUTH_FAILED, "The server rejected the user name or password"
+        )
+    )
+    assert win.banner.isVisible()
+    assert "rejected the user name" in win.banner.label.text()
+    assert win.banner.settings_button.isVisible()
+    with qtbot.waitSignal(win.settings_requested) as blocker:
+        win.banner.settings_button.click()
+    assert blocker.args == ["mail:work"]
+    runtime.pipeline.handle(SourceStatus("mail:work", ConnectionState.ONLINE))
+    assert not win.banner.isVisible()
+
+
+def test_open_conversation_follows_its_newest_message(qtbot, runtime, window):
+    runtime.pipeline.handle(ItemsArrived("gateway", [chat_item(1, "ops", "hello")]))
+    runtime.pipeline.handle(ItemsArrived("mail:work", [make_item(5)]))
+    window.show_item("gw:msg:ops-1")
+    runtime.pipeline.handle(ItemsArrived("gateway", [chat_item(10, "ops", "new message", sender="Bob")]))
+    assert window.list.currentIndex().row() == 0
+    assert window.model.item_at(0).id == "gw:msg:ops-10"
+    assert window.current_item().thread_key == "chat:ops"
+    assert "new message" in window.detail.chat.history.toPlainText()
+
+
+def test_changed_item_refreshes_the_open_detail(runtime, window):
+    runtime.pipeline.handle(ItemsArrived("mail:work", [make_item(1, unread=True)]))
+    window.show_item(make_item(1).id)
+    assert window.detail.mail.read_button.text() == "Mark as read"
+    runtime.pipeline.handle(ItemsChanged("mail:work", [ItemChange(make_item(1).id, unread=False)]))
+    assert window.detail.mail.read_button.text() == "Mark as unread"
+    assert window.model.item_at(0).unread is False
+
+
+def test_enter_opens_chat_into_the_reply_box(qtbot, runtime, window):
+    runtime.pipeline.handle(ItemsArrived("gateway", [chat_item(1, "ops", "hello")]))
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.show_item("gw:msg:ops-1")
+    window.list.setFocus()
+    qtbot.keyClick(window.list, Qt.Key.Key_Return)
+    assert window.current_item().kind is Kind.CHAT
+    assert not runtime.store.get_item("gw:msg:ops-1").unread  # opened: read at once
+    assert window.detail.chat.reply_box.hasFocus()
+
+
+def test_keyboard_ctrl_f_and_escape(qtbot, store, fill, window):
+    fill(10)
+    window.model.reload()
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.list.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
+    qtbot.keyClicks(window.search, "Subject 3")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == ""
+    assert window.model.rowCount() == 10
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)  # empty: Esc leaves the search box
+    assert window.list.hasFocus()
