@@ -18,13 +18,24 @@ from pathlib import Path
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSocketNotifier, QTimer, QTranslator, Signal
+from PySide6.QtCore import (
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSettings,
+    QSocketNotifier,
+    Qt,
+    QTimer,
+    QTranslator,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from desktop.app.actions import ActionError
 from desktop.app.runtime import Runtime
 from desktop.config import settings as settings_mod
 from desktop.config.settings import ConfigError, Settings
+from desktop.core.events import ConnectionState
 from desktop.notifications.backends import NotifierBackend, NullBackend, pick_backend
 from desktop.notifications.dispatcher import NotificationDispatcher, rules_from_settings
 from desktop.store import StoreError
@@ -121,7 +132,10 @@ class TidingsApp(QObject):
             enabled=settings.notifications.enabled,
         )
         self.runtime.pipeline.add_listener(self.dispatcher)
-        self.window = InboxWindow(self.runtime, self.bridge)
+        # Window geometry and splitter live beside the database, not in a global registry.
+        ui_state = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
+        self.window = InboxWindow(self.runtime, self.bridge, ui_state=ui_state)
+        self.window.settings_requested.connect(self.open_settings)
         self.tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         self.tray = TrayIcon(self.runtime, self.bridge, lambda: self.dispatcher.rules, parent=self)
         self.tray.inbox_requested.connect(self.show_window)
@@ -241,14 +255,19 @@ class TidingsApp(QObject):
 
     # -- settings --------------------------------------------------------------------------
 
-    def open_settings(self) -> None:
+    def open_settings(self, source_id: str = "") -> None:
+        """Open the settings, at the account or gateway that needs fixing when one is named."""
         from desktop.ui.settings_dialog import SettingsDialog
 
         if self._settings_dialog is not None:
+            if source_id:
+                self._settings_dialog.focus_source(source_id)
             self._settings_dialog.raise_()
             return
         dialog = SettingsDialog(self.settings, self.window)
         self._settings_dialog = dialog
+        if source_id:
+            dialog.focus_source(source_id)
         # open(), not exec(): a nested event loop inside a qasync task re-enters the task
         # runner ("Cannot enter into task ... while another task ... is being executed").
         dialog.finished.connect(self._settings_finished)
@@ -267,11 +286,20 @@ class TidingsApp(QObject):
         try:
             settings_mod.save(new)
         except ConfigError as exc:
-            QMessageBox.warning(self.window, APP_NAME, str(exc))
+            # Not QMessageBox.warning(): its nested event loop inside a qasync task
+            # re-enters the task runner.
+            box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(exc), parent=self.window)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
             return
         self.settings = new
         await self.runtime.apply_settings(new)
         self.dispatcher.apply_settings(new.notifications)
+        # A source waiting after a rejected password or certificate retries now: the
+        # dialog may have stored a new secret or CA file without changing its settings.
+        for source_id, status in list(self.runtime.pipeline.statuses.items()):
+            if status.state in (ConnectionState.AUTH_FAILED, ConnectionState.ERROR):
+                self.runtime.reconnect(source_id)
         self.tray.refresh()
 
     def _spawn(self, coro: Any) -> None:

@@ -240,3 +240,49 @@ def test_watch_json_prints_new_and_updated_and_exits_cleanly(
             proc.kill()
             proc.wait(timeout=5)
     assert [o["title"] for o in lines.seen if o["event"] == "new"] == ["Fresh news"]
+
+
+def test_fixing_a_rejected_password_in_settings_reconnects_without_a_restart(
+    dovecot: Dovecot, tmp_path: Path, qapp: QApplication, memory_keyring: Any
+) -> None:
+    """A user whose password was wrong stores the right one and saves Settings: the
+    account comes online at once, though the settings file itself did not change."""
+    from desktop.config import secrets
+
+    user = "e2efix"
+    dovecot.add_user(user, "right")
+    secrets.set_secret(secrets.mail_key("work"), "wrong")
+    acct = account(dovecot, user)
+    acct.password_command = ""  # the keyring, as for most users
+    settings = Settings(mail=[acct], path=tmp_path / "settings.toml")
+    with DesktopSession() as desk, desk.environ():
+        loop = qasync.QEventLoop(qapp)
+        asyncio.set_event_loop(loop)
+        app = build_app(settings, tmp_path / "data", loop)
+        r = AppRig(app, loop)
+        statuses = app.runtime.pipeline.statuses
+        try:
+            r.run(app.start())
+            r.until(
+                lambda: (
+                    statuses.get("mail:work") is not None
+                    and statuses["mail:work"].state is ConnectionState.AUTH_FAILED
+                ),
+                "the rejected password",
+            )
+            assert "user name or password" in statuses["mail:work"].message
+            # The banner's "Settings…" opens the dialog at that account.
+            app.window.settings_requested.emit("mail:work")
+            dialog = app._settings_dialog
+            assert dialog is not None and dialog.isVisible()
+            assert dialog.account_list.currentRow() == 0
+            secrets.set_secret(secrets.mail_key("work"), "right")
+            dialog.reject()
+            r.run(app.apply_settings(dialog.result_settings()))
+            r.until(lambda: statuses["mail:work"].state is ConnectionState.ONLINE, "online after the fix")
+        finally:
+            r.run(app.stop(), timeout=20)
+            app.window.close()
+            app.deleteLater()
+            loop.close()
+            asyncio.set_event_loop(None)
