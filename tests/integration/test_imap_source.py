@@ -6,12 +6,10 @@ import asyncio
 import base64
 import itertools
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from email.message import EmailMessage
 from pathlib import Path
 
-import keyring
-import keyring.backend
 import pytest
 
 from desktop.app.pipeline import Pipeline
@@ -23,35 +21,10 @@ from desktop.sources.imap import ImapSource, fetch_message, test_connection
 from desktop.store import Store
 from harness.dovecot import Dovecot
 
-pytestmark = pytest.mark.dovecot
+# Every test here gets an in-memory keyring, so none can reach the user's real one.
+pytestmark = [pytest.mark.dovecot, pytest.mark.usefixtures("memory_keyring")]
 
 _users = itertools.count(1)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.data.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.data[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.data.pop((service, username), None)
-
-
-@pytest.fixture(autouse=True)
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 class Recorder:

@@ -10,7 +10,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import keyring
 import pytest
 
 from desktop.app.runtime import Runtime
@@ -18,16 +17,7 @@ from desktop.config.settings import MailAccount, Settings
 from desktop.core.item import Item
 from desktop.store import Store
 from desktop.ui.bridge import Bridge
-from tests.ui.helpers import FakeSource, MemoryKeyring, make_item
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+from tests.ui.helpers import FakeSource, make_item
 
 
 @pytest.fixture

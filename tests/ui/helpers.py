@@ -4,30 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import keyring.backend
-
 from desktop.core.item import Action, Item, Kind, Urgency
 
 BASE = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that forgets everything at the end of the test."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.data.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.data[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.data.pop((service, username), None)
 
 
 def make_item(n: int, kind: Kind = Kind.MAIL, **overrides: object) -> Item:
