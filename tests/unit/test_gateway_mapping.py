@@ -100,7 +100,9 @@ def test_direct_chat_is_titled_with_the_other_person() -> None:
 
 def test_own_message_is_read_and_quiet() -> None:
     (item,) = map_event(chat(sender="alice"), user="alice").items
-    assert not item.unread
+    assert not item.unread and item.payload["own"] is True
+    (other,) = map_event(chat(sender="bob"), user="alice").items
+    assert other.payload["own"] is False
     batch = Batch(lambda key: [])
     batch.add(1, map_event(chat(sender="alice"), user="alice"))
     (event,) = batch.take()

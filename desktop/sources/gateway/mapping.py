@@ -215,7 +215,8 @@ def _chat_message(data: dict[str, Any], event_time: datetime, user: str) -> Mapp
         unread=not own,
         actions=CHAT_ACTIONS,
         thread_key=chat_thread(cid),
-        payload={"conversation": conv, "message": msg},
+        # Stored with the item so the chat view knows "you" without a live connection.
+        payload={"conversation": conv, "message": msg, "own": own},
     )
     return Mapped(items=[item])
 
