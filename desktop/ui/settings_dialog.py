@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.app import autostart
 from desktop.config import secrets
 from desktop.config.settings import (
     DEFAULT_PORTS,
@@ -319,7 +320,7 @@ class SettingsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._mail_tab(), self.tr("Mail accounts"))
         self.tabs.addTab(self._gateway_tab(), self.tr("Chat and approvals"))
-        self.tabs.addTab(self._notifications_tab(), self.tr("Notifications"))
+        self.tabs.addTab(self._notifications_tab(), self.tr("General"))
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -408,6 +409,10 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Quiet hours:"), self.quiet_hours)
         form.addRow(self.tr("VIP senders:"), self.vip_senders)
         form.addRow(self.urgent_breaks)
+        # Applied on OK like everything else; the login entry itself is the state.
+        self.autostart = QCheckBox(self.tr("Start Tidings in the tray when I log in"))
+        self.autostart.setChecked(autostart.is_enabled())
+        form.addRow(self.autostart)
         self.quiet_hours.textChanged.connect(self._validate)
         return page
 
@@ -553,4 +558,10 @@ class SettingsDialog(QDialog):
         except secrets.SecretError as exc:
             _colored(self.error_label, self.tr("Could not save the password: {0}").format(exc), ERROR_COLOR)
             return
+        if self.autostart.isChecked() != autostart.is_enabled():
+            try:
+                autostart.set_enabled(self.autostart.isChecked())
+            except autostart.AutostartError as exc:
+                _colored(self.error_label, str(exc), ERROR_COLOR)
+                return
         super().accept()

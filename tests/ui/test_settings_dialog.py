@@ -185,3 +185,31 @@ def test_add_button_opens_a_window_modal_form(qtbot, memory_keyring):
     dialog.edit_button.click()
     assert dialog.account_form.name.text() == "个人邮箱"
     dialog.account_form.reject()
+
+
+def test_autostart_toggle_writes_and_removes_the_login_entry(qtbot, memory_keyring, private_config_home):
+    entry = private_config_home / "autostart" / "tidings.desktop"
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    assert not dialog.autostart.isChecked()
+    dialog.autostart.setChecked(True)
+    dialog.accept()
+    assert entry.is_file() and "Exec=" in entry.read_text()
+    again = SettingsDialog(Settings())
+    qtbot.addWidget(again)
+    assert again.autostart.isChecked()
+    again.autostart.setChecked(False)
+    again.accept()
+    assert not entry.exists()
+
+
+def test_autostart_failure_is_shown_and_keeps_the_dialog_open(qtbot, memory_keyring, private_config_home):
+    private_config_home.parent.mkdir(parents=True, exist_ok=True)
+    private_config_home.write_text("a file where the folder should be")
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.autostart.setChecked(True)
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result() != SettingsDialog.DialogCode.Accepted
+    assert "login entry" in dialog.error_label.text()
