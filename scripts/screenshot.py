@@ -22,6 +22,7 @@ from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from desktop.app.gui import install_translations
 from desktop.app.runtime import Runtime
 from desktop.config.settings import GatewaySettings, MailAccount, Settings
 from desktop.core.events import ConnectionState, ItemsArrived, SourceStatus
@@ -258,6 +259,7 @@ def main() -> int:
     QLocale.setDefault(QLocale(args.lang))
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Tidings")
+    install_translations(app, QLocale(args.lang))
     if args.dark:
         app.setStyle("Fusion")
         pal = QPalette()

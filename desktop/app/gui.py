@@ -19,6 +19,7 @@ from typing import Any
 
 import qasync
 from PySide6.QtCore import (
+    QCoreApplication,
     QLibraryInfo,
     QLocale,
     QObject,
@@ -35,6 +36,7 @@ from desktop.app.actions import ActionError
 from desktop.app.runtime import Runtime
 from desktop.config import settings as settings_mod
 from desktop.config.settings import ConfigError, Settings
+from desktop.core import i18n
 from desktop.core.events import ConnectionState
 from desktop.notifications.backends import NotifierBackend, NullBackend, pick_backend
 from desktop.notifications.dispatcher import NotificationDispatcher, rules_from_settings
@@ -313,8 +315,11 @@ def build_app(settings: Settings, data_dir: Path, loop: asyncio.AbstractEventLoo
     return TidingsApp(settings, data_dir, loop)
 
 
-def _install_translations(app: QApplication) -> None:
-    locale = QLocale.system()
+def install_translations(app: QApplication, locale: QLocale | None = None) -> None:
+    """Load Qt's and our translations for ``locale`` (default: the system's)."""
+    # Text from Qt-free modules (notification buttons, summaries) goes through Qt too.
+    i18n.install(QCoreApplication.translate)
+    locale = locale or QLocale.system()
     folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
     if icons.icons_dir() is not None:
         folders.insert(0, str(icons.icons_dir().parent / "translations"))  # type: ignore[union-attr]
@@ -359,7 +364,7 @@ def main(settings: Settings, data_dir: Path) -> int:
     app.setDesktopFileName("tidings")
     app.setWindowIcon(icons.app_icon())
     app.setQuitOnLastWindowClosed(False)  # closing the window leaves Tidings in the tray
-    _install_translations(app)
+    install_translations(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:

@@ -17,6 +17,7 @@ from datetime import datetime, time
 from desktop.config.settings import NotificationSettings
 from desktop.core.coalesce import Coalescer, Single, Summary
 from desktop.core.events import SourceStatus
+from desktop.core.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.core.item import Item, Kind, Urgency, utc_now
 from desktop.core.rules import Rules
 from desktop.notifications.backends import (
@@ -36,11 +37,20 @@ _QUIET_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _KIND_WORDS = {
-    Kind.MAIL: ("mail", "mail"),
-    Kind.CHAT: ("chat", "chat"),
-    Kind.APPROVAL: ("approval", "approvals"),
-    Kind.TASK: ("task", "tasks"),
-    Kind.ANNOUNCEMENT: ("announcement", "announcements"),
+    Kind.MAIL: (QT_TRANSLATE_NOOP("Notifications", "{0} mail"),) * 2,
+    Kind.CHAT: (QT_TRANSLATE_NOOP("Notifications", "{0} chat"),) * 2,
+    Kind.APPROVAL: (
+        QT_TRANSLATE_NOOP("Notifications", "{0} approval"),
+        QT_TRANSLATE_NOOP("Notifications", "{0} approvals"),
+    ),
+    Kind.TASK: (
+        QT_TRANSLATE_NOOP("Notifications", "{0} task"),
+        QT_TRANSLATE_NOOP("Notifications", "{0} tasks"),
+    ),
+    Kind.ANNOUNCEMENT: (
+        QT_TRANSLATE_NOOP("Notifications", "{0} announcement"),
+        QT_TRANSLATE_NOOP("Notifications", "{0} announcements"),
+    ),
 }
 
 
@@ -91,14 +101,24 @@ def item_notice(item: Item) -> Notice:
     who = _clean(sender_name(item.sender), 80)
     title = _clean(item.title, 120)
     # A direct chat is titled with the other person's name: say it once.
-    summary = f"{who} — {title}" if who and title and who != title else (who or title or "New item")
+    summary = (
+        f"{who} — {title}"
+        if who and title and who != title
+        else (who or title or translate("Notifications", "New item"))
+    )
     buttons: tuple[Button, ...]
     if item.kind is Kind.CHAT:
-        buttons = (Button(REPLY, "Reply"), Button(MARK_READ, "Mark read"))
+        buttons = (
+            Button(REPLY, translate("Notifications", "Reply")),
+            Button(MARK_READ, translate("Notifications", "Mark read")),
+        )
     elif item.kind is Kind.APPROVAL:
-        buttons = (Button(APPROVE, "Approve"), Button(REJECT, "Reject…"))
+        buttons = (
+            Button(APPROVE, translate("Notifications", "Approve")),
+            Button(REJECT, translate("Notifications", "Reject…")),
+        )
     else:
-        buttons = (Button(MARK_READ, "Mark read"),)
+        buttons = (Button(MARK_READ, translate("Notifications", "Mark read")),)
     return Notice(
         item_id=item.id,
         title=summary,
@@ -113,17 +133,21 @@ def item_notice(item: Item) -> Notice:
 def summary_notice(items: Sequence[Item]) -> Notice:
     counts = collections.Counter(i.kind for i in items)
     parts = [
-        f"{n} {_KIND_WORDS[kind][0 if n == 1 else 1]}"
+        translate("Notifications", _KIND_WORDS[kind][0 if n == 1 else 1]).format(n)
         for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], list(Kind).index(kv[0])))
     ]
     newest = max(items, key=lambda i: i.time)
     senders = list(
         dict.fromkeys(sender_name(i.sender) for i in sorted(items, key=lambda i: i.time, reverse=True))
     )
-    body = "From " + ", ".join(senders[:3]) + (f" and {len(senders) - 3} more" if len(senders) > 3 else "")
+    names = ", ".join(senders[:3])
+    if len(senders) > 3:
+        body = translate("Notifications", "From {0} and {1} more").format(names, len(senders) - 3)
+    else:
+        body = translate("Notifications", "From {0}").format(names)
     return Notice(
         item_id=newest.id,
-        title=f"{len(items)} new items: {', '.join(parts)}",
+        title=translate("Notifications", "{0} new items: {1}").format(len(items), ", ".join(parts)),
         body=_clean(body, PREVIEW_CHARS),
         urgent=any(i.urgency >= Urgency.URGENT for i in items),
         summary_of=tuple(i.id for i in items),

@@ -204,9 +204,9 @@ class ApprovalView(DetailView):
         self.set_fields([(str(f.get("label", "")), str(f.get("value", ""))) for f in fields])
         url = p.get("url", "")
         if isinstance(url, str) and url:
-            self.link.setText(
-                f'<a href="{html.escape(url, quote=True)}">{html.escape(QCoreApplication.translate("Detail", "Open in OA"))}</a>'
-            )
+            # Translated outside the f-string: lupdate does not look inside one.
+            label = QCoreApplication.translate("Detail", "Open in OA")
+            self.link.setText(f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>')
             self.link.show()
         else:
             self.link.hide()

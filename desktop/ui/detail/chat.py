@@ -179,10 +179,8 @@ class ChatView(DetailView):
                     italic=True,
                 )
             )
-        self.history.setHtml(
-            "".join(parts)
-            or f"<p>{html.escape(QCoreApplication.translate('Detail', 'No messages yet.'))}</p>"
-        )
+        empty = QCoreApplication.translate("Detail", "No messages yet.")  # not in an f-string: lupdate
+        self.history.setHtml("".join(parts) or f"<p>{html.escape(empty)}</p>")
         bar = self.history.verticalScrollBar()
         bar.setValue(bar.maximum())
 
