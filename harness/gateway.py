@@ -6,7 +6,8 @@
     secret = gw.add_integration("oa")
     gw.post_event("oa", secret, "announcement", {"announcement": {...}}, recipients=["alice"])
     gw.kill(); gw.start()        # same DB file, same port: clients resume
-    gw.stop()                    # SIGTERM, then SIGKILL; by PID
+    gw.stop()                    # SIGTERM, then SIGKILL; by PID; returns the exit code
+    gw.log_text()                # the child's stdout+stderr, kept in a file next to the DB
 
 Users, tokens, integrations and conversations are written with
 ``gateway.admin.GatewayAdmin`` straight into the database file (WAL; safe while
@@ -58,6 +59,8 @@ class GatewayProcess:
         port: int | None = None,
         extra_args: Sequence[str] = (),
         log_path: Path | str | None = None,
+        log_level: str | None = None,
+        start_timeout: float = 20.0,
         python: str = sys.executable,
     ) -> None:
         self.db_path = Path(db_path)
@@ -65,6 +68,8 @@ class GatewayProcess:
         self.port = port or free_port(host)
         self.extra_args = list(extra_args)
         self.log_path = Path(log_path) if log_path else self.db_path.with_suffix(".log")
+        self.log_level = log_level  # --log-level; None: the CLI's default
+        self.start_timeout = start_timeout
         self.python = python
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: Any = None
@@ -92,10 +97,13 @@ class GatewayProcess:
 
     # -- process --------------------------------------------------------------------
 
-    def start(self, timeout: float = 20.0) -> GatewayProcess:
-        """Start ``python -m gateway serve`` (the CLI) and return once /v1/health answers."""
+    def start(self, timeout: float | None = None) -> GatewayProcess:
+        """Start ``python -m gateway serve`` (the CLI) and return once /v1/health answers
+        (within ``timeout`` s, by default the ``start_timeout`` given to the constructor)."""
         if self.running:
             return self
+        if timeout is None:
+            timeout = self.start_timeout
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
         cmd = [
@@ -109,6 +117,7 @@ class GatewayProcess:
             self.host,
             "--port",
             str(self.port),
+            *(["--log-level", self.log_level] if self.log_level else []),
             *self.extra_args,
         ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -128,13 +137,15 @@ class GatewayProcess:
             f"the gateway did not listen on {self.http_url} within {timeout} s:\n{self.log_tail()}"
         )
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """SIGTERM, then SIGKILL if it has not exited within ``timeout``."""
-        self._signal(signal.SIGTERM, timeout)
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM, then SIGKILL if it has not exited within ``timeout``.
 
-    def kill(self) -> None:
-        """SIGKILL: a crash, nothing flushed or said goodbye."""
-        self._signal(signal.SIGKILL, 5.0)
+        Returns the exit code (0 after a clean shutdown), or None if it was not started."""
+        return self._signal(signal.SIGTERM, timeout)
+
+    def kill(self) -> int | None:
+        """SIGKILL: a crash, nothing flushed or said goodbye. Returns the exit code."""
+        return self._signal(signal.SIGKILL, 5.0)
 
     def restart(self, *, hard: bool = False) -> None:
         """Stop (or kill) and start again on the same DB file and port."""
@@ -144,10 +155,10 @@ class GatewayProcess:
             self.stop()
         self.start()
 
-    def _signal(self, sig: signal.Signals, timeout: float) -> None:
+    def _signal(self, sig: signal.Signals, timeout: float) -> int | None:
         proc = self._proc
         if proc is None:
-            return
+            return None
         if proc.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(proc.pid, sig)
@@ -159,6 +170,7 @@ class GatewayProcess:
                 proc.wait(5.0)
         self._proc = None
         self._close_log()
+        return proc.returncode
 
     def _close_log(self) -> None:
         if self._log is not None:

@@ -24,7 +24,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from gateway.signing import signed_headers, verify
-from gateway.testing import GatewayProcess
+from harness.gateway import GatewayProcess
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "protocol" / "schemas"
 FAST_ARGS = [
@@ -87,7 +87,8 @@ class Client:
 
     @classmethod
     async def connect(cls, gw: GatewayProcess, token: str, since: int | None = 0) -> Client:
-        url = gw.ws_url if since is None else f"{gw.ws_url}?since={since}"
+        stream = f"{gw.url}/v1/stream"
+        url = stream if since is None else f"{stream}?since={since}"
         ws = await websockets.connect(url, additional_headers={"Authorization": f"Bearer {token}"})
         client = cls(ws)
         client.hello = await client.next(lambda f: f["type"] == "hello")
@@ -167,7 +168,7 @@ class Gateway:
 
     @property
     def ws_url(self) -> str:
-        return self.proc.ws_url
+        return f"{self.proc.url}/v1/stream"
 
     def post(
         self,
@@ -181,7 +182,7 @@ class Gateway:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
         signed = signed_headers(integration, secret or self.secrets.get(integration, "x"), raw, timestamp)
         response = httpx.post(
-            self.proc.base_url + "/v1/events", content=raw, headers=headers or signed, timeout=10
+            self.proc.http_url + "/v1/events", content=raw, headers=headers or signed, timeout=10
         )
         if response.status_code == 202:
             assert_valid("ingest-response.json", response.json())
@@ -226,7 +227,7 @@ def make_gateway(tmp_path: Path) -> Iterator[Callable[..., Gateway]]:
     started: list[GatewayProcess] = []
 
     def make(callback: str | None = None) -> Gateway:
-        proc = GatewayProcess(tmp_path / "gateway.db", extra_args=FAST_ARGS)
+        proc = GatewayProcess(tmp_path / "gateway.db", extra_args=FAST_ARGS, log_level="info")
         gw = Gateway(proc)
         with proc.admin() as admin:
             for name in ("alice", "bob", "carol"):

@@ -189,7 +189,7 @@ async def test_real_frames_of_every_type_validate(make_gateway) -> None:
     assert wanted <= set(SEEN_FRAMES), wanted - set(SEEN_FRAMES)
     results = SEEN_FRAMES["result"]
     assert {r["ok"] for r in results} == {True, False}
-    r = httpx.get(gw.proc.base_url + "/v1/health")
+    r = httpx.get(gw.proc.http_url + "/v1/health")
     assert_valid("health.json", r.json())
 
 

@@ -222,7 +222,7 @@ async def test_sigterm_stops_cleanly_and_clients_can_resume(make_gateway) -> Non
     started = time.monotonic()
     assert gw.proc.stop() == 0
     assert time.monotonic() - started < 8
-    assert any("stopped" in line for line in gw.proc.output)
+    assert any("stopped" in line for line in gw.proc.log_text().splitlines())
     code = await client.close_code()
     assert code in (1001, 1012), code  # going away / service restart: reconnect
     gw.proc.start()
