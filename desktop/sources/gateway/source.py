@@ -41,7 +41,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-import random
 import socket
 import ssl
 import threading
@@ -61,6 +60,7 @@ from websockets.exceptions import (
 
 from desktop.config.secrets import GATEWAY_KEY, SecretError, get_secret
 from desktop.config.settings import GatewaySettings
+from desktop.core.backoff import full_jitter
 from desktop.core.events import ConnectionState, ItemChange, ItemsChanged, SourceEvent, SourceStatus
 from desktop.core.item import Item, Kind
 from desktop.sources.base import Emit
@@ -218,10 +218,9 @@ class GatewaySource:
             return None
 
     def _next_delay(self) -> float:
-        # Full jitter: many desktops dropped by one gateway restart spread out.
-        ceiling = min(self._backoff_cap, self._backoff_base * (2 ** min(self._attempt, 30)))
+        delay = full_jitter(self._attempt, self._backoff_base, self._backoff_cap)
         self._attempt += 1
-        return random.uniform(0, ceiling)
+        return delay
 
     # -- connection loop --------------------------------------------------------------
 

@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import imaplib
 import logging
-import random
 import select
 import socket
 import ssl
@@ -32,6 +31,7 @@ from imapclient.exceptions import ProtocolError
 
 from desktop.config.secrets import SecretError, get_secret, mail_key
 from desktop.config.settings import MailAccount
+from desktop.core.backoff import full_jitter
 from desktop.core.events import (
     ConnectionState,
     ItemChange,
@@ -338,10 +338,9 @@ class _FolderWorker:
             self._backoff()
 
     def _backoff(self) -> None:
-        # Full jitter: many clients coming back after an outage do not all knock at once.
-        ceiling = min(self.src.backoff_cap, self.src.backoff_first * (2**self.attempt))
+        delay = full_jitter(self.attempt, self.src.backoff_first, self.src.backoff_cap)
         self.attempt = min(self.attempt + 1, 30)
-        deadline = time.monotonic() + random.uniform(0, ceiling)
+        deadline = time.monotonic() + delay
         while not self._leaving():
             left = deadline - time.monotonic()
             if left <= 0:
