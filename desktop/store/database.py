@@ -244,21 +244,11 @@ class Store:
 
         Keyset paging: a page costs the same at row 90,000 as at row 0.
         """
-        where: list[str] = ["listed = 1"]
-        params: list[Any] = []
+        where, params = _filters(query, unread_only)
         if after is not None:
             where.append("(time < ? OR (time = ? AND id < ?))")
             params += [after[0], after[0], after[1]]
-        if unread_only:
-            where.append("unread = 1")
-        match = _match_clause(query)
-        if match:
-            where.append(match[0])
-            params += match[1]
-        sql = f"SELECT {_COLUMNS} FROM items"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY time DESC, id DESC LIMIT ?"
+        sql = f"SELECT {_COLUMNS} FROM items WHERE {' AND '.join(where)} ORDER BY time DESC, id DESC LIMIT ?"
         return [_from_row(r) for r in self._read(sql, [*params, limit])]
 
     def position(self, item_id: str, query: str = "", unread_only: bool = False) -> int | None:
@@ -267,27 +257,14 @@ class Store:
         if item is None:
             return None
         ts = item.time.timestamp()
-        where = ["listed = 1", "(time > ? OR (time = ? AND id > ?))"]
-        params: list[Any] = [ts, ts, item_id]
-        if unread_only:
-            where.append("unread = 1")
-        match = _match_clause(query)
-        if match:
-            where.append(match[0])
-            params += match[1]
+        where, params = _filters(query, unread_only)
+        where.append("(time > ? OR (time = ? AND id > ?))")
+        params += [ts, ts, item_id]
         return int(self._read(f"SELECT count(*) FROM items WHERE {' AND '.join(where)}", params)[0][0])
 
     def count(self, query: str = "", unread_only: bool = False) -> int:
-        where: list[str] = ["listed = 1"]
-        params: list[Any] = []
-        if unread_only:
-            where.append("unread = 1")
-        match = _match_clause(query)
-        if match:
-            where.append(match[0])
-            params += match[1]
-        sql = "SELECT count(*) FROM items WHERE " + " AND ".join(where)
-        return int(self._read(sql, params)[0][0])
+        where, params = _filters(query, unread_only)
+        return int(self._read(f"SELECT count(*) FROM items WHERE {' AND '.join(where)}", params)[0][0])
 
     def unread_count(self, source: str | None = None) -> int:
         if source is None:
@@ -386,6 +363,19 @@ class Store:
         """Settle an entry: 'done' once acknowledged, 'failed' when the server refused it."""
         with self._tx() as db:
             db.execute("UPDATE outbox SET status = ?, last_error = ? WHERE id = ?", (status, error, entry_id))
+
+
+def _filters(query: str, unread_only: bool) -> tuple[list[str], list[Any]]:
+    """WHERE clauses shared by page(), position() and count(), so they always agree."""
+    where: list[str] = ["listed = 1"]
+    params: list[Any] = []
+    if unread_only:
+        where.append("unread = 1")
+    match = _match_clause(query)
+    if match:
+        where.append(match[0])
+        params += match[1]
+    return where, params
 
 
 def _escape_like(text: str) -> str:
