@@ -1,0 +1,197 @@
+"""Cold start of the real tray app until its tray icon is shown (median of 5 runs).
+
+    .venv/bin/python benchmarks/bench_startup.py               # 5 runs, 10k stored items
+    .venv/bin/python benchmarks/bench_startup.py --runs 9 --items 0
+
+Each run starts a new process, `python -m desktop.app.cli --config ... --data-dir ...`, under
+a harness DesktopSession with trayer (Xvfb + D-Bus + dunst + trayer), with one Dovecot
+account configured (plaintext loopback, password via password_command) and a fresh data dir
+holding a copy of a store file pre-filled with --items synthetic items.
+
+Measured from outside, from just before Popen, by a small libX11 client (benchmarks/_xtray.py)
+polling the X server every --poll-ms:
+- "embedded": the app's window of class "tidings" has been reparented into trayer's panel
+  and is viewable (the XEmbed dock accepted the icon);
+- "painted" (the figure compared with the target): that window shows >= 3 distinct colours,
+  i.e. Qt has drawn the icon into it. This is "tray icon visible".
+Also, from the app's own log (stderr lines timestamped on arrival): the first log line
+and "notifications: ..." (TidingsApp.start has shown the tray and picked the backend).
+A bare PySide6 tray icon (QApplication + QSystemTrayIcon, nothing else) is measured the same
+way for reference. Page cache is warm (process-cold start, not a cold boot).
+Target (issue): < 1 s to tray icon shown.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+from benchmarks._common import (  # noqa: E402
+    fill_store,
+    header,
+    machine_line,
+    raw_mail,
+    stop_process,
+    verdict,
+    write_mail_settings,
+)
+from benchmarks._xtray import App, TrayWatcher  # noqa: E402
+
+TARGET_S = 1.0
+USER, PASSWORD = "bench", "pw"
+
+BARE_TRAY = """
+import sys
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QStyle
+app = QApplication(sys.argv[:1])
+app.setApplicationName("tidings")  # WM_CLASS "tidings", as the watcher looks for
+tray = QSystemTrayIcon(app.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon))
+tray.show()
+sys.exit(app.exec())
+"""
+
+
+def wait_icon(
+    watcher: TrayWatcher, t0: float, timeout: float, poll: float
+) -> tuple[float | None, float | None]:
+    embedded = painted = None
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        e, p = watcher.poll()
+        now = time.perf_counter()
+        if e and embedded is None:
+            embedded = now - t0
+        if p:
+            painted = now - t0
+            if embedded is None:
+                embedded = painted
+            break
+        time.sleep(poll)
+    return embedded, painted
+
+
+def wait_gone(watcher: TrayWatcher, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    watcher.icon = None
+    while time.monotonic() < deadline:
+        if watcher._find_embedded() is None:
+            return
+        time.sleep(0.05)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--items", type=int, default=10_000, help="items pre-filled in the store")
+    parser.add_argument("--poll-ms", type=float, default=5.0)
+    parser.add_argument("--timeout", type=float, default=20.0, help="per run, seconds")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the bare PySide6 tray icon runs")
+    args = parser.parse_args()
+
+    from harness.desktop_session import DesktopSession
+    from harness.dovecot import Dovecot
+
+    tmp = Path(tempfile.mkdtemp(prefix="tidings-bench-startup-"))
+    rows: list[dict[str, float | None]] = []
+    bare: list[float | None] = []
+    try:
+        template = tmp / "template.sqlite3"
+        fill_store(template, args.items)
+        with DesktopSession(tray=True) as desk, Dovecot() as dovecot:
+            dovecot.add_user(USER, PASSWORD)
+            for n in range(20):
+                dovecot.append(USER, raw_mail(f"Waiting mail {n}", n))
+            config = tmp / "settings.toml"
+            write_mail_settings(config, dovecot.imap_port, USER, PASSWORD)
+            watcher = TrayWatcher(desk.display)
+            try:
+                for run in range(args.runs):
+                    data = tmp / f"data-{run}"
+                    data.mkdir()
+                    shutil.copy(template, data / "inbox.sqlite3")
+                    app = App(config, data, desk.env, tmp / f"app-{run}.log")
+                    try:
+                        embedded, painted = wait_icon(watcher, app.t_popen, args.timeout, args.poll_ms / 1000)
+                        time.sleep(0.3)  # let the log lines of start() arrive
+                        first = app.first_line(" ")
+                        started = app.first_line("notifications:")
+                        rows.append({
+                            "embedded": embedded,
+                            "painted": painted,
+                            "first_log": first - app.t_popen if first else None,
+                            "started": started - app.t_popen if started else None,
+                            "alive": float(app.proc.poll() is None),
+                        })  # fmt: skip
+                    finally:
+                        app.stop()
+                    wait_gone(watcher)
+                    time.sleep(0.5)
+                if not args.no_baseline:
+                    env = {**os.environ, **desk.env, "QT_QPA_PLATFORM": "xcb"}
+                    for _ in range(args.runs):
+                        t0 = time.perf_counter()
+                        proc = subprocess.Popen([sys.executable, "-c", BARE_TRAY], env=env,
+                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                        try:
+                            _e, p = wait_icon(watcher, t0, args.timeout, args.poll_ms / 1000)
+                            bare.append(p)
+                        finally:
+                            stop_process(proc)
+                        wait_gone(watcher)
+                        time.sleep(0.3)
+            finally:
+                watcher.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    header("Cold start: Popen -> tray icon shown (real app under trayer)")
+    print(f"machine: {machine_line()}")
+    print(f"store: {args.items:,} pre-filled items (copied per run); one Dovecot account (20 mails, first sync each run); "
+          f"X polled every {args.poll_ms:.0f} ms")  # fmt: skip
+    print()
+
+    def f(v: float | None) -> str:
+        return f"{v * 1000:8.1f}" if v is not None else "     n/a"
+
+    print("  run   first log line   'notifications:' logged   icon embedded   icon painted (ms)")
+    for n, r in enumerate(rows):
+        print(
+            f"  {n + 1:3d}   {f(r['first_log'])}         {f(r['started'])}                {f(r['embedded'])}        {f(r['painted'])}"
+        )
+    painted = [r["painted"] for r in rows if r["painted"] is not None]
+    embedded = [r["embedded"] for r in rows if r["embedded"] is not None]
+    print()
+    if painted:
+        med = statistics.median(painted)
+        print(f"  icon embedded: median {statistics.median(embedded) * 1000:.1f} ms")
+        print(f"  icon painted (shown): median {med * 1000:.1f} ms  (min {min(painted) * 1000:.1f}, max {max(painted) * 1000:.1f}) "
+              f"over {len(painted)}/{len(rows)} runs")  # fmt: skip
+        print(f"  target: < {TARGET_S * 1000:.0f} ms -> {verdict(med, TARGET_S)}")
+    else:
+        print("  the icon was never seen: see the app logs")
+    if bare:
+        ok = [b for b in bare if b is not None]
+        if ok:
+            print(f"  reference, bare PySide6 tray icon (same measurement): median {statistics.median(ok) * 1000:.1f} ms "
+                  f"(min {min(ok) * 1000:.1f}, max {max(ok) * 1000:.1f}); Tidings' own start-up on top: "
+                  f"{(statistics.median(painted) - statistics.median(ok)) * 1000 if painted else float('nan'):.1f} ms")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

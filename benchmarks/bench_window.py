@@ -1,0 +1,210 @@
+"""Inbox window open and search with 100,000 stored items (in-process, QT_QPA_PLATFORM=offscreen).
+
+    .venv/bin/python benchmarks/bench_window.py                # 100k items, 5 repeats
+    .venv/bin/python benchmarks/bench_window.py --items 20000 --repeats 3
+
+Builds a store file (Store.add_items of --items synthetic items in one call: ~79% mail,
+15% chat in 300 conversations (one listed row each), some approvals, tasks,
+announcements; English titles/previews, ~25% Chinese, ~5% Japanese), then:
+
+- store only: Store.page(limit=200) with and without each query, and Store.count(query),
+  to separate SQL from Qt;
+- window open: InboxWindow(runtime, bridge) over a Runtime on that store (no sources
+  started) - the constructor loads the first page (200 rows) - then show() +
+  QApplication.processEvents() (layout, first paint of the list into the offscreen
+  backing store). In the tray app the window is built at start-up and "open" is
+  show() of the built window: both halves are printed, and their sum. A second
+  hide()/show() is printed as the warm re-open;
+- search: what the 150 ms debounce timer runs (InboxWindow._apply_filter: model reset +
+  first page fetched + the empty-state / unread-count update) + processEvents (repaint),
+  for each query, median of --repeats; the search box is cleared between repeats.
+
+Queries: a common English word, a rare English word (FTS trigram path for 3+ chars), a
+common 2-char CJK word and a rare 2-char CJK word (LIKE path: words under 3 characters),
+a 3+ char CJK word (trigram FTS). Targets (issue): open < 300 ms, search < 50 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+from benchmarks._common import RARE_WORDS, ZH_RARE, fill_store, header, machine_line, verdict  # noqa: E402
+
+TARGET_OPEN_MS = 300.0
+TARGET_SEARCH_MS = 50.0
+QUERIES = [
+    ("common word", "meeting"),
+    ("rare word", RARE_WORDS[0]),
+    ("CJK 2-char, common", "周报"),
+    ("CJK 2-char, rare", ZH_RARE[0]),
+    ("CJK 3+ chars", "报销单"),
+    ("two words", "budget 审批"),
+]
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def timed(fn, repeats: int) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        out.append(ms(time.perf_counter() - t0))
+    return out
+
+
+def fmt(values: list[float]) -> str:
+    return f"median {statistics.median(values):8.2f}  min {min(values):8.2f}  max {max(values):8.2f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--db", type=Path, help="reuse this store file (created if missing)")
+    args = parser.parse_args()
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.app.runtime import Runtime
+    from desktop.config.settings import Settings
+    from desktop.store import Store
+    from desktop.ui.bridge import Bridge
+    from desktop.ui.window import InboxWindow
+
+    tmp = Path(tempfile.mkdtemp(prefix="tidings-bench-window-"))
+    try:
+        db = args.db or tmp / "inbox.sqlite3"
+        header(
+            f"Inbox window with {args.items:,} stored items (QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']})"
+        )
+        print(f"machine: {machine_line()}")
+        if not db.exists():
+            took = fill_store(db, args.items)
+            print(f"store built: Store.add_items of {args.items:,} items in one call: {took:.1f} s "
+                  f"({db.stat().st_size / 1e6:.0f} MB file)")  # fmt: skip
+        store = Store(db)
+        listed = store.count()
+        print(
+            f"listed rows: {listed:,} (chat collapsed to one row per conversation); unread: {store.unread_count():,}"
+        )
+
+        print()
+        print(f"Store only (SQL + Item construction), ms, {args.repeats} repeats")
+        print(
+            f"  {'page(limit=200), no query':42s} {fmt(timed(lambda: store.page(limit=200), args.repeats))}"
+        )
+        print(f"  {'unread_count()':42s} {fmt(timed(store.unread_count, args.repeats))}")
+        store_page: dict[str, list[float]] = {}
+        for label, q in QUERIES:
+            rows = len(store.page(limit=200, query=q))
+            total = store.count(q)
+            store_page[q] = timed(lambda q=q: store.page(limit=200, query=q), args.repeats)
+            counts = timed(lambda q=q: store.count(q), args.repeats)
+            print(f"  page(query={q!r}) [{label}; {rows} rows of {total:,}]".ljust(44)
+                  + f" {fmt(store_page[q])}   count(): median {statistics.median(counts):7.2f}")  # fmt: skip
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        runtime = Runtime(Settings(), tmp / "data", store=store)
+
+        print()
+        print(f"Window open, ms ({args.repeats} fresh windows; the first one pays one-off Qt/font warm-up)")
+        builds, shows, reshows = [], [], []
+        window = None
+        for _ in range(args.repeats):
+            if window is not None:
+                window.close()
+                window.deleteLater()
+                app.processEvents()
+            t0 = time.perf_counter()
+            window = InboxWindow(runtime, Bridge())
+            t1 = time.perf_counter()
+            window.show()
+            app.processEvents()
+            t2 = time.perf_counter()
+            window.hide()
+            app.processEvents()
+            t3 = time.perf_counter()
+            window.show()
+            app.processEvents()
+            t4 = time.perf_counter()
+            builds.append(ms(t1 - t0))
+            shows.append(ms(t2 - t1))
+            reshows.append(ms(t4 - t3))
+            assert window.model.rowCount() > 0
+        opens = [b + s for b, s in zip(builds, shows, strict=True)]
+        print(f"  {'construct (incl. first page of 200 rows)':42s} {fmt(builds)}   first {builds[0]:.2f}")
+        print(f"  {'show() + processEvents (first paint)':42s} {fmt(shows)}   first {shows[0]:.2f}")
+        print(f"  {'cold open = construct + show':42s} {fmt(opens)}   first {opens[0]:.2f}")
+        print(f"  {'warm re-open (hide, show + processEvents)':42s} {fmt(reshows)}")
+        print(f"  target: open < {TARGET_OPEN_MS:.0f} ms -> cold open median "
+              f"{verdict(statistics.median(opens), TARGET_OPEN_MS)}, first cold open {verdict(opens[0], TARGET_OPEN_MS)}")  # fmt: skip
+
+        assert window is not None
+        print()
+        print(f"Search, ms (InboxWindow._apply_filter + processEvents; median of {args.repeats})")
+        worst = 0.0
+        for label, q in QUERIES:
+            runs = []
+            for _ in range(args.repeats):
+                window.search.blockSignals(True)
+                window.search.setText(q)
+                window.search.blockSignals(False)
+                t0 = time.perf_counter()
+                window._apply_filter()
+                app.processEvents()
+                runs.append(ms(time.perf_counter() - t0))
+                rows = window.model.rowCount()
+                window.search.blockSignals(True)
+                window.search.setText("")
+                window.search.blockSignals(False)
+                window._apply_filter()
+                app.processEvents()
+            med = statistics.median(runs)
+            worst = max(worst, med)
+            sql = statistics.median(store_page[q])
+            print(f"  {label:20s} {q!r:14s} rows {rows:4d}  {fmt(runs)}   (store.page alone {sql:7.2f}, "
+                  f"Qt + rest {med - sql:6.2f})  {verdict(med, TARGET_SEARCH_MS)}")  # fmt: skip
+        clear = []
+        for _ in range(args.repeats):
+            window.search.blockSignals(True)
+            window.search.setText(QUERIES[0][1])
+            window.search.blockSignals(False)
+            window._apply_filter()
+            app.processEvents()
+            window.search.blockSignals(True)
+            window.search.setText("")
+            window.search.blockSignals(False)
+            t0 = time.perf_counter()
+            window._apply_filter()
+            app.processEvents()
+            clear.append(ms(time.perf_counter() - t0))
+        print(f"  {'clear the search':20s} {'':14s} rows {window.model.rowCount():4d}  {fmt(clear)}")
+        print(f"  target: search < {TARGET_SEARCH_MS:.0f} ms -> slowest query median {worst:.2f} ms: "
+              f"{verdict(worst, TARGET_SEARCH_MS)}")  # fmt: skip
+        window.close()
+        store.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
