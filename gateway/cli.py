@@ -4,6 +4,7 @@ and conversations. Every subcommand takes --db (default: the platformdirs data d
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import socket
@@ -13,6 +14,19 @@ from pathlib import Path
 
 from gateway.admin import AdminError, GatewayAdmin
 from gateway.config import Settings, default_db_path
+
+
+def _tune_gc() -> None:
+    """Keep full collections from stalling fan-out.
+
+    With thousands of connections the process tracks over a million objects; the
+    per-delivery objects of one announcement outlived the default 700-allocation
+    young generation, were promoted, and triggered 0.5-0.65 s full collections
+    every few rounds (measured at 5,000 clients). A larger young generation lets
+    them die young; freezing moves start-up objects out of every collection.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -52,12 +66,17 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=False,
         ws_max_size=settings.ws_max_size,
+        # Frames are small JSON; uvicorn builds permessage-deflate with zlib's largest
+        # window and memory level, which was ~97 of the ~141 KiB each connection cost
+        # (benchmarks/bench_gateway_fanout.py) and a third of the fan-out CPU.
+        ws_per_message_deflate=False,
         timeout_graceful_shutdown=3,
     )
     # uvicorn 0.54 marks its websockets (legacy) implementation deprecated in favour of
     # websockets-sansio; the design asks for ws="websockets" until the desktop side moves too.
     warnings.filterwarnings("ignore", message=".*websockets. implementation is deprecated")
     server = uvicorn.Server(config)
+    _tune_gc()
     # uvicorn turns SIGTERM/SIGINT into a graceful shutdown and re-raises the signal afterwards;
     # with these no-op handlers in place the re-raise ends in a normal exit 0.
     for sig in (signal.SIGTERM, signal.SIGINT):
