@@ -20,6 +20,7 @@ from typing import Any
 
 from desktop.core.events import ItemChange
 from desktop.core.item import Action, Item, Kind, Urgency, from_timestamp
+from desktop.store import cjk
 from desktop.store.migrations import MIGRATIONS
 
 _COLUMNS = (
@@ -69,6 +70,8 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            # Used by the FTS triggers; every connection that writes items needs it.
+            self._db.create_function("cjk_bigrams", 1, cjk.bigrams, deterministic=True)
             self._migrate()
         except sqlite3.Error as exc:
             raise _friendly(exc) from exc
@@ -383,7 +386,11 @@ def _escape_like(text: str) -> str:
 
 
 def _match_clause(query: str) -> tuple[str, list[Any]] | None:
-    """Search any language: trigram FTS for words of 3+ characters, LIKE for shorter ones."""
+    """Search any language, always through an index where one can answer.
+
+    Words of 3+ characters: the trigram FTS (substring match in any script).
+    Two-character CJK words: the CJK pair index. Anything shorter: a LIKE scan.
+    """
     words = [w for w in query.split() if w]
     if not words:
         return None
@@ -394,8 +401,12 @@ def _match_clause(query: str) -> tuple[str, list[Any]] | None:
         fts = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
         clauses.append("rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
         params.append(fts)
+    pairs = [w for w in words if len(w) == 2 and cjk.is_cjk(w)]
+    if pairs:
+        clauses.append("rowid IN (SELECT rowid FROM items_bigrams WHERE items_bigrams MATCH ?)")
+        params.append(" AND ".join(f'"{w}"' for w in pairs))
     for w in words:
-        if len(w) < 3:
+        if len(w) < 3 and w not in pairs:
             like = "%" + _escape_like(w) + "%"
             clauses.append(
                 "(sender LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' OR preview LIKE ? ESCAPE '\\')"

@@ -25,7 +25,7 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX items_by_time ON items (listed, time DESC, id DESC);
     CREATE INDEX items_by_thread ON items (thread_key, time DESC) WHERE thread_key != '';
-    CREATE INDEX items_unread ON items (unread) WHERE unread = 1;
+    CREATE INDEX items_unread ON items (listed) WHERE unread = 1;
     CREATE INDEX items_by_source ON items (source);
     CREATE VIRTUAL TABLE items_fts USING fts5 (
         sender, title, preview, content='items', content_rowid='rowid',
@@ -44,6 +44,25 @@ MIGRATIONS: list[str] = [
         VALUES ('delete', old.rowid, old.sender, old.title, old.preview);
         INSERT INTO items_fts (rowid, sender, title, preview)
         VALUES (new.rowid, new.sender, new.title, new.preview);
+    END;
+    -- Trigram FTS cannot match words shorter than 3 characters, and two-character
+    -- words are common in Chinese and Japanese (审批, 会议). This table holds CJK
+    -- character pairs (cjk_bigrams(), a Python function the store registers), so
+    -- such words are an index lookup instead of a scan of every row.
+    CREATE VIRTUAL TABLE items_bigrams USING fts5 (body, content='', tokenize='unicode61');
+    CREATE TRIGGER items_bigrams_ai AFTER INSERT ON items BEGIN
+        INSERT INTO items_bigrams (rowid, body)
+        VALUES (new.rowid, cjk_bigrams(new.sender || ' ' || new.title || ' ' || new.preview));
+    END;
+    CREATE TRIGGER items_bigrams_ad AFTER DELETE ON items BEGIN
+        INSERT INTO items_bigrams (items_bigrams, rowid, body)
+        VALUES ('delete', old.rowid, cjk_bigrams(old.sender || ' ' || old.title || ' ' || old.preview));
+    END;
+    CREATE TRIGGER items_bigrams_au AFTER UPDATE OF sender, title, preview ON items BEGIN
+        INSERT INTO items_bigrams (items_bigrams, rowid, body)
+        VALUES ('delete', old.rowid, cjk_bigrams(old.sender || ' ' || old.title || ' ' || old.preview));
+        INSERT INTO items_bigrams (rowid, body)
+        VALUES (new.rowid, cjk_bigrams(new.sender || ' ' || new.title || ' ' || new.preview));
     END;
     CREATE TABLE sync_state (
         source TEXT NOT NULL,

@@ -184,3 +184,37 @@ def test_full_disk_is_reported_in_words_and_loses_nothing_stored(store: Store) -
         store.add_items(big, {"INBOX.last_uid": "199"}, source="mail:a")
     assert store.sync_state("mail:a") == {"INBOX.last_uid": "1"}  # the source will re-fetch
     assert store.count() == 1
+
+
+def test_two_character_cjk_words_use_the_pair_index(store: Store) -> None:
+    store.add_items(
+        [
+            mail(1, title="报销审批流程更新"),
+            mail(2, title="会議の議事録"),
+            mail(3, title="审 批 (spaced, not the word)"),
+            mail(4, title="한국어 회의", sender="김민수 <kim@example.kr>"),
+        ]
+    )
+    assert [i.id for i in store.page(query="审批")] == [mail(1).id]
+    assert [i.id for i in store.page(query="議事")] == [mail(2).id]
+    assert [i.id for i in store.page(query="회의")] == [mail(4).id]
+    assert [i.id for i in store.page(query="민수")] == [mail(4).id]  # in the sender
+    assert store.count(query="批流 报销") == 1
+    plan = " ".join(
+        str(r) for r in store._db.execute("EXPLAIN QUERY PLAN SELECT id FROM items WHERE " + _where("审批"))
+    )
+    assert "items_bigrams" in plan and "LIKE" not in plan
+    # The pair index follows edits and deletions.
+    store.remove_items([mail(1).id])
+    assert store.count(query="审批") == 0
+
+
+def _where(query: str) -> str:
+    from desktop.store.database import _match_clause
+
+    clause = _match_clause(query)
+    assert clause is not None
+    sql, params = clause
+    for p in params:
+        sql = sql.replace("?", "'" + str(p).replace("'", "''") + "'", 1)
+    return sql
