@@ -15,7 +15,7 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qasync
 from PySide6.QtCore import (
@@ -44,6 +44,9 @@ from desktop.store import StoreError
 from desktop.ui import icons
 from desktop.ui.bridge import Bridge
 from desktop.ui.tray import TrayIcon
+
+if TYPE_CHECKING:
+    from desktop.ui.window import InboxWindow
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +121,6 @@ class TidingsApp(QObject):
 
     def __init__(self, settings: Settings, data_dir: Path, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
-        from desktop.ui.window import InboxWindow
-
         self.settings = settings
         self.data_dir = data_dir
         self.loop = loop
@@ -134,10 +135,7 @@ class TidingsApp(QObject):
             enabled=settings.notifications.enabled,
         )
         self.runtime.pipeline.add_listener(self.dispatcher)
-        # Window geometry and splitter live beside the database, not in a global registry.
-        ui_state = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
-        self.window = InboxWindow(self.runtime, self.bridge, ui_state=ui_state)
-        self.window.settings_requested.connect(self.open_settings)
+        self._window: InboxWindow | None = None
         self.tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         self.tray = TrayIcon(self.runtime, self.bridge, lambda: self.dispatcher.rules, parent=self)
         self.tray.inbox_requested.connect(self.show_window)
@@ -197,7 +195,8 @@ class TidingsApp(QObject):
             await asyncio.wait_for(self.dispatcher.close(), 5)
         await self.runtime.stop()
         self.tray.hide()
-        self.window.hide()
+        if self._window is not None:
+            self._window.hide()
         self.stopped.emit()
 
     def _notification_icon(self) -> Path | None:
@@ -234,6 +233,19 @@ class TidingsApp(QObject):
         self.runtime.reconnect()
 
     # -- window --------------------------------------------------------------------------
+
+    @property
+    def window(self) -> InboxWindow:
+        """The inbox window, built the first time it is needed: a tray app that is never
+        opened does not hold the window, its model and its detail views in memory."""
+        if self._window is None:
+            from desktop.ui.window import InboxWindow
+
+            # Window geometry and splitter live beside the database, not in a global registry.
+            ui_state = QSettings(str(self.data_dir / "window.ini"), QSettings.Format.IniFormat)
+            self._window = InboxWindow(self.runtime, self.bridge, ui_state=ui_state)
+            self._window.settings_requested.connect(self.open_settings)
+        return self._window
 
     def show_window(self) -> None:
         self.window.show()

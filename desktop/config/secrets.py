@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-
-import keyring
-import keyring.errors
+from types import ModuleType
 
 SERVICE = "tidings"
 
@@ -41,9 +39,19 @@ def run_command(command: str, what: str, timeout: float = 30.0) -> str:
     return secret
 
 
+def _keyring() -> ModuleType:
+    """keyring, imported on first use: with its Secret Service backend it pulls in
+    secretstorage and cryptography, ~11 MB that accounts using a command never need."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def get_secret(key: str, command: str = "", what: str = "password") -> str:
     if command:
         return run_command(command, what)
+    keyring = _keyring()
     try:
         secret = keyring.get_password(SERVICE, key)
     except keyring.errors.KeyringError as exc:
@@ -54,6 +62,7 @@ def get_secret(key: str, command: str = "", what: str = "password") -> str:
 
 
 def set_secret(key: str, secret: str) -> None:
+    keyring = _keyring()
     try:
         keyring.set_password(SERVICE, key, secret)
     except keyring.errors.KeyringError as exc:
@@ -61,6 +70,7 @@ def set_secret(key: str, secret: str) -> None:
 
 
 def delete_secret(key: str) -> None:
+    keyring = _keyring()
     try:
         keyring.delete_password(SERVICE, key)
     except keyring.errors.PasswordDeleteError:
