@@ -287,7 +287,7 @@ class Office:
                             "id": f"T-{n}",
                             "title": title,
                             "text": text,
-                            "project": "Tidings",
+                            "project": "Release 2.4",
                             "url": f"https://projects.example.com/T-{n}",
                             "due": (datetime.now(UTC) + timedelta(days=3)).isoformat(),
                         }

@@ -80,3 +80,23 @@ def utc_now() -> datetime:
 
 def from_timestamp(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC)
+
+
+def sender_name(sender: str) -> str:
+    """'Ann Lee <ann@x.org>' -> 'Ann Lee'; a bare address or a plain name stays as it is.
+
+    Not email.utils.parseaddr: it reads a plain 'Lisa Chen' (chat senders) as 'Lisa'.
+    """
+    if "<" in sender:
+        name = sender[: sender.index("<")].strip().strip('"')
+        if name:
+            return name
+        return sender[sender.index("<") + 1 :].rstrip(">").strip()
+    return sender.strip()
+
+
+def sender_address(sender: str) -> str:
+    """'Ann <Ann@X.org>' -> 'ann@x.org': the part to compare (VIP lists)."""
+    if "<" in sender and ">" in sender:
+        sender = sender[sender.index("<") + 1 : sender.index(">")]
+    return sender.strip().lower()

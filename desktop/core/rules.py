@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, time, timedelta
 
-from desktop.core.item import Item, Urgency
+from desktop.core.item import Item, Urgency, sender_address
 
 
 @dataclasses.dataclass(slots=True)
@@ -20,7 +20,7 @@ class Rules:
 
     def __post_init__(self) -> None:
         # Settings may say "Ann@Example.org" or "Ann <ann@example.org>"; match on the address.
-        self.vip_senders = frozenset(_address(s) for s in self.vip_senders if s.strip())
+        self.vip_senders = frozenset(sender_address(s) for s in self.vip_senders if s.strip())
 
     def pause_for(self, duration: timedelta, now: datetime) -> None:
         self.paused_until = now + duration
@@ -58,11 +58,4 @@ class Rules:
             return True
         if self.urgent_breaks_through and item.urgency >= Urgency.URGENT:
             return True
-        return _address(item.sender) in self.vip_senders
-
-
-def _address(sender: str) -> str:
-    """'Ann <ann@x.org>' -> 'ann@x.org' (lower case) for VIP matching."""
-    if "<" in sender and ">" in sender:
-        sender = sender[sender.index("<") + 1 : sender.index(">")]
-    return sender.strip().lower()
+        return sender_address(item.sender) in self.vip_senders

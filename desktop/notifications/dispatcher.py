@@ -18,7 +18,7 @@ from desktop.config.settings import NotificationSettings
 from desktop.core.coalesce import Coalescer, Single, Summary
 from desktop.core.events import SourceStatus
 from desktop.core.i18n import QT_TRANSLATE_NOOP, translate
-from desktop.core.item import Item, Kind, Urgency, utc_now
+from desktop.core.item import Item, Kind, Urgency, sender_name, utc_now
 from desktop.core.rules import Rules
 from desktop.notifications.backends import (
     APPROVE,
@@ -85,16 +85,6 @@ def rules_from_settings(settings: NotificationSettings, previous: Rules | None =
 def _clean(text: str, limit: int) -> str:
     text = _CONTROL_RE.sub("", text).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def sender_name(sender: str) -> str:
-    """'Ann Lee <ann@x.org>' -> 'Ann Lee'; a bare address stays as it is."""
-    if "<" in sender:
-        name = sender[: sender.index("<")].strip().strip('"')
-        if name:
-            return name
-        return sender[sender.index("<") + 1 :].rstrip(">").strip()
-    return sender.strip()
 
 
 def item_notice(item: Item) -> Notice:

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from desktop.core.item import Item, Kind, Urgency
+from desktop.core.item import Item, Kind, Urgency, sender_name
 from desktop.ui import icons
 from desktop.ui.inbox_model import ItemRole
 
@@ -101,7 +101,10 @@ def row_lines(item: Item, user: str = "") -> tuple[str, str, str]:
         return item.title or item.sender, f"{who}: {item.preview}" if who else item.preview, ""
     if item.kind is Kind.TASK:
         return item.sender or QCoreApplication.translate("InboxDelegate", "Task"), item.title, item.preview
-    return item.sender, item.title, item.preview
+    if item.kind is Kind.ANNOUNCEMENT and not item.sender:
+        return QCoreApplication.translate("InboxDelegate", "Announcement"), item.title, item.preview
+    # The name only, as in the notification; the address is in the detail pane.
+    return sender_name(item.sender), item.title, item.preview
 
 
 class InboxDelegate(QStyledItemDelegate):

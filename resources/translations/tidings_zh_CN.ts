@@ -549,7 +549,12 @@
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/delegate.py" line="253" />
+        <location filename="../../desktop/ui/delegate.py" line="105" />
+        <source>Announcement</source>
+        <translation>公告</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/delegate.py" line="256" />
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
@@ -666,43 +671,43 @@
         <translation>{0} 条公告</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="107" />
+        <location filename="../../desktop/notifications/dispatcher.py" line="97" />
         <source>New item</source>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="112" />
+        <location filename="../../desktop/notifications/dispatcher.py" line="102" />
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="113" />
-        <location filename="../../desktop/notifications/dispatcher.py" line="121" />
+        <location filename="../../desktop/notifications/dispatcher.py" line="103" />
+        <location filename="../../desktop/notifications/dispatcher.py" line="111" />
         <source>Mark read</source>
         <translation>标为已读</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="117" />
+        <location filename="../../desktop/notifications/dispatcher.py" line="107" />
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="118" />
+        <location filename="../../desktop/notifications/dispatcher.py" line="108" />
         <source>Reject…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="145" />
+        <location filename="../../desktop/notifications/dispatcher.py" line="135" />
         <source>From {0} and {1} more</source>
         <translation>来自 {0} 等 {1} 人</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="147" />
+        <location filename="../../desktop/notifications/dispatcher.py" line="137" />
         <source>From {0}</source>
         <translation>来自 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="150" />
+        <location filename="../../desktop/notifications/dispatcher.py" line="140" />
         <source>{0} new items: {1}</source>
         <translation>{0} 条新消息：{1}</translation>
     </message>

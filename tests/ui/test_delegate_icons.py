@@ -95,3 +95,15 @@ def test_icons_are_found_and_render(qtbot):
     }
     assert colors == {"#ff0000"}  # currentColor became the requested colour
     assert icons.app_icon().availableSizes() or not icons.app_icon().isNull()
+
+
+def test_rows_name_people_without_their_address() -> None:
+    mail = make_item(1, sender="张敏 <zhang.min@example.cn>", title="会议纪要")
+    assert row_lines(mail)[0] == "张敏"
+    bare = make_item(2, sender="<noreply@example.com>")
+    assert row_lines(bare)[0] == "noreply@example.com"
+
+
+def test_announcement_without_a_sender_says_what_it_is() -> None:
+    news = make_item(3, Kind.ANNOUNCEMENT, sender="", title="Office closed on Friday")
+    assert row_lines(news)[:2] == ("Announcement", "Office closed on Friday")
