@@ -31,12 +31,13 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.gui import TidingsApp, build_app
-from desktop.config.settings import MailAccount, Settings, to_toml
+from desktop.config.settings import GatewaySettings, MailAccount, Settings, to_toml
 from desktop.core.events import ConnectionState
 from desktop.core.item import Item
 from desktop.ui.inbox_model import IdRole
 from harness.desktop_session import DesktopSession
 from harness.dovecot import Dovecot
+from harness.gateway import GatewayProcess
 
 pytestmark = [
     pytest.mark.desktop,
@@ -286,3 +287,52 @@ def test_fixing_a_rejected_password_in_settings_reconnects_without_a_restart(
             app.deleteLater()
             loop.close()
             asyncio.set_event_loop(None)
+
+
+@pytest.mark.gateway
+def test_watch_json_prints_gateway_items_and_their_state_changes(
+    gateway_process: GatewayProcess, tmp_path: Path
+) -> None:
+    gw = gateway_process
+    gw.add_user("dana", "Dana Demo")
+    token = gw.issue_token("dana")
+    oa = gw.add_integration("oa")
+    config = tmp_path / "settings.toml"
+    settings = Settings(gateway=GatewaySettings(url=gw.url, token_command=f"printf %s {token}"))
+    config.write_text(to_toml(settings), encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop.app.cli", "watch", "--json", "--config", str(config),
+         "--data-dir", str(tmp_path / "d")],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    try:
+        lines = Lines(proc)
+        lines.next_matching(
+            lambda o: o["event"] == "status" and o["source"] == "gateway" and o["state"] == "online", "online"
+        )
+        approval = {
+            "approval": {
+                "id": "A-7",
+                "title": "Travel request: Shanghai",
+                "requester": {"id": "lee", "name": "Lee Wei"},
+                "fields": [{"label": "Days", "value": "3"}],
+                "urgency": "urgent",
+            }
+        }
+        gw.post_event("oa", oa, "approval.requested", approval, recipients=["dana"])
+        new = lines.next_matching(lambda o: o["event"] == "new", "the approval")
+        assert (new["id"], new["kind"], new["source"]) == ("gw:approval:A-7", "approval", "gateway")
+        assert new["title"] == "Travel request: Shanghai" and new["sender"] == "Lee Wei"
+        assert new["state"] == "pending" and new["urgency"] == "urgent" and new["unread"] is True
+        # Decided in the OA system itself: the state change reaches watch too.
+        resolved = {"approval": {"id": "A-7"}, "state": "approved", "by": {"id": "boss", "name": "Boss"}}
+        gw.post_event("oa", oa, "approval.resolved", resolved, recipients=["dana"])
+        updated = lines.next_matching(lambda o: o["event"] == "updated", "the resolution")
+        assert updated["id"] == "gw:approval:A-7" and updated["state"] == "approved"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=5)
