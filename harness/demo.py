@@ -47,6 +47,7 @@ from harness.gateway import GatewayProcess
 log = logging.getLogger("demo")
 
 USER = "demo"
+VIRTUAL_SCREEN = "1280x800x24"  # used when there is no display
 MAIL_PASSWORD = "demo-mail-password"
 COWORKERS = {"wang": "王伟", "lisa": "Lisa Chen", "omar": "Omar Haddad"}
 
@@ -342,7 +343,7 @@ def _display(shots: Path) -> Iterator[dict[str, str]]:
         yield {}
         return
     log.info("no display: running on a virtual screen; screenshots go to %s", shots)
-    with DesktopSession(tray=True) as session:
+    with DesktopSession(tray=True, screen=VIRTUAL_SCREEN) as session:
         yield {**session.env, "QT_QPA_PLATFORM": "xcb"}
 
 
@@ -418,12 +419,18 @@ async def run(args: argparse.Namespace) -> int:
         office = Office(gw, tokens, secrets)
         player = asyncio.create_task(office.play(dovecot, args.interval, stop))
         started = time.monotonic()
+        opened = False
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=1.0)
             if app.poll() is not None:
                 log.error("Tidings exited with code %s; see %s", app.returncode, app_log.name)
                 stop.set()
+            if env_extra and not opened and time.monotonic() - started > 6:
+                # On the virtual screen nobody can click: open the inbox from the tray
+                # icon as a user would, so the screenshots show the window.
+                opened = True
+                await asyncio.to_thread(_click_tray, env_extra)
             if env_extra and int(time.monotonic() - started) % 5 == 0:
                 await asyncio.to_thread(_screenshot, env_extra, shots)
             if args.duration and time.monotonic() - started > args.duration:
@@ -435,6 +442,17 @@ async def run(args: argparse.Namespace) -> int:
         stop_app()
         log.info("demo stopped; %d decision(s) reached the OA system", len(oa.decisions))
         return 0 if code in (None, 0, -signal.SIGTERM) else 1
+
+
+def _click_tray(env: dict[str, str]) -> None:
+    """Click the tray icon: trayer docks it in the bottom-right corner (DesktopSession)."""
+    width, height = (int(v) for v in VIRTUAL_SCREEN.split("x")[:2])
+    subprocess.run(
+        ["xdotool", "mousemove", str(width - 14), str(height - 14), "click", "1"],
+        env={**os.environ, **env},
+        timeout=10,
+        check=False,
+    )
 
 
 def _screenshot(env: dict[str, str], path: Path) -> None:
