@@ -63,6 +63,7 @@ class Runtime:
         """Restart what changed, start what was added, stop and forget what was removed."""
         old = {a.source_id: a for a in self.settings.mail}
         new = {a.source_id: a for a in settings.mail}
+        gateway_changed = settings.gateway != self.settings.gateway
         self.settings = settings
         for source_id, account in old.items():
             if source_id not in new:
@@ -76,9 +77,10 @@ class Runtime:
         for source_id, account in new.items():
             if source_id not in old:
                 self._add(make_mail_source(account, self.store))
-        await self._remove("gateway")
-        if settings.gateway.enabled:
-            self._add(make_gateway_source(settings, self.store))
+        if gateway_changed:
+            await self._remove("gateway")
+            if settings.gateway.enabled:
+                self._add(make_gateway_source(settings, self.store))
 
     def reconnect(self, source_id: str | None = None) -> None:
         """Resume from sleep, network change, or a fixed password: retry now."""
