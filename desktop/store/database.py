@@ -170,27 +170,24 @@ class Store:
         changed_ids: list[str] = []
         with self._tx() as db:
             for ch in changes:
-                sets: list[str] = []
-                params: list[Any] = []
+                # (column, new-value expression, parameter)
+                assignments: list[tuple[str, str, Any]] = []
                 if ch.unread is not None:
-                    sets.append("unread = ?")
-                    params.append(int(ch.unread))
+                    assignments.append(("unread", "?", int(ch.unread)))
                 if ch.state is not None:
-                    sets.append("state = ?")
-                    params.append(ch.state)
+                    assignments.append(("state", "?", ch.state))
                 if ch.actions is not None:
-                    sets.append("actions = ?")
-                    params.append(json.dumps([str(a) for a in ch.actions]))
+                    assignments.append(("actions", "?", json.dumps([str(a) for a in ch.actions])))
                 if ch.payload_update:
-                    sets.append("payload = json_patch(payload, ?)")
-                    params.append(json.dumps(ch.payload_update))
-                if not sets:
+                    assignments.append(("payload", "json_patch(payload, ?)", json.dumps(ch.payload_update)))
+                if not assignments:
                     continue
+                sets = ", ".join(f"{col} = {expr}" for col, expr, _ in assignments)
                 # Only count a change that alters something, so listeners hear no echoes.
-                where = " OR ".join(f"{s.split(' = ')[0]} IS NOT {s.split(' = ', 1)[1]}" for s in sets)
+                differs = " OR ".join(f"{col} IS NOT {expr}" for col, expr, _ in assignments)
+                values = [value for _, _, value in assignments]
                 cur = db.execute(
-                    f"UPDATE items SET {', '.join(sets)} WHERE id = ? AND ({where})",
-                    [*params, ch.item_id, *params],
+                    f"UPDATE items SET {sets} WHERE id = ? AND ({differs})", [*values, ch.item_id, *values]
                 )
                 if cur.rowcount:
                     changed_ids.append(ch.item_id)
