@@ -44,7 +44,6 @@ import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import uuid  # noqa: E402
-import warnings  # noqa: E402
 from typing import Any  # noqa: E402
 
 import httpx  # noqa: E402
@@ -63,10 +62,13 @@ class WsProbe:
     def __init__(self, url: str, token: str) -> None:
         from websockets.sync.client import connect
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # "use connect() as a context manager"
-            self.ws = connect(f"{url}/v1/stream?since=-1", additional_headers={"Authorization": f"Bearer {token}"},
-                              open_timeout=10)  # fmt: skip
+        # Entered here and left in close(): the probe outlives this method.
+        self._connection = connect(
+            f"{url}/v1/stream?since=-1",
+            additional_headers={"Authorization": f"Bearer {token}"},
+            open_timeout=10,
+        )
+        self.ws = self._connection.__enter__()
         hello = json.loads(self.ws.recv(timeout=10))
         if hello.get("type") != "hello":
             raise RuntimeError(f"probe: no hello: {hello}")
@@ -94,7 +96,7 @@ class WsProbe:
         self._stop.set()
         self.thread.join(5)
         with contextlib.suppress(Exception):
-            self.ws.close()
+            self._connection.__exit__(None, None, None)
 
 
 def event_key(event: dict[str, Any]) -> str:
