@@ -43,6 +43,7 @@ from desktop.notifications.dispatcher import NotificationDispatcher, rules_from_
 from desktop.store import StoreError
 from desktop.ui import icons
 from desktop.ui.bridge import Bridge
+from desktop.ui.single_instance import SingleInstance
 from desktop.ui.tray import TrayIcon
 
 if TYPE_CHECKING:
@@ -377,6 +378,13 @@ def main(settings: Settings, data_dir: Path) -> int:
     app.setWindowIcon(icons.app_icon())
     app.setQuitOnLastWindowClosed(False)  # closing the window leaves Tidings in the tray
     install_translations(app)
+    instance = SingleInstance(data_dir)
+    if not instance.claim():
+        # Launched again (from the menu while autostarted, say): the running one shows
+        # its inbox; a second process would notify every new item twice.
+        log.info("Tidings is already running for %s: showing its inbox", data_dir)
+        print("Tidings is already running; its inbox was brought up.", file=sys.stderr)
+        return 0
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
@@ -384,10 +392,13 @@ def main(settings: Settings, data_dir: Path) -> int:
     except (ConfigError, StoreError) as exc:
         log.error("cannot start: %s", exc)
         QMessageBox.critical(None, APP_NAME, f"Tidings cannot start.\n\n{exc}")
+        instance.release()
         return 1
+    instance.activation_requested.connect(tidings.show_window)
     waker = _SignalWaker(lambda: loop.call_soon_threadsafe(tidings.request_quit))
     try:
         with loop:
             return loop.run_until_complete(tidings.run())
     finally:
         waker.close()
+        instance.release()
