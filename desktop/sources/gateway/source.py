@@ -73,6 +73,7 @@ from desktop.sources.gateway.mapping import (
     approval_id,
     map_event,
 )
+from desktop.sources.tls import describe_certificate_problem
 from desktop.store import Store
 
 log = logging.getLogger(__name__)
@@ -315,10 +316,10 @@ class GatewaySource:
         except InvalidURI:
             return _Outcome(ConnectionState.ERROR, f"The gateway address {url!r} is not valid")
         except ssl.SSLCertVerificationError as exc:
+            host = urlsplit(url).hostname or "the gateway"
             return _Outcome(
                 ConnectionState.ERROR,
-                f"The gateway's certificate could not be verified ({exc.verify_message}); "
-                "if your company uses its own CA, set its file in Settings",
+                describe_certificate_problem(exc, host, "the gateway's CA file in Settings"),
             )
         except ssl.SSLError as exc:
             if started is not None:  # broke mid-session: the network, not the configuration

@@ -16,6 +16,7 @@ from imapclient.imapclient import SocketTimeout
 from desktop.config.secrets import SecretError
 from desktop.config.settings import MailAccount
 from desktop.core.events import ConnectionState
+from desktop.sources.tls import describe_certificate_problem
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +99,8 @@ def classify(exc: BaseException, account: MailAccount) -> ImapProblem:
     if isinstance(exc, LoginError):
         return ImapProblem(ConnectionState.AUTH_FAILED, AUTH_FAILED_TEXT)
     if isinstance(exc, ssl.SSLCertVerificationError):
-        reason = exc.verify_message or exc.reason or str(exc)
         return ImapProblem(
-            ConnectionState.ERROR,
-            f"The certificate of {host} is not trusted ({reason}). If your organisation uses its own "
-            "certificate authority, set the account's CA file setting to that authority's certificate.",
+            ConnectionState.ERROR, describe_certificate_problem(exc, host, "the account's CA file setting")
         )
     if isinstance(exc, ssl.SSLError):
         return ImapProblem(
