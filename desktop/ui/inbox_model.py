@@ -304,19 +304,21 @@ class InboxModel(QAbstractListModel):
         for key in thread_keys:
             newest = self._store.thread(key, limit=1)
             keep[key] = newest[0] if newest and self._accepts(newest[0]) else None
-        # One pass over the loaded rows, removing from the bottom so rows stay valid.
         stale = [
-            row
-            for row, old in enumerate(self._items)
+            old.id
+            for old in self._items
             if old.kind is Kind.CHAT
             and old.thread_key in keep
             and (keep[old.thread_key] is None or old.id != keep[old.thread_key].id)  # type: ignore[union-attr]
         ]
-        for row in reversed(stale):
-            self._remove_row(row)
+        # Insert first, then remove: at the top of the list the window can keep the rows
+        # under the pointer still only if the list grows before it shrinks.
         for item in keep.values():
             if item is not None and item.id not in self._row_index():
                 self._insert(item)
+        rows = self._row_index()
+        for row in sorted((rows[i] for i in stale), reverse=True):  # bottom first: rows stay valid
+            self._remove_row(row)
 
     def on_items_changed(self, items: Sequence[Item]) -> None:
         # A row that stops matching "unread only" stays until the filter is re-applied,

@@ -8,8 +8,19 @@ connects ``settings_requested`` to its settings dialog and calls
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QCloseEvent, QCursor, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -265,6 +276,12 @@ class InboxWindow(QMainWindow):
         self.model.reloaded.connect(self._update_empty_state)
         self.model.rowsInserted.connect(self._update_empty_state)
         self.model.rowsRemoved.connect(self._update_empty_state)
+        # New items must not slide the rows away from under the user's pointer.
+        self._anchor: tuple[QPersistentModelIndex, int] | None = None
+        self.model.rowsAboutToBeInserted.connect(self._remember_rows_under_pointer)
+        self.model.rowsInserted.connect(self._keep_rows_under_pointer)
+        self.model.rowsAboutToBeRemoved.connect(self._remember_rows_under_pointer)
+        self.model.rowsRemoved.connect(self._keep_rows_under_pointer)
         self.model.reload()
         self._restore_state()
 
@@ -331,6 +348,40 @@ class InboxWindow(QMainWindow):
         row = self.model.loaded_row(keep.id) if keep is not None else None
         if row is not None:
             self._select_quietly(row)
+
+    def _pointer_position(self) -> QPoint | None:
+        """Where the pointer rests on the list, or None when it is elsewhere.
+
+        By position, not underMouse(): a tooltip popping up over the list counts as
+        leaving it (seen under Xvfb)."""
+        viewport = self.list.viewport()
+        at = viewport.mapFromGlobal(QCursor.pos())
+        return at if self.isVisible() and viewport.rect().contains(at) else None
+
+    def _remember_rows_under_pointer(self, _parent: QModelIndex, _first: int, _last: int) -> None:
+        # Rows are of uniform height, so the row under the pointer is arithmetic: asking
+        # the view (indexAt) while the model is changing is not reliable.
+        self._anchor = None
+        at = self._pointer_position()
+        height = self.list.sizeHintForRow(0) if self.model.rowCount() else 0
+        if at is None or height <= 0:
+            return
+        offset = self.list.verticalScrollBar().value()
+        row = min((offset + at.y()) // height, self.model.rowCount() - 1)
+        self._anchor = (QPersistentModelIndex(self.model.index(row, 0)), row * height - offset)
+
+    def _keep_rows_under_pointer(self, *_args: object) -> None:
+        """Scroll by what was inserted or removed above the row under the pointer, so it
+        stays there (seen in the demo: a new chat line moved the list and a click hit the
+        wrong item). New items still show in the unread count and as notifications."""
+        anchor, self._anchor = self._anchor, None
+        if anchor is None or not anchor[0].isValid():
+            return  # no pointer on the list, or its row itself went away
+        self.list.doItemsLayout()  # so the scroll range already includes the change
+        bar = self.list.verticalScrollBar()
+        top_now = anchor[0].row() * self.list.sizeHintForRow(0) - bar.value()
+        if top_now != anchor[1]:
+            bar.setValue(bar.value() + top_now - anchor[1])
 
     def _has_sources(self) -> bool:
         settings = self.runtime.settings

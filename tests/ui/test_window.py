@@ -174,3 +174,63 @@ def test_keyboard_ctrl_f_and_escape(qtbot, store, fill, window):
     assert window.model.rowCount() == 10
     qtbot.keyClick(window.search, Qt.Key.Key_Escape)  # empty: Esc leaves the search box
     assert window.list.hasFocus()
+
+
+def _top_item_id(window) -> str:
+    from PySide6.QtCore import QPoint
+
+    from desktop.ui.inbox_model import IdRole
+
+    return window.list.indexAt(QPoint(1, 1)).data(IdRole)
+
+
+@pytest.mark.parametrize("pointer_over_list", [True, False], ids=["pointer-over-list", "pointer-elsewhere"])
+def test_new_items_do_not_slide_rows_from_under_the_pointer(
+    qtbot, runtime, fill, window, monkeypatch, pointer_over_list
+):
+    fill(50)
+    window.model.reload()
+    window.resize(900, 500)
+    window.show()
+    qtbot.waitExposed(window)
+    from PySide6.QtCore import QPoint
+
+    # Offscreen there is no real pointer: rest it on the list's top row, or nowhere.
+    monkeypatch.setattr(window, "_pointer_position", lambda: QPoint(5, 5) if pointer_over_list else None)
+    before = _top_item_id(window)
+    assert before == make_item(49).id
+    runtime.pipeline.handle(ItemsArrived("mail:work", [make_item(n) for n in (50, 51, 52)]))
+    assert window.model.rowCount() == 53
+    qtbot.wait(10)
+    if pointer_over_list:
+        assert _top_item_id(window) == before  # the same row stays where the pointer is
+        assert window.list.verticalScrollBar().value() > 0  # the new ones are just above
+    else:
+        assert _top_item_id(window) == make_item(52).id  # the newest shows at the top
+
+
+def test_a_conversation_moving_up_does_not_slide_the_rows_under_the_pointer(
+    qtbot, runtime, fill, window, monkeypatch
+):
+    """The model inserts the conversation's new row before removing the old one: the
+    other order cannot be compensated at the top of the list (the scroll bar is at 0)."""
+
+    from desktop.ui.inbox_model import IdRole
+
+    fill(30)
+    # Between mail 25 and 26 in time: the conversation sits a few rows from the top.
+    runtime.pipeline.handle(ItemsArrived("gateway", [chat_item(25, "ops", "first")]))
+    window.model.reload()
+    window.resize(900, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    chat_row = window.model.row_of("gw:msg:ops-25")
+    pointer_row = chat_row + 2  # resting two rows below the conversation
+    rect = window.list.visualRect(window.model.index(pointer_row, 0))
+    assert rect.isValid() and window.list.viewport().rect().contains(rect), "the rows must be on screen"
+    under = window.model.index(pointer_row, 0).data(IdRole)
+    monkeypatch.setattr(window, "_pointer_position", lambda: rect.center())
+    # A new message moves the conversation from above the pointer to the top.
+    runtime.pipeline.handle(ItemsArrived("gateway", [chat_item(99, "ops", "again")]))
+    qtbot.wait(10)
+    assert window.list.indexAt(rect.center()).data(IdRole) == under
