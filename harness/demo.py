@@ -343,7 +343,7 @@ def _display(shots: Path) -> Iterator[dict[str, str]]:
         yield {}
         return
     log.info("no display: running on a virtual screen; screenshots go to %s", shots)
-    with DesktopSession(tray=True, screen=VIRTUAL_SCREEN) as session:
+    with DesktopSession(tray=True, screen=VIRTUAL_SCREEN, max_bubbles=6) as session:
         yield {**session.env, "QT_QPA_PLATFORM": "xcb"}
 
 

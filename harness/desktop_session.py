@@ -33,7 +33,7 @@ _DUNSTRC = """\
     height = 200
     origin = top-right
     offset = 10x40
-    notification_limit = 0
+    notification_limit = {limit}
     indicate_hidden = yes
     markup = full
     format = "<b>%s</b>\\n%b"
@@ -128,6 +128,7 @@ class DesktopSession:
         keyring_password: str | None = None,
         notifications: bool = True,
         screen: str = "1280x800x24",
+        max_bubbles: int = 0,
     ) -> None:
         """``keyring_password``: start gnome-keyring's Secret Service unlocked with it.
         ``notifications=False`` gives a bus without a notification daemon."""
@@ -135,6 +136,9 @@ class DesktopSession:
         self.keyring_password = keyring_password
         self.with_notifications = notifications
         self.screen = screen
+        # 0: every bubble on screen (tests count them); the demo caps the stack so it
+        # cannot grow over the tray icon in the bottom-right corner.
+        self.max_bubbles = max_bubbles
         self.dir = Path(tempfile.mkdtemp(prefix="tidings-desktop-"))
         self.display = ""
         self.env: dict[str, str] = {}
@@ -278,7 +282,7 @@ class DesktopSession:
             script.chmod(0o755)
         self._log_file.touch()
         rc = self.dir / "dunstrc"
-        rc.write_text(_DUNSTRC.format(dmenu=str(dmenu), logger=str(logger)))
+        rc.write_text(_DUNSTRC.format(dmenu=str(dmenu), logger=str(logger), limit=self.max_bubbles))
         self._spawn("dunst", ["dunst", "-config", str(rc)])
 
         def ready() -> bool:
