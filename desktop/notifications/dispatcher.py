@@ -20,6 +20,7 @@ from desktop.core.events import SourceStatus
 from desktop.core.i18n import QT_TRANSLATE_NOOP, translate
 from desktop.core.item import Item, Kind, Urgency, sender_name, utc_now
 from desktop.core.rules import Rules
+from desktop.core.text import one_line
 from desktop.notifications.backends import (
     APPROVE,
     MARK_READ,
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 PREVIEW_CHARS = 200
 _QUIET_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _KIND_WORDS = {
     Kind.MAIL: (QT_TRANSLATE_NOOP("Notifications", "{0} mail"),) * 2,
@@ -82,14 +82,9 @@ def rules_from_settings(settings: NotificationSettings, previous: Rules | None =
     )
 
 
-def _clean(text: str, limit: int) -> str:
-    text = _CONTROL_RE.sub("", text).strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def item_notice(item: Item) -> Notice:
-    who = _clean(sender_name(item.sender), 80)
-    title = _clean(item.title, 120)
+    who = one_line(sender_name(item.sender), 80)
+    title = one_line(item.title, 120)
     # A direct chat is titled with the other person's name: say it once.
     summary = (
         f"{who} — {title}"
@@ -112,7 +107,7 @@ def item_notice(item: Item) -> Notice:
     return Notice(
         item_id=item.id,
         title=summary,
-        body=_clean(item.preview, PREVIEW_CHARS),
+        body=one_line(item.preview, PREVIEW_CHARS),
         urgent=item.urgency >= Urgency.URGENT,
         buttons=buttons,
         reply_field=item.kind is Kind.CHAT,
@@ -138,7 +133,7 @@ def summary_notice(items: Sequence[Item]) -> Notice:
     return Notice(
         item_id=newest.id,
         title=translate("Notifications", "{0} new items: {1}").format(len(items), ", ".join(parts)),
-        body=_clean(body, PREVIEW_CHARS),
+        body=one_line(body, PREVIEW_CHARS),
         urgent=any(i.urgency >= Urgency.URGENT for i in items),
         summary_of=tuple(i.id for i in items),
     )

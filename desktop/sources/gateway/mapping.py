@@ -12,13 +12,13 @@ cannot wedge the stream.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from desktop.core.events import ItemChange
 from desktop.core.item import Action, Item, Kind, Urgency
+from desktop.core.text import one_line
 
 SOURCE_ID = "gateway"
 PREVIEW_MAX = 200
@@ -28,8 +28,6 @@ PENDING_APPROVAL_ACTIONS = (Action.OPEN, Action.APPROVE, Action.REJECT, Action.M
 RESOLVED_ACTIONS = (Action.OPEN, Action.MARK_READ)
 NOTICE_ACTIONS = (Action.OPEN, Action.MARK_READ)
 APPROVAL_FINAL_STATES = ("approved", "rejected", "withdrawn")
-
-_WS_RE = re.compile(r"\s+")
 
 
 class Malformed(ValueError):
@@ -155,11 +153,8 @@ def parse_time(value: Any, fallback: datetime | None = None) -> datetime:
 
 
 def preview(text: str) -> str:
-    """One line, at most PREVIEW_MAX characters."""
-    line = _WS_RE.sub(" ", text).strip()
-    if len(line) > PREVIEW_MAX:
-        line = line[: PREVIEW_MAX - 1].rstrip() + "…"
-    return line
+    """One line, at most PREVIEW_MAX characters, without control characters or bidi overrides."""
+    return one_line(text, PREVIEW_MAX)
 
 
 def _urgency(value: Any) -> Urgency:

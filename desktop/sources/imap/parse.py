@@ -25,6 +25,8 @@ from email.parser import BytesParser
 
 import nh3
 
+from desktop.core.text import one_line
+
 PREVIEW_CHARS = 200
 MAX_DEPTH = 64  # MIME nesting we follow; deeper parts are ignored, never recursed into
 FUTURE_SLACK = timedelta(days=1)
@@ -56,8 +58,6 @@ _ALIASES = {
 # Labels that often hide UTF-8 (or other 8-bit text) in practice.
 _WEAK_LABELS = {"ascii", "cp1252", "unknown-8bit", "x-unknown", "unknown", "default", ""}
 _NOT_ASCII_BASED = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-7"}
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_SPACE_RE = re.compile(r"\s+")
 _BLOCK_RE = re.compile(
     r"</?(p|div|br|tr|td|th|li|ul|ol|h[1-6]|table|blockquote|pre|hr|img|section|article)\b", re.IGNORECASE
 )
@@ -124,7 +124,7 @@ def b64decode_loosely(data: str | bytes) -> bytes:
 
 def clean_line(text: str) -> str:
     """One line of display text: no control characters, no bidi overrides, single spaces."""
-    return _SPACE_RE.sub(" ", _CONTROL_RE.sub(" ", text)).strip()
+    return one_line(text)
 
 
 def decode_header_text(value: str | bytes | None) -> str:
@@ -277,10 +277,7 @@ def make_preview(text: str, limit: int = PREVIEW_CHARS) -> str:
         lines.append(s)
         if sum(len(x) for x in lines) > limit * 2:
             break
-    out = clean_line(" ".join(lines))
-    if len(out) > limit:
-        out = out[: limit - 1].rstrip() + "…"
-    return out
+    return one_line(" ".join(lines), limit)
 
 
 def _decode_payload(part: Message) -> bytes:
