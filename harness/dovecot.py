@@ -26,14 +26,10 @@ from types import TracebackType
 
 from imapclient import IMAPClient
 
+from harness.net import free_port
+
 DOVECOT = "/usr/sbin/dovecot"
 DH_FILE = "/usr/share/dovecot/dh.pem"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class DovecotError(RuntimeError):

@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -36,18 +35,13 @@ import httpx
 
 from gateway.admin import GatewayAdmin
 from gateway.signing import signed_headers
+from harness.net import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 class GatewayError(RuntimeError):
     """The gateway process did not start, or refused a harness request."""
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return int(s.getsockname()[1])
 
 
 class GatewayProcess:

@@ -10,9 +10,10 @@ from gateway_helpers import (
     approval_request,
     assert_valid,
     connect,
-    free_port,
     wait_for,
 )
+
+from harness.net import free_port
 
 pytestmark = [pytest.mark.gateway, pytest.mark.asyncio]
 
