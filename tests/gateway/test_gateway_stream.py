@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import websockets
@@ -219,9 +218,8 @@ async def test_sigterm_stops_cleanly_and_clients_can_resume(make_gateway) -> Non
     gw.post(approval_request("A-1", ["alice"]))
     client = await connect(gw, "alice")
     await client.events(1)
-    started = time.monotonic()
-    assert gw.proc.stop() == 0
-    assert time.monotonic() - started < 8
+    # Exit code 0 means it stopped by itself: a hang would have been SIGKILLed (-9).
+    assert gw.proc.stop(timeout=8) == 0
     assert any("stopped" in line for line in gw.proc.log_text().splitlines())
     code = await client.close_code()
     assert code in (1001, 1012), code  # going away / service restart: reconnect
