@@ -29,7 +29,7 @@ class Summary:
         return len(self.items)
 
 
-Notice = Single | Summary
+Coalesced = Single | Summary
 
 
 class Coalescer:
@@ -40,11 +40,11 @@ class Coalescer:
         self._sent_in_window = 0
         self._held: list[Item] = []
 
-    def offer(self, items: Sequence[Item], now: float) -> list[Notice]:
+    def offer(self, items: Sequence[Item], now: float) -> list[Coalesced]:
         """Items to notify now; the rest is held until :meth:`flush`."""
         if not items:
             return []
-        out: list[Notice] = []
+        out: list[Coalesced] = []
         if self._window_start is None or now - self._window_start >= self.window:
             # Items held in a window that is over (the flush timer ran late) go first,
             # instead of waiting another window behind newer items.
@@ -62,7 +62,7 @@ class Coalescer:
         self._held.extend(held)
         return [*out, *(Single(i) for i in now_items)]
 
-    def _take_held(self) -> list[Notice]:
+    def _take_held(self) -> list[Coalesced]:
         held, self._held = self._held, []
         if not held:
             return []
@@ -76,7 +76,7 @@ class Coalescer:
             return None
         return self._window_start + self.window
 
-    def flush(self, now: float) -> list[Notice]:
+    def flush(self, now: float) -> list[Coalesced]:
         due = self.deadline()
         if due is None or now < due:
             return []

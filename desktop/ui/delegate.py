@@ -12,12 +12,9 @@ icons are vector-rendered, so it is sharp at any device pixel ratio.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QDateTime,
-    QLocale,
     QModelIndex,
     QPersistentModelIndex,
     QRectF,
@@ -29,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from desktop.core.item import Item, Kind, Urgency, sender_name
 from desktop.ui import icons
+from desktop.ui.formatting import is_own, short_time
 from desktop.ui.inbox_model import ItemRole
 
 _PAD_X = 10
@@ -57,45 +55,9 @@ def state_label(state: str) -> str:
     return labels.get(state, state.capitalize())
 
 
-def short_time(when: datetime, now: datetime | None = None) -> str:
-    """Today: 14:05; within the last week: a weekday; else a short date."""
-    local = when.astimezone()
-    now = (now or datetime.now().astimezone()).astimezone()
-    locale = QLocale()
-    qdt = QDateTime(local.date(), local.time().replace(tzinfo=None))
-    if local.date() == now.date():
-        return locale.toString(qdt.time(), QLocale.FormatType.ShortFormat)
-    if now.date() - timedelta(days=6) <= local.date() < now.date():
-        return locale.dayName(local.isoweekday(), QLocale.FormatType.ShortFormat)
-    if local.year == now.year:
-        return locale.toString(qdt.date(), _month_day_format(locale))
-    return locale.toString(qdt.date(), QLocale.FormatType.ShortFormat)
-
-
-def _month_day_format(locale: QLocale) -> str:
-    """Month and day without the year, in the locale's order."""
-    if locale.language() in (QLocale.Language.Chinese, QLocale.Language.Japanese):
-        return "M月d日"
-    if locale.language() is QLocale.Language.Korean:
-        return "M월 d일"
-    short = locale.dateFormat(QLocale.FormatType.ShortFormat)
-    return "MMM d" if short.lstrip().upper().startswith("M") else "d MMM"
-
-
-def full_time(when: datetime) -> str:
-    """The locale's long date and short time, without seconds or time zone names."""
-    local = when.astimezone()
-    qdt = QDateTime(local.date(), local.time().replace(tzinfo=None))
-    locale = QLocale()
-    date = locale.toString(qdt.date(), QLocale.FormatType.LongFormat)
-    return f"{date} {locale.toString(qdt.time(), QLocale.FormatType.ShortFormat)}"
-
-
 def row_lines(item: Item, user: str = "") -> tuple[str, str, str]:
     """(heading, subject, preview) for a row: who / what / detail."""
     if item.kind is Kind.CHAT:
-        from desktop.ui.detail.chat import is_own
-
         own = is_own(item, user)
         who = QCoreApplication.translate("InboxDelegate", "You") if own else item.sender
         return item.title or item.sender, f"{who}: {item.preview}" if who else item.preview, ""

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 
 from desktop.core.item import Kind, Urgency
 from desktop.ui import icons
-from desktop.ui.delegate import InboxDelegate, row_lines, short_time
+from desktop.ui.delegate import InboxDelegate, row_lines
+from desktop.ui.formatting import short_time
 from desktop.ui.inbox_model import InboxModel
 from tests.ui.helpers import chat_item, make_item
 

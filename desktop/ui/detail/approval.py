@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from desktop.app.runtime import Runtime
 from desktop.core.item import Item, Urgency
-from desktop.ui.delegate import full_time
 from desktop.ui.detail.common import (
     ERROR_COLOR,
     OK_COLOR,
@@ -38,6 +37,7 @@ from desktop.ui.detail.common import (
     show_status,
     status_label,
 )
+from desktop.ui.formatting import full_time
 
 WAIT_COLOR = "#D9822B"
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QWidget
 
 from desktop.app.runtime import Runtime
 from desktop.core.item import Item, Kind
-from desktop.ui.delegate import short_time
 from desktop.ui.detail.common import (
     DetailView,
     SafeTextBrowser,
@@ -24,6 +23,7 @@ from desktop.ui.detail.common import (
     linkify,
     separator,
 )
+from desktop.ui.formatting import is_own, short_time
 
 HISTORY_LIMIT = 50
 
@@ -40,17 +40,6 @@ def gateway_user(runtime: Runtime) -> str:
     """The signed-in gateway user id (hello.user), if the gateway source exposes it."""
     user = getattr(runtime.sources.get("gateway"), "user", "")
     return user if isinstance(user, str) else ""
-
-
-def is_own(item: Item, user: str = "") -> bool:
-    """Did we send this chat message? ``payload["own"]`` if the source set it, else by sender id."""
-    own = item.payload.get("own")
-    if isinstance(own, bool):
-        return own
-    message = item.payload.get("message")
-    sender = message.get("sender") if isinstance(message, dict) else None
-    sender_id = sender.get("id") if isinstance(sender, dict) else None
-    return bool(user) and sender_id == user
 
 
 def message_text(item: Item) -> str:

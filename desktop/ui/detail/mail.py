@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QStackedWidget, 
 from desktop.app.runtime import Runtime
 from desktop.core.item import Item
 from desktop.ui.background import run_in_background
-from desktop.ui.delegate import full_time
 from desktop.ui.detail.common import (
     ERROR_COLOR,
     DetailView,
@@ -33,6 +32,7 @@ from desktop.ui.detail.common import (
     show_status,
     status_label,
 )
+from desktop.ui.formatting import full_time
 
 
 @dataclasses.dataclass(slots=True)

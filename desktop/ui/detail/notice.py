@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from desktop.app.runtime import Runtime
 from desktop.core.item import Item, Kind, Urgency
-from desktop.ui.delegate import full_time
 from desktop.ui.detail.approval import details, parse_deadline
 from desktop.ui.detail.common import (
     ERROR_COLOR,
@@ -21,6 +20,7 @@ from desktop.ui.detail.common import (
     open_external,
     separator,
 )
+from desktop.ui.formatting import full_time
 
 
 class NoticeView(DetailView):

@@ -1,0 +1,57 @@
+"""How items read on screen: dates and times in the user's locale, and whose message is whose.
+
+Shared by the list delegate and the detail views, so neither imports the other.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDateTime, QLocale
+
+from desktop.core.item import Item
+
+
+def short_time(when: datetime, now: datetime | None = None) -> str:
+    """Today: 14:05; within the last week: a weekday; else a short date."""
+    local = when.astimezone()
+    now = (now or datetime.now().astimezone()).astimezone()
+    locale = QLocale()
+    qdt = QDateTime(local.date(), local.time().replace(tzinfo=None))
+    if local.date() == now.date():
+        return locale.toString(qdt.time(), QLocale.FormatType.ShortFormat)
+    if now.date() - timedelta(days=6) <= local.date() < now.date():
+        return locale.dayName(local.isoweekday(), QLocale.FormatType.ShortFormat)
+    if local.year == now.year:
+        return locale.toString(qdt.date(), _month_day_format(locale))
+    return locale.toString(qdt.date(), QLocale.FormatType.ShortFormat)
+
+
+def _month_day_format(locale: QLocale) -> str:
+    """Month and day without the year, in the locale's order."""
+    if locale.language() in (QLocale.Language.Chinese, QLocale.Language.Japanese):
+        return "M月d日"
+    if locale.language() is QLocale.Language.Korean:
+        return "M월 d일"
+    short = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    return "MMM d" if short.lstrip().upper().startswith("M") else "d MMM"
+
+
+def full_time(when: datetime) -> str:
+    """The locale's long date and short time, without seconds or time zone names."""
+    local = when.astimezone()
+    qdt = QDateTime(local.date(), local.time().replace(tzinfo=None))
+    locale = QLocale()
+    date = locale.toString(qdt.date(), QLocale.FormatType.LongFormat)
+    return f"{date} {locale.toString(qdt.time(), QLocale.FormatType.ShortFormat)}"
+
+
+def is_own(item: Item, user: str = "") -> bool:
+    """Did we send this chat message? ``payload["own"]`` if the source set it, else by sender id."""
+    own = item.payload.get("own")
+    if isinstance(own, bool):
+        return own
+    message = item.payload.get("message")
+    sender = message.get("sender") if isinstance(message, dict) else None
+    sender_id = sender.get("id") if isinstance(sender, dict) else None
+    return bool(user) and sender_id == user
