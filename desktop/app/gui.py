@@ -45,6 +45,7 @@ from desktop.ui import icons
 from desktop.ui.bridge import Bridge
 from desktop.ui.single_instance import SingleInstance
 from desktop.ui.tray import TrayIcon
+from desktop.ui.tray_balloon import TrayBalloonBackend
 
 if TYPE_CHECKING:
     from desktop.ui.window import InboxWindow
@@ -167,7 +168,7 @@ class TidingsApp(QObject):
             self._show_message("No system tray was found: close this window to keep Tidings running.")
         self.dispatcher.backend = await pick_backend(
             self.handler,
-            self.tray if self.tray_available else None,
+            TrayBalloonBackend(self.tray, self.handler) if self.tray_available else None,
             app_name=APP_NAME,
             icon_path=self._notification_icon(),
         )

@@ -1,8 +1,8 @@
-"""Where notices are shown: native notifications (desktop-notifier), or the tray balloon.
+"""Where notices are shown: native notifications (desktop-notifier), or a fallback.
 
 One interface, capability flags, and :func:`pick_backend` which tries the native
-service first and falls back to the tray, logging why. No Qt import at module level:
-the tray backend imports it when it is built.
+service first and falls back to the backend it is given (the tray balloon,
+``desktop.ui.tray_balloon``: Qt code stays in the UI), logging why. No Qt here.
 """
 
 from __future__ import annotations
@@ -15,10 +15,7 @@ import html
 import logging
 import platform
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QSystemTrayIcon
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -199,34 +196,6 @@ class DesktopNotifierBackend(NotifierBackend):
             bus.disconnect()
 
 
-class TrayBalloonBackend(NotifierBackend):
-    """QSystemTrayIcon.showMessage: no buttons, plain text; a click opens the last item."""
-
-    name = "tray"
-
-    def __init__(self, tray: QSystemTrayIcon, handler: NotificationActions) -> None:
-        self._tray = tray
-        self._handler = handler
-        self._last_item = ""
-        tray.messageClicked.connect(self._on_clicked)
-
-    def _on_clicked(self) -> None:
-        if self._last_item:
-            run_action(self._handler, OPEN, self._last_item)
-
-    async def show(self, notice: Notice) -> bool:
-        from PySide6.QtWidgets import QSystemTrayIcon
-
-        if not QSystemTrayIcon.isSystemTrayAvailable() or not self._tray.isVisible():
-            return False
-        icon = (
-            QSystemTrayIcon.MessageIcon.Warning if notice.urgent else QSystemTrayIcon.MessageIcon.Information
-        )
-        self._last_item = notice.item_id
-        self._tray.showMessage(notice.title, notice.body, icon, 10_000)
-        return True
-
-
 class FallbackBackend(NotifierBackend):
     """The first backend, and the next one for any notice the first could not deliver
     (the notification daemon quit after start-up)."""
@@ -254,13 +223,16 @@ class FallbackBackend(NotifierBackend):
 
 async def pick_backend(
     handler: NotificationActions,
-    tray: QSystemTrayIcon | None = None,
+    fallback: NotifierBackend | None = None,
     app_name: str = "Tidings",
     icon_path: Path | None = None,
     timeout: float = 5.0,
 ) -> NotifierBackend:
-    """Native notifications if a service answers, else the tray balloon, else nothing."""
-    fallback: NotifierBackend = TrayBalloonBackend(tray, handler) if tray is not None else NullBackend()
+    """Native notifications if a service answers, else ``fallback`` (the tray balloon), else nothing.
+
+    Behind native notifications the fallback also takes any notice the service refuses later.
+    """
+    fallback = fallback if fallback is not None else NullBackend()
     native: DesktopNotifierBackend | None = None
     try:
         native = DesktopNotifierBackend(handler, app_name, icon_path)

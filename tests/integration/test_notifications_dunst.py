@@ -28,10 +28,10 @@ from desktop.core.rules import Rules
 from desktop.notifications.backends import (
     FallbackBackend,
     NullBackend,
-    TrayBalloonBackend,
     pick_backend,
 )
 from desktop.notifications.dispatcher import NotificationDispatcher
+from desktop.ui.tray_balloon import TrayBalloonBackend
 from harness.desktop_session import DesktopSession
 
 pytestmark = pytest.mark.desktop
@@ -269,7 +269,9 @@ def test_without_a_session_bus_the_tray_balloon_is_used(
     handler = Recorder()
     tray = QSystemTrayIcon()
     started = time.monotonic()
-    backend = loop.run_until_complete(asyncio.wait_for(pick_backend(handler, tray, icon_path=ICON), 10))
+    backend = loop.run_until_complete(
+        asyncio.wait_for(pick_backend(handler, TrayBalloonBackend(tray, handler), icon_path=ICON), 10)
+    )
     assert time.monotonic() - started < 6
     assert isinstance(backend, TrayBalloonBackend)
     dispatcher = NotificationDispatcher(backend, Rules(), loop)
