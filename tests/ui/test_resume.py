@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.app import gui
-from desktop.app.gui import ClockJumpDetector, build_app
 from desktop.config.settings import Settings
+from desktop.ui import app as tray_app
+from desktop.ui.app import ClockJumpDetector, build_app
 
 
 class Clock:
@@ -25,8 +25,8 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock()
-    monkeypatch.setattr(gui.time, "time", lambda: c.wall)
-    monkeypatch.setattr(gui.time, "monotonic", lambda: c.mono)
+    monkeypatch.setattr(tray_app.time, "time", lambda: c.wall)
+    monkeypatch.setattr(tray_app.time, "monotonic", lambda: c.mono)
     return c
 
 

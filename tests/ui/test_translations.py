@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
-from desktop.app.gui import install_translations
 from desktop.core import i18n
 from desktop.notifications.dispatcher import summary_notice
+from desktop.ui.app import install_translations
 from tests.ui.helpers import make_item
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,4 +1,5 @@
-"""The layers the design promises: core, sources, store and the pipeline never import Qt."""
+"""The layers the design promises: nothing below the UI imports Qt, and the one way up
+(the `tidings` command starting the tray app) is a name that resolves."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-QT_FREE_PACKAGES = ["desktop/core", "desktop/sources", "desktop/store"]
+QT_FREE_PACKAGES = ["desktop/core", "desktop/config", "desktop/sources", "desktop/store"]
 QT_FREE_MODULES = [
     "desktop/notifications/dispatcher.py",
     "desktop/notifications/backends.py",
@@ -18,6 +19,8 @@ QT_FREE_MODULES = [
     "desktop/app/runtime.py",
     "desktop/app/actions.py",
     "desktop/app/watch.py",
+    "desktop/app/cli.py",
+    "desktop/app/autostart.py",
 ]
 
 
@@ -83,3 +86,14 @@ def test_no_qt_module_loaded_when_importing_the_layers() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "", f"Qt loaded by: {proc.stdout.strip()}"
+
+
+def test_the_cli_finds_the_tray_app_in_the_ui_layer() -> None:
+    """cli.py looks the tray app up by name (no import may point from app up to ui)."""
+    import importlib
+
+    from desktop.app import cli
+
+    assert cli.TRAY_APP_MODULE.startswith("desktop.ui.")
+    tray_app = importlib.import_module(cli.TRAY_APP_MODULE)
+    assert callable(tray_app.main)
