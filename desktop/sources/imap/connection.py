@@ -124,6 +124,14 @@ def classify(exc: BaseException, account: MailAccount) -> ImapProblem:
     return ImapProblem(ConnectionState.OFFLINE, f"The connection to {host} failed: {exc}")
 
 
+def server_text(exc: BaseException) -> str:
+    """An IMAP error's text without imaplib's bytes repr: the server's own words."""
+    text = str(exc)
+    if text.startswith("b'") or text.startswith('b"'):
+        text = text[2:-1]
+    return text.strip() or "the server refused"
+
+
 def close_quietly(client: IMAPClient | None) -> None:
     """Log out if the connection still answers quickly, else just drop it."""
     if client is None:

@@ -1,0 +1,91 @@
+"""Deliver queued user actions (mark read / unread) of one folder to the server.
+
+Every watched folder has its own worker, and an entry belongs to the folder in
+its item id. Entries no folder can take (not a mail id of this account, a
+folder no longer watched) are settled by the first folder's worker alone.
+"""
+
+from __future__ import annotations
+
+import imaplib
+from collections.abc import Sequence
+
+from imapclient import IMAPClient
+
+from desktop.core.events import ItemChange, ItemsChanged
+from desktop.sources.base import Emit
+from desktop.sources.imap.connection import server_text
+from desktop.sources.imap.fetch import SEEN
+from desktop.sources.imap.ids import parse_item_id
+from desktop.store import Store
+from desktop.store.database import OutboxEntry
+
+FLAG_ACTIONS = ("mark_read", "mark_unread")
+
+
+class FolderOutbox:
+    def __init__(
+        self,
+        *,
+        source_id: str,
+        account: str,
+        folder: str,
+        first: bool,
+        watched: Sequence[str],
+        store: Store,
+        emit: Emit,
+    ) -> None:
+        self.source_id = source_id
+        self.account = account
+        self.folder = folder
+        self.first = first  # the first folder's worker settles what no folder can take
+        self.watched = tuple(watched)
+        self.store = store
+        self.emit = emit
+
+    def deliver(self, client: IMAPClient, uidvalidity: int) -> None:
+        """Send every pending entry of this folder; an abort leaves the rest pending."""
+        for entry in self.store.pending(self.source_id):
+            refusal = self._refusal(entry, uidvalidity)
+            if refusal is None:
+                continue  # another folder's entry
+            if refusal:
+                self.store.outbox_done(entry.id, "failed", refusal)
+                continue
+            self._send(client, entry)
+
+    def _refusal(self, entry: OutboxEntry, uidvalidity: int) -> str | None:
+        """Why ``entry`` cannot be done here, "" if it can, None if it is another folder's."""
+        parsed = parse_item_id(self.account, entry.item_id)
+        if parsed is None:
+            return "not a mail item of this account" if self.first else None
+        folder, entry_validity, _ = parsed
+        if folder != self.folder:
+            if self.first and folder not in self.watched:
+                return f"the folder {folder} is no longer watched"
+            return None
+        if entry.action not in FLAG_ACTIONS:
+            return f"mail cannot do {entry.action!r}"
+        if entry_validity != uidvalidity:
+            return "the folder changed on the server"
+        return ""
+
+    def _send(self, client: IMAPClient, entry: OutboxEntry) -> None:
+        parsed = parse_item_id(self.account, entry.item_id)
+        assert parsed is not None  # checked by _refusal
+        uid = parsed[2]
+        self.store.outbox_attempted(entry.id)
+        try:
+            if entry.action == "mark_read":
+                client.add_flags([uid], [SEEN], silent=True)
+            else:
+                client.remove_flags([uid], [SEEN], silent=True)
+        except imaplib.IMAP4.abort:
+            raise  # connection lost: the entry stays pending for the next session
+        except imaplib.IMAP4.error as exc:
+            self.store.outbox_done(entry.id, "failed", server_text(exc))
+            return
+        self.store.outbox_done(entry.id)
+        # Confirm the server's state here too: a flag sync that raced the local change is undone.
+        unread = entry.action == "mark_unread"
+        self.emit(ItemsChanged(self.source_id, [ItemChange(entry.item_id, unread=unread)]))

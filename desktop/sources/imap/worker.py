@@ -1,0 +1,219 @@
+"""One folder's worker thread: connect, sync, then IDLE until something changes; reconnect on failure.
+
+The loop, in order: log in (one login at a time per account, see
+``ImapSource.login``) → SELECT → deliver queued actions → catch up → ONLINE →
+IDLE. IDLE ends when the server reports a change (then catch up again), when
+an action is queued, after ``idle_refresh`` (a NOOP proves the link is alive),
+or when stop/reconnect wakes the thread. Any failure is classified
+(``connection.classify``): OFFLINE retries with backoff; AUTH_FAILED and
+ERROR block the whole account until ``reconnect_now()``.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from imapclient import IMAPClient
+
+from desktop.core.backoff import full_jitter
+from desktop.core.events import ConnectionState
+from desktop.sources.imap.connection import ImapProblem, classify, close_quietly, server_text
+from desktop.sources.imap.outbox import FolderOutbox
+from desktop.sources.imap.sync import FolderSync
+from desktop.sources.imap.waker import Waker
+
+if TYPE_CHECKING:
+    from desktop.sources.imap.source import ImapSource
+
+log = logging.getLogger(__name__)
+
+EMPTY_READS_CLOSED = 3  # a readable socket that yields nothing this often is a closed one
+CHANGES = (b"EXISTS", b"RECENT", b"FETCH", b"EXPUNGE", b"VANISHED")
+REMOVALS = (b"EXPUNGE", b"VANISHED")
+
+
+class Stop(Exception):
+    """Leave the session: stop() or reconnect_now() was called."""
+
+
+class Blocked(Exception):
+    """Another folder's login already failed for good; wait for reconnect_now()."""
+
+
+class FolderWorker:
+    def __init__(self, source: ImapSource, folder: str, index: int) -> None:
+        self.src = source
+        self.folder = folder
+        self.account = source.account
+        self.waker = Waker()
+        self.reconnect = threading.Event()
+        self.outbox_queued = threading.Event()
+        self.client: IMAPClient | None = None  # read by ImapSource.stop() to cut a stuck read
+        self.attempt = 0
+        self.outbox = FolderOutbox(
+            source_id=source.id,
+            account=self.account.name,
+            folder=folder,
+            first=index == 0,
+            watched=source.folders,
+            store=source.store,
+            emit=source.emit,
+        )
+        self.thread = threading.Thread(
+            target=self._run, name=f"imap:{self.account.name}:{folder}", daemon=True
+        )
+
+    def _leaving(self) -> bool:
+        return self.src.stopping.is_set() or self.reconnect.is_set()
+
+    # -- the connection loop ------------------------------------------------------------
+
+    def _run(self) -> None:
+        src = self.src
+        while not src.stopping.is_set():
+            if src.blocked:
+                self.waker.wait(None)
+                continue
+            self.reconnect.clear()
+            src.set_state(self.folder, ConnectionState.CONNECTING)
+            problem = self._connection()
+            if src.stopping.is_set() or problem is None:
+                continue
+            if problem.state in (ConnectionState.AUTH_FAILED, ConnectionState.ERROR):
+                log.warning("mail account %s: %s", self.account.name, problem.message)
+                src.block(problem)
+                src.set_state(self.folder, problem.state, problem.message)
+                continue
+            src.set_state(self.folder, ConnectionState.OFFLINE, problem.message)
+            self._backoff()
+
+    def _connection(self) -> ImapProblem | None:
+        """One connection from login to its end: the problem that ended it, None if we left."""
+        client: IMAPClient | None = None
+        try:
+            client = self.src.login()
+            self.client = client
+            self._session(client)
+        except (Stop, Blocked):
+            return None
+        except ImapProblem as exc:
+            return exc
+        except Exception as exc:
+            log.debug("IMAP %s/%s failed", self.account.name, self.folder, exc_info=True)
+            return classify(exc, self.account)
+        finally:
+            self.client = None
+            close_quietly(client)
+        return None
+
+    def _backoff(self) -> None:
+        delay = full_jitter(self.attempt, self.src.backoff_first, self.src.backoff_cap)
+        self.attempt = min(self.attempt + 1, 30)
+        deadline = time.monotonic() + delay
+        while not self._leaving():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self.waker.wait(left)
+
+    def _session(self, client: IMAPClient) -> None:
+        condstore = self._enable_condstore(client)
+        try:
+            info = client.select_folder(self.folder)
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error as exc:
+            raise ImapProblem(
+                ConnectionState.OFFLINE, f"The folder {self.folder} cannot be opened: {server_text(exc)}"
+            ) from exc
+        sync = FolderSync(
+            client,
+            source_id=self.src.id,
+            account=self.account.name,
+            folder=self.folder,
+            store=self.src.store,
+            emit=self.src.emit,
+            condstore=condstore,
+            first_sync_limit=self.src.first_sync_limit,
+        )
+        sync.open(info)
+        # Local changes made while offline go to the server before we read flags back.
+        self.outbox.deliver(client, sync.uidvalidity)
+        sync.catch_up()
+        self.src.set_state(self.folder, ConnectionState.ONLINE)
+        self.attempt = 0
+        self._idle_loop(client, sync)
+
+    @staticmethod
+    def _enable_condstore(client: IMAPClient) -> bool:
+        if b"CONDSTORE" not in client.capabilities():
+            return False
+        try:
+            client.enable("CONDSTORE")
+        except imaplib.IMAP4.abort:
+            raise
+        except imaplib.IMAP4.error:
+            return False
+        return True
+
+    # -- IDLE ---------------------------------------------------------------------------
+
+    def _idle_loop(self, client: IMAPClient, sync: FolderSync) -> None:
+        while True:
+            if self._leaving():
+                raise Stop
+            if self.outbox_queued.is_set():
+                self.outbox_queued.clear()
+                self.outbox.deliver(client, sync.uidvalidity)
+            changed, expunged = self._idle(client)
+            if self._leaving():
+                raise Stop
+            if changed:
+                sync.changed(expunged)
+            elif not self.outbox_queued.is_set():
+                client.noop()  # IDLE refresh: also proves the connection is alive
+
+    def _idle(self, client: IMAPClient) -> tuple[bool, bool]:
+        """One IDLE command: wait for a change, a wake-up or the refresh time.
+
+        Returns (changed, expunged) from everything the server said during it.
+        """
+        client.idle()
+        started = time.monotonic()
+        empty_reads = 0
+        changed = expunged = False
+        while not (self._leaving() or self.outbox_queued.is_set()):
+            left = self.src.idle_refresh - (time.monotonic() - started)
+            if left <= 0:
+                break
+            _, readable = self.waker.wait(left, client.socket())
+            if not readable:
+                continue
+            responses = client.idle_check(timeout=0)
+            if not responses:
+                empty_reads += 1
+                if empty_reads >= EMPTY_READS_CLOSED:
+                    raise ImapProblem(ConnectionState.OFFLINE, f"{self.account.host} closed the connection.")
+                continue
+            empty_reads = 0
+            changed, expunged = self._note(responses, changed, expunged)
+            if changed:
+                break
+        _, more = client.idle_done()
+        return self._note(more, changed, expunged)
+
+    def _note(self, responses: Iterable[Any], changed: bool, expunged: bool) -> tuple[bool, bool]:
+        for resp in responses:
+            if not isinstance(resp, tuple) or not resp:
+                continue
+            if resp[0] == b"BYE":
+                raise ImapProblem(ConnectionState.OFFLINE, f"{self.account.host} closed the connection.")
+            kind = resp[1] if len(resp) > 1 else b""
+            changed = changed or kind in CHANGES
+            expunged = expunged or kind in REMOVALS
+        return changed, expunged
