@@ -6,6 +6,11 @@ PID. No pytest import here: the demo and benchmarks use it too.
 
 Note: after a failed login Dovecot delays the next logins from the same IP
 by 2, 4, 8... s (its anvil "auth penalty", not configurable) until one succeeds.
+Rejected OAuth2 tokens count too: run bad-token tests last or on their own server.
+
+``Dovecot(oauth2=OAuth2Validation(...))`` (see ``harness.idp.IdentityProvider.dovecot_validation``)
+also accepts XOAUTH2 and OAUTHBEARER with a bearer token, checked by introspection (opaque
+tokens) or locally (RS256 JWTs and the provider's public key); passwords keep working.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Literal
 
 from imapclient import IMAPClient
 
@@ -36,12 +43,39 @@ class DovecotError(RuntimeError):
     pass
 
 
+@dataclass(frozen=True)
+class OAuth2Validation:
+    """How Dovecot's ``passdb oauth2`` checks bearer tokens from one provider.
+
+    ``introspection``: opaque tokens, POSTed to ``introspection_url`` with the client's
+    credentials (RFC 7662). ``local``: RS256 JWTs checked against ``public_key_pem`` (looked up
+    by ``kid``) and ``issuer``, without asking the provider. Dovecot 2.3 has no audience
+    setting: ``scope`` (the token's ``scope``, else its ``aud``) is what refuses a token that was
+    issued for another resource.
+    """
+
+    issuer: str
+    mode: Literal["introspection", "local"]
+    scope: str = "mail"
+    introspection_url: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    public_key_pem: str = ""
+    kid: str = ""
+
+
 class Dovecot:
     """``with Dovecot() as d: d.add_user("alice", "pw"); d.append("alice", raw)``."""
 
     host = "127.0.0.1"
 
-    def __init__(self, root: Path | str | None = None, auth_failure_delay: str = "0") -> None:
+    def __init__(
+        self,
+        root: Path | str | None = None,
+        auth_failure_delay: str = "0",
+        *,
+        oauth2: OAuth2Validation | None = None,
+    ) -> None:
         self._own_root = root is None
         self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="tidings-dovecot-"))
         # The mail processes run as the mail UID and must be able to walk into the folder.
@@ -49,6 +83,7 @@ class Dovecot:
         self.imap_port = free_port()
         self.imaps_port = free_port()
         self.auth_failure_delay = auth_failure_delay
+        self.oauth2 = oauth2
         self.log_path = self.root / "dovecot.log"
         self.conf_path = self.root / "dovecot.conf"
         # One passwd file per user: Dovecot re-reads a changed passwd file at most once a
@@ -119,6 +154,8 @@ class Dovecot:
             f"  inet_listener imap {{\n    port = {self.imap_port}\n  }}",
             f"  inet_listener imaps {{\n    port = {self.imaps_port}\n    ssl = yes\n  }}",
         ]
+        if self.oauth2 is not None:
+            lines = self._with_oauth2(lines, self.oauth2)
         if os.geteuid() != 0:
             user = pwd.getpwuid(os.getuid()).pw_name
             lines += ["  chroot =", "}", "service anvil {", "  chroot ="]
@@ -130,6 +167,56 @@ class Dovecot:
             ]
         lines.append("}")
         self.conf_path.write_text("\n".join(lines) + "\n")
+
+    def _with_oauth2(self, lines: list[str], oauth2: OAuth2Validation) -> list[str]:
+        """The config lines plus a ``passdb oauth2`` for XOAUTH2 and OAUTHBEARER."""
+        conf = self.root / "dovecot-oauth2.conf.ext"
+        settings = [f"scope = {oauth2.scope}", "username_attribute = username"]
+        if oauth2.mode == "introspection":
+            if not oauth2.introspection_url.startswith("http://"):
+                raise DovecotError("the harness Dovecot calls a loopback http:// introspection URL")
+            # Dovecot authenticates to the introspection endpoint with credentials in the URL.
+            url = oauth2.introspection_url.replace(
+                "http://", f"http://{oauth2.client_id}:{oauth2.client_secret}@", 1
+            )
+            settings += [
+                "introspection_mode = post",
+                f"introspection_url = {url}",
+                "active_attribute = active",
+                "active_value = true",
+            ]
+        else:
+            # Looked up as <azp or "default">/<alg>/<kid>; oidc-provider sets no azp.
+            key_file = self.root / "oauth2-keys" / "default" / "RS256" / oauth2.kid
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(oauth2.public_key_pem)
+            for path in (key_file, *key_file.parents):
+                if path == self.root:
+                    break
+                path.chmod(0o755 if path.is_dir() else 0o644)
+            settings += [
+                "introspection_mode = local",
+                f"local_validation_key_dict = fs:posix:prefix={self.root}/oauth2-keys/",
+                f"issuers = {oauth2.issuer}",
+            ]
+        conf.write_text("\n".join(settings) + "\n")
+        conf.chmod(0o600)
+        out: list[str] = []
+        for line in lines:
+            if line.startswith("auth_mechanisms ="):
+                line += " xoauth2 oauthbearer"
+            if line == "userdb {":  # the oauth2 passdb goes after the password one
+                out += [
+                    "passdb {",
+                    "  driver = oauth2",
+                    "  mechanisms = xoauth2 oauthbearer",
+                    f"  args = {conf}",
+                    "}",
+                ]
+            out.append(line)
+            if line == "  driver = passwd-file" and out[-2] == "passdb {":
+                out.append("  mechanisms = plain login")
+        return out
 
     def home(self, user: str) -> Path:
         return self.root / "home" / user

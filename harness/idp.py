@@ -1,0 +1,267 @@
+"""A throwaway OpenID Connect provider on loopback (npm ``oidc-provider``), for tests, the demo
+and benchmarks.
+
+    with IdentityProvider() as idp:           # node harness/idp/provider.mjs on a free port
+        idp.issuer                            # http://127.0.0.1:PORT (compared byte for byte)
+        idp.client_id                         # "tidings": public native client, PKCE, loopback
+                                              # redirect, refresh tokens, device flow
+        Dovecot(oauth2=idp.dovecot_validation("introspection"))   # or "local" (JWT + key)
+        idp.revoke_grants("alice")            # an administrator ends alice's sign-ins
+        idp.stop(); idp.start()               # "the provider is down"; a restart forgets
+                                              # every grant but keeps the signing key
+
+Sign-in is the provider's development login form: any login, any password; the login becomes
+the subject and the ``username`` claim Dovecot compares with the IMAP login name. The RSA key
+lives in the fixture folder (``key.pem``), so the JWKS and Dovecot's copy of the public key
+survive a restart. Resources (RFC 8707) pick the access token's audience and format:
+``RESOURCE_IMAP`` gives opaque tokens (introspection), ``RESOURCE_IMAP_JWT`` RS256 JWTs (local
+validation), the gateway ones a token Dovecot must refuse. The process is stopped by its PID.
+``npm ci`` in harness/idp (scripts/setup.sh) installs the pinned oidc-provider.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Literal
+
+import httpx
+
+from harness.dovecot import OAuth2Validation
+from harness.net import free_port
+
+IDP_DIR = Path(__file__).resolve().parent / "idp"
+NODE = shutil.which("node") or "/usr/bin/node"
+
+RESOURCE_IMAP = "urn:tidings:imap"
+RESOURCE_IMAP_JWT = "urn:tidings:imap-jwt"
+RESOURCE_GATEWAY = "urn:tidings:gateway"
+RESOURCE_GATEWAY_JWT = "urn:tidings:gateway-jwt"
+#: what each resource grants (the provider's scope for that audience)
+RESOURCE_SCOPE = {
+    RESOURCE_IMAP: "mail",
+    RESOURCE_IMAP_JWT: "mail",
+    RESOURCE_GATEWAY: "gateway",
+    RESOURCE_GATEWAY_JWT: "gateway",
+}
+
+
+class IdentityProviderError(RuntimeError):
+    """The provider did not start, or refused a harness request."""
+
+
+class IdentityProvider:
+    client_id = "tidings"
+    dovecot_client_id = "dovecot"
+    host = "127.0.0.1"
+
+    def __init__(
+        self,
+        root: Path | str | None = None,
+        *,
+        port: int | None = None,
+        device_interval: int = 1,
+        access_token_ttl: int = 3600,
+        start_timeout: float = 30.0,
+    ) -> None:
+        self._own_root = root is None
+        self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="tidings-idp-"))
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.port = port or free_port(self.host)
+        self.device_interval = device_interval
+        self.access_token_ttl = access_token_ttl
+        self.start_timeout = start_timeout
+        self.log_path = self.root / "idp.log"
+        self.key_path = self.root / "key.pem"
+        # Not a real secret: the provider and Dovecot are both throwaway loopback servers.
+        self.dovecot_client_secret = "dovecot-" + hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        self._make_key()
+
+    # -- addresses and keys ---------------------------------------------------------
+
+    @property
+    def issuer(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def discovery_url(self) -> str:
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    @property
+    def introspection_url(self) -> str:
+        return f"{self.issuer}/token/introspection"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def _make_key(self) -> None:
+        if not self.key_path.exists():
+            subprocess.run(
+                ["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                 "-out", str(self.key_path)],
+                check=True, capture_output=True, timeout=60,
+            )  # fmt: skip
+            self.key_path.chmod(0o600)
+        self.public_key_pem = subprocess.run(
+            ["openssl", "pkey", "-in", str(self.key_path), "-pubout"],
+            check=True, capture_output=True, timeout=60, text=True,
+        ).stdout  # fmt: skip
+        # The key id follows the key, so a new key can never be mistaken for the old one.
+        self.kid = "harness-" + hashlib.sha256(self.public_key_pem.encode()).hexdigest()[:16]
+
+    def dovecot_validation(self, mode: Literal["introspection", "local"]) -> OAuth2Validation:
+        """What ``Dovecot(oauth2=...)`` needs to accept this provider's IMAP tokens."""
+        if mode == "introspection":
+            return OAuth2Validation(
+                issuer=self.issuer,
+                mode="introspection",
+                introspection_url=self.introspection_url,
+                client_id=self.dovecot_client_id,
+                client_secret=self.dovecot_client_secret,
+                scope="mail",
+            )
+        return OAuth2Validation(
+            issuer=self.issuer, mode="local", public_key_pem=self.public_key_pem, kid=self.kid, scope="mail"
+        )
+
+    # -- process --------------------------------------------------------------------
+
+    def start(self, timeout: float | None = None) -> IdentityProvider:
+        """Start the provider; returns once its discovery document answers."""
+        if self.running:
+            return self
+        if not (IDP_DIR / "node_modules" / "oidc-provider").is_dir():
+            raise IdentityProviderError(
+                f"oidc-provider is not installed: run `npm ci` in {IDP_DIR} (scripts/setup.sh does it)"
+            )
+        timeout = self.start_timeout if timeout is None else timeout
+        env = {
+            **os.environ,
+            "IDP_PORT": str(self.port),
+            "IDP_KEY_FILE": str(self.key_path),
+            "IDP_KID": self.kid,
+            "IDP_DOVECOT_SECRET": self.dovecot_client_secret,
+            "IDP_DEVICE_INTERVAL": str(self.device_interval),
+            "IDP_ACCESS_TTL": str(self.access_token_ttl),
+        }
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - open for the child's lifetime
+        self._proc = subprocess.Popen(
+            [NODE, str(IDP_DIR / "provider.mjs")],
+            cwd=IDP_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                code = self._proc.returncode
+                self._proc = None
+                self._close_log()
+                raise IdentityProviderError(f"the provider exited with {code}:\n{self.log_tail()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.discovery_url, timeout=1.0).status_code == 200:
+                    return self
+            time.sleep(0.05)
+        self.stop()
+        raise IdentityProviderError(f"the provider did not answer within {timeout} s:\n{self.log_tail()}")
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM by PID, SIGKILL if it lingers. Returns the exit code (None: not started)."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGKILL)
+                proc.wait(5.0)
+        self._close_log()
+        return proc.returncode
+
+    def restart(self) -> None:
+        """Stop and start on the same port and key; every grant and token is forgotten."""
+        self.stop()
+        self.start()
+
+    def cleanup(self) -> None:
+        self.stop()
+        if self._own_root:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> IdentityProvider:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.cleanup()
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    # -- administration -------------------------------------------------------------
+
+    def revoke_grants(self, account: str) -> int:
+        """End every grant of ``account`` (its refresh and access tokens stop working).
+
+        Returns how many grants there were."""
+        response = httpx.post(f"{self.issuer}/harness/revoke-grants", params={"account": account}, timeout=10)
+        if response.status_code != 200:
+            raise IdentityProviderError(f"revoke-grants answered {response.status_code}: {response.text}")
+        return int(response.json()["revoked"])
+
+    def revoke_token(
+        self, token: str, hint: Literal["refresh_token", "access_token"] = "refresh_token"
+    ) -> None:
+        """RFC 7009 revocation, as the ``tidings`` client itself would do it."""
+        response = httpx.post(
+            f"{self.issuer}/token/revocation",
+            data={"token": token, "token_type_hint": hint, "client_id": self.client_id},
+            timeout=10,
+        )
+        if response.status_code != 200:
+            raise IdentityProviderError(f"revocation answered {response.status_code}: {response.text}")
+
+    def introspect(self, token: str) -> dict[str, object]:
+        """What Dovecot's introspection sees for ``token`` (opaque tokens only)."""
+        response = httpx.post(
+            self.introspection_url,
+            data={"token": token},
+            auth=(self.dovecot_client_id, self.dovecot_client_secret),
+            timeout=10,
+        )
+        response.raise_for_status()
+        return dict(response.json())
