@@ -9,12 +9,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import os
 import re
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+
+from desktop.config import paths
 
 log = logging.getLogger(__name__)
 
@@ -206,16 +210,30 @@ def to_toml(settings: Settings) -> str:
 
 
 def save(settings: Settings, path: Path | None = None) -> None:
-    """Write atomically, so a crash or a full disk never leaves half a file."""
+    """Write atomically, so a crash or a full disk never leaves half a file: a 0600 temp
+    file in the same folder (created so, never chmod'ed afterwards), fsync, rename."""
     target = path or settings.path
     if target is None:
         raise ConfigError("no settings file to write to")
-    tmp = target.with_suffix(target.suffix + ".tmp")
+    text = to_toml(settings)
+    tmp: Path | None = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(to_toml(settings), encoding="utf-8")
+        paths.private_dir(target.parent)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        tmp = Path(name)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
         tmp.replace(target)
+        tmp = None
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)  # the rename itself survives a power cut
+        finally:
+            os.close(dir_fd)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
         raise ConfigError(f"cannot save the settings to {target}: {exc.strerror or exc}") from exc

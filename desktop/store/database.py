@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop.config import paths
 from desktop.core.events import ItemChange
 from desktop.core.item import Action, Item, Kind, Urgency, from_timestamp
 from desktop.store import cjk
@@ -59,11 +60,27 @@ def _friendly(exc: sqlite3.Error) -> StoreError:
     return StoreError(f"The inbox database failed: {exc}")
 
 
+def _prepare_private(db: Path) -> None:
+    """The inbox holds mail and chat text: its folder 0700, its files 0600. SQLite gives
+    the -wal and -shm files it creates the database file's mode, so creating that one
+    0600 (and tightening files an older Tidings left 0644) is enough."""
+    try:
+        paths.private_dir(db.parent)
+        paths.private_file(db)
+        for suffix in ("-wal", "-shm", "-journal"):
+            paths.tighten_file(db.with_name(db.name + suffix))
+    except OSError as exc:
+        raise StoreError(
+            f"Tidings cannot open its inbox database {db}: {exc.strerror or exc}. "
+            "Check the data folder's permissions."
+        ) from exc
+
+
 class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            _prepare_private(Path(self.path))
         self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=5.0)
