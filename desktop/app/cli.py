@@ -6,11 +6,10 @@ import argparse
 import asyncio
 import getpass
 import importlib
-import logging
 import sys
 from pathlib import Path
 
-from desktop.config import paths, secrets
+from desktop.config import logs, paths, secrets
 from desktop.config.settings import ConfigError, Settings, load
 
 
@@ -89,11 +88,9 @@ def _load(path: Path) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    # The tray app and watch keep a log file for the helpdesk; one-shot commands do not.
+    long_running = args.command in (None, "watch")
+    logs.setup(verbose=args.verbose, log_dir=args.data_dir / "logs" if long_running else None)
     settings = _load(args.config)
     if args.command == "watch":
         from desktop.app import watch

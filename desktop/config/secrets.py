@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from types import ModuleType
 
+from desktop.config.logs import register_secret
+
 SERVICE = "tidings"
 
 
@@ -36,6 +38,7 @@ def run_command(command: str, what: str, timeout: float = 30.0) -> str:
     secret = proc.stdout.split("\n", 1)[0].rstrip("\r")
     if not secret:
         raise SecretError(f"the {what} command printed nothing")
+    register_secret(secret)  # before any caller (or qasync's executor) can log it
     return secret
 
 
@@ -53,15 +56,17 @@ def get_secret(key: str, command: str = "", what: str = "password") -> str:
         return run_command(command, what)
     keyring = _keyring()
     try:
-        secret = keyring.get_password(SERVICE, key)
+        secret: str | None = keyring.get_password(SERVICE, key)
     except keyring.errors.KeyringError as exc:
         raise SecretError(f"the system keyring is not available ({exc})") from exc
     if not secret:
         raise SecretError(f"no {what} is stored for {key.split(':', 1)[-1]}: set it in Settings")
+    register_secret(secret)  # before any caller (or qasync's executor) can log it
     return secret
 
 
 def set_secret(key: str, secret: str) -> None:
+    register_secret(secret)
     keyring = _keyring()
     try:
         keyring.set_password(SERVICE, key, secret)
