@@ -83,6 +83,7 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from desktop.app.facade import AppFacade
     from desktop.app.runtime import Runtime
     from desktop.config.settings import Settings
     from desktop.store import Store
@@ -134,7 +135,7 @@ def main() -> int:
                 window.deleteLater()
                 app.processEvents()
             t0 = time.perf_counter()
-            window = InboxWindow(runtime, Bridge())
+            window = InboxWindow(AppFacade(runtime), Bridge())
             t1 = time.perf_counter()
             window.show()
             app.processEvents()

@@ -22,6 +22,7 @@ from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
+from desktop.app.facade import AppFacade
 from desktop.app.runtime import Runtime
 from desktop.config.settings import GatewaySettings, MailAccount, Settings
 from desktop.core.events import ConnectionState, ItemsArrived, SourceStatus
@@ -304,7 +305,7 @@ def main() -> int:
             )
         )
 
-    window = InboxWindow(runtime, bridge, body_fetcher=lambda item: MailBody(html=MAIL_HTML))
+    window = InboxWindow(AppFacade(runtime), bridge, body_fetcher=lambda item: MailBody(html=MAIL_HTML))
     window._read_timer.setInterval(10**9)  # keep the unread look for the picture
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(width, height)

@@ -32,7 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
-from desktop.app.actions import ActionError
+from desktop.app.facade import ActionError, AppFacade, StoreError
 from desktop.app.runtime import Runtime
 from desktop.config import settings as settings_mod
 from desktop.config.settings import ConfigError, Settings
@@ -40,7 +40,6 @@ from desktop.core import i18n
 from desktop.core.events import ConnectionState
 from desktop.notifications.backends import NotifierBackend, NullBackend, pick_backend
 from desktop.notifications.dispatcher import NotificationDispatcher, rules_from_settings
-from desktop.store import StoreError
 from desktop.ui import icons
 from desktop.ui.bridge import Bridge
 from desktop.ui.single_instance import SingleInstance
@@ -71,13 +70,13 @@ class NotificationHandler(QObject):
         self._app.show_item(item_id)
 
     def mark_read(self, item_id: str) -> None:
-        self._do(lambda: self._app.runtime.actions.mark_read(item_id))
+        self._do(lambda: self._app.facade.mark_read(item_id))
 
     def reply(self, item_id: str, text: str) -> None:
-        self._do(lambda: self._app.runtime.actions.reply(item_id, text))
+        self._do(lambda: self._app.facade.reply(item_id, text))
 
     def approve(self, item_id: str) -> None:
-        self._do(lambda: self._app.runtime.actions.decide(item_id, approve=True))
+        self._do(lambda: self._app.facade.decide(item_id, approve=True))
 
     def _do(self, action: Any) -> None:
         try:
@@ -126,9 +125,11 @@ class TidingsApp(QObject):
         self.settings = settings
         self.data_dir = data_dir
         self.loop = loop
+        # The runtime stays reachable for tests and benchmarks; widgets get only the facade.
         self.runtime = Runtime(settings, data_dir)
+        self.facade = AppFacade(self.runtime)
         self.bridge = Bridge()
-        self.runtime.pipeline.add_listener(self.bridge.listener())
+        self.facade.add_listener(self.bridge.listener())
         self.handler = NotificationHandler(self)
         self.dispatcher = NotificationDispatcher(
             NullBackend(),
@@ -136,10 +137,10 @@ class TidingsApp(QObject):
             loop,
             enabled=settings.notifications.enabled,
         )
-        self.runtime.pipeline.add_listener(self.dispatcher)
+        self.facade.add_listener(self.dispatcher)
         self._window: InboxWindow | None = None
         self.tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-        self.tray = TrayIcon(self.runtime, self.bridge, lambda: self.dispatcher.rules, parent=self)
+        self.tray = TrayIcon(self.facade, self.bridge, lambda: self.dispatcher.rules, parent=self)
         self.tray.inbox_requested.connect(self.show_window)
         self.tray.window_toggle_requested.connect(self.toggle_window)
         self.tray.settings_requested.connect(self.open_settings)
@@ -173,7 +174,7 @@ class TidingsApp(QObject):
             icon_path=self._notification_icon(),
         )
         log.info("notifications: %s", self.dispatcher.backend.name)
-        self.runtime.start(self.loop)
+        self.facade.start(self.loop)
         self.tray.refresh()
         self._watch_network()
 
@@ -192,10 +193,10 @@ class TidingsApp(QObject):
             return
         self._stopping = True
         self.clock._timer.stop()
-        self.runtime.pipeline.remove_listener(self.dispatcher)
+        self.facade.remove_listener(self.dispatcher)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.dispatcher.close(), 5)
-        await self.runtime.stop()
+        await self.facade.stop()
         self.tray.hide()
         if self._window is not None:
             self._window.hide()
@@ -232,7 +233,7 @@ class TidingsApp(QObject):
             self._reconnect()
 
     def _reconnect(self, *_: object) -> None:
-        self.runtime.reconnect()
+        self.facade.reconnect()
 
     # -- window --------------------------------------------------------------------------
 
@@ -245,7 +246,7 @@ class TidingsApp(QObject):
 
             # Window geometry and splitter live beside the database, not in a global registry.
             ui_state = QSettings(str(self.data_dir / "window.ini"), QSettings.Format.IniFormat)
-            self._window = InboxWindow(self.runtime, self.bridge, ui_state=ui_state)
+            self._window = InboxWindow(self.facade, self.bridge, ui_state=ui_state)
             self._window.settings_requested.connect(self.open_settings)
         return self._window
 
@@ -309,13 +310,13 @@ class TidingsApp(QObject):
             box.open()
             return
         self.settings = new
-        await self.runtime.apply_settings(new)
+        await self.facade.apply_settings(new)
         self.dispatcher.apply_settings(new.notifications)
         # A source waiting after a rejected password or certificate retries now: the
         # dialog may have stored a new secret or CA file without changing its settings.
-        for source_id, status in list(self.runtime.pipeline.statuses.items()):
+        for source_id, status in self.facade.statuses().items():
             if status.state in (ConnectionState.AUTH_FAILED, ConnectionState.ERROR):
-                self.runtime.reconnect(source_id)
+                self.facade.reconnect(source_id)
         self.tray.refresh()
 
     def _spawn(self, coro: Any) -> None:

@@ -1,7 +1,7 @@
 """The inbox list model: store rows in pages, newest first, kept current by the Bridge.
 
 Only the rows the view has scrolled to are in memory (keyset pages from
-``Store.page``); the store stays the single source of truth. One row per chat
+``InboxQuery.page``); the store stays the single source of truth. One row per chat
 conversation: the store marks the newest message of each conversation
 ``listed`` and the model follows it.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
+from desktop.app.facade import InboxQuery
 from desktop.core.item import Item, Kind
-from desktop.store import Store
 from desktop.ui.bridge import Bridge
 
 # Custom roles, as module constants so views, delegates and tests share them.
@@ -53,13 +53,13 @@ class InboxModel(QAbstractListModel):
 
     def __init__(
         self,
-        store: Store,
+        inbox: InboxQuery,
         bridge: Bridge | None = None,
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._store = store
+        self._inbox = inbox
         self._page_size = page_size
         self._items: list[Item] = []
         # Sort keys negated so ``bisect`` works on an ascending list for newest-first rows.
@@ -109,7 +109,7 @@ class InboxModel(QAbstractListModel):
 
     def total_count(self) -> int:
         """Every row the current filter would list, loaded or not."""
-        return self._store.count(self._query, self._unread_only)
+        return self._inbox.count(self._query, self._unread_only)
 
     # -- Qt model interface --------------------------------------------------------------
 
@@ -203,17 +203,17 @@ class InboxModel(QAbstractListModel):
         row = self._row_index().get(item_id)
         if row is not None:
             return row
-        item = self._store.get_item(item_id)
+        item = self._inbox.get(item_id)
         if item is None:
             return None
         if item.kind is Kind.CHAT and item.thread_key:
-            newest = self._store.thread(item.thread_key, limit=1)
+            newest = self._inbox.thread(item.thread_key, limit=1)
             if newest:
                 item = newest[0]
                 row = self._row_index().get(item.id)
                 if row is not None:
                     return row
-        position = self._store.position(item.id, self._query, self._unread_only)
+        position = self._inbox.position(item.id, self._query, self._unread_only)
         if position is None:
             return None
         while len(self._items) <= position and not self._exhausted:
@@ -230,7 +230,7 @@ class InboxModel(QAbstractListModel):
 
     def _fetch(self, limit: int) -> None:
         after = _sort_key(self._items[-1]) if self._items else None
-        page = self._store.page(after=after, limit=limit, query=self._query, unread_only=self._unread_only)
+        page = self._inbox.page(after=after, limit=limit, query=self._query, unread_only=self._unread_only)
         if len(page) < limit:
             self._exhausted = True
         known = self._row_index()
@@ -302,7 +302,7 @@ class InboxModel(QAbstractListModel):
         """Show exactly each conversation's listed (newest) message, in its sorted place."""
         keep: dict[str, Item | None] = {}
         for key in thread_keys:
-            newest = self._store.thread(key, limit=1)
+            newest = self._inbox.thread(key, limit=1)
             keep[key] = newest[0] if newest and self._accepts(newest[0]) else None
         stale = [
             old.id

@@ -12,7 +12,6 @@ import contextlib
 import copy
 import dataclasses
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app import autostart
+from desktop.app.facade import AccountTester, test_account
 from desktop.config import secrets
 from desktop.config.settings import (
     DEFAULT_PORTS,
@@ -53,16 +53,7 @@ WARN_COLOR = "#B8661B"
 _QUIET_RE = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$")
 
 #: (account, password) -> (ok, message); runs on a worker thread.
-ConnectionTester = Callable[[MailAccount, str], tuple[bool, str]]
-
-
-def imap_connection_tester(account: MailAccount, password: str) -> tuple[bool, str]:
-    """The production tester, from the IMAP source package (imported late: it may be absent)."""
-    try:
-        from desktop.sources.imap import test_connection
-    except ImportError:
-        return False, "Connection testing is not available in this build."
-    return test_connection(account, password)
+ConnectionTester = AccountTester
 
 
 def _colored(label: QLabel, text: str, color: str) -> None:
@@ -308,7 +299,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Tidings Settings"))
         self.resize(560, 480)
         self._settings = copy.deepcopy(settings)
-        self._tester = connection_tester if connection_tester is not None else imap_connection_tester
+        self._tester = connection_tester if connection_tester is not None else test_account
         self._accounts: list[MailAccount] = [
             dataclasses.replace(a, folders=list(a.folders)) for a in settings.mail
         ]

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from desktop.app.runtime import Runtime
+from desktop.app.facade import AppFacade
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.item import utc_now
 from desktop.core.rules import Rules
@@ -98,14 +98,14 @@ class TrayIcon(QSystemTrayIcon):
 
     def __init__(
         self,
-        runtime: Runtime,
+        app: AppFacade,
         bridge: Bridge,
         rules: Callable[[], Rules],
         parent: QObject | None = None,
         now: Callable[[], datetime] = utc_now,
     ) -> None:
         super().__init__(parent)
-        self._runtime = runtime
+        self._app = app
         self._rules = rules
         self._now = now
         self._base = icons.app_icon()
@@ -209,8 +209,8 @@ class TrayIcon(QSystemTrayIcon):
     def refresh(self) -> None:
         # a failing store reports itself through its status; keep the last count
         with contextlib.suppress(Exception):
-            self.unread_count = self._runtime.store.unread_count()
-        statuses = self._runtime.pipeline.statuses
+            self.unread_count = self._app.inbox.unread_count()
+        statuses = self._app.statuses()
         self.warning = any(s.state in UNHEALTHY for s in statuses.values())
         if self._painted != (self.unread_count, self.warning):
             self._painted = (self.unread_count, self.warning)
@@ -222,11 +222,11 @@ class TrayIcon(QSystemTrayIcon):
 
     def tooltip_text(self) -> str:
         lines = [self.tr("Tidings — %n unread", "", self.unread_count)]
-        statuses: dict[str, SourceStatus | None] = dict.fromkeys(self._runtime.sources)
-        statuses.update(self._runtime.pipeline.statuses)
+        names = self._app.source_names()
+        statuses: dict[str, SourceStatus | None] = dict.fromkeys(names)
+        statuses.update(self._app.statuses())
         for source_id, status in statuses.items():
-            source = self._runtime.sources.get(source_id)
-            name = source_label(source_id, getattr(source, "display_name", ""))
+            name = source_label(source_id, names.get(source_id, ""))
             if status is None:
                 lines.append(f"{name} — {_STATE_WORDS[ConnectionState.CONNECTING]}")
                 continue

@@ -1,7 +1,7 @@
 """The inbox window: search, All/Unread, the list, the detail pane, a connection banner.
 
-The gui wiring constructs ``InboxWindow(runtime, bridge)`` (mail bodies come from
-``desktop.sources.imap.fetch_message`` unless a ``body_fetcher`` is given),
+The tray app constructs ``InboxWindow(app, bridge)`` (mail bodies come from
+``AppFacade.fetch_body`` unless a ``body_fetcher`` is given),
 connects ``settings_requested`` to its settings dialog and calls
 ``show_item(item_id)`` for a notification click.
 """
@@ -38,15 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.app.runtime import Runtime
+from desktop.app.facade import AppFacade
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.item import Item, Kind
 from desktop.ui import icons
 from desktop.ui.bridge import Bridge
 from desktop.ui.delegate import InboxDelegate
 from desktop.ui.detail import BodyFetcher, DetailPane
-from desktop.ui.detail.chat import gateway_user
-from desktop.ui.detail.mail import imap_body_fetcher
 from desktop.ui.inbox_model import InboxModel, ItemRole
 
 SEARCH_DEBOUNCE_MS = 150
@@ -147,14 +145,14 @@ class InboxWindow(QMainWindow):
 
     def __init__(
         self,
-        runtime: Runtime,
+        app: AppFacade,
         bridge: Bridge,
         body_fetcher: BodyFetcher | None = None,
         ui_state: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.runtime = runtime
+        self.app = app
         self.bridge = bridge
         self._ui_state = ui_state
         self._updating = False  # model changes in flight: selection churn is not the user's
@@ -164,7 +162,7 @@ class InboxWindow(QMainWindow):
 
         # Bridge → model is routed through us so the selection survives a conversation's
         # row being replaced by its newest message.
-        self.model = InboxModel(runtime.store, None, parent=self)
+        self.model = InboxModel(app.inbox, None, parent=self)
         bridge.items_added.connect(self._on_items_added)
         bridge.items_changed.connect(self._on_items_changed)
         bridge.items_removed.connect(self._on_items_removed)
@@ -201,13 +199,13 @@ class InboxWindow(QMainWindow):
 
         self.banner = ConnectionBanner()
         self.banner.settings_requested.connect(self.settings_requested)
-        self.banner.retry_requested.connect(lambda: self.runtime.reconnect())
+        self.banner.retry_requested.connect(lambda: self.app.reconnect())
 
         # -- list
         self.list = QListView()
         self.list.setObjectName("inboxList")
         self.list.setModel(self.model)
-        self.list.setItemDelegate(InboxDelegate(self.list, user=lambda: gateway_user(runtime)))
+        self.list.setItemDelegate(InboxDelegate(self.list, user=app.gateway_user))
         self.list.setUniformItemSizes(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -237,7 +235,7 @@ class InboxWindow(QMainWindow):
         self._empty_page = empty_page
 
         # No fetcher given: the real one (IMAP, on a worker thread); tests pass a fake.
-        self.detail = DetailPane(runtime, bridge, body_fetcher or imap_body_fetcher(runtime))
+        self.detail = DetailPane(app, bridge, body_fetcher or app.fetch_body)
         self.detail.settings_requested.connect(lambda: self.settings_requested.emit(""))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -272,7 +270,7 @@ class InboxWindow(QMainWindow):
         find.activated.connect(self.focus_search)
         self.search.escaped.connect(self.clear_search)
 
-        self.banner.set_statuses(runtime.pipeline.statuses)
+        self.banner.set_statuses(app.statuses())
         self.model.reloaded.connect(self._update_empty_state)
         self.model.rowsInserted.connect(self._update_empty_state)
         self.model.rowsRemoved.connect(self._update_empty_state)
@@ -384,7 +382,7 @@ class InboxWindow(QMainWindow):
             bar.setValue(bar.value() + top_now - anchor[1])
 
     def _has_sources(self) -> bool:
-        settings = self.runtime.settings
+        settings = self.app.settings
         return bool(settings.mail) or settings.gateway.enabled
 
     def _update_empty_state(self, *_args: object) -> None:
@@ -404,8 +402,7 @@ class InboxWindow(QMainWindow):
         self._update_counts()
 
     def _update_counts(self) -> None:
-        store = self.runtime.store
-        unread = store.unread_count()
+        unread = self.app.inbox.unread_count()
         self.count_label.setText(
             self.tr("{0} unread").format(unread) if unread else self.tr("No unread items")
         )
@@ -425,11 +422,11 @@ class InboxWindow(QMainWindow):
         item = self.detail.current_item
         if item is None or not item.unread:
             return
-        fresh = self.runtime.store.get_item(item.id)
+        fresh = self.app.inbox.get(item.id)
         if fresh is not None and fresh.unread:
             view = self.detail.current_view
             if view is not None:
-                view.run_action(lambda: self.runtime.actions.mark_read(fresh.id))
+                view.run_action(lambda: self.app.mark_read(fresh.id))
 
     def _on_activated(self, index: QModelIndex) -> None:
         """Enter / double-click: open the item — read it now and move into the detail pane."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.app.facade import AppFacade, InboxQuery
 from desktop.app.runtime import Runtime
 from desktop.config.settings import MailAccount, Settings
 from desktop.core.item import Item
@@ -57,6 +58,17 @@ def runtime(settings: Settings, store: Store, tmp_path: Path) -> Runtime:
     rt.sources["mail:work"] = FakeSource("mail:work")  # type: ignore[assignment]
     rt.sources["gateway"] = FakeSource("gateway")  # type: ignore[assignment]
     return rt
+
+
+@pytest.fixture
+def facade(runtime: Runtime) -> AppFacade:
+    """What the widgets get: the runtime behind the app facade."""
+    return AppFacade(runtime)
+
+
+@pytest.fixture
+def inbox(store: Store) -> InboxQuery:
+    return InboxQuery(store)
 
 
 @pytest.fixture

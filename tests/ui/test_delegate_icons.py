@@ -47,7 +47,7 @@ def test_row_lines_per_kind():
     assert row_lines(chat_item(2, "ops", "ok", own=True), user="me")[1] == "You: ok"
 
 
-def test_rows_paint_for_every_kind(qtbot, store):
+def test_rows_paint_for_every_kind(qtbot, store, inbox):
     items = [
         make_item(1, unread=True, urgency=Urgency.URGENT, title="很长的中文主题 " * 10),
         make_item(2, kind=Kind.APPROVAL, state="pending"),
@@ -57,7 +57,7 @@ def test_rows_paint_for_every_kind(qtbot, store):
         chat_item(6, "ops", "a long message " * 20),
     ]
     store.add_items(items)
-    model = InboxModel(store)
+    model = InboxModel(inbox)
     model.fetchMore(QModelIndex())
     view = QListView()
     qtbot.addWidget(view)

@@ -18,9 +18,9 @@ from tests.ui.helpers import chat_item, make_item
 
 
 @pytest.fixture
-def pane(qtbot, runtime, bridge):
+def pane(qtbot, facade, bridge):
     def make(fetcher=None):
-        p = DetailPane(runtime, bridge, fetcher)
+        p = DetailPane(facade, bridge, fetcher)
         qtbot.addWidget(p)
         return p
 
@@ -364,10 +364,9 @@ def test_removed_item_clears_the_pane(runtime, pane):
     assert p.currentWidget() is p.placeholder
 
 
-def test_imap_fetcher_adapts_the_real_message_body(runtime, monkeypatch):
-    """The production seam: desktop.sources.imap.fetch_message's result shown as a MailBody."""
+def test_facade_fetch_body_adapts_the_real_message_body(facade, monkeypatch):
+    """The production seam: desktop.sources.imap.fetch_message's result as the UI's MailBody."""
     from desktop.sources import imap
-    from desktop.ui.detail.mail import imap_body_fetcher
 
     calls = []
 
@@ -382,22 +381,25 @@ def test_imap_fetcher_adapts_the_real_message_body(runtime, monkeypatch):
             message_id="<m@x>",
             text="plain",
             html="<p>safe</p>",
-            attachments=(imap.Attachment("a.pdf", 2048, "application/pdf"),),
+            attachments=(imap.Attachment("a.pdf", 2048, "application/pdf"), imap.Attachment("", 0, "")),
             remote_content_blocked=True,
         )
 
     monkeypatch.setattr(imap, "fetch_message", fake_fetch)
     item = make_item(1, payload={"account": "work", "folder": "INBOX", "uidvalidity": 7, "uid": 42})
-    body = imap_body_fetcher(runtime)(item)
+    body = facade.fetch_body(item)
     assert calls == [("work", "INBOX", 7, 42)]
     assert body == MailBody(
         html="<p>safe</p>",
         text="plain",
-        attachments=[("a.pdf", 2048)],
+        attachments=[("a.pdf", 2048), ("(unnamed)", 0)],
         cc="cc@example.com",
         to="me@example.com",
         remote_content_blocked=True,
     )
+    gone = make_item(2, source="mail:old", payload={"account": "old"})
+    with pytest.raises(LookupError, match="old is no longer set up"):
+        facade.fetch_body(gone)
 
 
 def test_reject_confirmation_box_is_window_modal_and_cancellable(qtbot, runtime, pane):

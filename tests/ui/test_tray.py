@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from pytestqt.qtbot import QtBot
 
+from desktop.app.facade import AppFacade
 from desktop.app.runtime import Runtime
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.item import Item
@@ -34,8 +35,8 @@ def rules() -> Rules:
 
 
 @pytest.fixture
-def tray(runtime: Runtime, bridge: Bridge, rules: Rules, qtbot: QtBot) -> TrayIcon:
-    t = TrayIcon(runtime, bridge, lambda: rules, now=lambda: NOW)
+def tray(facade: AppFacade, bridge: Bridge, rules: Rules, qtbot: QtBot) -> TrayIcon:
+    t = TrayIcon(facade, bridge, lambda: rules, now=lambda: NOW)
     return t
 
 
@@ -140,6 +141,7 @@ _REAL_TRAY = textwrap.dedent(
     from pathlib import Path
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+    from desktop.app.facade import AppFacade
     from desktop.app.runtime import Runtime
     from desktop.config.settings import Settings
     from desktop.core.rules import Rules
@@ -148,7 +150,7 @@ _REAL_TRAY = textwrap.dedent(
 
     app = QApplication([])
     runtime = Runtime(Settings(), Path(tempfile.mkdtemp()))
-    tray = TrayIcon(runtime, Bridge(), lambda: Rules())
+    tray = TrayIcon(AppFacade(runtime), Bridge(), lambda: Rules())
     available = QSystemTrayIcon.isSystemTrayAvailable()
     tray.show()
     def report():

@@ -13,11 +13,11 @@ from tests.ui.helpers import chat_item, make_item
 
 
 @pytest.fixture
-def window(qtbot, runtime, bridge):
+def window(qtbot, facade, bridge):
     def fetch(item):
         return MailBody(text=f"Body of {item.title}")
 
-    win = InboxWindow(runtime, bridge, body_fetcher=fetch)
+    win = InboxWindow(facade, bridge, body_fetcher=fetch)
     qtbot.addWidget(win)
     return win
 
@@ -97,9 +97,9 @@ def test_unread_toggle(qtbot, store, fill, window):
     assert window.model.rowCount() == 30
 
 
-def test_empty_state_without_accounts(qtbot, runtime, bridge):
+def test_empty_state_without_accounts(qtbot, runtime, facade, bridge):
     runtime.settings.mail.clear()
-    win = InboxWindow(runtime, bridge)
+    win = InboxWindow(facade, bridge)
     qtbot.addWidget(win)
     assert "No accounts yet" in win.empty.text()
     with qtbot.waitSignal(win.settings_requested):

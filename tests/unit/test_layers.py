@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ QT_FREE_MODULES = [
     "desktop/app/watch.py",
     "desktop/app/cli.py",
     "desktop/app/autostart.py",
+    "desktop/app/facade.py",
 ]
 
 
@@ -97,3 +99,15 @@ def test_the_cli_finds_the_tray_app_in_the_ui_layer() -> None:
     assert cli.TRAY_APP_MODULE.startswith("desktop.ui.")
     tray_app = importlib.import_module(cli.TRAY_APP_MODULE)
     assert callable(tray_app.main)
+
+
+def test_the_ui_reaches_below_app_only_through_the_facade() -> None:
+    """Widgets ask desktop.app.facade; they never hold the store, the pipeline or a source."""
+    forbidden = re.compile(r"desktop\.store|desktop\.sources|runtime\.(store|pipeline|sources)")
+    hits = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+        for path in sorted((ROOT / "desktop" / "ui").rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if forbidden.search(line)
+    ]
+    assert hits == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
-from desktop.app.runtime import Runtime
+from desktop.app.facade import AppFacade
 from desktop.core.item import Item, Kind
 from desktop.ui.bridge import Bridge
 from desktop.ui.detail.approval import ApprovalView
@@ -22,20 +22,20 @@ class DetailPane(QStackedWidget):
 
     def __init__(
         self,
-        runtime: Runtime,
+        app: AppFacade,
         bridge: Bridge,
         body_fetcher: BodyFetcher | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.runtime = runtime
+        self.app = app
         self.placeholder = dim_label(QCoreApplication.translate("Detail", "Select an item to read it."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.addWidget(self.placeholder)
-        self.mail = MailView(runtime, body_fetcher)
-        self.chat = ChatView(runtime)
-        self.approval = ApprovalView(runtime)
-        self.notice = NoticeView(runtime)
+        self.mail = MailView(app, body_fetcher)
+        self.chat = ChatView(app)
+        self.approval = ApprovalView(app)
+        self.notice = NoticeView(app)
         self._views: dict[Kind, DetailView] = {
             Kind.MAIL: self.mail,
             Kind.CHAT: self.chat,

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.app.runtime import Runtime
+from desktop.app.facade import AppFacade
 from desktop.core.item import Item, Urgency
 from desktop.ui.detail.common import (
     ERROR_COLOR,
@@ -119,8 +119,8 @@ def decision_status(item: Item) -> tuple[str, str]:
 
 
 class ApprovalView(DetailView):
-    def __init__(self, runtime: Runtime, parent: QWidget | None = None) -> None:
-        super().__init__(runtime, parent)
+    def __init__(self, app: AppFacade, parent: QWidget | None = None) -> None:
+        super().__init__(app, parent)
         #: asks "really reject?" and calls ``proceed`` on yes; replaced in tests
         self.confirm_reject: Callable[[str, Callable[[], None]], None] = self._ask_reject
         self._reject_box: QMessageBox | None = None
@@ -282,8 +282,8 @@ class ApprovalView(DetailView):
             self.confirm_reject(comment, lambda: self._send(item_id, False, comment))
 
     def _send(self, item_id: str, approve: bool, comment: str) -> None:
-        entry = self.run_action(lambda: self.runtime.actions.decide(item_id, approve, comment))
+        entry = self.run_action(lambda: self.app.decide(item_id, approve, comment))
         if entry is not None:
-            fresh = self.runtime.store.get_item(item_id)
+            fresh = self.app.inbox.get(item_id)
             if fresh is not None and self.item is not None and self.item.id == item_id:
                 self.refresh(fresh)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QWidget
 
-from desktop.app.runtime import Runtime
+from desktop.app.facade import AppFacade
 from desktop.core.item import Item, Kind
 from desktop.ui.detail.common import (
     DetailView,
@@ -34,12 +34,6 @@ def _blend(under: QColor, over: QColor, amount: float) -> QColor:
         under.greenF() + (over.greenF() - under.greenF()) * amount,
         under.blueF() + (over.blueF() - under.blueF()) * amount,
     )
-
-
-def gateway_user(runtime: Runtime) -> str:
-    """The signed-in gateway user id (hello.user), if the gateway source exposes it."""
-    user = getattr(runtime.sources.get("gateway"), "user", "")
-    return user if isinstance(user, str) else ""
 
 
 def message_text(item: Item) -> str:
@@ -71,8 +65,8 @@ class PendingReply:
 
 
 class ChatView(DetailView):
-    def __init__(self, runtime: Runtime, parent: QWidget | None = None) -> None:
-        super().__init__(runtime, parent)
+    def __init__(self, app: AppFacade, parent: QWidget | None = None) -> None:
+        super().__init__(app, parent)
         self.pending: list[PendingReply] = []
         self.title = heading_label()
         self.subtitle = dim_label()
@@ -136,7 +130,7 @@ class ChatView(DetailView):
     def render_history(self) -> None:
         if self.item is None:
             return
-        messages = self.runtime.store.thread(self.thread_key, limit=HISTORY_LIMIT)
+        messages = self.app.inbox.thread(self.thread_key, limit=HISTORY_LIMIT)
         self._settle_pending(messages)
         pal = self.palette()
         base = pal.color(QPalette.ColorRole.Base)
@@ -145,7 +139,7 @@ class ChatView(DetailView):
         other_bg = _blend(base, pal.color(QPalette.ColorRole.Text), 0.06)
         dim_css = _blend(base, pal.color(QPalette.ColorRole.Text), 0.6).name()
         parts: list[str] = []
-        user = gateway_user(self.runtime)
+        user = self.app.gateway_user()
         for msg in messages:
             own = is_own(msg, user)
             body = linkify(message_text(msg))
@@ -188,10 +182,10 @@ class ChatView(DetailView):
         return f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-bottom: 8px;"><tr>{row}</tr></table>'
 
     def _pending_state(self, reply: PendingReply) -> str:
-        entry = self.runtime.store.outbox_entry(reply.entry_id)
-        if entry is not None and entry.status == "failed":
+        delivery = self.app.inbox.delivery(reply.entry_id)
+        if delivery is not None and delivery.status == "failed":
             return QCoreApplication.translate("Detail", "not sent: {0}").format(
-                entry.last_error or QCoreApplication.translate("Detail", "refused by the server")
+                delivery.error or QCoreApplication.translate("Detail", "refused by the server")
             )
         return QCoreApplication.translate("Detail", "sending…")
 
@@ -199,7 +193,7 @@ class ChatView(DetailView):
         """Drop "sending…" entries once our own message with that text is in the thread."""
         if not self.pending:
             return
-        user = gateway_user(self.runtime)
+        user = self.app.gateway_user()
         # Without a known user id, any read message with the same text settles it.
         own_texts = [message_text(m) for m in messages if is_own(m, user) or (not user and not m.unread)]
         still: list[PendingReply] = []
@@ -219,7 +213,7 @@ class ChatView(DetailView):
         if not text:
             return
         item_id = self.item.id
-        entry = self.run_action(lambda: self.runtime.actions.reply(item_id, text))
+        entry = self.run_action(lambda: self.app.reply(item_id, text))
         if entry is None:
             return
         self.pending.append(PendingReply(entry, self.thread_key, text))

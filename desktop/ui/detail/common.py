@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.app.runtime import Runtime
+from desktop.app.facade import ActionError, AppFacade
 from desktop.core.item import Item
 
 log = logging.getLogger(__name__)
@@ -159,9 +159,9 @@ class DetailView(QWidget):
     #: the user asked to open the settings (e.g. from a mail "set up webmail" hint)
     settings_requested = Signal()
 
-    def __init__(self, runtime: Runtime, parent: QWidget | None = None) -> None:
+    def __init__(self, app: AppFacade, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.runtime = runtime
+        self.app = app
         self.item: Item | None = None
         self.read_button = QPushButton()
         self.read_button.clicked.connect(self._toggle_read)
@@ -198,16 +198,13 @@ class DetailView(QWidget):
     def _toggle_read(self) -> None:
         if self.item is None:
             return
-        self.run_action(lambda: self.runtime.actions.mark_read(self.item.id, read=self.item.unread))  # type: ignore[union-attr]
+        self.run_action(lambda: self.app.mark_read(self.item.id, read=self.item.unread))  # type: ignore[union-attr]
 
     def run_action(self, action: Callable[[], Any]) -> Any:
         """Run a user action; its failure becomes an inline message, never a crash."""
-        from desktop.app.actions import ActionError
-        from desktop.store import StoreError
-
         try:
             result = action()
-        except (ActionError, StoreError) as exc:
+        except ActionError as exc:
             show_status(self.error_label, str(exc), ERROR_COLOR)
             return None
         except Exception as exc:

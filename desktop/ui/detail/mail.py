@@ -9,16 +9,14 @@ nothing handles it, an inline hint points to the webmail setting.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from typing import Any
 from urllib.parse import quote
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from desktop.app.runtime import Runtime
+from desktop.app.facade import AppFacade, MailBody
 from desktop.core.item import Item
 from desktop.ui.background import run_in_background
 from desktop.ui.detail.common import (
@@ -34,19 +32,6 @@ from desktop.ui.detail.common import (
 )
 from desktop.ui.formatting import full_time
 
-
-@dataclasses.dataclass(slots=True)
-class MailBody:
-    """What the detail pane shows of one message. ``html`` is already sanitized."""
-
-    html: str = ""
-    text: str = ""
-    attachments: list[tuple[str, int]] = dataclasses.field(default_factory=list)  # (file name, bytes)
-    cc: str = ""
-    to: str = ""
-    remote_content_blocked: bool = False  # the sanitizer dropped remote images: say so
-
-
 #: Fetches a message body; runs on a worker thread, raises with a user-readable message.
 BodyFetcher = Callable[[Item], MailBody]
 
@@ -60,60 +45,6 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
-def _coerce(result: Any) -> MailBody:
-    """Accept the IMAP fetcher's result shape without depending on its class."""
-    if isinstance(result, MailBody):
-        return result
-
-    def get(name: str, default: Any) -> Any:
-        if isinstance(result, dict):
-            return result.get(name, default)
-        return getattr(result, name, default)
-
-    attachments: list[tuple[str, int]] = []
-    for att in get("attachments", []) or []:
-        if isinstance(att, tuple | list) and len(att) >= 2:
-            attachments.append((str(att[0]), int(att[1] or 0)))
-        else:
-            name = att.get("name") if isinstance(att, dict) else getattr(att, "name", None)
-            name = name or (att.get("filename") if isinstance(att, dict) else getattr(att, "filename", ""))
-            size = att.get("size") if isinstance(att, dict) else getattr(att, "size", 0)
-            attachments.append(
-                (str(name or QCoreApplication.translate("Detail", "(unnamed)")), int(size or 0))
-            )
-    return MailBody(
-        html=str(get("html", "") or ""),
-        text=str(get("text", "") or ""),
-        attachments=attachments,
-        cc=str(get("cc", "") or ""),
-        to=str(get("to", "") or ""),
-        remote_content_blocked=bool(get("remote_content_blocked", False)),
-    )
-
-
-def imap_body_fetcher(runtime: Runtime) -> BodyFetcher:
-    """The production fetcher: ``desktop.sources.imap.fetch_message`` (it reads the password itself)."""
-
-    def fetch(item: Item) -> MailBody:
-        from desktop.sources.imap import fetch_message
-
-        name = str(item.payload.get("account") or item.source.removeprefix("mail:"))
-        account = runtime.settings.account(name)
-        if account is None:
-            raise LookupError(
-                QCoreApplication.translate("Detail", "The account {0} is no longer set up.").format(name)
-            )
-        result = fetch_message(
-            account,
-            str(item.payload.get("folder", "INBOX")),
-            int(item.payload.get("uidvalidity", 0)),
-            int(item.payload.get("uid", 0)),
-        )
-        return _coerce(result)
-
-    return fetch
-
-
 def webmail_url(template: str, message_id: str) -> str:
     mid = message_id.strip().removeprefix("<").removesuffix(">")
     return template.replace("{message_id}", quote(mid, safe=""))
@@ -121,9 +52,9 @@ def webmail_url(template: str, message_id: str) -> str:
 
 class MailView(DetailView):
     def __init__(
-        self, runtime: Runtime, body_fetcher: BodyFetcher | None, parent: QWidget | None = None
+        self, app: AppFacade, body_fetcher: BodyFetcher | None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(runtime, parent)
+        super().__init__(app, parent)
         self._fetcher = body_fetcher
         self._generation = 0  # results of an older request are dropped
 
@@ -223,10 +154,9 @@ class MailView(DetailView):
             lambda exc: self._body_failed(generation, exc),
         )
 
-    def _body_loaded(self, generation: int, body: Any) -> None:
+    def _body_loaded(self, generation: int, body: MailBody) -> None:
         if generation != self._generation:
             return
-        body = _coerce(body)
         self.blocked_note.setVisible(body.remote_content_blocked)
         if body.html:
             self.browser.setHtml(body.html)
@@ -266,7 +196,7 @@ class MailView(DetailView):
             return None
         message_id = str(item.payload.get("message_id") or "")
         name = str(item.payload.get("account") or item.source.removeprefix("mail:"))
-        account = self.runtime.settings.account(name)
+        account = self.app.settings.account(name)
         if account is not None and account.webmail_url:
             return QUrl(webmail_url(account.webmail_url, message_id))
         if message_id:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
-from desktop.app.runtime import Runtime
+from desktop.app.facade import AppFacade
 from desktop.core.item import Item, Kind, Urgency
 from desktop.ui.detail.approval import details, parse_deadline
 from desktop.ui.detail.common import (
@@ -24,8 +24,8 @@ from desktop.ui.formatting import full_time
 
 
 class NoticeView(DetailView):
-    def __init__(self, runtime: Runtime, parent: QWidget | None = None) -> None:
-        super().__init__(runtime, parent)
+    def __init__(self, app: AppFacade, parent: QWidget | None = None) -> None:
+        super().__init__(app, parent)
         self.title = heading_label()
         self.meta = dim_label()
         self.due = QLabel()

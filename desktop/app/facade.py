@@ -1,0 +1,220 @@
+"""What the UI may use of everything below it: one object, so no widget holds the store,
+the pipeline or a source.
+
+``AppFacade`` wraps the ``Runtime``: read-only questions about the inbox (``inbox``),
+the user's actions, connection statuses, a mail body on demand and the settings
+dialog's connection test. Its methods never return store or source objects, only
+``desktop.core`` types and the small value types below. No Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from desktop.app.actions import ActionError
+from desktop.app.pipeline import Listener
+from desktop.app.runtime import Runtime
+from desktop.config.settings import MailAccount, Settings
+from desktop.core.events import SourceStatus
+from desktop.core.i18n import translate
+from desktop.core.item import Item
+from desktop.store import Store, StoreError
+
+__all__ = [
+    "ActionError",
+    "AppFacade",
+    "Delivery",
+    "InboxQuery",
+    "MailBody",
+    "StoreError",  # the database cannot be opened or written: the tray app says so at start
+    "test_account",
+]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where a queued action (a reply, a decision) stands: "pending", "done" or "failed"."""
+
+    status: str
+    error: str = ""
+
+
+@dataclasses.dataclass(slots=True)
+class MailBody:
+    """What the detail pane shows of one message. ``html`` is already sanitized."""
+
+    html: str = ""
+    text: str = ""
+    attachments: list[tuple[str, int]] = dataclasses.field(default_factory=list)  # (file name, bytes)
+    cc: str = ""
+    to: str = ""
+    remote_content_blocked: bool = False  # the sanitizer dropped remote images: say so
+
+
+class InboxQuery:
+    """Read-only questions the list and the detail views ask; answers are ``Item`` values.
+
+    ``page``, ``position`` and ``count`` share the store's filter, so the row a
+    notification click lands on is the row the list shows.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def page(
+        self,
+        after: tuple[float, str] | None = None,
+        limit: int = 200,
+        query: str = "",
+        unread_only: bool = False,
+    ) -> list[Item]:
+        """Newest first; ``after`` is the (timestamp, id) of the last row already shown."""
+        return self._store.page(after=after, limit=limit, query=query, unread_only=unread_only)
+
+    def count(self, query: str = "", unread_only: bool = False) -> int:
+        return self._store.count(query, unread_only)
+
+    def position(self, item_id: str, query: str = "", unread_only: bool = False) -> int | None:
+        return self._store.position(item_id, query, unread_only)
+
+    def get(self, item_id: str) -> Item | None:
+        return self._store.get_item(item_id)
+
+    def thread(self, thread_key: str, limit: int = 50) -> list[Item]:
+        """A conversation's messages, oldest first; ``limit=1`` gives the listed (newest) one."""
+        return self._store.thread(thread_key, limit=limit)
+
+    def unread_count(self) -> int:
+        return self._store.unread_count()
+
+    def delivery(self, entry_id: str) -> Delivery | None:
+        entry = self._store.outbox_entry(entry_id)
+        return None if entry is None else Delivery(entry.status, entry.last_error or "")
+
+
+class AppFacade:
+    """The tray app's view of the runtime."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self.inbox = InboxQuery(runtime.store)
+
+    # -- lifecycle (the tray app's wiring) ---------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force (replaced, not mutated, by ``apply_settings``)."""
+        return self._runtime.settings
+
+    def add_listener(self, listener: Listener) -> None:
+        self._runtime.pipeline.add_listener(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        self._runtime.pipeline.remove_listener(listener)
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._runtime.start(loop)
+
+    async def stop(self) -> None:
+        await self._runtime.stop()
+
+    async def apply_settings(self, settings: Settings) -> None:
+        await self._runtime.apply_settings(settings)
+
+    def reconnect(self, source_id: str | None = None) -> None:
+        """Retry now: one source, or every source (resume, network back, "Retry now")."""
+        self._runtime.reconnect(source_id)
+
+    # -- connections ------------------------------------------------------------------------
+
+    def statuses(self) -> dict[str, SourceStatus]:
+        """The last status each source reported (a source that has not spoken yet is absent)."""
+        return dict(self._runtime.pipeline.statuses)
+
+    def source_names(self) -> dict[str, str]:
+        """Every running source's id and display name, in start order."""
+        return {sid: str(getattr(s, "display_name", "") or "") for sid, s in self._runtime.sources.items()}
+
+    def gateway_user(self) -> str:
+        """The signed-in gateway user id (hello.user), to show our own chat messages as "You"."""
+        user = getattr(self._runtime.sources.get("gateway"), "user", "")
+        return user if isinstance(user, str) else ""
+
+    # -- actions: raise ActionError with a message for the user ------------------------------
+
+    def mark_read(self, item_id: str, read: bool = True) -> None:
+        with _store_errors_as_action_errors():
+            self._runtime.actions.mark_read(item_id, read=read)
+
+    def reply(self, item_id: str, text: str) -> str:
+        """Queue a chat reply; the outbox entry id (see ``inbox.delivery``)."""
+        with _store_errors_as_action_errors():
+            return self._runtime.actions.reply(item_id, text)
+
+    def decide(self, item_id: str, approve: bool, comment: str = "") -> str:
+        with _store_errors_as_action_errors():
+            return self._runtime.actions.decide(item_id, approve, comment)
+
+    # -- mail bodies and connection tests (blocking: call from a worker thread) ----------------
+
+    def fetch_body(self, item: Item) -> MailBody:
+        """The body of a mail item, fetched from its server now (it reads the password itself)."""
+        from desktop.sources.imap import fetch_message
+
+        name = str(item.payload.get("account") or item.source.removeprefix("mail:"))
+        account = self.settings.account(name)
+        if account is None:
+            raise LookupError(translate("Detail", "The account {0} is no longer set up.").format(name))
+        message = fetch_message(
+            account,
+            str(item.payload.get("folder", "INBOX")),
+            int(item.payload.get("uidvalidity", 0)),
+            int(item.payload.get("uid", 0)),
+        )
+        return mail_body(message)
+
+    def test_account(self, account: MailAccount, password: str) -> tuple[bool, str]:
+        return test_account(account, password)
+
+
+def mail_body(message: Any) -> MailBody:
+    """The IMAP source's MessageBody as the UI's MailBody (by attribute: no import of its class)."""
+    attachments = [
+        (str(getattr(a, "name", "") or translate("Detail", "(unnamed)")), int(getattr(a, "size", 0) or 0))
+        for a in getattr(message, "attachments", ()) or ()
+    ]
+    return MailBody(
+        html=str(getattr(message, "html", "") or ""),
+        text=str(getattr(message, "text", "") or ""),
+        attachments=attachments,
+        cc=str(getattr(message, "cc", "") or ""),
+        to=str(getattr(message, "to", "") or ""),
+        remote_content_blocked=bool(getattr(message, "remote_content_blocked", False)),
+    )
+
+
+def test_account(account: MailAccount, password: str) -> tuple[bool, str]:
+    """The settings dialog's "Test connection": (ok, a sentence for the user). Blocking."""
+    from desktop.sources.imap import test_connection
+
+    return test_connection(account, password)
+
+
+test_account.__test__ = False  # type: ignore[attr-defined]  # not a pytest test when imported
+
+#: (account, password) -> (ok, message), run on a worker thread.
+AccountTester = Callable[[MailAccount, str], tuple[bool, str]]
+
+
+@contextmanager
+def _store_errors_as_action_errors() -> Iterator[None]:
+    # A full disk or a locked database while acting is the user's problem to see, said
+    # once in the store's words; the UI catches one exception type.
+    try:
+        yield
+    except StoreError as exc:
+        raise ActionError(str(exc)) from exc
