@@ -1,5 +1,8 @@
 """The pipeline: source events in, store writes, then listeners told what changed.
 
+Every store write a source causes goes through here (items, sync state, outbox
+settlements): sources only read the store.
+
 Runs on the asyncio loop thread (the Qt main thread in the tray app), so
 listeners may touch Qt objects directly. Never imports Qt.
 """
@@ -16,8 +19,11 @@ from desktop.core.events import (
     ItemsArrived,
     ItemsChanged,
     ItemsRemoved,
+    OutboxSettled,
+    OutboxStatus,
     SourceEvent,
     SourceStatus,
+    SyncStateSet,
 )
 from desktop.core.item import Item
 from desktop.store import Store, StoreError
@@ -96,6 +102,15 @@ class Pipeline:
             if removed:
                 for listener in list(self._listeners):
                     listener.items_removed(removed)
+        elif isinstance(event, OutboxSettled):
+            if event.status is OutboxStatus.ATTEMPTED:
+                self.store.outbox_attempted(event.entry_id)
+            else:
+                self.store.outbox_done(event.entry_id, str(event.status), event.message)
+            self._store_ok()
+        elif isinstance(event, SyncStateSet):
+            self.store.set_sync_state(event.source, event.values)
+            self._store_ok()
         elif isinstance(event, SourceStatus):
             self._set_status(event)
 

@@ -67,4 +67,29 @@ class SourceStatus:
     message: str = ""  # in words a user understands; empty when all is well
 
 
-SourceEvent = ItemsArrived | ItemsChanged | ItemsRemoved | SourceStatus
+class OutboxStatus(enum.StrEnum):
+    ATTEMPTED = "attempted"  # about to be sent (once more): the entry stays pending
+    DONE = "done"  # the server acknowledged it
+    FAILED = "failed"  # the server (or the source) refused it; ``message`` says why
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OutboxSettled:
+    """What became of a queued user action. Sources report it; the pipeline records it in the
+    store, on the loop thread like every other write."""
+
+    source: str
+    entry_id: str
+    status: OutboxStatus
+    message: str = ""  # the reason of a failure, in the server's or a user's words
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SyncStateSet:
+    """Sync state that covers no item, e.g. the gateway's new resume point after ``hello``."""
+
+    source: str
+    values: dict[str, str]
+
+
+SourceEvent = ItemsArrived | ItemsChanged | ItemsRemoved | SourceStatus | OutboxSettled | SyncStateSet

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.app.actions import Actions
 from desktop.app.pipeline import Pipeline
 from desktop.config.secrets import mail_key, set_secret
 from desktop.config.settings import MailAccount
@@ -514,3 +515,36 @@ def test_hostile_mail_is_listed_sensibly(dovecot: Dovecot, tmp_path: Path) -> No
     # opening never marks read: that is the outbox's job
     assert all(rb"\Seen" not in f for f in other.get_flags(uids).values())
     other.logout()
+
+
+def test_a_refused_action_shows_its_reason_on_the_item(dovecot: Dovecot, tmp_path: Path) -> None:
+    """Mark read on a folder that is no longer watched: failed with the reason, on the item too."""
+    user = new_user(dovecot)
+    set_secret(mail_key(user), "secret")
+    dovecot.append(user, mail("filed away"), folder="Old")
+
+    async def scenario() -> None:
+        both = Rig(account_for(dovecot, user, folders=("INBOX", "Old")), tmp_path / "db.sqlite")
+        both.start()
+        try:
+            await until(lambda: both.store.count() == 1, what="the mail in Old")
+            [old_id] = both.store.ids_with_prefix(f"mail:{user}:Old:")
+        finally:
+            await both.close()
+        # The user stops watching Old, then marks its mail read, as the UI does.
+        rig = Rig(account_for(dovecot, user), tmp_path / "db.sqlite")
+        actions = Actions(rig.pipeline, lambda: {rig.source.id: rig.source})
+        rig.start()
+        try:
+            await until(lambda: rig.rec.state is ConnectionState.ONLINE, what="ONLINE")
+            actions.mark_read(old_id)
+            [entry] = rig.store.pending(rig.source.id)
+            await until(lambda: rig.store.outbox_entry(entry.id).status == "failed", what="refused")  # type: ignore[union-attr]
+            reason = "the folder Old is no longer watched"
+            assert rig.store.outbox_entry(entry.id).last_error == reason  # type: ignore[union-attr]
+            await until(lambda: rig.store.get_item(old_id).payload.get("last_error") == reason, what="reason")  # type: ignore[union-attr]
+            assert old_id in [i.id for i in rig.rec.changed]  # the UI was told
+        finally:
+            await rig.close()
+
+    run(scenario())

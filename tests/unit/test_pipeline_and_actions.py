@@ -18,7 +18,10 @@ from desktop.core.events import (
     ItemsArrived,
     ItemsChanged,
     ItemsRemoved,
+    OutboxSettled,
+    OutboxStatus,
     SourceStatus,
+    SyncStateSet,
 )
 from desktop.core.item import Item, Kind, utc_now
 from desktop.sources.base import Emit
@@ -184,3 +187,30 @@ def test_decide_only_on_pending_approvals(pipeline: tuple[Pipeline, Recorder]) -
         actions.decide("gw:task:T1", approve=True)
     with pytest.raises(ActionError, match="no longer exists"):
         actions.mark_read("gone")
+
+
+def test_sources_settle_outbox_entries_through_the_pipeline(pipeline: tuple[Pipeline, Recorder]) -> None:
+    p, rec = pipeline
+    store = p.store
+    sent = store.enqueue("mail:a", "mark_read", {}, item_id="m1")
+    refused = store.enqueue("mail:a", "mark_read", {}, item_id="m2")
+    p.handle(OutboxSettled("mail:a", sent, OutboxStatus.ATTEMPTED))
+    p.handle(OutboxSettled("mail:a", sent, OutboxStatus.ATTEMPTED))
+    entry = store.outbox_entry(sent)
+    assert entry is not None and (entry.status, entry.attempts) == ("pending", 2)
+    p.handle(OutboxSettled("mail:a", sent, OutboxStatus.DONE))
+    p.handle(OutboxSettled("mail:a", refused, OutboxStatus.FAILED, "the folder Old is no longer watched"))
+    assert store.pending("mail:a") == []
+    done, failed = store.outbox_entry(sent), store.outbox_entry(refused)
+    assert done is not None and (done.status, done.last_error) == ("done", "")
+    assert failed is not None and (failed.status, failed.last_error) == (
+        "failed",
+        "the folder Old is no longer watched",
+    )
+    assert rec.added == rec.changed == rec.removed == []  # bookkeeping: nothing for the UI
+
+
+def test_sync_state_without_items_is_stored_by_the_pipeline(pipeline: tuple[Pipeline, Recorder]) -> None:
+    p, _ = pipeline
+    p.handle(SyncStateSet("gateway", {"seq": "42", "seq_id": "evt_1"}))
+    assert p.store.sync_state("gateway") == {"seq": "42", "seq_id": "evt_1"}

@@ -61,9 +61,18 @@ from websockets.exceptions import (
 from desktop.config.secrets import GATEWAY_KEY, SecretError, get_secret
 from desktop.config.settings import GatewaySettings
 from desktop.core.backoff import full_jitter
-from desktop.core.events import ConnectionState, ItemChange, ItemsChanged, SourceEvent, SourceStatus
+from desktop.core.events import (
+    ConnectionState,
+    ItemChange,
+    ItemsChanged,
+    OutboxSettled,
+    OutboxStatus,
+    SourceEvent,
+    SourceStatus,
+    SyncStateSet,
+)
 from desktop.core.item import Item, Kind
-from desktop.sources.base import Emit
+from desktop.sources.base import Emit, StoreReader
 from desktop.sources.gateway.batch import SEQ_KEY, Batch
 from desktop.sources.gateway.mapping import (
     RESOLVED_ACTIONS,
@@ -74,7 +83,6 @@ from desktop.sources.gateway.mapping import (
     map_event,
 )
 from desktop.sources.tls import describe_certificate_problem
-from desktop.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +125,7 @@ class GatewaySource:
     def __init__(
         self,
         settings: GatewaySettings,
-        store: Store,
+        store: StoreReader,
         *,
         backoff_base: float = 1.0,
         backoff_cap: float = 60.0,
@@ -359,7 +367,7 @@ class GatewaySource:
                 # The gateway lost its history (restored from an old backup, reset):
                 # our resume point is in its future, and would hide every new event.
                 log.warning("gateway sequence went back from %d to %d; resyncing", stored, self._hello_seq)
-            self.store.set_sync_state(SOURCE_ID, {SEQ_KEY: str(self._hello_seq)})
+            self._send_event(SyncStateSet(SOURCE_ID, {SEQ_KEY: str(self._hello_seq)}))
             stored = self._hello_seq
         self._seq = stored
         self._sent.clear()
@@ -473,7 +481,7 @@ class GatewaySource:
         # Actions.decide marks the item "pending_decision" until the gateway answers.
         settled: dict[str, Any] = {"pending_decision": None} if decision else {}
         if frame.get("ok") is True:
-            self.store.outbox_done(entry.id)
+            self._settle(entry.id, OutboxStatus.DONE)
             if decision and item_id:
                 state = "approved" if entry.action == "approve" else "rejected"
                 self._change(
@@ -488,7 +496,7 @@ class GatewaySource:
         error = frame.get("error") if isinstance(frame.get("error"), dict) else {}
         code = str(error.get("code") or "error")
         message = str(error.get("message") or code)
-        self.store.outbox_done(entry.id, "failed", message)
+        self._settle(entry.id, OutboxStatus.FAILED, message)
         log.info("gateway refused %s %s: %s (%s)", entry.action, entry.id, message, code)
         if not item_id:
             return
@@ -520,6 +528,10 @@ class GatewaySource:
         error = frame.get("error") if isinstance(frame.get("error"), dict) else {}
         return "resolved" if error.get("code") == "already_resolved" else ""
 
+    def _settle(self, entry_id: str, status: OutboxStatus, message: str = "") -> None:
+        # On the loop thread the pipeline records this before emit returns.
+        self._send_event(OutboxSettled(SOURCE_ID, entry_id, status, message))
+
     def _change(self, change: ItemChange) -> None:
         self._send_event(ItemsChanged(SOURCE_ID, [change]))
 
@@ -539,9 +551,9 @@ class GatewaySource:
                     frame = action_frame(entry.action, entry.payload, entry.id, entry.item_id, thread_key)
                 except Malformed as exc:
                     log.warning("outbox entry %s cannot be sent: %s", entry.id, exc)
-                    self.store.outbox_done(entry.id, "failed", str(exc))
+                    self._settle(entry.id, OutboxStatus.FAILED, str(exc))
                     continue
-                self.store.outbox_attempted(entry.id)
+                self._settle(entry.id, OutboxStatus.ATTEMPTED)
                 self._sent.add(entry.id)
                 await ws.send(json.dumps(frame, ensure_ascii=False))
             await self._outbox_wake.wait()

@@ -3,6 +3,10 @@
 Every watched folder has its own worker, and an entry belongs to the folder in
 its item id. Entries no folder can take (not a mail id of this account, a
 folder no longer watched) are settled by the first folder's worker alone.
+
+Outcomes are reported as events (``OutboxSettled``, and the reason of a
+failure as ``payload["last_error"]`` on the item, as the gateway does); the
+pipeline records them on the loop thread.
 """
 
 from __future__ import annotations
@@ -12,13 +16,11 @@ from collections.abc import Sequence
 
 from imapclient import IMAPClient
 
-from desktop.core.events import ItemChange, ItemsChanged
-from desktop.sources.base import Emit
+from desktop.core.events import ItemChange, ItemsChanged, OutboxSettled, OutboxStatus
+from desktop.sources.base import Emit, QueuedAction, StoreReader
 from desktop.sources.imap.connection import server_text
 from desktop.sources.imap.fetch import SEEN
 from desktop.sources.imap.ids import parse_item_id
-from desktop.store import Store
-from desktop.store.database import OutboxEntry
 
 FLAG_ACTIONS = ("mark_read", "mark_unread")
 
@@ -32,7 +34,7 @@ class FolderOutbox:
         folder: str,
         first: bool,
         watched: Sequence[str],
-        store: Store,
+        store: StoreReader,
         emit: Emit,
     ) -> None:
         self.source_id = source_id
@@ -42,19 +44,26 @@ class FolderOutbox:
         self.watched = tuple(watched)
         self.store = store
         self.emit = emit
+        # Entries settled here whose settlement the store may not have recorded yet
+        # (it is written on the loop thread): never sent twice.
+        self._settled: set[str] = set()
 
     def deliver(self, client: IMAPClient, uidvalidity: int) -> None:
         """Send every pending entry of this folder; an abort leaves the rest pending."""
-        for entry in self.store.pending(self.source_id):
+        entries = self.store.pending(self.source_id)
+        self._settled &= {e.id for e in entries}  # what the store has recorded is no longer listed
+        for entry in entries:
+            if entry.id in self._settled:
+                continue
             refusal = self._refusal(entry, uidvalidity)
             if refusal is None:
                 continue  # another folder's entry
             if refusal:
-                self.store.outbox_done(entry.id, "failed", refusal)
+                self._failed(entry, refusal)
                 continue
             self._send(client, entry)
 
-    def _refusal(self, entry: OutboxEntry, uidvalidity: int) -> str | None:
+    def _refusal(self, entry: QueuedAction, uidvalidity: int) -> str | None:
         """Why ``entry`` cannot be done here, "" if it can, None if it is another folder's."""
         parsed = parse_item_id(self.account, entry.item_id)
         if parsed is None:
@@ -70,11 +79,11 @@ class FolderOutbox:
             return "the folder changed on the server"
         return ""
 
-    def _send(self, client: IMAPClient, entry: OutboxEntry) -> None:
+    def _send(self, client: IMAPClient, entry: QueuedAction) -> None:
         parsed = parse_item_id(self.account, entry.item_id)
         assert parsed is not None  # checked by _refusal
         uid = parsed[2]
-        self.store.outbox_attempted(entry.id)
+        self.emit(OutboxSettled(self.source_id, entry.id, OutboxStatus.ATTEMPTED))
         try:
             if entry.action == "mark_read":
                 client.add_flags([uid], [SEEN], silent=True)
@@ -83,9 +92,24 @@ class FolderOutbox:
         except imaplib.IMAP4.abort:
             raise  # connection lost: the entry stays pending for the next session
         except imaplib.IMAP4.error as exc:
-            self.store.outbox_done(entry.id, "failed", server_text(exc))
+            self._failed(entry, server_text(exc))
             return
-        self.store.outbox_done(entry.id)
+        self._settled.add(entry.id)
+        self.emit(OutboxSettled(self.source_id, entry.id, OutboxStatus.DONE))
         # Confirm the server's state here too: a flag sync that raced the local change is undone.
-        unread = entry.action == "mark_unread"
-        self.emit(ItemsChanged(self.source_id, [ItemChange(entry.item_id, unread=unread)]))
+        change = ItemChange(entry.item_id, unread=entry.action == "mark_unread")
+        item = self.store.get_item(entry.item_id)
+        if item is not None and item.payload.get("last_error"):
+            change = ItemChange(entry.item_id, unread=change.unread, payload_update={"last_error": None})
+        self.emit(ItemsChanged(self.source_id, [change]))
+
+    def _failed(self, entry: QueuedAction, reason: str) -> None:
+        self._settled.add(entry.id)
+        self.emit(OutboxSettled(self.source_id, entry.id, OutboxStatus.FAILED, reason))
+        if entry.item_id:
+            # Shown on the item, as a refused gateway action is.
+            self.emit(
+                ItemsChanged(
+                    self.source_id, [ItemChange(entry.item_id, payload_update={"last_error": reason})]
+                )
+            )

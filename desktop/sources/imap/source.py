@@ -20,11 +20,10 @@ from imapclient import IMAPClient
 from desktop.config.secrets import SecretError, get_secret, mail_key
 from desktop.config.settings import MailAccount
 from desktop.core.events import ConnectionState, SourceEvent, SourceStatus
-from desktop.sources.base import Emit
+from desktop.sources.base import Emit, StoreReader
 from desktop.sources.imap.connection import ImapProblem, abort, classify, connect
 from desktop.sources.imap.ids import item_id, parse_item_id
 from desktop.sources.imap.worker import Blocked, FolderWorker
-from desktop.store import Store
 
 __all__ = ["ImapSource", "item_id", "parse_item_id"]
 
@@ -46,7 +45,7 @@ class ImapSource:
     def __init__(
         self,
         account: MailAccount,
-        store: Store,
+        store: StoreReader,
         *,
         backoff_first: float = 1.0,
         backoff_cap: float = 60.0,

@@ -17,10 +17,9 @@ from typing import Any
 from imapclient import IMAPClient
 
 from desktop.core.events import ItemChange, ItemsArrived, ItemsChanged, ItemsRemoved
-from desktop.sources.base import Emit
+from desktop.sources.base import Emit, StoreReader
 from desktop.sources.imap.fetch import FETCH_BATCH, SEEN, Mailbox, batches, fetch_items
 from desktop.sources.imap.ids import folder_prefix, state_key, uid_of
-from desktop.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ class FolderSync:
         source_id: str,
         account: str,
         folder: str,
-        store: Store,
+        store: StoreReader,
         emit: Emit,
         condstore: bool,
         first_sync_limit: int,
