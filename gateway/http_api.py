@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
+from gateway import validate as v
 from gateway.protocol import H_INTEGRATION, H_SIGNATURE, H_TIMESTAMP, HTTP_ERRORS, PROTOCOL
 from gateway.service import IngestRefused
 from gateway.signing import verify
@@ -16,51 +17,82 @@ from gateway.signing import verify
 if TYPE_CHECKING:
     from gateway.app import Runtime
 
+# Unix seconds in ASCII digits; 12 digits reach the year 33658, and a bounded length keeps
+# int() and the float arithmetic of the window check from overflowing.
+_UNIX_SECONDS: Final = re.compile(r"[0-9]{1,12}")
+# Checked before comparing: hmac.compare_digest refuses str with non-ASCII characters.
+_SIGNATURE: Final = re.compile(r"sha256=[0-9a-f]{64}")
 
-def http_error(code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=HTTP_ERRORS[code])
+
+def http_error(code: str, message: str, *, unread_body: bool = False) -> JSONResponse:
+    # A refusal before the body was read closes the connection, so the server does not go on
+    # receiving (and discarding) the rest of a body it has already refused.
+    headers = {"Connection": "close"} if unread_body else None
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=HTTP_ERRORS[code], headers=headers
+    )
 
 
 async def health(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True, "protocol": PROTOCOL})
 
 
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """The body, read as it streams in; None as soon as it exceeds limit (nothing more is read)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
 async def ingest_events(request: Request) -> JSONResponse:
+    """Cheap header checks first; then at most max_http_body_bytes of body; then the signature,
+    the JSON and the schema. Every refusal is a documented 4xx."""
     runtime: Runtime = request.app.state.runtime
     settings = runtime.settings
     name = request.headers.get(H_INTEGRATION, "")
     integration = await runtime.store.integration(name) if name else None
     if integration is None:
-        return http_error("unknown_integration", f"unknown integration {name!r}")
-
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > settings.max_http_body_bytes:
-        return http_error("too_large", f"bodies are limited to {settings.max_http_body_bytes} bytes")
-    body = await request.body()
-    if len(body) > settings.max_http_body_bytes:
-        return http_error("too_large", f"bodies are limited to {settings.max_http_body_bytes} bytes")
+        return http_error("unknown_integration", f"unknown integration {name[:100]!r}", unread_body=True)
 
     raw_ts = request.headers.get(H_TIMESTAMP, "")
-    try:
-        ts = int(raw_ts)
-    except ValueError:
-        return http_error("stale_timestamp", f"{H_TIMESTAMP} must be unix seconds")
+    if _UNIX_SECONDS.fullmatch(raw_ts) is None:
+        return http_error("stale_timestamp", f"{H_TIMESTAMP} must be unix seconds", unread_body=True)
+    ts = int(raw_ts)
     window = settings.signature_window_s
     if abs(time.time() - ts) > window:
-        return http_error("stale_timestamp", f"timestamp outside the {window}s window (check the clock)")
+        return http_error(
+            "stale_timestamp", f"timestamp outside the {window}s window (check the clock)", unread_body=True
+        )
+
+    limit = settings.max_http_body_bytes
+    try:
+        body = await _read_body(request, limit)
+    except ClientDisconnect:
+        return http_error("invalid", "the client went away before the body was complete")
+    if body is None:
+        return http_error("too_large", f"bodies are limited to {limit} bytes", unread_body=True)
 
     given = request.headers.get(H_SIGNATURE, "")
-    if not given or not verify(integration.secret, raw_ts, body, given):
+    if _SIGNATURE.fullmatch(given) is None or not verify(integration.secret, raw_ts, body, given):
         return http_error("bad_signature", "signature does not match sha256=HMAC(secret, timestamp.body)")
 
     try:
-        payload = json.loads(body)
-    except ValueError as exc:
-        return http_error("invalid", f"body is not JSON: {exc}")
+        payload = v.parse_json(body)
+        v.check_ingest(payload, integration.name)
+    except v.BadJson as exc:
+        return http_error("invalid", f"body is not JSON the gateway accepts: {exc}")
+    except v.Invalid as exc:
+        return http_error("invalid", str(exc))
     try:
         # The signature stays "seen" until the timestamp leaves the window, after which the
         # timestamp check alone refuses it.
-        response = await runtime.service.ingest(integration, given.strip(), ts + window + 1, payload)
+        response = await runtime.service.ingest(integration, given, ts + window + 1, payload)
     except IngestRefused as exc:
         return http_error(exc.code, exc.message)
     return JSONResponse(response, status_code=202)

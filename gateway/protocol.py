@@ -3,10 +3,14 @@ docs/protocol/schemas and is listed in the AsyncAPI/OpenAPI documents, so docs c
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any, Final
+
+log = logging.getLogger(__name__)
 
 PROTOCOL: Final = 1
 
@@ -50,8 +54,6 @@ HTTP_ERRORS: Final = {
 CLOSE_UNAUTHORIZED: Final = 4401  # missing, unknown or revoked token (also when revoked mid-session)
 CLOSE_BAD_REQUEST: Final = 4400  # bad upgrade parameters (e.g. since=abc); never for bad frames
 CLOSE_TOO_SLOW: Final = 4408  # client did not read fast enough; reconnect and resume with since
-
-ITEM_REF_RE: Final = re.compile(r"^(chat|approval|task|announcement):\S.*$")
 
 # Header names for signed HTTP in both directions.
 H_INTEGRATION: Final = "X-Tidings-Integration"
@@ -99,3 +101,27 @@ def result_error(
 
 def error_frame(code: str, message: str) -> dict[str, Any]:
     return {"type": "error", "error": {"code": code, "message": message}}
+
+
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def frame_text(frame: dict[str, Any]) -> str:
+    """The JSON text of a server frame, always valid UTF-8.
+
+    Input with lone surrogates is refused since protocol checks were added, but a database
+    written before then may hold such events; sending one would fail the socket on every
+    resume. Those are repaired here (a lone surrogate becomes U+FFFD) rather than skipped,
+    so the recipient still gets the event and its seq."""
+    text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    if text.isascii() or _LONE_SURROGATE.search(text) is None:
+        return text
+    event = frame.get("event")
+    log.warning(
+        "%s frame (seq %s, event %s) held invalid Unicode; sent with U+FFFD in its place",
+        frame.get("type"),
+        frame.get("seq"),
+        event.get("id") if isinstance(event, dict) else None,
+    )
+    # Through UTF-16: a stored high+low pair becomes its character, a lone half U+FFFD.
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

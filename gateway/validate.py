@@ -1,147 +1,242 @@
-"""Field checks for client actions and ingested events. Each helper reads one key, fills a
-documented default when it is optional and absent, and raises Invalid with the field's path."""
+"""Everything the gateway takes from outside is checked here: JSON text is parsed with a bound on
+nesting, strings must be valid Unicode, and frames and bodies are validated against the JSON
+Schemas that document the protocol (docs/protocol/schemas, shipped as gateway.protocol_schemas),
+so the documentation is the one statement of what is accepted.
+
+Lone UTF-16 surrogates (a JSON escape such as "\\ud83d" without its partner, or bytes that are
+not UTF-8) are refused, never repaired: repairing would change signed content and could merge
+two distinct ids into one.
+"""
 
 from __future__ import annotations
 
+import copy
+import json
+import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, Final
 
-_MISSING: Any = object()
+import jsonschema
+from jsonschema import validators
+from jsonschema.exceptions import ValidationError, relevance
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from gateway.protocol import now_iso
+from gateway.protocol_schemas import SCHEMAS
+
+# Frames and bodies are at most 5 levels deep; unknown extra fields get some room, and the bound
+# keeps json, the validator and the store far from Python's recursion limit.
+MAX_DEPTH: Final = 32
+
+_BASE: Final = "https://tidings.invalid/protocol/schemas/"
 
 
 class Invalid(ValueError):
-    pass
+    """Valid JSON that is not what the protocol accepts; the message names the field."""
 
 
-def obj(parent: dict[str, Any], key: str, path: str) -> dict[str, Any]:
-    value = parent.get(key, _MISSING)
-    if not isinstance(value, dict):
-        raise Invalid(f"{path}{key}: expected an object")
-    return value
+class BadJson(ValueError):
+    """Not JSON the gateway will parse."""
 
 
-def string(
-    parent: dict[str, Any],
-    key: str,
-    path: str = "",
-    *,
-    default: Any = _MISSING,
-    nullable: bool = False,
-    non_empty: bool = True,
-    max_len: int = 10_000,
-) -> str | None:
-    if key not in parent and default is not _MISSING:
-        parent[key] = default
-        return default  # type: ignore[no-any-return]
-    value = parent.get(key, _MISSING)
-    if value is None and nullable:
-        return None
-    if not isinstance(value, str):
-        raise Invalid(f"{path}{key}: expected a string" + (" or null" if nullable else ""))
-    if non_empty and not value.strip():
-        raise Invalid(f"{path}{key}: must not be empty")
-    if len(value) > max_len:
-        raise Invalid(f"{path}{key}: longer than {max_len} characters")
-    return value
+# ---------------------------------------------------------------- parsing
+
+# A JSON string (skipped whole, so brackets inside it do not count) or a bracket.
+_TOKENS: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|([\[{])|([\]}])', re.DOTALL)
 
 
-def req_str(parent: dict[str, Any], key: str, path: str = "", max_len: int = 10_000) -> str:
-    value = string(parent, key, path, max_len=max_len)
-    assert value is not None
-    return value
+def _check_depth(text: str) -> None:
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return  # the common case: too few brackets to nest that deep
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        if match.lastindex == 1:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise BadJson(f"nested deeper than {MAX_DEPTH} levels")
+        elif match.lastindex == 2:
+            depth -= 1
 
 
-def enum(
-    parent: dict[str, Any], key: str, values: tuple[str, ...], path: str = "", default: Any = _MISSING
-) -> str:
-    if key not in parent and default is not _MISSING:
-        parent[key] = default
-        return str(default)
-    value = parent.get(key)
-    if value not in values:
-        raise Invalid(f"{path}{key}: one of {', '.join(values)}")
-    return str(value)
+def _no_constant(name: str) -> Any:
+    raise BadJson(f"{name} is not a JSON number")
 
 
-def timestamp(
-    parent: dict[str, Any], key: str, path: str = "", *, nullable: bool = False, default: Any = _MISSING
-) -> None:
-    if key not in parent and default is not _MISSING:
-        parent[key] = default
-        return
-    value = parent.get(key, _MISSING)
-    if value is None and nullable:
-        return
-    if not isinstance(value, str):
-        raise Invalid(f"{path}{key}: expected an ISO 8601 time")
+def parse_json(raw: str | bytes) -> Any:
+    """Parse untrusted JSON text (bytes must be UTF-8). Strings in the result may still hold
+    lone surrogates from escapes; check_action and check_ingest refuse those by field."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadJson(f"not UTF-8 (byte {exc.start})") from None
+    _check_depth(raw)
     try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise Invalid(f"{path}{key}: expected an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise Invalid(f"{path}{key}: the time needs a UTC offset (e.g. Z)")
+        return json.loads(raw, parse_constant=_no_constant)
+    except RecursionError:  # unreachable after _check_depth; kept so it can never escape
+        raise BadJson(f"nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # JSONDecodeError, an integer of over 4300 digits, BadJson
+        raise BadJson(str(exc)) from None
 
 
-def person(parent: dict[str, Any], key: str, path: str) -> None:
-    who = obj(parent, key, path)
-    req_str(who, "id", f"{path}{key}.", 200)
-    req_str(who, "name", f"{path}{key}.", 500)
+def is_unicode(text: str) -> bool:
+    """False if text holds a lone surrogate (it cannot be encoded as UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
-def event_data(event_type: str, data: dict[str, Any], integration: str, now: str) -> None:
-    """Check an ingested event's data in place, filling the optional fields' defaults so the
-    desktop always sees every documented field."""
-    if event_type == "chat.message":
-        conv = obj(data, "conversation", "data.")
-        req_str(conv, "id", "data.conversation.", 200)
-        req_str(conv, "title", "data.conversation.", 500)
-        enum(conv, "kind", ("direct", "group"), "data.conversation.", default="group")
-        msg = obj(data, "message", "data.")
-        req_str(msg, "id", "data.message.", 200)
-        person(msg, "sender", "data.message.")
-        req_str(msg, "text", "data.message.", 32_000)
-        timestamp(msg, "time", "data.message.", default=now)
-    elif event_type == "approval.requested":
-        a = obj(data, "approval", "data.")
-        p = "data.approval."
-        req_str(a, "id", p, 200)
-        string(a, "integration", p, default=integration, max_len=200)
-        req_str(a, "title", p, 1000)
-        person(a, "requester", p)
-        fields = a.setdefault("fields", [])
-        if not isinstance(fields, list):
-            raise Invalid(f"{p}fields: expected a list")
-        for i, field in enumerate(fields):
-            if not isinstance(field, dict):
-                raise Invalid(f"{p}fields[{i}]: expected an object")
-            req_str(field, "label", f"{p}fields[{i}].", 500)
-            string(field, "value", f"{p}fields[{i}].", non_empty=False)
-        timestamp(a, "deadline", p, nullable=True, default=None)
-        enum(a, "urgency", ("normal", "urgent"), p, default="normal")
-        string(a, "url", p, nullable=True, default=None, max_len=4000)
-    elif event_type == "approval.resolved":
-        a = obj(data, "approval", "data.")
-        req_str(a, "id", "data.approval.", 200)
-        enum(data, "state", ("approved", "rejected", "withdrawn"), "data.")
-        person(data, "by", "data.")
-        string(data, "comment", "data.", default="", non_empty=False)
-        enum(data, "via", ("desktop", "integration"), "data.", default="integration")
-    elif event_type == "task.assigned":
-        t = obj(data, "task", "data.")
-        p = "data.task."
-        req_str(t, "id", p, 200)
-        req_str(t, "title", p, 1000)
-        string(t, "text", p, default="", non_empty=False)
-        string(t, "url", p, nullable=True, default=None, max_len=4000)
-        timestamp(t, "due", p, nullable=True, default=None)
-        string(t, "project", p, nullable=True, default=None, max_len=500)
-    elif event_type == "announcement":
-        a = obj(data, "announcement", "data.")
-        p = "data.announcement."
-        req_str(a, "id", p, 200)
-        req_str(a, "title", p, 1000)
-        string(a, "text", p, default="", non_empty=False)
-        string(a, "url", p, nullable=True, default=None, max_len=4000)
-        enum(a, "urgency", ("normal", "urgent"), p, default="normal")
-    else:
-        raise Invalid(f"type: unsupported event type {event_type!r}")
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield f"{path}.<key>" if path else "<key>", key
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
+
+
+def _check_unicode(value: Any) -> None:
+    for path, text in _strings(value, ""):
+        if not is_unicode(text):
+            raise Invalid(f"{path or 'value'}: not valid Unicode (a lone UTF-16 surrogate)")
+
+
+# ---------------------------------------------------------------- schemas
+
+_formats = jsonschema.FormatChecker(formats=())
+_RFC3339: Final = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+@_formats.checks("date-time", raises=ValueError)
+def _date_time(value: object) -> bool:
+    # RFC 3339 with an offset, and a real date and time (fromisoformat checks the ranges).
+    if not isinstance(value, str):
+        return True
+    if _RFC3339.fullmatch(value) is None:
+        return False
+    datetime.fromisoformat(value)
+    return True
+
+
+def _filling_defaults(cls: type[Validator]) -> type[Validator]:
+    """The validator class that also sets each absent property's schema "default"
+    (jsonschema's documented recipe), so documented defaults are applied from the docs too."""
+    check_properties: Callable[..., Iterator[ValidationError]] = cls.VALIDATORS["properties"]
+
+    def properties(
+        validator: Validator, props: dict[str, Any], instance: Any, schema: dict[str, Any]
+    ) -> Iterator[ValidationError]:
+        if isinstance(instance, dict):
+            for name, sub in props.items():
+                if isinstance(sub, dict) and "default" in sub and name not in instance:
+                    instance[name] = copy.deepcopy(sub["default"])
+        yield from check_properties(validator, props, instance, schema)
+
+    extended: type[Validator] = validators.extend(cls, {"properties": properties})  # type: ignore[no-untyped-call]
+    return extended
+
+
+_Validator: Final = _filling_defaults(jsonschema.Draft202012Validator)
+
+
+@cache
+def _registry() -> Registry:
+    registry: Registry = Registry()
+    for path, contents in SCHEMAS.items():
+        # Without "$schema" (they are all 2020-12): jsonschema picks the validator class of a
+        # referenced schema by its "$schema", which would drop the default-filling extension.
+        bare = {k: v for k, v in contents.items() if k != "$schema"}
+        resource = Resource.from_contents(bare, default_specification=DRAFT202012)
+        registry = registry.with_resource(_BASE + path, resource)
+    return registry
+
+
+@cache
+def validator(name: str) -> Validator:
+    """A validator for schemas/<name> (relative $refs resolved among the shipped schemas); it
+    fills documented defaults into what it validates."""
+    return _Validator({"$ref": _BASE + name}, registry=_registry(), format_checker=_formats)
+
+
+_TYPE_NAMES: Final = {
+    "object": "an object",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _path(error: ValidationError) -> str:
+    out = ""
+    for part in error.absolute_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _describe(error: ValidationError) -> str:
+    """A short message naming the field; never echoes the (possibly huge) value."""
+    path = _path(error)
+    kind: Any = error.validator
+    expected: Any = error.validator_value
+    if kind == "required" and isinstance(error.instance, dict):
+        missing = next((k for k in expected if k not in error.instance), "?")
+        return f"{path + '.' if path else ''}{missing}: required"
+    where = path or "body"
+    if kind == "type":
+        names = [str(n) for n in (expected if isinstance(expected, list) else [expected])]
+        return f"{where}: expected " + " or ".join(_TYPE_NAMES.get(n) or n for n in names)
+    if kind == "pattern" and expected == "\\S":
+        return f"{where}: must not be empty"
+    messages = {
+        "minLength": "must not be empty",
+        "minItems": "must not be empty",
+        "maxLength": f"longer than {expected} characters",
+        "maxItems": f"more than {expected} items",
+        "enum": "one of " + ", ".join(map(str, expected)) if isinstance(expected, list) else "",
+        "const": f"must be {json.dumps(expected)}",
+        "format": "expected an RFC 3339 time with an offset (e.g. 2030-01-01T08:00:00Z)",
+        "pattern": f"must match {expected}",
+    }
+    if kind in messages:
+        return f"{where}: {messages[kind]}"
+    if kind in ("oneOf", "anyOf") and isinstance(error.schema, dict) and "description" in error.schema:
+        return f"{where}: {error.schema['description']}"
+    return f"{where}: {error.message[:200]}"
+
+
+def _validate(name: str, instance: Any) -> None:
+    _check_unicode(instance)
+    errors = list(validator(name).iter_errors(instance))
+    if errors:
+        raise Invalid(_describe(max(errors, key=relevance)))
+
+
+def check_action(frame: dict[str, Any]) -> None:
+    """Check a client action (its "type" is one of protocol.ACTION_TYPES) against its schema,
+    filling documented defaults (approval.decide's comment)."""
+    _validate(f"{frame['type']}.json", frame)
+
+
+def check_ingest(body: Any, integration: str) -> None:
+    """Check a POST /v1/events body against ingest-request.json and fill the defaults of the
+    optional data fields in place, so every recipient gets every documented field."""
+    _validate("ingest-request.json", body)
+    data = body["data"]
+    if body["type"] == "approval.requested":
+        data["approval"].setdefault("integration", integration)
+    elif body["type"] == "chat.message":
+        data["message"].setdefault("time", now_iso())

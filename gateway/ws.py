@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from gateway import validate as v
 from gateway.protocol import (
     ACTION_TYPES,
     CLOSE_BAD_REQUEST,
@@ -18,6 +18,7 @@ from gateway.protocol import (
     CLOSE_UNAUTHORIZED,
     error_frame,
     event_frame,
+    frame_text,
     hello_frame,
     result_error,
 )
@@ -123,7 +124,7 @@ class Connection:
                     await task
 
     async def _send(self, frame: dict[str, Any]) -> None:
-        await self.ws.send_text(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+        await self.ws.send_text(frame_text(frame))
 
     async def _writer(self) -> None:
         store = self.rt.store
@@ -174,29 +175,37 @@ class Connection:
             if len(text) > limit or len(text.encode()) > limit:
                 self.send_frame(error_frame("frame_too_large", f"frames are limited to {limit} bytes"))
                 continue
-            try:
-                frame = json.loads(text)
-            except ValueError as exc:
-                self.send_frame(error_frame("bad_json", f"not JSON: {exc}"))
-                continue
-            if not isinstance(frame, dict):
-                self.send_frame(error_frame("bad_frame", "a frame is a JSON object"))
-                continue
-            frame_type = frame.get("type")
-            action_id = frame.get("id")
-            has_id = isinstance(action_id, str) and 0 < len(action_id) <= 200
-            if not isinstance(frame_type, str):
-                self.send_frame(error_frame("bad_frame", 'a frame needs a string "type"'))
-            elif frame_type not in ACTION_TYPES:
-                message_text = f"unknown frame type {frame_type!r}"
-                self.send_frame(
-                    result_error(action_id, "unknown_type", message_text)
-                    if has_id
-                    else error_frame("unknown_type", message_text)
-                )
-            elif not has_id:
-                self.send_frame(
-                    error_frame("bad_frame", 'an action needs an "id" string of 1-200 characters')
-                )
-            else:
-                self.send_frame(await self.rt.service.handle_action(self.who, frame))
+            self.send_frame(await self._answer(text))
+
+    async def _answer(self, text: str) -> dict[str, Any]:
+        """The one frame that answers a client frame: an error, or the action's result."""
+        try:
+            frame = v.parse_json(text)
+        except v.BadJson as exc:
+            return error_frame("bad_json", f"not JSON the gateway accepts: {exc}")
+        if not isinstance(frame, dict):
+            return error_frame("bad_frame", "a frame is a JSON object")
+        frame_type = frame.get("type")
+        action_id = frame.get("id")
+        # The id is echoed in the result, so it must be sendable: valid Unicode, bounded.
+        if not (isinstance(action_id, str) and 0 < len(action_id) <= 200 and v.is_unicode(action_id)):
+            action_id = None
+        if not isinstance(frame_type, str):
+            return error_frame("bad_frame", 'a frame needs a string "type"')
+        if frame_type not in ACTION_TYPES:
+            message = f"unknown frame type {frame_type[:100]!r}"
+            return (
+                result_error(action_id, "unknown_type", message)
+                if action_id is not None
+                else error_frame("unknown_type", message)
+            )
+        if action_id is None:
+            return error_frame(
+                "bad_frame", 'an action needs an "id" string of 1-200 characters (valid Unicode)'
+            )
+        try:
+            v.check_action(frame)
+        except v.Invalid as exc:
+            # Not recorded: nothing was done, and the same frame again gets the same answer.
+            return result_error(action_id, "invalid", str(exc))
+        return await self.rt.service.handle_action(self.who, frame)
