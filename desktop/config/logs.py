@@ -190,8 +190,17 @@ def redact(text: str) -> str:
 
 
 class RedactingFormatter(logging.Formatter):
+    """Redacts the whole text: message with its arguments, exception, stack."""
+
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        # Formatted once per record: the file handler formats twice (its size check and
+        # the write) and stderr once more, and -v can mean thousands of lines a second.
+        cached = record.__dict__.get("_tidings_text")
+        if cached is not None and cached[0] is self:
+            return str(cached[1])
+        text = redact(super().format(record))
+        record.__dict__["_tidings_text"] = (self, text)
+        return text
 
 
 class _StderrHandler(logging.Handler):
