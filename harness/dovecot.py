@@ -11,6 +11,14 @@ Rejected OAuth2 tokens count too: run bad-token tests last or on their own serve
 ``Dovecot(oauth2=OAuth2Validation(...))`` (see ``harness.idp.IdentityProvider.dovecot_validation``)
 also accepts XOAUTH2 and OAUTHBEARER with a bearer token, checked by introspection (opaque
 tokens) or locally (RS256 JWTs and the provider's public key); passwords keep working.
+
+``Dovecot(smtp_relay_port=sink.port)`` also runs Dovecot's submission service (RFC 6409)
+on ``submission_port`` (STARTTLS) and ``submissions_port`` (implicit TLS), relaying what it
+accepts to an SMTP server on that loopback port (``harness.smtp_sink.SmtpSink``);
+``submission_max_mail_size`` (e.g. "20k") sets the SIZE it announces and enforces.
+
+Every user has SPECIAL-USE (RFC 6154) folders, created on first login: Sent, Drafts,
+Archive, Trash and Junk.
 """
 
 from __future__ import annotations
@@ -75,6 +83,8 @@ class Dovecot:
         auth_failure_delay: str = "0",
         *,
         oauth2: OAuth2Validation | None = None,
+        smtp_relay_port: int | None = None,
+        submission_max_mail_size: str = "",
     ) -> None:
         self._own_root = root is None
         self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="tidings-dovecot-"))
@@ -84,6 +94,10 @@ class Dovecot:
         self.imaps_port = free_port()
         self.auth_failure_delay = auth_failure_delay
         self.oauth2 = oauth2
+        self.smtp_relay_port = smtp_relay_port
+        self.submission_max_mail_size = submission_max_mail_size
+        self.submission_port = free_port() if smtp_relay_port else 0
+        self.submissions_port = free_port() if smtp_relay_port else 0
         self.log_path = self.root / "dovecot.log"
         self.conf_path = self.root / "dovecot.conf"
         # One passwd file per user: Dovecot re-reads a changed passwd file at most once a
@@ -156,6 +170,9 @@ class Dovecot:
         ]
         if self.oauth2 is not None:
             lines = self._with_oauth2(lines, self.oauth2)
+        lines = self._with_special_use(lines)
+        if self.smtp_relay_port:
+            lines = self._with_submission(lines, self.smtp_relay_port)
         if os.geteuid() != 0:
             user = pwd.getpwuid(os.getuid()).pw_name
             lines += ["  chroot =", "}", "service anvil {", "  chroot ="]
@@ -218,6 +235,45 @@ class Dovecot:
                 out.append("  mechanisms = plain login")
         return out
 
+    @staticmethod
+    def _with_special_use(lines: list[str]) -> list[str]:
+        """The config lines plus SPECIAL-USE folders; Dovecot's default declares none."""
+        folders = {
+            "Sent": "\\Sent",
+            "Drafts": "\\Drafts",
+            "Archive": "\\Archive",
+            "Trash": "\\Trash",
+            "Junk": "\\Junk",
+        }
+        block = ["namespace inbox {", "  inbox = yes"]
+        for name, flag in folders.items():
+            block += [f"  mailbox {name} {{", f"    special_use = {flag}", "    auto = subscribe", "  }"]
+        block.append("}")
+        at = lines.index("protocol imap {")
+        return [*lines[:at], *block, *lines[at:]]
+
+    def _with_submission(self, lines: list[str], relay_port: int) -> list[str]:
+        """The config lines plus the submission service, relaying to ``relay_port`` on loopback."""
+        block = [
+            "hostname = mail.test",
+            f"submission_relay_host = {self.host}",
+            f"submission_relay_port = {relay_port}",
+            "submission_relay_trusted = yes",
+        ]
+        if self.submission_max_mail_size:
+            block.append(f"submission_max_mail_size = {self.submission_max_mail_size}")
+        block += [
+            "service submission-login {",
+            f"  inet_listener submission {{\n    port = {self.submission_port}\n  }}",
+            f"  inet_listener submissions {{\n    port = {self.submissions_port}\n    ssl = yes\n  }}",
+        ]
+        if os.geteuid() != 0:
+            block.append("  chroot =")
+        block.append("}")
+        out = ["protocols = imap submission" if line == "protocols = imap" else line for line in lines]
+        at = out.index("protocol imap {")
+        return [*out[:at], *block, *out[at:]]
+
     def home(self, user: str) -> Path:
         return self.root / "home" / user
 
@@ -260,11 +316,18 @@ class Dovecot:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise DovecotError(f"dovecot exited with {self._proc.returncode}: {self.log_tail()}")
-            if self._greets():
+            if self._greets() and (not self.smtp_relay_port or self._submission_greets()):
                 return
             time.sleep(0.05)
         self.stop()
         raise DovecotError(f"dovecot did not greet within {timeout} s: {self.log_tail()}")
+
+    def _submission_greets(self) -> bool:
+        try:
+            with socket.create_connection((self.host, self.submission_port), timeout=1.0) as s:
+                return s.recv(64).startswith(b"220")
+        except OSError:
+            return False
 
     def _greets(self) -> bool:
         try:

@@ -17,6 +17,8 @@ APT_PACKAGES=(
   dunst gnome-keyring libsecret-tools trayer
   # the throwaway mail server
   dovecot-imapd openssl
+  # its SMTP submission service, relaying to a local sink in the send tests
+  dovecot-submissiond
 )
 
 missing=()
