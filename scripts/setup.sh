@@ -19,7 +19,11 @@ APT_PACKAGES=(
   dovecot-imapd openssl
   # its SMTP submission service, relaying to a local sink in the send tests
   dovecot-submissiond
+  # browser sign-in tests (Playwright drives Debian's build; never `playwright install`)
+  chromium
 )
+# the identity provider of the tests (harness/idp) runs on Node; keep an existing node
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -47,4 +51,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+# oidc-provider for the sign-in tests, exactly as pinned in harness/idp/package-lock.json
+(cd harness/idp && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 echo "setup: done"
