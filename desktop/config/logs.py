@@ -90,6 +90,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
     (re.compile(rf"(?i)((['\"]){_KEY}\2\s*:\s*){_VALUE}"), _keep_quotes(1, 3)),
     # OAuth codes and signatures in query strings
     (re.compile(rf"(?i)([?&](?:code|sig|signature)=){_NOT_REDACTED}[^&\s'\"#]+"), _keep(1)),
+    # qasync's executor logs the repr of whatever a worker thread returned: a keyring
+    # lookup, an OAuth refresh. Secrets not registered (yet) must not ride along.
+    (re.compile(rf"(Setting Future result: ){_NOT_REDACTED}.+"), _keep(1)),
     # IMAP (imaplib's debug lines) and SMTP commands carry credentials as arguments;
     # upper case only, so "login failed" in prose stays.
     (re.compile(rf"\b(LOGIN\s+){_NOT_REDACTED}[^\r\n]+"), _keep(1)),

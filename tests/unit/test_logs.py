@@ -69,6 +69,8 @@ def mode(path: Path) -> int:
         ("send: 'AUTH PLAIN AGJvYgBodW50ZXIyMg==\\r\\n'", "AGJvYgBodW50ZXIyMg"),
         # SASL blobs on their own line: PLAIN (\0user\0password) and XOAUTH2
         ("> b'AGJvYgBodW50ZXIyMg=='", "AGJvYgBodW50ZXIyMg"),
+        # qasync's executor: an OAuth access token nobody registered
+        ("Setting Future result: ('opaque43charsAccessTokenFromTheProvider', 3600)", "opaque43"),
         (
             "> b'" + base64.b64encode(b"user=bob\x01auth=Bearer tok123\x01\x01").decode() + "'",
             base64.b64encode(b"user=bob\x01auth=Bearer tok123\x01\x01").decode()[:20],
