@@ -320,7 +320,7 @@ class Store:
     # -- sync state -------------------------------------------------------------
 
     def sync_state(self, source: str) -> dict[str, str]:
-        return dict(self._read("SELECT key, value FROM sync_state WHERE source = ?", (source,)))  # type: ignore[arg-type]
+        return dict(self._read("SELECT key, value FROM sync_state WHERE source = ?", (source,)))
 
     def set_sync_state(self, source: str, values: dict[str, str]) -> None:
         with self._tx() as db:

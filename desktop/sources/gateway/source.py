@@ -3,120 +3,58 @@
 Lifecycle: ``start(emit)`` on the running loop → connect with the token from
 the keyring (or ``token_command``) → ``hello`` → replay from the stored
 sequence number, then live events → on any drop, reconnect with exponential
-backoff and full jitter. A rejected token (close 4401 / HTTP 401) or a
-configuration problem (certificate, bad address, unsupported protocol) stops
-retrying until :meth:`reconnect_now`, so a revoked token never turns into a
-reconnect storm.
+backoff and full jitter. How a session ended is classified in
+``connection.py``: a rejected token or a configuration problem stops retrying
+until :meth:`reconnect_now`. Queued user actions: ``outbox.py``.
 
 Durability: the last processed sequence number is sync state ``seq`` of source
 ``gateway``, written in the same store transaction as the items it covers.
 A brand-new store connects with ``since=-1`` and keeps the gateway's current
 sequence as its starting point, so a new install is not flooded with history.
-
-The outbox (user actions) — the app calls ``store.enqueue("gateway", action,
-payload, item_id=...)`` then :meth:`outbox_changed`:
-
-==============  ===========================================  ==================
-action          payload                                      frame sent
-==============  ===========================================  ==================
-``reply``       ``{"conversation": cid, "text": s}``         ``chat.send``
-``approve``     ``{"approval": aid, "comment": s}``          ``approval.decide``
-``reject``      ``{"approval": aid, "comment": s}``          ``approval.decide``
-``mark_read``   ``{"item": REF}``                            ``item.read``
-==============  ===========================================  ==================
-
-Missing ids are derived from ``item_id`` (``gw:approval:<aid>``; a chat
-message's conversation from its thread key; REF for mark_read). The outbox
-entry id is the action id on the wire, so a resend after a reconnect is
-answered once by the gateway. ``ok`` → entry done (approve/reject also set the
-item's state). ``ok: false`` → entry ``failed`` with the gateway's message,
-which is also put on the item as ``payload["last_error"]``; for
-``already_resolved`` the item shows the state the approval really ended in.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 import logging
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import (
-    ConnectionClosed,
-    InvalidHandshake,
-    InvalidStatus,
-    InvalidURI,
-    WebSocketException,
-)
+from websockets.asyncio.client import ClientConnection
 
 from desktop.config.secrets import GATEWAY_KEY, SecretError, get_secret
 from desktop.config.settings import GatewaySettings
 from desktop.core.backoff import full_jitter
-from desktop.core.events import (
-    ConnectionState,
-    ItemChange,
-    ItemsChanged,
-    OutboxSettled,
-    OutboxStatus,
-    SourceEvent,
-    SourceStatus,
-    SyncStateSet,
-)
+from desktop.core.events import ConnectionState, SourceEvent, SourceStatus, SyncStateSet
 from desktop.core.item import Item, Kind
 from desktop.sources.base import Emit, StoreReader
 from desktop.sources.gateway.batch import SEQ_KEY, Batch
-from desktop.sources.gateway.mapping import (
-    RESOLVED_ACTIONS,
-    SOURCE_ID,
-    Malformed,
-    action_frame,
-    approval_id,
-    map_event,
+from desktop.sources.gateway.connection import (
+    EXPECTED,
+    PROTOCOL,
+    Outcome,
+    SessionEnd,
+    classify,
+    open_stream,
+    stream_url,
+    tls_context,
 )
-from desktop.sources.tls import describe_certificate_problem
+from desktop.sources.gateway.mapping import SOURCE_ID, Malformed, map_event
+from desktop.sources.gateway.outbox import GatewayOutbox
+
+__all__ = ["GatewaySource", "stream_url"]
 
 log = logging.getLogger(__name__)
 
-PROTOCOL = 1
-CLOSE_UNAUTHORIZED = 4401
-CLOSE_BAD_REQUEST = 4400
-AUTH_MESSAGE = "The gateway rejected the sign-in token"
 # A session shorter than this does not reset the backoff: a gateway that accepts
 # and drops at once must not be hammered.
 STABLE_AFTER_S = 5.0
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Outcome:
-    state: ConnectionState  # OFFLINE: retry with backoff; AUTH_FAILED / ERROR: wait for reconnect_now
-    message: str
-    online_for: float = 0.0
-
-
-class _Stop(Exception):
-    """The session must end with this outcome (no hello, unsupported protocol)."""
-
-    def __init__(self, outcome: _Outcome) -> None:
-        super().__init__(outcome.message)
-        self.outcome = outcome
-
-
-def stream_url(base: str, since: int) -> str:
-    """``wss://host[/prefix]`` → ``wss://host[/prefix]/v1/stream?since=N``; http(s) maps to ws(s)."""
-    base = base.strip().rstrip("/")
-    for old, new in (("https://", "wss://"), ("http://", "ws://")):
-        if base.lower().startswith(old):
-            base = new + base[len(old) :]
-    return f"{base}/v1/stream?since={since}"
+NO_HELLO = Outcome(ConnectionState.OFFLINE, "The gateway did not say hello")
 
 
 class GatewaySource:
@@ -149,17 +87,17 @@ class GatewaySource:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread = 0  # reconnect_now / outbox_changed may come from other threads
         self._task: asyncio.Task[None] | None = None
-        self._session: asyncio.Task[_Outcome] | None = None
+        self._session: asyncio.Task[Outcome] | None = None
         self._wake = asyncio.Event()  # reconnect_now: end a backoff or a stopped state
-        self._outbox_wake = asyncio.Event()
         self._blocked = False  # AUTH_FAILED / ERROR: no retries until reconnect_now
         self._attempt = 0
         self._stopping = False
+        self._outbox = GatewayOutbox(store, self._send_event)
 
         self._user = ""
         self._hello_seq = -1
         self._seq: int | None = None  # last event processed on this connection
-        self._sent: set[str] = set()  # outbox ids sent on this connection
+        self._online_since: float | None = None  # when this connection said hello
         self.online = False
         self.connect_attempts = 0  # for diagnostics and tests
 
@@ -191,7 +129,7 @@ class GatewaySource:
         self._call_on_loop(self._reconnect_now)
 
     def outbox_changed(self) -> None:
-        self._call_on_loop(self._outbox_wake.set)
+        self._call_on_loop(self._outbox.wake.set)
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -248,113 +186,72 @@ class GatewaySource:
                     await self._session
                 raise
             self.online = False
+            online_for = time.monotonic() - self._online_since if self._online_since is not None else 0.0
+            self._online_since = None
             if self._session.cancelled():  # reconnect_now during a session: go again at once
                 continue
             try:
                 outcome = self._session.result()
             except Exception as exc:  # a bug or a store failure must not end the source for good
                 log.exception("gateway session failed")
-                outcome = _Outcome(ConnectionState.OFFLINE, f"Unexpected problem: {exc}")
+                outcome = Outcome(ConnectionState.OFFLINE, f"Unexpected problem: {exc}")
             if outcome.state in (ConnectionState.AUTH_FAILED, ConnectionState.ERROR):
                 self._blocked = True
                 self._status(outcome.state, outcome.message)
                 continue
-            if outcome.online_for >= STABLE_AFTER_S:
+            if online_for >= STABLE_AFTER_S:
                 self._attempt = 0
             delay = self._next_delay()
             self._status(ConnectionState.OFFLINE, f"{outcome.message}; retrying in {max(1, round(delay))} s")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
-    async def _connect_once(self) -> _Outcome:
+    async def _connect_once(self) -> Outcome:
+        """One session, from the token to the end of the stream: how it ended."""
         self.connect_attempts += 1
+        self._online_since = None
         self._status(ConnectionState.CONNECTING)
         url = self.settings.url
-        if not url:
-            return _Outcome(ConnectionState.ERROR, "No gateway address is set")
         try:
-            token = await asyncio.to_thread(
+            if not url:
+                raise SessionEnd(Outcome(ConnectionState.ERROR, "No gateway address is set"))
+            token = await self._token()
+            tls = tls_context(url, self.settings.ca_file)
+            stored = self._stored_seq()
+            since = stored if stored is not None else -1
+            stream = open_stream(
+                stream_url(url, since),
+                token,
+                tls,
+                open_timeout=self._open_timeout,
+                ping_interval=self._ping_interval,
+            )
+            async with stream as ws:
+                await self._hello(ws, stored)
+                await self._serve(ws)
+            return Outcome(ConnectionState.OFFLINE, "The gateway closed the connection")
+        except EXPECTED as exc:
+            return classify(exc, url, online=self._online_since is not None)
+
+    async def _token(self) -> str:
+        try:
+            return await asyncio.to_thread(
                 get_secret, GATEWAY_KEY, self.settings.token_command, what="gateway token"
             )
         except SecretError as exc:
-            return _Outcome(ConnectionState.AUTH_FAILED, f"No gateway token: {exc}")
-        ssl_context: ssl.SSLContext | None = None
-        if stream_url(url, 0).lower().startswith("wss://"):
-            try:
-                ssl_context = ssl.create_default_context(cafile=self.settings.ca_file or None)
-            except (OSError, ssl.SSLError) as exc:
-                return _Outcome(
-                    ConnectionState.ERROR, f"The CA file {self.settings.ca_file} cannot be used: {exc}"
-                )
-        stored = self._stored_seq()
-        since = stored if stored is not None else -1
-        started: float | None = None
-        try:
-            async with connect(
-                stream_url(url, since),
-                additional_headers={"Authorization": f"Bearer {token}"},
-                ssl=ssl_context,
-                open_timeout=self._open_timeout,
-                ping_interval=self._ping_interval,
-                ping_timeout=self._ping_interval,
-                close_timeout=2.0,
-                max_size=16 * 1024 * 1024,
-                user_agent_header="Tidings",
-            ) as ws:
-                started = await self._hello(ws, stored)
-                await self._serve(ws)
-            return _Outcome(ConnectionState.OFFLINE, "The gateway closed the connection", _since(started))
-        except _Stop as stop:
-            return dataclasses.replace(stop.outcome, online_for=_since(started))
-        except ConnectionClosed as exc:
-            code = exc.rcvd.code if exc.rcvd is not None else None
-            if code == CLOSE_UNAUTHORIZED:
-                return _Outcome(ConnectionState.AUTH_FAILED, AUTH_MESSAGE)
-            if code == CLOSE_BAD_REQUEST:
-                reason = exc.rcvd.reason if exc.rcvd is not None else ""
-                return _Outcome(ConnectionState.ERROR, f"The gateway refused the request: {reason or code}")
-            return _Outcome(
-                ConnectionState.OFFLINE, "The connection to the gateway was lost", _since(started)
-            )
-        except InvalidStatus as exc:
-            status = exc.response.status_code
-            if status in (401, 403):
-                return _Outcome(ConnectionState.AUTH_FAILED, AUTH_MESSAGE)
-            return _Outcome(ConnectionState.OFFLINE, f"The gateway answered HTTP {status}")
-        except InvalidURI:
-            return _Outcome(ConnectionState.ERROR, f"The gateway address {url!r} is not valid")
-        except ssl.SSLCertVerificationError as exc:
-            host = urlsplit(url).hostname or "the gateway"
-            return _Outcome(
-                ConnectionState.ERROR,
-                describe_certificate_problem(exc, host, "the gateway's CA file in Settings"),
-            )
-        except ssl.SSLError as exc:
-            if started is not None:  # broke mid-session: the network, not the configuration
-                return _Outcome(
-                    ConnectionState.OFFLINE, "The connection to the gateway was lost", _since(started)
-                )
-            return _Outcome(ConnectionState.ERROR, f"A secure connection to the gateway failed: {exc.reason}")
-        except TimeoutError:
-            return _Outcome(ConnectionState.OFFLINE, "The gateway did not answer", _since(started))
-        except InvalidHandshake as exc:
-            return _Outcome(ConnectionState.OFFLINE, f"The gateway handshake failed: {exc}")
-        except OSError as exc:
-            return _Outcome(ConnectionState.OFFLINE, _unreachable(exc), _since(started))
-        except WebSocketException as exc:  # a protocol violation on the wire
-            return _Outcome(ConnectionState.OFFLINE, f"The gateway connection failed: {exc}", _since(started))
+            raise SessionEnd(Outcome(ConnectionState.AUTH_FAILED, f"No gateway token: {exc}")) from exc
 
-    async def _hello(self, ws: ClientConnection, stored: int | None) -> float:
+    async def _hello(self, ws: ClientConnection, stored: int | None) -> None:
         try:
             raw = await asyncio.wait_for(ws.recv(), self._open_timeout)
             hello = json.loads(raw)
         except (TimeoutError, ValueError) as exc:
-            raise _Stop(_Outcome(ConnectionState.OFFLINE, "The gateway did not say hello")) from exc
+            raise SessionEnd(NO_HELLO) from exc
         if not isinstance(hello, dict) or hello.get("type") != "hello":
-            raise _Stop(_Outcome(ConnectionState.OFFLINE, "The gateway did not say hello"))
+            raise SessionEnd(NO_HELLO)
         if hello.get("protocol") != PROTOCOL:
-            raise _Stop(
-                _Outcome(
+            raise SessionEnd(
+                Outcome(
                     ConnectionState.ERROR,
                     f"The gateway speaks protocol {hello.get('protocol')}; this Tidings speaks {PROTOCOL}",
                 )
@@ -370,13 +267,13 @@ class GatewaySource:
             self._send_event(SyncStateSet(SOURCE_ID, {SEQ_KEY: str(self._hello_seq)}))
             stored = self._hello_seq
         self._seq = stored
-        self._sent.clear()
+        self._outbox.connected()
         self.online = True
+        self._online_since = time.monotonic()
         self._status(ConnectionState.ONLINE)
-        return time.monotonic()
 
     async def _serve(self, ws: ClientConnection) -> None:
-        writer = asyncio.create_task(self._write_outbox(ws))
+        writer = asyncio.create_task(self._outbox.write(ws))
         batch = Batch(self.store.unread_in_thread)
         recv: asyncio.Task[Any] | None = None
         try:
@@ -428,7 +325,7 @@ class GatewaySource:
             self._on_event(frame, batch)
         elif kind == "result":
             self._flush(batch)  # a result may refer to what those events changed
-            self._on_result(frame)
+            self._outbox.on_result(frame)
         elif kind == "error":
             log.warning("gateway reported an error: %s", frame.get("error"))
         else:
@@ -467,105 +364,3 @@ class GatewaySource:
             if earlier.payload.get("message", {}).get("sender", {}).get("id") != self._user:
                 item.title = earlier.sender or item.title
                 return
-
-    def _on_result(self, frame: dict[str, Any]) -> None:
-        entry_id = frame.get("id")
-        entry = self.store.outbox_entry(entry_id) if isinstance(entry_id, str) else None
-        if entry is None or entry.source != SOURCE_ID or entry.status != "pending":
-            return  # an answer to something already settled (a resend)
-        self._sent.discard(entry.id)
-        decision = entry.action in ("approve", "reject")
-        item_id = entry.item_id
-        if decision and not item_id and isinstance(entry.payload.get("approval"), str):
-            item_id = approval_id(entry.payload["approval"])
-        # Actions.decide marks the item "pending_decision" until the gateway answers.
-        settled: dict[str, Any] = {"pending_decision": None} if decision else {}
-        if frame.get("ok") is True:
-            self._settle(entry.id, OutboxStatus.DONE)
-            if decision and item_id:
-                state = "approved" if entry.action == "approve" else "rejected"
-                self._change(
-                    ItemChange(
-                        item_id,
-                        state=state,
-                        actions=RESOLVED_ACTIONS,
-                        payload_update={**settled, "last_error": None},
-                    )
-                )
-            return
-        error = frame.get("error") if isinstance(frame.get("error"), dict) else {}
-        code = str(error.get("code") or "error")
-        message = str(error.get("message") or code)
-        self._settle(entry.id, OutboxStatus.FAILED, message)
-        log.info("gateway refused %s %s: %s (%s)", entry.action, entry.id, message, code)
-        if not item_id:
-            return
-        final = self._final_state(frame, item_id) if decision else ""
-        if final:  # decided elsewhere first: show how it really ended
-            change = ItemChange(
-                item_id,
-                state=final,
-                actions=RESOLVED_ACTIONS,
-                payload_update={**settled, "last_error": message},
-            )
-        else:
-            change = ItemChange(item_id, payload_update={**settled, "last_error": message})
-        self._change(change)
-
-    def _final_state(self, frame: dict[str, Any], item_id: str) -> str:
-        """The state an approval really ended in: from the result, else from the stored resolution."""
-        data = frame.get("data") if isinstance(frame.get("data"), dict) else {}
-        for candidate in (
-            data.get("state"),
-            (data.get("approval") or {}).get("state") if isinstance(data.get("approval"), dict) else None,
-        ):
-            if isinstance(candidate, str) and candidate in ("approved", "rejected", "withdrawn"):
-                return candidate
-        item = self.store.get_item(item_id)
-        resolution = item.payload.get("resolution") if item is not None else None
-        if isinstance(resolution, dict) and isinstance(resolution.get("state"), str):
-            return resolution["state"]
-        error = frame.get("error") if isinstance(frame.get("error"), dict) else {}
-        return "resolved" if error.get("code") == "already_resolved" else ""
-
-    def _settle(self, entry_id: str, status: OutboxStatus, message: str = "") -> None:
-        # On the loop thread the pipeline records this before emit returns.
-        self._send_event(OutboxSettled(SOURCE_ID, entry_id, status, message))
-
-    def _change(self, change: ItemChange) -> None:
-        self._send_event(ItemsChanged(SOURCE_ID, [change]))
-
-    # -- outgoing actions ---------------------------------------------------------------
-
-    async def _write_outbox(self, ws: ClientConnection) -> None:
-        while True:
-            self._outbox_wake.clear()
-            for entry in self.store.pending(SOURCE_ID):
-                if entry.id in self._sent:
-                    continue  # sent on this connection; the answer is on its way
-                thread_key = ""
-                if entry.item_id.startswith("gw:msg:"):
-                    item = self.store.get_item(entry.item_id)
-                    thread_key = item.thread_key if item is not None else ""
-                try:
-                    frame = action_frame(entry.action, entry.payload, entry.id, entry.item_id, thread_key)
-                except Malformed as exc:
-                    log.warning("outbox entry %s cannot be sent: %s", entry.id, exc)
-                    self._settle(entry.id, OutboxStatus.FAILED, str(exc))
-                    continue
-                self._settle(entry.id, OutboxStatus.ATTEMPTED)
-                self._sent.add(entry.id)
-                await ws.send(json.dumps(frame, ensure_ascii=False))
-            await self._outbox_wake.wait()
-
-
-def _unreachable(exc: OSError) -> str:
-    if isinstance(exc, socket.gaierror):
-        return "Cannot find the gateway's server name (check the address or the network)"
-    if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc):
-        return "The gateway is not answering (connection refused)"
-    return f"Cannot reach the gateway ({exc.strerror or exc})"
-
-
-def _since(started: float | None) -> float:
-    return time.monotonic() - started if started is not None else 0.0

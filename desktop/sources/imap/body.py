@@ -12,6 +12,7 @@ import imaplib
 import re
 from datetime import datetime
 from email.message import Message
+from typing import TypedDict
 
 import nh3
 
@@ -119,7 +120,18 @@ def sanitize_html(markup: str) -> tuple[str, bool]:
     return cleaned, blocker.blocked
 
 
-def _headers(msg: Message) -> dict[str, object]:
+class _Headers(TypedDict):
+    """The header fields of a MessageBody, by its field names."""
+
+    subject: str
+    sender: str
+    to: str
+    cc: str
+    date: datetime | None
+    message_id: str
+
+
+def _headers(msg: Message) -> _Headers:
     return {
         "subject": parse.decode_header_text(parse.raw_header(msg, "Subject")) or "(no subject)",
         "sender": parse.sender_of(msg),
@@ -136,6 +148,7 @@ def _date(value: str | None) -> datetime | None:
 
 def body_from_bytes(raw: bytes) -> MessageBody:
     """A whole raw mail → MessageBody. Never raises."""
+    headers: _Headers
     try:
         msg = parse.parse_bytes(raw)
         plain, markup = parse.text_of(msg)
@@ -162,7 +175,7 @@ def body_from_bytes(raw: bytes) -> MessageBody:
         plain = parse.html_to_text(markup).strip()
     return MessageBody(
         text=plain, html=html, attachments=tuple(found), remote_content_blocked=blocked, **headers
-    )  # type: ignore[arg-type]
+    )
 
 
 class FetchError(Exception):
@@ -231,7 +244,7 @@ def fetch_message(
     )
     return MessageBody(
         text=plain, html=html, attachments=found, remote_content_blocked=blocked, **_headers(msg)
-    )  # type: ignore[arg-type]
+    )
 
 
 def _decode_part(raw: bytes, part: structure.Part) -> str:

@@ -351,7 +351,8 @@ def leaves(msg: Message, max_depth: int = MAX_DEPTH) -> list[Message]:
         payload = part.get_payload()
         if part.is_multipart() and isinstance(payload, list):
             if depth < max_depth:
-                stack.extend((p, depth + 1) for p in reversed(payload))
+                # A multipart's payload is its list of sub-messages.
+                stack.extend((p, depth + 1) for p in reversed(payload) if isinstance(p, Message))
         else:
             out.append(part)
     return out
@@ -376,7 +377,7 @@ def text_of(msg: Message) -> tuple[str, str]:
 
 
 def parse_bytes(raw: bytes) -> EmailMessage:
-    return BytesParser(policy=policy.default).parsebytes(raw)  # type: ignore[return-value]
+    return BytesParser(policy=policy.default).parsebytes(raw)
 
 
 @dataclasses.dataclass(slots=True)

@@ -1,0 +1,148 @@
+"""Opening the gateway's stream, and turning every way a session ends into words for the user.
+
+:func:`classify` is the gateway's counterpart of ``desktop.sources.imap.connection.classify``:
+OFFLINE outcomes are retried with backoff; AUTH_FAILED and ERROR stop retries
+until the user acts (``reconnect_now``), so a revoked token or a bad
+certificate never turns into a reconnect storm.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import ssl
+from urllib.parse import urlencode, urlsplit
+
+from websockets.asyncio.client import connect
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidStatus,
+    InvalidURI,
+    WebSocketException,
+)
+
+from desktop.core.events import ConnectionState
+from desktop.sources.tls import describe_certificate_problem
+
+PROTOCOL = 1
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_BAD_REQUEST = 4400
+AUTH_MESSAGE = "The gateway rejected the sign-in token"
+LOST_MESSAGE = "The connection to the gateway was lost"
+MAX_FRAME = 16 * 1024 * 1024
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a session ended. OFFLINE: retry with backoff; AUTH_FAILED / ERROR: wait for the user."""
+
+    state: ConnectionState
+    message: str
+
+
+class SessionEnd(Exception):
+    """End the session with this outcome (no hello, an unsupported protocol, no token...)."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome.message)
+        self.outcome = outcome
+
+
+def stream_url(base: str, since: int, at: str = "") -> str:
+    """``wss://host[/prefix]`` → ``wss://host[/prefix]/v1/stream?since=N[&at=ID]``; http(s) maps to ws(s).
+
+    ``at`` is the id of the event stored at position ``since``: with it the gateway can
+    tell that a restored backup reuses that sequence number for another event.
+    """
+    base = base.strip().rstrip("/")
+    for old, new in (("https://", "wss://"), ("http://", "ws://")):
+        if base.lower().startswith(old):
+            base = new + base[len(old) :]
+    query = {"since": str(since), **({"at": at} if at else {})}
+    return f"{base}/v1/stream?{urlencode(query)}"
+
+
+def tls_context(url: str, ca_file: str) -> ssl.SSLContext | None:
+    """Verification always on for wss://; a company CA is added by file. None for ws://."""
+    if not stream_url(url, 0).lower().startswith("wss://"):
+        return None
+    try:
+        return ssl.create_default_context(cafile=ca_file or None)
+    except (OSError, ssl.SSLError) as exc:
+        raise SessionEnd(
+            Outcome(ConnectionState.ERROR, f"The CA file {ca_file} cannot be used: {exc}")
+        ) from exc
+
+
+def open_stream(
+    url: str, token: str, tls: ssl.SSLContext | None, *, open_timeout: float, ping_interval: float
+) -> connect:
+    """The websocket connection, as an async context manager. The token goes in a header only."""
+    return connect(
+        url,
+        additional_headers={"Authorization": f"Bearer {token}"},
+        ssl=tls,
+        open_timeout=open_timeout,
+        ping_interval=ping_interval,
+        ping_timeout=ping_interval,
+        close_timeout=2.0,
+        max_size=MAX_FRAME,
+        user_agent_header="Tidings",
+    )
+
+
+# Exceptions a session may end with; anything else is a bug, logged by the caller.
+EXPECTED = (SessionEnd, WebSocketException, OSError)
+
+
+def classify(exc: BaseException, url: str, online: bool) -> Outcome:
+    """Map how a session ended to a state and a sentence; ``online``: it got past hello.
+
+    Never includes the token. Order matters: subclasses before their bases.
+    """
+    if isinstance(exc, SessionEnd):
+        return exc.outcome
+    if isinstance(exc, ConnectionClosed):
+        return _closed(exc)
+    if isinstance(exc, InvalidStatus):
+        status = exc.response.status_code
+        if status in (401, 403):
+            return Outcome(ConnectionState.AUTH_FAILED, AUTH_MESSAGE)
+        return Outcome(ConnectionState.OFFLINE, f"The gateway answered HTTP {status}")
+    if isinstance(exc, InvalidURI):
+        return Outcome(ConnectionState.ERROR, f"The gateway address {url!r} is not valid")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        host = urlsplit(url).hostname or "the gateway"
+        where = "the gateway's CA file in Settings"
+        return Outcome(ConnectionState.ERROR, describe_certificate_problem(exc, host, where))
+    if isinstance(exc, ssl.SSLError):
+        if online:  # broke mid-session: the network, not the configuration
+            return Outcome(ConnectionState.OFFLINE, LOST_MESSAGE)
+        return Outcome(ConnectionState.ERROR, f"A secure connection to the gateway failed: {exc.reason}")
+    if isinstance(exc, TimeoutError):
+        return Outcome(ConnectionState.OFFLINE, "The gateway did not answer")
+    if isinstance(exc, InvalidHandshake):
+        return Outcome(ConnectionState.OFFLINE, f"The gateway handshake failed: {exc}")
+    if isinstance(exc, OSError):
+        return Outcome(ConnectionState.OFFLINE, _unreachable(exc))
+    # A protocol violation on the wire, or anything else.
+    return Outcome(ConnectionState.OFFLINE, f"The gateway connection failed: {exc}")
+
+
+def _closed(exc: ConnectionClosed) -> Outcome:
+    code = exc.rcvd.code if exc.rcvd is not None else None
+    if code == CLOSE_UNAUTHORIZED:
+        return Outcome(ConnectionState.AUTH_FAILED, AUTH_MESSAGE)
+    if code == CLOSE_BAD_REQUEST:
+        reason = exc.rcvd.reason if exc.rcvd is not None else ""
+        return Outcome(ConnectionState.ERROR, f"The gateway refused the request: {reason or code}")
+    return Outcome(ConnectionState.OFFLINE, LOST_MESSAGE)
+
+
+def _unreachable(exc: OSError) -> str:
+    if isinstance(exc, socket.gaierror):
+        return "Cannot find the gateway's server name (check the address or the network)"
+    if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc):
+        return "The gateway is not answering (connection refused)"
+    return f"Cannot reach the gateway ({exc.strerror or exc})"
