@@ -1,0 +1,378 @@
+"""Handing one stored message to the submission server (RFC 6409), and saying how it went.
+
+Blocking (smtplib): call it from a worker thread. Certificates are always verified;
+a password or token never crosses an unencrypted link, except to a loopback
+server when :attr:`SmtpServer.allow_plaintext_on_loopback` says so (tests: Dovecot
+accepts AUTH in clear from 127.0.0.1, so the check has to be ours).
+
+Every failure becomes a :class:`SendError` whose ``kind`` tells the outbox what to
+do: ``PERMANENT`` fails this message with the server's own words (a refused
+recipient, too big), ``AUTH`` stops sending until the user signs in again, ``SETUP``
+stops until the account settings change (certificate, no STARTTLS), and
+``TRANSIENT`` retries later. The recipients are all checked before DATA, so a
+refused one means nothing was sent to anybody: no half-delivered message.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import dataclasses
+import enum
+import ipaddress
+import logging
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from desktop.sources.smtp.outgoing import Outgoing
+from desktop.sources.tls import describe_certificate_problem
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORTS = {"starttls": 587, "tls": 465, "plain": 587}
+DEFAULT_TIMEOUT = 30.0
+
+
+class FailureKind(enum.StrEnum):
+    PERMANENT = "permanent"  # this message will never go as it is: show the server's reason on it
+    AUTH = "auth"  # the server refused the sign-in: stop, ask the user to sign in again
+    SETUP = "setup"  # the account's server settings are wrong: stop until they change
+    TRANSIENT = "transient"  # try again later (offline, 4xx, timeout)
+
+
+class SendError(Exception):
+    """A failed submission. ``str()`` is a sentence for the user; never holds a secret."""
+
+    def __init__(
+        self,
+        kind: FailureKind,
+        message: str,
+        code: int | None = None,
+        server_text: str = "",
+        uncertain: bool = False,
+        refused: dict[str, tuple[int, str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.code = code
+        self.server_text = server_text  # the server's own words, for the item
+        # The connection broke after the message body was on its way: the server may have
+        # taken it. The outbox must look in Sent before trying again.
+        self.uncertain = uncertain
+        self.refused = refused or {}  # recipient → (code, the server's words)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SmtpServer:
+    host: str
+    port: int = 0  # 0: the default port for ``security``
+    security: Literal["starttls", "tls", "plain"] = "starttls"
+    ca_file: str = ""
+    timeout: float = DEFAULT_TIMEOUT  # for the connect and for every read and write after it
+    allow_plaintext_on_loopback: bool = False  # tests only: AUTH without TLS to 127.0.0.1
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or DEFAULT_PORTS[self.security]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Password:
+    username: str
+    password: str = dataclasses.field(repr=False)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OAuthToken:
+    """SASL XOAUTH2 or OAUTHBEARER. ``token()`` returns a fresh access token (the OAuth client's
+    job); it may raise :class:`SendError` to say precisely what went wrong."""
+
+    username: str
+    token: Callable[[], str] = dataclasses.field(repr=False)
+    mechanism: Literal["XOAUTH2", "OAUTHBEARER"] = "OAUTHBEARER"
+
+
+Credentials = Password | OAuthToken
+
+
+def submit(server: SmtpServer, credentials: Credentials, message: Outgoing) -> str:
+    """Send ``message`` once. Returns the server's acceptance text ("2.0.0 Ok: queued as …")."""
+    context = _tls_context(server)
+    if server.security == "plain" and not server.allow_plaintext_on_loopback:
+        raise SendError(
+            FailureKind.SETUP,
+            f"Tidings does not send your password to {server.host} without encryption: "
+            "choose STARTTLS (port 587) or TLS (port 465).",
+        )
+    smtp: smtplib.SMTP | None = None
+    stage = "connect"
+    try:
+        if server.security == "tls":
+            smtp = smtplib.SMTP_SSL(
+                server.host, server.effective_port, timeout=server.timeout, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(server.host, server.effective_port, timeout=server.timeout)
+        stage = "greeting"
+        _ehlo(smtp, server)
+        if server.security == "starttls":
+            if not smtp.has_extn("starttls"):
+                raise SendError(
+                    FailureKind.SETUP,
+                    f"{server.host} does not offer STARTTLS on port {server.effective_port}: "
+                    "choose TLS (port 465) in the account's sending settings.",
+                )
+            code, reply = smtp.starttls(context=context)
+            if code != 220:
+                raise _refusal(code, reply, "STARTTLS", server)
+            _ehlo(smtp, server)
+        elif server.security == "plain":
+            _require_loopback(smtp, server)
+        stage = "auth"
+        _authenticate(smtp, credentials, server)
+        stage = "envelope"
+        _envelope(smtp, message, server)
+        stage = "data"
+        code, reply = smtp.data(message.data)
+        if code != 250:
+            raise _refusal(code, reply, "DATA", server)
+        return _text(reply)
+    except SendError:
+        raise
+    except smtplib.SMTPResponseException as exc:
+        raise _refusal(exc.smtp_code, exc.smtp_error, stage, server) from exc
+    except Exception as exc:
+        raise _broken(exc, server, uncertain=stage == "data") from exc
+    finally:
+        _close(smtp)
+
+
+# -- steps ------------------------------------------------------------------------------------
+
+
+def _tls_context(server: SmtpServer) -> ssl.SSLContext:
+    """Verification always on; a private CA is added by file, never by turning checks off."""
+    cafile = str(Path(server.ca_file).expanduser()) if server.ca_file else None
+    try:
+        return ssl.create_default_context(cafile=cafile)
+    except (OSError, ssl.SSLError) as exc:
+        raise SendError(FailureKind.SETUP, f"The CA file {server.ca_file} cannot be used: {exc}") from exc
+
+
+def _ehlo(smtp: smtplib.SMTP, server: SmtpServer) -> None:
+    code, reply = smtp.ehlo()
+    if code != 250:
+        raise _refusal(code, reply, "EHLO", server)
+
+
+def _require_loopback(smtp: smtplib.SMTP, server: SmtpServer) -> None:
+    """Checked on the connected socket, not the name: "localhost" could resolve anywhere."""
+    try:
+        peer = ipaddress.ip_address(smtp.sock.getpeername()[0]) if smtp.sock else None
+    except (OSError, ValueError):
+        peer = None
+    if peer is None or not peer.is_loopback:
+        raise SendError(
+            FailureKind.SETUP,
+            f"Tidings does not send your password to {server.host} without encryption: "
+            "choose STARTTLS (port 587) or TLS (port 465).",
+        )
+
+
+def _authenticate(smtp: smtplib.SMTP, credentials: Credentials, server: SmtpServer) -> None:
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if isinstance(credentials, Password):
+        user, secret = credentials.username.encode(), credentials.password.encode()
+        if "PLAIN" in offered:
+            _sasl(smtp, "PLAIN", b"\0" + user + b"\0" + secret, lambda _c: b"*", server)
+        elif "LOGIN" in offered:
+            # RFC-less but universal: the server asks "Username:" then "Password:".
+            answers = iter((secret,))
+            _sasl(smtp, "LOGIN", user, lambda _c: next(answers, b"*"), server)
+        else:
+            raise SendError(
+                FailureKind.SETUP,
+                f"{server.host} offers no password sign-in on this port (it offers: "
+                f"{' '.join(offered) or 'none'}).",
+            )
+        return
+    mechanism = credentials.mechanism
+    if mechanism not in offered:
+        raise SendError(
+            FailureKind.SETUP,
+            f"{server.host} does not take {mechanism} sign-in (it offers: {' '.join(offered) or 'none'}).",
+        )
+    try:
+        token = credentials.token()
+    except SendError:
+        raise
+    except OSError as exc:
+        raise SendError(FailureKind.TRANSIENT, f"Cannot reach the sign-in service: {exc}") from exc
+    except Exception as exc:
+        raise SendError(FailureKind.AUTH, f"Cannot get a sign-in token: {exc}. Sign in again.") from exc
+    name = credentials.username
+    if mechanism == "XOAUTH2":
+        initial = f"user={name}\x01auth=Bearer {token}\x01\x01"
+        # On failure the server sends a JSON error as a challenge; an empty answer ends it.
+        _sasl(smtp, mechanism, initial.encode(), lambda _c: b"", server)
+    else:
+        initial = f"n,a={name.replace('=', '=3D').replace(',', '=2C')},\x01auth=Bearer {token}\x01\x01"
+        _sasl(smtp, mechanism, initial.encode(), lambda _c: b"\x01", server)  # RFC 7628 §3.2.3
+
+
+def _sasl(
+    smtp: smtplib.SMTP,
+    mechanism: str,
+    initial: bytes,
+    respond: Callable[[bytes], bytes],
+    server: SmtpServer,
+) -> None:
+    """AUTH with an initial response (RFC 4954). Not smtplib.auth(): it ASCII-encodes the
+    credentials, so a password with "é" or "密" would fail before reaching the server."""
+    code, reply = smtp.docmd("AUTH", f"{mechanism} {base64.b64encode(initial).decode('ascii')}")
+    for _ in range(5):
+        if code != 334:
+            break
+        try:
+            challenge = base64.b64decode(reply, validate=False)
+        except ValueError:
+            challenge = b""
+        code, reply = smtp.docmd(base64.b64encode(respond(challenge)).decode("ascii"))
+    if code != 235:
+        raise _refusal(code, reply, "auth", server)
+
+
+def _envelope(smtp: smtplib.SMTP, message: Outgoing, server: SmtpServer) -> None:
+    options: list[str] = []
+    limit = _size_limit(smtp)
+    if smtp.has_extn("size"):
+        options.append(f"SIZE={len(message.data)}")  # the server refuses at MAIL, before the upload
+    if not message.data.isascii():
+        if not smtp.has_extn("8bitmime"):
+            raise SendError(
+                FailureKind.PERMANENT,
+                f"{server.host} cannot take this message: it has 8-bit text and the server lacks 8BITMIME.",
+            )
+        options.append("BODY=8BITMIME")
+    code, reply = smtp.mail(message.mail_from, options)
+    if code != 250:
+        raise _refusal(code, reply, "MAIL", server)
+    if limit and len(message.data) > limit:
+        # The server took MAIL with SIZE= anyway; its EHLO said otherwise, so stop here.
+        smtp.rset()
+        raise SendError(
+            FailureKind.PERMANENT,
+            f"The message is {_size(len(message.data))}; {server.host} accepts at most {_size(limit)}.",
+            code=552,
+            server_text=f"SIZE {limit}",
+        )
+    refused: dict[str, tuple[int, str]] = {}
+    for rcpt in message.recipients:
+        code, reply = smtp.rcpt(rcpt)
+        if code not in (250, 251):
+            refused[rcpt] = (code, _text(reply))
+    if refused:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            smtp.rset()
+        permanent = any(500 <= c < 600 for c, _ in refused.values())
+        words = "; ".join(f"{rcpt}: {code} {text}" for rcpt, (code, text) in refused.items())
+        raise SendError(
+            FailureKind.PERMANENT if permanent else FailureKind.TRANSIENT,
+            f"The server refused {'a recipient' if len(refused) == 1 else 'recipients'}, "
+            f"so the message was sent to nobody: {words}",
+            code=max(c for c, _ in refused.values()),
+            server_text=words,
+            refused=refused,
+        )
+
+
+def _size_limit(smtp: smtplib.SMTP) -> int:
+    value = smtp.esmtp_features.get("size", "").strip()
+    return int(value) if value.isdigit() else 0
+
+
+# -- failures ----------------------------------------------------------------------------------
+
+
+def _refusal(code: int, reply: bytes | str, stage: str, server: SmtpServer) -> SendError:
+    """A reply from the server that is not what we asked for, classified by its code and stage."""
+    text = _text(reply)
+    said = f"{server.host} said: {code} {text}".rstrip()
+    if stage == "auth":
+        if code == 454 or 400 <= code < 500:
+            return SendError(FailureKind.TRANSIENT, f"Sign-in failed for now. {said}", code, text)
+        if code in (534, 535):
+            return SendError(
+                FailureKind.AUTH, f"The server refused the sign-in: sign in again. {said}", code, text
+            )
+        if code in (530, 538, 504):
+            return SendError(FailureKind.SETUP, f"Sign-in is not possible like this. {said}", code, text)
+        return SendError(FailureKind.AUTH, f"The server refused the sign-in. {said}", code, text)
+    if code == 421 or 400 <= code < 500:
+        return SendError(FailureKind.TRANSIENT, f"The server cannot take mail right now. {said}", code, text)
+    if stage in ("connect", "greeting"):  # a 5xx greeting: this server is not taking us now
+        return SendError(FailureKind.TRANSIENT, f"The server turned Tidings away. {said}", code, text)
+    if stage in ("EHLO", "STARTTLS"):
+        return SendError(FailureKind.SETUP, f"The server will not talk to Tidings. {said}", code, text)
+    if code == 530:  # "authentication required" after we signed in: a server policy, not this mail
+        return SendError(FailureKind.SETUP, f"The server wants a different sign-in. {said}", code, text)
+    if code == 552:
+        return SendError(FailureKind.PERMANENT, f"The message is too big for the server. {said}", code, text)
+    return SendError(FailureKind.PERMANENT, f"The server refused the message. {said}", code, text)
+
+
+def _broken(exc: BaseException, server: SmtpServer, uncertain: bool) -> SendError:
+    """A connection that failed without a reply: the network, TLS or a timeout."""
+    host, port = server.host, server.effective_port
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return SendError(
+            FailureKind.SETUP, describe_certificate_problem(exc, host, "the account's CA file setting")
+        )
+    if isinstance(exc, ssl.SSLError):
+        return SendError(
+            FailureKind.SETUP,
+            f"The secure connection to {host}:{port} failed ({exc.reason or exc}): "
+            "check the sending security setting and port.",
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return SendError(FailureKind.SETUP, f"{host} does not support what Tidings needs: {exc}")
+    if isinstance(exc, socket.gaierror):
+        message = f"The server name {host} could not be found."
+    elif isinstance(exc, ConnectionRefusedError):
+        message = f"{host} refused the connection on port {port}."
+    elif isinstance(exc, TimeoutError):
+        message = f"{host} did not answer in time."
+    elif isinstance(exc, (OSError, smtplib.SMTPException, EOFError)):
+        message = f"The connection to {host} broke: {exc}"
+    else:
+        log.warning("unexpected SMTP failure for %s: %r", host, exc)
+        message = f"Sending through {host} failed: {exc}"
+    if uncertain:
+        message += " The server may have taken the message; Tidings checks before sending it again."
+    return SendError(FailureKind.TRANSIENT, message, uncertain=uncertain)
+
+
+def _text(reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return " ".join(text.split())
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} KB" if n >= 1000 else f"{n} bytes"
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    """QUIT if the server still answers quickly; else just drop the socket."""
+    if smtp is None:
+        return
+    with contextlib.suppress(Exception):
+        if smtp.sock is not None:
+            smtp.sock.settimeout(2.0)
+            smtp.quit()
+    with contextlib.suppress(Exception):
+        smtp.close()
