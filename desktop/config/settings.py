@@ -1,48 +1,167 @@
-"""The settings file: one declaration per option, read from and written to TOML.
+"""The settings: every option declared once, on the dataclass field that holds it.
 
-Secrets never appear here: a password comes from the keyring or from the
+Each field carries its kind of value, title and description (``options.Declared``);
+``OPTIONS`` is the table made from them. The loader (here, merging ``layers``), the
+settings dialog and docs/settings.md (``python -m desktop.config.reference``) read
+that table. Secrets never appear here: a password comes from the keyring or from the
 account's ``password_command``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import logging
 import os
-import re
 import tempfile
-import tomllib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import tomli_w
 
 from desktop.config import paths
+from desktop.config.layers import Layer, merge, read_toml
+from desktop.config.options import (
+    AccountName,
+    Boolean,
+    Choice,
+    ConfigError,
+    Declared,
+    FilePath,
+    Integer,
+    Option,
+    QuietHours,
+    Template,
+    Text,
+    TextList,
+    WebSocketUrl,
+    options_of,
+)
+from desktop.core.i18n import QT_TRANSLATE_NOOP
+
+__all__ = [
+    "DEFAULT_PORTS",
+    "OPTIONS",
+    "SECURITY_CHOICES",
+    "ConfigError",
+    "GatewaySettings",
+    "Layer",
+    "MailAccount",
+    "NotificationSettings",
+    "Option",
+    "Settings",
+    "blank_account",
+    "load",
+    "load_layers",
+    "option",
+    "parse",
+    "save",
+    "to_toml",
+]
 
 log = logging.getLogger(__name__)
 
 SECURITY_CHOICES = ("tls", "starttls", "plain")
 DEFAULT_PORTS = {"tls": 993, "starttls": 143, "plain": 143}
-_NAME_RE = re.compile(r"^[\w.@+-][\w .@+-]{0,63}$")
-
-
-class ConfigError(Exception):
-    """The settings file cannot be used; the message says where and why."""
 
 
 @dataclasses.dataclass(slots=True)
 class MailAccount:
-    name: str
-    host: str
-    username: str
-    security: str = "tls"
-    port: int = 0  # 0: the default port for ``security``
-    ca_file: str = ""
-    folders: list[str] = dataclasses.field(default_factory=lambda: ["INBOX"])
-    password_command: str = ""
-    # "Open in mail client": a webmail URL with {message_id}; empty uses the system mail handler.
-    webmail_url: str = ""
+    name: Annotated[
+        str,
+        Declared(
+            AccountName(),
+            QT_TRANSLATE_NOOP("Settings", "Name"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "What Tidings calls the account; it also names its password in the system keyring.",
+            ),
+        ),
+    ]
+    host: Annotated[
+        str,
+        Declared(
+            Text(required=True),
+            QT_TRANSLATE_NOOP("Settings", "Server"),
+            QT_TRANSLATE_NOOP("Settings", "The IMAP server's name, e.g. imap.example.com."),
+        ),
+    ]
+    username: Annotated[
+        str,
+        Declared(
+            Text(required=True),
+            QT_TRANSLATE_NOOP("Settings", "User name"),
+            QT_TRANSLATE_NOOP("Settings", "The name to sign in with, often the mail address."),
+        ),
+    ]
+    security: Annotated[
+        str,
+        Declared(
+            Choice(*SECURITY_CHOICES),
+            QT_TRANSLATE_NOOP("Settings", "Security"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "tls: encrypted from the first byte; starttls: encryption negotiated on the plain port; "
+                "plain: no encryption, so the password crosses the network in clear text.",
+            ),
+        ),
+    ] = "tls"
+    port: Annotated[
+        int,
+        Declared(
+            Integer(1, 65535, default_means="the usual port for the security"),
+            QT_TRANSLATE_NOOP("Settings", "Port"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "The server's port; 0 uses the usual one: 993 for tls, 143 otherwise."
+            ),
+        ),
+    ] = 0
+    ca_file: Annotated[
+        str,
+        Declared(
+            FilePath(),
+            QT_TRANSLATE_NOOP("Settings", "CA file"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "A PEM file with your organisation's certificate authority, for a server whose "
+                "certificate the system does not trust. Certificates are always verified.",
+            ),
+        ),
+    ] = ""
+    folders: Annotated[
+        list[str],
+        Declared(
+            TextList(at_least_one=True),
+            QT_TRANSLATE_NOOP("Settings", "Folders"),
+            QT_TRANSLATE_NOOP("Settings", "The folders watched for new mail."),
+        ),
+    ] = dataclasses.field(default_factory=lambda: ["INBOX"])
+    password_command: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Password command"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "A command that prints the password, e.g. pass show mail/work; "
+                "empty: the password stored in the system keyring.",
+            ),
+        ),
+    ] = ""
+    webmail_url: Annotated[
+        str,
+        Declared(
+            Template("{message_id}"),
+            QT_TRANSLATE_NOOP("Settings", "Webmail URL"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "For “Open in mail client”: a webmail address in which {message_id} is replaced "
+                "by the message's id; empty: the system's mail client.",
+            ),
+        ),
+    ] = ""
 
     @property
     def source_id(self) -> str:
@@ -50,32 +169,55 @@ class MailAccount:
 
     @property
     def effective_port(self) -> int:
-        return self.port or DEFAULT_PORTS[self.security]
+        return self.port or DEFAULT_PORTS.get(self.security, 993)
 
     def problems(self) -> list[str]:
-        out: list[str] = []
-        if not _NAME_RE.match(self.name):
-            out.append("the name must be 1-64 letters, digits, spaces or . @ + - _")
-        if not self.host.strip():
-            out.append("the server name is empty")
-        if not self.username.strip():
-            out.append("the user name is empty")
-        if self.security not in SECURITY_CHOICES:
-            out.append(f"security must be one of {', '.join(SECURITY_CHOICES)}")
-        if not 0 <= self.port <= 65535:
-            out.append("the port must be between 1 and 65535")
-        if not self.folders or any(not f.strip() for f in self.folders):
-            out.append("at least one folder must be watched")
-        if self.ca_file and not Path(self.ca_file).expanduser().is_file():
-            out.append(f"the CA file {self.ca_file} does not exist")
+        """What is wrong with the account, one clause per option, in the user's language."""
+        out = []
+        for opt in MAIL_OPTIONS:
+            problem = opt.check(getattr(self, opt.key), opt.translated_title())
+            if problem:
+                out.append(problem)
         return out
 
 
 @dataclasses.dataclass(slots=True)
 class GatewaySettings:
-    url: str = ""  # e.g. wss://gateway.example.com ; empty: no gateway
-    token_command: str = ""
-    ca_file: str = ""
+    url: Annotated[
+        str,
+        Declared(
+            WebSocketUrl(),
+            QT_TRANSLATE_NOOP("Settings", "Gateway URL"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "The company's message gateway for chat, approvals, tasks and announcements, "
+                "e.g. wss://gateway.example.com; empty: Tidings is for mail only.",
+            ),
+        ),
+    ] = ""
+    token_command: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Token command"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "A command that prints the gateway token; empty: the token stored in the system keyring.",
+            ),
+        ),
+    ] = ""
+    ca_file: Annotated[
+        str,
+        Declared(
+            FilePath(),
+            QT_TRANSLATE_NOOP("Settings", "CA file"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "A PEM file with the certificate authority of the gateway's certificate, "
+                "if the system does not trust it. Certificates are always verified.",
+            ),
+        ),
+    ] = ""
 
     @property
     def enabled(self) -> bool:
@@ -84,11 +226,60 @@ class GatewaySettings:
 
 @dataclasses.dataclass(slots=True)
 class NotificationSettings:
-    enabled: bool = True
-    quiet_hours: str = ""  # "19:00-08:00"; empty: off
-    vip_senders: list[str] = dataclasses.field(default_factory=list)
-    muted_sources: list[str] = dataclasses.field(default_factory=list)
-    urgent_breaks_through: bool = True
+    enabled: Annotated[
+        bool,
+        Declared(
+            Boolean(),
+            QT_TRANSLATE_NOOP("Settings", "Show notifications"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "Show a notification for each new item (a burst becomes one summary)."
+            ),
+        ),
+    ] = True
+    quiet_hours: Annotated[
+        str,
+        Declared(
+            QuietHours(),
+            QT_TRANSLATE_NOOP("Settings", "Quiet hours"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "A daily time without notifications, e.g. 19:00-08:00 (it may span midnight); empty: off.",
+            ),
+        ),
+    ] = ""
+    vip_senders: Annotated[
+        list[str],
+        Declared(
+            TextList(),
+            QT_TRANSLATE_NOOP("Settings", "VIP senders"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Names or mail addresses whose items are notified even while notifications "
+                "are paused or in quiet hours.",
+            ),
+        ),
+    ] = dataclasses.field(default_factory=list)
+    muted_sources: Annotated[
+        list[str],
+        Declared(
+            TextList(),
+            QT_TRANSLATE_NOOP("Settings", "Muted sources"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Sources that never notify, e.g. mail:work or gateway; their items still reach the inbox.",
+            ),
+        ),
+    ] = dataclasses.field(default_factory=list)
+    urgent_breaks_through: Annotated[
+        bool,
+        Declared(
+            Boolean(),
+            QT_TRANSLATE_NOOP("Settings", "Urgent items break through quiet hours"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "Urgent items are notified even while notifications are paused or in quiet hours."
+            ),
+        ),
+    ] = True
 
 
 @dataclasses.dataclass(slots=True)
@@ -97,61 +288,58 @@ class Settings:
     gateway: GatewaySettings = dataclasses.field(default_factory=GatewaySettings)
     notifications: NotificationSettings = dataclasses.field(default_factory=NotificationSettings)
     path: Path | None = dataclasses.field(default=None, compare=False)
+    #: option path ("gateway.url", "mail.security") -> the value an administrator enforces
+    enforced: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    #: option path -> the value the user's file falls back to (an administrator's default
+    #: or the built-in one); saving writes only what differs from it
+    inherited: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     def account(self, name: str) -> MailAccount | None:
         return next((a for a in self.mail if a.name == name), None)
 
-
-def _build(cls: type, table: Any, where: str) -> Any:
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table")
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "path"}
-    unknown = set(table) - set(fields)
-    if unknown:
-        raise ConfigError(f"{where}: unknown setting(s): {', '.join(sorted(unknown))}")
-    kwargs: dict[str, Any] = {}
-    for key, value in table.items():
-        default = fields[key].default
-        if default is dataclasses.MISSING and fields[key].default_factory is not dataclasses.MISSING:
-            default = fields[key].default_factory()
-        expected = type(default) if default is not dataclasses.MISSING else str
-        if expected is list:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}.{key} must be a list of strings")
-        elif expected is bool:
-            if not isinstance(value, bool):
-                raise ConfigError(f"{where}.{key} must be true or false")
-        elif not isinstance(value, expected) or isinstance(value, bool):
-            raise ConfigError(f"{where}.{key} must be a {expected.__name__}")
-        kwargs[key] = value
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        missing = [
-            n
-            for n, f in fields.items()
-            if f.default is dataclasses.MISSING
-            and f.default_factory is dataclasses.MISSING
-            and n not in table
-        ]
-        raise ConfigError(f"{where}: missing {', '.join(missing)}") from exc
+    def is_enforced(self, path: str) -> bool:
+        """Is ``path`` ("notifications.quiet_hours") set by the organisation? Then the
+        dialog shows it greyed out and the user's file cannot change it."""
+        return path in self.enforced
 
 
-def parse(data: dict[str, Any]) -> Settings:
-    unknown = set(data) - {"mail", "gateway", "notifications"}
-    if unknown:
-        raise ConfigError(f"unknown section(s): {', '.join(sorted(unknown))}")
-    mail_tables = data.get("mail", [])
-    if not isinstance(mail_tables, list):
-        raise ConfigError("[[mail]] must be an array of tables")
-    accounts = [_build(MailAccount, t, f"mail[{n}]") for n, t in enumerate(mail_tables)]
-    names = [a.name for a in accounts]
+MAIL_OPTIONS = options_of(MailAccount, "mail")
+GATEWAY_OPTIONS = options_of(GatewaySettings, "gateway")
+NOTIFICATION_OPTIONS = options_of(NotificationSettings, "notifications")
+#: Every option, in the order of the reference. ``mail`` options apply per account.
+OPTIONS: tuple[Option, ...] = (*MAIL_OPTIONS, *GATEWAY_OPTIONS, *NOTIFICATION_OPTIONS)
+_TABLES: dict[str, Sequence[Option]] = {"gateway": GATEWAY_OPTIONS, "notifications": NOTIFICATION_OPTIONS}
+
+
+def option(path: str) -> Option:
+    """The declaration of ``path``, e.g. ``option("gateway.url")``."""
+    for opt in OPTIONS:
+        if opt.path == path:
+            return opt
+    raise KeyError(path)
+
+
+def blank_account(settings: Settings) -> MailAccount:
+    """A new account's starting values: enforced ones, else the organisation's or the
+    built-in defaults; required fields start empty."""
+    values: dict[str, Any] = {}
+    for opt in MAIL_OPTIONS:
+        value = settings.enforced.get(opt.path, settings.inherited.get(opt.path, opt.default))
+        values[opt.key] = "" if value is dataclasses.MISSING else copy.deepcopy(value)
+    return MailAccount(**values)
+
+
+def load_layers(layers: Sequence[Layer], path: Path | None = None) -> Settings:
+    """Settings merged from ``layers`` (see ``desktop.config.layers``); ``path`` is the
+    user's file, where ``save`` writes."""
+    merged = merge(layers, _TABLES, ("mail", MAIL_OPTIONS))
+    accounts = [MailAccount(**values) for values in merged.accounts]
+    origin = next((layer.origin for layer in layers if layer.user), "")
+    seen: set[str] = set()
     for account in accounts:
-        problems = account.problems()
-        if problems:
-            raise ConfigError(f"mail account {account.name!r}: " + "; ".join(problems))
-        if names.count(account.name) > 1:
-            raise ConfigError(f"two mail accounts are called {account.name!r}")
+        if account.name in seen:
+            raise ConfigError(f"{origin}: two mail accounts are called {account.name!r}")
+        seen.add(account.name)
         if account.security == "plain":
             log.warning(
                 "mail account %r uses an unencrypted connection: its password crosses the network in clear",
@@ -159,53 +347,45 @@ def parse(data: dict[str, Any]) -> Settings:
             )
     return Settings(
         mail=accounts,
-        gateway=_build(GatewaySettings, data.get("gateway", {}), "gateway"),
-        notifications=_build(NotificationSettings, data.get("notifications", {}), "notifications"),
+        gateway=GatewaySettings(**merged.tables["gateway"]),
+        notifications=NotificationSettings(**merged.tables["notifications"]),
+        path=path,
+        enforced=merged.enforced,
+        inherited=merged.inherited,
     )
 
 
-def load(path: Path) -> Settings:
-    """Read the settings file; a missing file gives empty settings."""
-    if not path.exists():
-        settings = Settings()
-    else:
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read {path}: {exc}") from exc
-        try:
-            settings = parse(data)
-        except ConfigError as exc:
-            raise ConfigError(f"{path}: {exc}") from exc
-    settings.path = path
-    return settings
+def parse(data: dict[str, Any], origin: str = "settings") -> Settings:
+    """Settings from one parsed TOML document, the user's."""
+    return load_layers([Layer(origin, data, user=True)])
+
+
+def load(path: Path, policy: Sequence[Layer] = ()) -> Settings:
+    """Read the user's settings file (a missing file gives empty settings), under the
+    administrator's ``policy`` layers if any (``layers.policy_layers``)."""
+    return load_layers([Layer(str(path), read_toml(path), user=True), *policy], path)
 
 
 def to_toml(settings: Settings) -> str:
-    def table(obj: Any) -> dict[str, Any]:
+    """The user's file: what differs from the value inherited, never an enforced value."""
+
+    def table(obj: Any, options: Sequence[Option]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(obj):
-            if f.name == "path":
+        for opt in options:
+            if settings.is_enforced(opt.path):
                 continue
-            value = getattr(obj, f.name)
-            default = f.default if f.default is not dataclasses.MISSING else None
-            if f.default_factory is not dataclasses.MISSING:
-                default = f.default_factory()
-            if value != default or default is None:
-                out[f.name] = value
+            value = getattr(obj, opt.key)
+            if opt.required or value != settings.inherited.get(opt.path, opt.default):
+                out[opt.key] = value
         return out
 
     data: dict[str, Any] = {}
     if settings.mail:
-        data["mail"] = [table(a) for a in settings.mail]
-    gateway = table(settings.gateway)
-    if gateway:
-        data["gateway"] = gateway
-    notifications = table(settings.notifications)
-    if notifications:
-        data["notifications"] = notifications
+        data["mail"] = [table(a, MAIL_OPTIONS) for a in settings.mail]
+    for section, options in _TABLES.items():
+        values = table(getattr(settings, section), options)
+        if values:
+            data[section] = values
     return tomli_w.dumps(data)
 
 

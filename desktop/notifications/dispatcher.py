@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, time
+from datetime import datetime
 
+from desktop.config.options import parse_quiet_hours
 from desktop.config.settings import NotificationSettings
 from desktop.core.coalesce import Coalescer, Single, Summary
 from desktop.core.events import SourceStatus
@@ -34,7 +34,6 @@ from desktop.notifications.backends import (
 log = logging.getLogger(__name__)
 
 PREVIEW_CHARS = 200
-_QUIET_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 _KIND_WORDS = {
     Kind.MAIL: (QT_TRANSLATE_NOOP("Notifications", "{0} mail"),) * 2,
@@ -52,17 +51,6 @@ _KIND_WORDS = {
         QT_TRANSLATE_NOOP("Notifications", "{0} announcements"),
     ),
 }
-
-
-def parse_quiet_hours(text: str) -> tuple[time, time] | None:
-    """'19:00-08:00' -> (19:00, 08:00); '' -> None. ValueError when malformed."""
-    if not text.strip():
-        return None
-    m = _QUIET_RE.match(text)
-    if m is None:
-        raise ValueError(f"quiet hours must look like 19:00-08:00, not {text!r}")
-    h1, m1, h2, m2 = (int(g) for g in m.groups())
-    return time(h1, m1), time(h2, m2)  # time() itself rejects 25:00 or 10:61
 
 
 def rules_from_settings(settings: NotificationSettings, previous: Rules | None = None) -> Rules:

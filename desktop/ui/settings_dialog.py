@@ -2,8 +2,11 @@
 
 Secrets never enter ``Settings``: passwords and the gateway token typed here
 are written to the OS keyring (``secrets.set_secret``) when OK is pressed.
-``result_settings()`` gives the new settings; the caller saves them and calls
-``runtime.apply_settings``.
+``result_settings()`` gives the new settings; the caller saves them and applies them.
+
+Labels, tooltips and checks come from the settings table (``desktop.config.settings``),
+the same declarations the settings file is read with; an option the organisation
+enforces is shown greyed out with a note.
 """
 
 from __future__ import annotations
@@ -11,10 +14,10 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-import re
-from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,16 +47,42 @@ from desktop.config.settings import (
     MailAccount,
     NotificationSettings,
     Settings,
+    blank_account,
+    option,
 )
 from desktop.ui.background import run_in_background
 
 ERROR_COLOR = "#D64545"
 OK_COLOR = "#2E9E6A"
 WARN_COLOR = "#B8661B"
-_QUIET_RE = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$")
 
 #: (account, password) -> (ok, message); runs on a worker thread.
 ConnectionTester = AccountTester
+
+
+def _sentence(clause: str) -> str:
+    return clause[:1].upper() + clause[1:] + "."
+
+
+def declared_row(
+    form: QFormLayout, path: str, widget: QWidget, enforced: Mapping[str, Any], labelled: bool = True
+) -> None:
+    """A form row for a declared option: its title and description from the table, and
+    greyed out with a note when the organisation enforces it."""
+    declared = option(path)
+    widget.setToolTip(declared.translated_description())
+    if labelled:
+        form.addRow(
+            QCoreApplication.translate("Settings", "{0}:").format(declared.translated_title()), widget
+        )
+    else:
+        form.addRow(widget)
+    if path in enforced:
+        widget.setEnabled(False)
+        note = QLabel(QCoreApplication.translate("Settings", "Set by your organisation"))
+        note.setObjectName("enforcedNote")
+        note.setEnabled(False)  # the disabled palette: greyed like the field it explains
+        form.addRow("", note)
 
 
 def _colored(label: QLabel, text: str, color: str) -> None:
@@ -103,9 +132,11 @@ class AccountDialog(QDialog):
         tester: ConnectionTester | None,
         has_stored_password: bool = False,
         parent: QWidget | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit mail account") if account else self.tr("Add mail account"))
+        settings = settings or Settings()
         self.setMinimumWidth(520)
         self._original = account
         self._taken = taken_names
@@ -142,24 +173,24 @@ class AccountDialog(QDialog):
         self.ca_file = FileField(
             self.tr("Choose a CA certificate"), self.tr("Certificates (*.pem *.crt *.cer);;All files (*)")
         )
-        self.folders = QLineEdit("INBOX")
-        self.folders.setToolTip(self.tr("Folders to watch, separated by commas"))
+        self.folders = QLineEdit()
+        self.folders.setPlaceholderText(self.tr("Folders to watch, separated by commas"))
         self.webmail = QLineEdit()
         self.webmail.setPlaceholderText("https://mail.example.com/#search/{message_id}")
-        self.webmail.setToolTip(self.tr("Used by “Open in mail client”; {message_id} is replaced"))
 
         form = QFormLayout()
-        form.addRow(self.tr("Name:"), self.name)
-        form.addRow(self.tr("Server:"), self.host)
-        form.addRow(self.tr("Port:"), self.port)
-        form.addRow(self.tr("Security:"), self.security)
+        enforced = settings.enforced
+        declared_row(form, "mail.name", self.name, enforced)
+        declared_row(form, "mail.host", self.host, enforced)
+        declared_row(form, "mail.port", self.port, enforced)
+        declared_row(form, "mail.security", self.security, enforced)
         form.addRow("", self.plain_warning)
-        form.addRow(self.tr("User name:"), self.username)
+        declared_row(form, "mail.username", self.username, enforced)
         form.addRow(self.tr("Password:"), self.password)
-        form.addRow(self.tr("Password command:"), self.password_command)
-        form.addRow(self.tr("CA file:"), self.ca_file)
-        form.addRow(self.tr("Folders:"), self.folders)
-        form.addRow(self.tr("Webmail URL:"), self.webmail)
+        declared_row(form, "mail.password_command", self.password_command, enforced)
+        declared_row(form, "mail.ca_file", self.ca_file, enforced)
+        declared_row(form, "mail.folders", self.folders, enforced)
+        declared_row(form, "mail.webmail_url", self.webmail, enforced)
 
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self.test_connection)
@@ -185,16 +216,17 @@ class AccountDialog(QDialog):
         layout.addWidget(self.problems_label)
         layout.addWidget(self.buttons)
 
-        if account is not None:
-            self.name.setText(account.name)
-            self.host.setText(account.host)
-            self.port.setValue(account.port)
-            self.security.setCurrentIndex(max(0, self.security.findData(account.security)))
-            self.username.setText(account.username)
-            self.password_command.setText(account.password_command)
-            self.ca_file.setText(account.ca_file)
-            self.folders.setText(", ".join(account.folders))
-            self.webmail.setText(account.webmail_url)
+        # A new account starts from the defaults (the organisation's, where it has some).
+        start = account if account is not None else blank_account(settings)
+        self.name.setText(start.name)
+        self.host.setText(start.host)
+        self.port.setValue(start.port)
+        self.security.setCurrentIndex(max(0, self.security.findData(start.security)))
+        self.username.setText(start.username)
+        self.password_command.setText(start.password_command)
+        self.ca_file.setText(start.ca_file)
+        self.folders.setText(", ".join(start.folders))
+        self.webmail.setText(start.webmail_url)
         for edit in (self.name, self.host, self.username, self.password_command, self.folders, self.webmail):
             edit.textChanged.connect(self._validate)
         self.password.textChanged.connect(self._validate)
@@ -227,11 +259,9 @@ class AccountDialog(QDialog):
 
     def problems(self) -> list[str]:
         account = self.account()
-        problems = account.problems()
+        problems = account.problems()  # the table's checks, named by the field titles
         if account.name in self._taken:
             problems.append(self.tr("another account already has this name"))
-        if account.webmail_url and "{message_id}" not in account.webmail_url:
-            problems.append(self.tr("the webmail URL needs {message_id} where the message goes"))
         return problems
 
     def _validate(self) -> None:
@@ -241,7 +271,7 @@ class AccountDialog(QDialog):
         self.password.setEnabled(not self.password_command.text().strip())
         problems = self.problems()
         # Problems are short clauses from MailAccount.problems(); shown as one sentence each.
-        text = "\n".join(p[:1].upper() + p[1:] + "." for p in problems)
+        text = "\n".join(_sentence(p) for p in problems)
         _colored(self.problems_label, text, ERROR_COLOR)
         self.ok_button.setEnabled(not problems)
 
@@ -371,10 +401,11 @@ class SettingsDialog(QDialog):
         )
         self.gateway_ca.setText(gw.ca_file)
         form = QFormLayout(page)
-        form.addRow(self.tr("Gateway URL:"), self.gateway_url)
+        enforced = self._settings.enforced
+        declared_row(form, "gateway.url", self.gateway_url, enforced)
         form.addRow(self.tr("Token:"), self.gateway_token)
-        form.addRow(self.tr("Token command:"), self.gateway_token_command)
-        form.addRow(self.tr("CA file:"), self.gateway_ca)
+        declared_row(form, "gateway.token_command", self.gateway_token_command, enforced)
+        declared_row(form, "gateway.ca_file", self.gateway_ca, enforced)
         hint = QLabel(self.tr("Leave the URL empty to use Tidings for mail only."))
         hint.setEnabled(False)
         hint.setWordWrap(True)
@@ -387,19 +418,22 @@ class SettingsDialog(QDialog):
     def _notifications_tab(self) -> QWidget:
         page = QWidget()
         n = self._settings.notifications
-        self.notify_enabled = QCheckBox(self.tr("Show notifications"))
+        self.notify_enabled = QCheckBox(option("notifications.enabled").translated_title())
         self.notify_enabled.setChecked(n.enabled)
         self.quiet_hours = QLineEdit(n.quiet_hours)
         self.quiet_hours.setPlaceholderText(self.tr("e.g. 19:00-08:00 (empty: off)"))
         self.vip_senders = QPlainTextEdit("\n".join(n.vip_senders))
         self.vip_senders.setPlaceholderText(self.tr("One name or address per line"))
-        self.urgent_breaks = QCheckBox(self.tr("Urgent items and VIP senders break through quiet hours"))
+        self.urgent_breaks = QCheckBox(option("notifications.urgent_breaks_through").translated_title())
         self.urgent_breaks.setChecked(n.urgent_breaks_through)
         form = QFormLayout(page)
-        form.addRow(self.notify_enabled)
-        form.addRow(self.tr("Quiet hours:"), self.quiet_hours)
-        form.addRow(self.tr("VIP senders:"), self.vip_senders)
-        form.addRow(self.urgent_breaks)
+        enforced = self._settings.enforced
+        declared_row(form, "notifications.enabled", self.notify_enabled, enforced, labelled=False)
+        declared_row(form, "notifications.quiet_hours", self.quiet_hours, enforced)
+        declared_row(form, "notifications.vip_senders", self.vip_senders, enforced)
+        declared_row(
+            form, "notifications.urgent_breaks_through", self.urgent_breaks, enforced, labelled=False
+        )
         # Applied on OK like everything else; the login entry itself is the state.
         self.autostart = QCheckBox(self.tr("Start Tidings in the tray when I log in"))
         self.autostart.setChecked(autostart.is_enabled())
@@ -428,7 +462,9 @@ class SettingsDialog(QDialog):
         """Built separately so tests can drive the form without a modal loop."""
         taken = {a.name for a in self._accounts if a is not account}
         stored = account is not None and id(account) in self._original_names
-        return AccountDialog(account, taken, self._tester, has_stored_password=stored, parent=self)
+        return AccountDialog(
+            account, taken, self._tester, has_stored_password=stored, parent=self, settings=self._settings
+        )
 
     def add_account(self) -> None:
         self._open_account_dialog(None)
@@ -484,16 +520,27 @@ class SettingsDialog(QDialog):
 
     # -- validation and result -------------------------------------------------------------------
 
+    def edited_values(self) -> dict[str, Any]:
+        """Option path -> the value in the form, as it would be saved."""
+        values = {
+            "gateway.url": self.gateway_url.text(),
+            "gateway.token_command": self.gateway_token_command.text(),
+            "gateway.ca_file": self.gateway_ca.text(),
+            "notifications.enabled": self.notify_enabled.isChecked(),
+            "notifications.quiet_hours": self.quiet_hours.text(),
+            "notifications.vip_senders": self.vip_senders.toPlainText().splitlines(),
+            "notifications.muted_sources": list(self._settings.notifications.muted_sources),
+            "notifications.urgent_breaks_through": self.urgent_breaks.isChecked(),
+        }
+        return {path: option(path).kind.normalize(value) for path, value in values.items()}
+
     def problems(self) -> list[str]:
         out: list[str] = []
-        url = self.gateway_url.text().strip()
-        if url and not re.match(r"^wss?://[^\s/]+", url):
-            out.append(self.tr("The gateway URL must start with wss:// (or ws:// for a local test gateway)."))
-        quiet = self.quiet_hours.text().strip()
-        if quiet and not _QUIET_RE.match(quiet):
-            out.append(self.tr("Quiet hours must look like 19:00-08:00."))
-        if self.gateway_ca.text() and not Path(self.gateway_ca.text()).expanduser().is_file():
-            out.append(self.tr("The gateway CA file does not exist."))
+        for path, value in self.edited_values().items():
+            declared = option(path)
+            problem = declared.check(value, declared.translated_title())
+            if problem:
+                out.append(_sentence(problem))
         for account in self._accounts:
             for problem in account.problems():
                 out.append(self.tr("Mail account “{0}”: {1}.").format(account.name, problem))
@@ -506,22 +553,17 @@ class SettingsDialog(QDialog):
 
     def result_settings(self) -> Settings:
         """The settings as edited. Contains no secret: those go to the keyring on OK."""
-        vip = [line.strip() for line in self.vip_senders.toPlainText().splitlines() if line.strip()]
+        sections: dict[str, dict[str, Any]] = {"gateway": {}, "notifications": {}}
+        for path, value in self.edited_values().items():
+            section, key = path.split(".")
+            sections[section][key] = value
         return Settings(
             mail=[dataclasses.replace(a, folders=list(a.folders)) for a in self._accounts],
-            gateway=GatewaySettings(
-                url=self.gateway_url.text().strip(),
-                token_command=self.gateway_token_command.text().strip(),
-                ca_file=self.gateway_ca.text(),
-            ),
-            notifications=NotificationSettings(
-                enabled=self.notify_enabled.isChecked(),
-                quiet_hours=re.sub(r"\s+", "", self.quiet_hours.text()),
-                vip_senders=vip,
-                muted_sources=list(self._settings.notifications.muted_sources),
-                urgent_breaks_through=self.urgent_breaks.isChecked(),
-            ),
+            gateway=GatewaySettings(**sections["gateway"]),
+            notifications=NotificationSettings(**sections["notifications"]),
             path=self._settings.path,
+            enforced=self._settings.enforced,
+            inherited=self._settings.inherited,
         )
 
     def store_secrets(self) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+from PySide6.QtWidgets import QLabel
+
 from desktop.config import secrets
-from desktop.config.settings import GatewaySettings, MailAccount, Settings, to_toml
+from desktop.config.layers import policy_layers
+from desktop.config.settings import GatewaySettings, MailAccount, Settings, load, option, to_toml
 from desktop.ui.settings_dialog import AccountDialog, SettingsDialog
 
 
@@ -42,7 +46,7 @@ def test_invalid_input_disables_ok(qtbot, tmp_path):
     assert form.ok_button.isEnabled()
     form.host.setText("   ")
     assert not form.ok_button.isEnabled()
-    assert "The server name is empty." in form.problems_label.text()
+    assert "Server must not be empty." in form.problems_label.text()
     form.host.setText("imap.example.com")
     form.name.setText("Taken")
     assert not form.ok_button.isEnabled()
@@ -213,3 +217,110 @@ def test_autostart_failure_is_shown_and_keeps_the_dialog_open(qtbot, memory_keyr
     dialog.accept()
     assert dialog.isVisible() and dialog.result() != SettingsDialog.DialogCode.Accepted
     assert "login entry" in dialog.error_label.text()
+
+
+# -- the same checks as the settings file, from the same table ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "good", "message"),
+    [
+        (
+            "gateway_url",
+            "https://gw.example.com",
+            "wss://gw.example.com",
+            "Gateway URL must start with wss://",
+        ),
+        ("gateway_url", "wss://", "ws://127.0.0.1:8765", "Gateway URL must start with wss://"),
+        ("quiet_hours", "25:00-08:00", "22:00 - 07:00", "Quiet hours must look like 19:00-08:00"),
+        ("quiet_hours", "7pm-8am", "", "Quiet hours must look like 19:00-08:00"),
+        (
+            "gateway_ca",
+            "/nonexistent/ca.pem",
+            "",
+            "CA file names a file that does not exist: /nonexistent/ca.pem",
+        ),
+    ],
+)
+def test_settings_dialog_checks_each_value(qtbot, field, bad, good, message):
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    getattr(dialog, field).setText(bad)
+    assert not ok.isEnabled()
+    assert message in dialog.error_label.text()
+    getattr(dialog, field).setText(good)
+    assert ok.isEnabled() and dialog.error_label.text() == ""
+
+
+def test_settings_dialog_accepts_an_existing_gateway_ca_file(qtbot, tmp_path):
+    ca = tmp_path / "corp-ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.gateway_ca.setText(str(ca))
+    assert dialog.problems() == []
+    assert dialog.result_settings().gateway.ca_file == str(ca)
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "message"),
+    [
+        ("name", "a/b", "Name must be 1-64 letters"),
+        ("host", " ", "Server must not be empty."),
+        ("username", "", "User name must not be empty."),
+        ("folders", " , ", "Folders must name at least one folder"),
+        ("webmail", "https://mail.example.com/", "Webmail URL needs {message_id} where the message goes."),
+        ("ca_file", "/nonexistent/ca.pem", "CA file names a file that does not exist"),
+    ],
+)
+def test_account_form_checks_each_value(qtbot, field, bad, message):
+    form = AccountDialog(None, set(), None)
+    qtbot.addWidget(form)
+    fill_form(form)
+    assert form.ok_button.isEnabled()
+    getattr(form, field).setText(bad)
+    assert not form.ok_button.isEnabled()
+    assert message in form.problems_label.text()
+
+
+def test_labels_and_tooltips_come_from_the_table(qtbot):
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    assert dialog.gateway_url.toolTip() == option("gateway.url").description
+    assert dialog.quiet_hours.toolTip() == option("notifications.quiet_hours").description
+    assert dialog.urgent_breaks.text() == option("notifications.urgent_breaks_through").title
+    form = AccountDialog(None, set(), None)
+    qtbot.addWidget(form)
+    assert form.security.toolTip() == option("mail.security").description
+
+
+def test_enforced_options_are_greyed_out_and_kept(qtbot, tmp_path, memory_keyring):
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        "[enforced.gateway]\nurl = 'wss://gw.corp.example'\n"
+        "[enforced.mail]\nsecurity = 'starttls'\n"
+        "[defaults.mail]\nhost = 'imap.corp.example'\n"
+        "[enforced.notifications]\nenabled = true\n"
+    )
+    settings = load(tmp_path / "settings.toml", policy_layers(policy))
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert not dialog.gateway_url.isEnabled() and dialog.gateway_url.text() == "wss://gw.corp.example"
+    assert not dialog.notify_enabled.isEnabled()
+    assert dialog.gateway_token_command.isEnabled() and dialog.quiet_hours.isEnabled()
+    notes = [w.text() for w in dialog.findChildren(QLabel, "enforcedNote")]
+    assert notes == ["Set by your organisation"] * 2
+    form = dialog._account_dialog(None)  # a new account starts from the organisation's values
+    qtbot.addWidget(form)
+    assert not form.security.isEnabled() and form.security.currentData() == "starttls"
+    assert form.host.isEnabled() and form.host.text() == "imap.corp.example"
+    fill_form(form, host="imap.corp.example")
+    dialog.apply_account_dialog(form, None)
+    dialog.accept()
+    result = dialog.result_settings()
+    assert result.gateway.url == "wss://gw.corp.example" and result.is_enforced("gateway.url")
+    assert result.mail[0].security == "starttls"
+    saved = to_toml(result)
+    assert "gw.corp.example" not in saved and "starttls" not in saved  # the policy's, not the user's
+    assert 'host = "imap.corp.example"' in saved  # required: an account always names its server

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
+from desktop.config.settings import option
 from desktop.core import i18n
 from desktop.notifications.dispatcher import summary_notice
 from desktop.ui.app import install_translations
@@ -58,6 +59,11 @@ def test_chinese_ui_and_notifications(qapp) -> None:
     try:
         install_translations(qapp, QLocale("zh_CN"))
         assert QCoreApplication.translate("TrayIcon", "Open inbox") == "打开收件箱"
+        # The settings table's titles and checks, declared in Qt-free code, are translated too.
+        assert option("gateway.url").translated_title() == "网关地址"
+        assert option("notifications.quiet_hours").check("7pm", "免打扰时段") == (
+            "免打扰时段的格式应为 19:00-08:00（起-止，24 小时制）"
+        )
         items = [make_item(n) for n in range(4)]
         assert summary_notice(items).title == "4 条新消息：4 封邮件"
     finally:
