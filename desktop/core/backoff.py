@@ -1,7 +1,7 @@
 """Reconnect delays shared by every source.
 
-A three-line policy rather than tenacity or backoff: the sources' loops must
-be able to cut a wait short (stop, resume from sleep, a fixed password), which
+A small policy rather than tenacity or backoff: the sources' loops must be
+able to cut a wait short (stop, resume from sleep, a fixed password), which
 those libraries' decorator and generator shapes do not give a blocking
 worker thread and an asyncio task alike.
 """
@@ -9,8 +9,16 @@ worker thread and an asyncio task alike.
 from __future__ import annotations
 
 import random
+import time
+from collections.abc import Callable
 
 _MAX_EXPONENT = 30  # 2**30 s is far beyond any cap; keeps the arithmetic bounded
+
+# A connection that worked end to end (gateway hello, IMAP folder synced and in IDLE)
+# for this long was healthy: its loss starts the delays over. Short enough that a storm
+# of cuts a second or two apart does not pile the delay up to the cap (issue 7.10); long
+# enough that a server which accepts and drops at once is not hammered.
+HEALTHY_AFTER_S = 1.0
 
 
 def full_jitter(attempt: int, base: float, cap: float) -> float:
@@ -20,3 +28,50 @@ def full_jitter(attempt: int, base: float, cap: float) -> float:
     """
     ceiling = min(cap, base * (2 ** min(max(attempt, 0), _MAX_EXPONENT)))
     return random.uniform(0, ceiling)
+
+
+class Backoff:
+    """The delays of one connection: growing while attempts fail, starting over after a healthy one.
+
+    Not thread-safe: each connection loop (an IMAP folder's worker, the gateway task) owns one.
+    """
+
+    def __init__(
+        self,
+        base: float,
+        cap: float,
+        healthy_after: float = HEALTHY_AFTER_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base = base
+        self.cap = cap
+        self.healthy_after = healthy_after
+        self.attempt = 0  # failed attempts since the last healthy connection (or reset)
+        self._clock = clock
+        self._up_since: float | None = None
+
+    def next_delay(self) -> float:
+        """The wait before the next attempt; counts one more failed attempt."""
+        delay = full_jitter(self.attempt, self.base, self.cap)
+        self.attempt = min(self.attempt + 1, _MAX_EXPONENT)
+        return delay
+
+    def up(self) -> None:
+        """The connection works end to end from now on."""
+        self._up_since = self._clock()
+
+    @property
+    def healthy(self) -> bool:
+        """Up, and for at least ``healthy_after`` seconds."""
+        return self._up_since is not None and self._clock() - self._up_since >= self.healthy_after
+
+    def down(self) -> None:
+        """The connection ended: after a healthy one, the next delay is short again."""
+        if self.healthy:
+            self.attempt = 0
+        self._up_since = None
+
+    def reset(self) -> None:
+        """Retry at once and start the delays over (reconnect_now: network back, password fixed)."""
+        self.attempt = 0
+        self._up_since = None

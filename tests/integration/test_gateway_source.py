@@ -28,6 +28,7 @@ from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.item import Item
 from desktop.sources.gateway import GatewaySource
 from desktop.store import Store
+from harness.cutting_proxy import CuttingProxy
 from harness.gateway import GatewayProcess, events_in_db
 
 pytestmark = [pytest.mark.gateway, pytest.mark.asyncio]
@@ -380,3 +381,25 @@ async def test_certificates_are_verified_and_a_company_ca_can_be_added(
     await trusted.start()  # online over wss, verified against the company CA
     await trusted.close()
     await proxy.close()
+
+
+async def test_a_connection_that_stays_up_resets_the_backoff(gw: GatewayProcess, tmp_path: Path) -> None:
+    """After a run of failures, a cut of a connection that was healthy retries at the shortest delay."""
+    with CuttingProxy("127.0.0.1", gw.port, seed=3) as proxy:
+        desktop = await Desktop(
+            tmp_path / "a.db", f"ws://127.0.0.1:{proxy.port}", gw.issue_token("alice")
+        ).start()
+        policy = desktop.source.backoff
+        await run(gw.stop)  # the proxy still answers, the gateway behind it does not: attempts fail
+        await wait_for(lambda: policy.attempt >= 4, "the delays grow")
+        await run(gw.start)
+        await wait_for(lambda: desktop.recorder.state is ConnectionState.ONLINE, "online again")
+        assert policy.attempt >= 4  # coming up alone proves nothing yet
+        await wait_for(lambda: policy.healthy, "the connection stays up a while")
+        connects = desktop.source.connect_attempts
+        assert await run(proxy.cut_all) == 1
+        await wait_for(lambda: desktop.source.connect_attempts > connects, "reconnect")
+        await wait_for(lambda: desktop.recorder.state is ConnectionState.ONLINE, "online after the cut")
+        # reset by the healthy connection's end, then one delay drawn from the first step
+        assert policy.attempt == 1
+        await desktop.close()

@@ -20,7 +20,6 @@ import contextlib
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +28,7 @@ from websockets.asyncio.client import ClientConnection
 
 from desktop.config.secrets import GATEWAY_KEY, SecretError, get_secret
 from desktop.config.settings import GatewaySettings
-from desktop.core.backoff import full_jitter
+from desktop.core.backoff import Backoff
 from desktop.core.events import ConnectionState, SourceEvent, SourceStatus, SyncStateSet
 from desktop.core.item import Item, Kind
 from desktop.sources.base import Emit, StoreReader
@@ -51,9 +50,6 @@ __all__ = ["GatewaySource", "stream_url"]
 
 log = logging.getLogger(__name__)
 
-# A session shorter than this does not reset the backoff: a gateway that accepts
-# and drops at once must not be hammered.
-STABLE_AFTER_S = 5.0
 NO_HELLO = Outcome(ConnectionState.OFFLINE, "The gateway did not say hello")
 
 
@@ -76,8 +72,6 @@ class GatewaySource:
         self.store = store
         host = urlsplit(stream_url(settings.url, 0)).hostname if settings.url else None
         self.display_name = f"Company gateway ({host})" if host else "Company gateway"
-        self._backoff_base = backoff_base
-        self._backoff_cap = backoff_cap
         self._ping_interval = ping_interval
         self._open_timeout = open_timeout
         self._batch_max = batch_max
@@ -90,14 +84,14 @@ class GatewaySource:
         self._session: asyncio.Task[Outcome] | None = None
         self._wake = asyncio.Event()  # reconnect_now: end a backoff or a stopped state
         self._blocked = False  # AUTH_FAILED / ERROR: no retries until reconnect_now
-        self._attempt = 0
+        # Reset by a session that stayed up a while after hello, and by reconnect_now.
+        self.backoff = Backoff(backoff_base, backoff_cap)
         self._stopping = False
         self._outbox = GatewayOutbox(store, self._send_event)
 
         self._user = ""
         self._hello_seq = -1
         self._seq: int | None = None  # last event processed on this connection
-        self._online_since: float | None = None  # when this connection said hello
         self.online = False
         self.connect_attempts = 0  # for diagnostics and tests
 
@@ -144,7 +138,7 @@ class GatewaySource:
 
     def _reconnect_now(self) -> None:
         self._blocked = False
-        self._attempt = 0
+        self.backoff.reset()
         self._wake.set()
         if self._session is not None and not self._session.done():
             self._session.cancel()
@@ -164,11 +158,6 @@ class GatewaySource:
             log.warning("ignoring a damaged stored gateway sequence %r", value)
             return None
 
-    def _next_delay(self) -> float:
-        delay = full_jitter(self._attempt, self._backoff_base, self._backoff_cap)
-        self._attempt += 1
-        return delay
-
     # -- connection loop --------------------------------------------------------------
 
     async def _run(self) -> None:
@@ -186,8 +175,7 @@ class GatewaySource:
                     await self._session
                 raise
             self.online = False
-            online_for = time.monotonic() - self._online_since if self._online_since is not None else 0.0
-            self._online_since = None
+            self.backoff.down()
             if self._session.cancelled():  # reconnect_now during a session: go again at once
                 continue
             try:
@@ -199,9 +187,7 @@ class GatewaySource:
                 self._blocked = True
                 self._status(outcome.state, outcome.message)
                 continue
-            if online_for >= STABLE_AFTER_S:
-                self._attempt = 0
-            delay = self._next_delay()
+            delay = self.backoff.next_delay()
             self._status(ConnectionState.OFFLINE, f"{outcome.message}; retrying in {max(1, round(delay))} s")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
@@ -209,7 +195,7 @@ class GatewaySource:
     async def _connect_once(self) -> Outcome:
         """One session, from the token to the end of the stream: how it ended."""
         self.connect_attempts += 1
-        self._online_since = None
+        self.online = False
         self._status(ConnectionState.CONNECTING)
         url = self.settings.url
         try:
@@ -231,7 +217,7 @@ class GatewaySource:
                 await self._serve(ws)
             return Outcome(ConnectionState.OFFLINE, "The gateway closed the connection")
         except EXPECTED as exc:
-            return classify(exc, url, online=self._online_since is not None)
+            return classify(exc, url, online=self.online)
 
     async def _token(self) -> str:
         try:
@@ -269,7 +255,7 @@ class GatewaySource:
         self._seq = stored
         self._outbox.connected()
         self.online = True
-        self._online_since = time.monotonic()
+        self.backoff.up()
         self._status(ConnectionState.ONLINE)
 
     async def _serve(self, ws: ClientConnection) -> None:

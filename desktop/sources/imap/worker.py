@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from imapclient import IMAPClient
 
-from desktop.core.backoff import full_jitter
+from desktop.core.backoff import Backoff
 from desktop.core.events import ConnectionState
 from desktop.sources.imap.connection import ImapProblem, classify, close_quietly, server_text
 from desktop.sources.imap.outbox import FolderOutbox
@@ -54,7 +54,8 @@ class FolderWorker:
         self.reconnect = threading.Event()
         self.outbox_queued = threading.Event()
         self.client: IMAPClient | None = None  # read by ImapSource.stop() to cut a stuck read
-        self.attempt = 0
+        # Reset by a session that stayed up a while, and by reconnect_now.
+        self.backoff = Backoff(source.backoff_first, source.backoff_cap)
         self.outbox = FolderOutbox(
             source_id=source.id,
             account=self.account.name,
@@ -79,7 +80,9 @@ class FolderWorker:
             if src.blocked:
                 self.waker.wait(None)
                 continue
-            self.reconnect.clear()
+            if self.reconnect.is_set():
+                self.reconnect.clear()
+                self.backoff.reset()  # the network is back or the password fixed: start over
             src.set_state(self.folder, ConnectionState.CONNECTING)
             problem = self._connection()
             if src.stopping.is_set() or problem is None:
@@ -108,13 +111,12 @@ class FolderWorker:
             return classify(exc, self.account)
         finally:
             self.client = None
+            self.backoff.down()
             close_quietly(client)
         return None
 
     def _backoff(self) -> None:
-        delay = full_jitter(self.attempt, self.src.backoff_first, self.src.backoff_cap)
-        self.attempt = min(self.attempt + 1, 30)
-        deadline = time.monotonic() + delay
+        deadline = time.monotonic() + self.backoff.next_delay()
         while not self._leaving():
             left = deadline - time.monotonic()
             if left <= 0:
@@ -146,7 +148,7 @@ class FolderWorker:
         self.outbox.deliver(client, sync.uidvalidity)
         sync.catch_up()
         self.src.set_state(self.folder, ConnectionState.ONLINE)
-        self.attempt = 0
+        self.backoff.up()
         self._idle_loop(client, sync)
 
     @staticmethod
