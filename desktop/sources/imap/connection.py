@@ -45,12 +45,18 @@ def ssl_context(account: MailAccount) -> ssl.SSLContext:
 
 
 def _keepalive(sock: socket.socket) -> None:
-    """Notice a silently dead connection (laptop moved networks) within about two minutes."""
+    """Let the kernel notice a silently dead link (laptop moved networks) within about 50 s.
+
+    Keepalive probes only run while nothing is unacknowledged; TCP_USER_TIMEOUT covers a
+    write (IDLE's DONE, say) that the dead link never acknowledges. A middlebox that still
+    answers for a dead server defeats both: the IDLE probe (worker.py) covers that.
+    """
     with contextlib.suppress(OSError, AttributeError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 60)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 20)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 20)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 10)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 60_000)
 
 
 def connect(account: MailAccount, password: str, timeout: float = DEFAULT_TIMEOUT) -> IMAPClient:
@@ -65,6 +71,7 @@ def connect(account: MailAccount, password: str, timeout: float = DEFAULT_TIMEOU
             ssl_context=ctx,
             timeout=SocketTimeout(connect=timeout, read=timeout),
         )
+        _keepalive(client.socket())
         if account.security == "starttls":
             if b"STARTTLS" not in client.capabilities():
                 raise ImapProblem(
@@ -75,7 +82,6 @@ def connect(account: MailAccount, password: str, timeout: float = DEFAULT_TIMEOU
             client.starttls(ctx)
         client.normalise_times = False  # keep INTERNALDATE's own time zone
         client.login(account.username, password)
-        _keepalive(client.socket())
         return client
     except BaseException as exc:
         if client is not None:
@@ -97,7 +103,7 @@ def classify(exc: BaseException, account: MailAccount) -> ImapProblem:
         state = ConnectionState.AUTH_FAILED if str(exc).startswith("no ") else ConnectionState.ERROR
         return ImapProblem(state, f"Cannot get the password: {exc}")
     if isinstance(exc, LoginError):
-        return ImapProblem(ConnectionState.AUTH_FAILED, AUTH_FAILED_TEXT)
+        return _login_problem(exc, host)
     if isinstance(exc, ssl.SSLCertVerificationError):
         return ImapProblem(
             ConnectionState.ERROR, describe_certificate_problem(exc, host, "the account's CA file setting")
@@ -122,6 +128,33 @@ def classify(exc: BaseException, account: MailAccount) -> ImapProblem:
         return ImapProblem(ConnectionState.OFFLINE, f"{host} closed the connection.")
     log.warning("unexpected IMAP failure for %s: %r", account.name, exc)
     return ImapProblem(ConnectionState.OFFLINE, f"The connection to {host} failed: {exc}")
+
+
+def _login_problem(exc: LoginError, host: str) -> ImapProblem:
+    """Only the server's own tagged NO judges the credentials; anything else is an outage.
+
+    imapclient raises LoginError for every failure of LOGIN, also for a connection
+    that broke in the middle of it (imaplib's abort: EOF, reset, timeout). Treating
+    those as a wrong password stopped the account for good after a network blip.
+    """
+    cause = exc.__context__
+    if isinstance(cause, (imaplib.IMAP4.abort, OSError, EOFError)) or not isinstance(
+        cause, imaplib.IMAP4.error
+    ):
+        return ImapProblem(ConnectionState.OFFLINE, f"The connection to {host} broke while signing in.")
+    text = server_text(cause)
+    code = text.upper()
+    if "COMMAND ERROR" in code:  # a tagged BAD: the command, not the credentials
+        return ImapProblem(ConnectionState.OFFLINE, f"{host} did not accept the sign-in: {text}")
+    if "[UNAVAILABLE]" in code:  # RFC 5530: a temporary failure, e.g. its password service is down
+        return ImapProblem(ConnectionState.OFFLINE, f"{host} cannot check passwords right now: {text}")
+    if "[PRIVACYREQUIRED]" in code:
+        return ImapProblem(
+            ConnectionState.ERROR,
+            f"{host} accepts a password only over an encrypted connection: "
+            "choose TLS or STARTTLS in the account's security setting.",
+        )
+    return ImapProblem(ConnectionState.AUTH_FAILED, AUTH_FAILED_TEXT)
 
 
 def server_text(exc: BaseException) -> str:
