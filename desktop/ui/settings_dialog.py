@@ -56,12 +56,13 @@ ERROR_COLOR = "#D64545"
 OK_COLOR = "#2E9E6A"
 WARN_COLOR = "#B8661B"
 
-#: (account, password) -> (ok, message); runs on a worker thread.
+# (account, password) -> (ok, message); runs on a worker thread.
 ConnectionTester = AccountTester
 
 
 def _sentence(clause: str) -> str:
-    return clause[:1].upper() + clause[1:] + "."
+    """A problem clause from the settings table as a sentence (Chinese ends it with 。)."""
+    return QCoreApplication.translate("Settings", "{0}.").format(clause[:1].upper() + clause[1:])
 
 
 def declared_row(
