@@ -61,17 +61,12 @@ class Kind:
 
 
 class Text(Kind):
-    def __init__(self, required: bool = False, max_length: int = 0) -> None:
+    def __init__(self, required: bool = False) -> None:
         self.required = required
-        self.max_length = max_length
 
     def problem(self, value: str, name: str) -> str | None:
         if self.required and not value.strip():
             return translate("Settings", "{0} must not be empty").format(name)
-        if self.max_length and len(value) > self.max_length:
-            return translate("Settings", "{0} must be at most {1} characters long").format(
-                name, self.max_length
-            )
         return None
 
     def rule(self) -> str:

@@ -666,67 +666,62 @@
         <translation>{0} 必须是加引号的文本</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="70"/>
+        <location filename="../../desktop/config/options.py" line="69"/>
         <source>{0} must not be empty</source>
         <translation>{0}不能为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="72"/>
-        <source>{0} must be at most {1} characters long</source>
-        <translation>{0}最多 {1} 个字符</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/config/options.py" line="91"/>
+        <location filename="../../desktop/config/options.py" line="86"/>
         <source>{0} must be 1-64 letters, digits, spaces or . @ + - _</source>
         <translation>{0}必须由 1 到 64 个字母、数字、空格或 . @ + - _ 组成</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="105"/>
+        <location filename="../../desktop/config/options.py" line="100"/>
         <source>{0} must be one of {1}</source>
         <translation>{0}必须是以下之一：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="122"/>
+        <location filename="../../desktop/config/options.py" line="117"/>
         <source>{0} must be a whole number, without quotes</source>
         <translation>{0} 必须是整数，不加引号</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="128"/>
+        <location filename="../../desktop/config/options.py" line="123"/>
         <source>{0} must be between {1} and {2}</source>
         <translation>{0}必须在 {1} 到 {2} 之间</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="145"/>
+        <location filename="../../desktop/config/options.py" line="140"/>
         <source>{0} must be true or false, without quotes</source>
         <translation>{0} 必须是 true 或 false，不加引号</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="160"/>
+        <location filename="../../desktop/config/options.py" line="155"/>
         <source>{0} must be a list of texts, like [&quot;a&quot;, &quot;b&quot;]</source>
         <translation>{0} 必须是文本列表，例如 [&quot;a&quot;, &quot;b&quot;]</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="164"/>
+        <location filename="../../desktop/config/options.py" line="159"/>
         <source>{0} must name at least one folder, and no empty one</source>
         <translation>{0}至少要有一个文件夹，且不能有空的</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="182"/>
+        <location filename="../../desktop/config/options.py" line="177"/>
         <source>{0} must start with wss:// (or ws:// for a local test gateway)</source>
         <translation>{0}必须以 wss:// 开头（本地测试网关可用 ws://）</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="196"/>
+        <location filename="../../desktop/config/options.py" line="191"/>
         <source>{0} names a file that does not exist: {1}</source>
         <translation>{0}指向的文件不存在：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="212"/>
+        <location filename="../../desktop/config/options.py" line="207"/>
         <source>{0} needs {1} where the message goes</source>
         <translation>{0}中需要用 {1} 表示邮件的位置</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="248"/>
+        <location filename="../../desktop/config/options.py" line="243"/>
         <source>{0} must look like 19:00-08:00 (from-to, 24-hour clock)</source>
         <translation>{0}的格式应为 19:00-08:00（起-止，24 小时制）</translation>
     </message>
