@@ -9,6 +9,7 @@ on the same database file (WAL):
         token = admin.issue_token("alice").token
         secret = admin.add_integration("oa", callback="http://127.0.0.1:9000/cb")
         admin.add_conversation("team", title="Team", members=["alice", "bob"])
+        admin.add_integration_to("oa", "team")  # the OA bot may now post chat into "team"
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from gateway.storage.sqlite import connect, hash_token
+from gateway.storage.sqlite import hash_token, open_database
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$")
 
@@ -51,7 +52,7 @@ class CallbackState:
 
 class GatewayAdmin:
     def __init__(self, db_path: Path | str) -> None:
-        self._c = connect(db_path)
+        self._c, self._box = open_database(db_path)
 
     def __enter__(self) -> GatewayAdmin:
         return self
@@ -104,20 +105,57 @@ class GatewayAdmin:
         self._write("UPDATE tokens SET revoked_at=? WHERE id=? AND revoked_at IS NULL", (time.time(), row[0]))
         return str(row[0])
 
-    def add_integration(self, name: str, callback: str | None = None) -> str:
-        """Register a third-party system; returns its signing secret (shown once)."""
+    def add_integration(self, name: str, callback: str | None = None, display_name: str | None = None) -> str:
+        """Register a third-party system; returns its signing secret (shown once).
+
+        Its chat messages show display_name (default: name), marked as a bot; a name that a
+        user goes by is refused, so a bot cannot pass for a person."""
         if not _NAME_RE.match(name):
             raise AdminError(f"bad integration name {name!r}")
         if callback is not None and not re.match(r"^https?://", callback):
             raise AdminError("callback must be an http(s) URL")
         if self._c.execute("SELECT 1 FROM integrations WHERE name=?", (name,)).fetchone():
             raise AdminError(f"integration {name!r} exists")
+        shown = (display_name or name).strip()
+        if not shown or len(shown) > 200:
+            raise AdminError("the display name needs 1-200 characters")
+        taken = self._c.execute(
+            "SELECT name FROM users WHERE lower(name)=lower(?) OR lower(display_name)=lower(?)",
+            (shown, shown),
+        ).fetchone()
+        if taken:
+            raise AdminError(f"{shown!r} is what user {taken[0]!r} is called; pick another display name")
         secret = "whsec_" + secrets.token_urlsafe(32)
         self._write(
-            "INSERT INTO integrations(name, secret, callback_url, created_at) VALUES (?,?,?,?)",
-            (name, secret, callback, time.time()),
+            "INSERT INTO integrations(name, sealed_secret, callback_url, display_name, created_at) "
+            "VALUES (?,?,?,?,?)",
+            (name, self._box.seal(secret), callback, shown, time.time()),
         )
         return secret
+
+    def add_integration_to(self, integration: str, conversation_id: str) -> None:
+        """Let the integration post chat messages (as its bot identity) into a group conversation."""
+        if not self._c.execute("SELECT 1 FROM integrations WHERE name=?", (integration,)).fetchone():
+            raise AdminError(f"no integration {integration!r}")
+        row = self._c.execute("SELECT kind FROM conversations WHERE id=?", (conversation_id,)).fetchone()
+        if row is None:
+            raise AdminError(f"no conversation {conversation_id!r}")
+        if row[0] != "group":
+            # A direct chat is between two people; a third voice there would be taken for one.
+            raise AdminError(f"{conversation_id!r} is a direct conversation; add integrations to groups")
+        self._write(
+            "INSERT OR IGNORE INTO integration_conversations(integration, conversation) VALUES (?,?)",
+            (integration, conversation_id),
+        )
+
+    def integration_conversations(self, integration: str) -> list[str]:
+        return [
+            r[0]
+            for r in self._c.execute(
+                "SELECT conversation FROM integration_conversations WHERE integration=? ORDER BY conversation",
+                (integration,),
+            )
+        ]
 
     def add_conversation(
         self, conversation_id: str, title: str, members: list[str], kind: str | None = None

@@ -102,8 +102,13 @@ def _admin(args: argparse.Namespace) -> int:
             case ("token", "revoke"):
                 print(f"revoked {admin.revoke_token(args.token)}")
             case ("integration", "add"):
-                print(admin.add_integration(args.name, callback=args.callback))
+                print(
+                    admin.add_integration(args.name, callback=args.callback, display_name=args.display_name)
+                )
                 print(f"integration {args.name} added; above is its signing secret", file=sys.stderr)
+            case ("integration", "add-to"):
+                admin.add_integration_to(args.name, args.conversation)
+                print(f"integration {args.name} may post into conversation {args.conversation}")
             case ("conversation", "add"):
                 members = [m.strip() for m in args.members.split(",") if m.strip()]
                 kind = admin.add_conversation(args.id, title=args.title, members=members, kind=args.kind)
@@ -157,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = integrations.add_parser("add", parents=[common], help="print the new integration's signing secret")
     p.add_argument("name")
     p.add_argument("--callback", help="URL that receives signed approval decisions")
+    p.add_argument("--display-name", help="what its chat messages show as sender, marked as a bot")
+    p = integrations.add_parser(
+        "add-to", parents=[common], help="let NAME post chat messages (as itself) into a group conversation"
+    )
+    p.add_argument("name")
+    p.add_argument("conversation")
 
     conversations = group("conversation", "create chat conversations")
     p = conversations.add_parser("add", parents=[common])

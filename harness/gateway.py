@@ -56,6 +56,7 @@ class GatewayProcess:
         log_level: str | None = None,
         start_timeout: float = 20.0,
         python: str = sys.executable,
+        prepare: bool = True,
     ) -> None:
         self.db_path = Path(db_path)
         self.host = host
@@ -67,8 +68,8 @@ class GatewayProcess:
         self.python = python
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: Any = None
-        # Create the schema now, so admin helpers work before the first start.
-        GatewayAdmin(self.db_path).close()
+        if prepare:  # create the schema now, so admin helpers work before the first start
+            GatewayAdmin(self.db_path).close()
 
     # -- addresses ------------------------------------------------------------------
 
@@ -205,10 +206,15 @@ class GatewayProcess:
         with self.admin() as a:
             a.revoke_token(token_or_id)
 
-    def add_integration(self, name: str, callback: str | None = None) -> str:
+    def add_integration(self, name: str, callback: str | None = None, display_name: str | None = None) -> str:
         """Register a third-party system; returns its signing secret."""
         with self.admin() as a:
-            return a.add_integration(name, callback)
+            return a.add_integration(name, callback, display_name)
+
+    def add_integration_to(self, integration: str, conversation_id: str) -> None:
+        """Let the integration post chat messages (as its bot identity) into the conversation."""
+        with self.admin() as a:
+            a.add_integration_to(integration, conversation_id)
 
     def add_conversation(
         self, conversation_id: str, title: str, members: list[str], kind: str | None = None
@@ -252,15 +258,38 @@ class GatewayProcess:
         self,
         integration: str,
         secret: str,
-        conversation: dict[str, str],
+        conversation_id: str,
         message_id: str,
-        sender: dict[str, str],
         text: str,
-        recipients: Sequence[str],
+        recipients: Sequence[str] | str = "*",
         **kwargs: Any,
     ) -> dict[str, Any]:
-        data = {"conversation": conversation, "message": {"id": message_id, "sender": sender, "text": text}}
+        """A chat message from the integration's bot identity (it must have been added to the
+        conversation with add_integration_to); "*" is every member of the conversation."""
+        data = {"conversation": {"id": conversation_id}, "message": {"id": message_id, "text": text}}
         return self.post_event(integration, secret, "chat.message", data, recipients, **kwargs)
+
+    def say(self, user: str, conversation_id: str, text: str, *, timeout: float = 10.0) -> dict[str, Any]:
+        """A chat message from a user, sent as the desktop sends it (chat.send on the websocket,
+        with a token issued for this); returns the message ({"id", "sender", "text", "time"})."""
+        from websockets.sync.client import connect
+
+        token = self.issue_token(user)
+        action_id = uuid.uuid4().hex
+        headers = {"Authorization": f"Bearer {token}"}
+        with connect(
+            f"{self.url}/v1/stream?since=-1", additional_headers=headers, open_timeout=timeout
+        ) as ws:
+            frame = {"type": "chat.send", "id": action_id, "conversation": conversation_id, "text": text}
+            ws.send(json.dumps(frame))
+            deadline = time.monotonic() + timeout
+            while True:
+                answer = json.loads(ws.recv(timeout=max(0.0, deadline - time.monotonic())))
+                if answer.get("type") == "result" and answer.get("id") == action_id:
+                    break
+        if not answer.get("ok"):
+            raise GatewayError(f"chat.send refused: {answer.get('error')}")
+        return dict(answer["data"]["message"])
 
 
 def events_in_db(db_path: Path | str, event_type: str | None = None) -> list[dict[str, Any]]:

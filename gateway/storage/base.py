@@ -32,8 +32,9 @@ class TokenInfo:
 @dataclass(frozen=True, slots=True)
 class Integration:
     name: str
-    secret: str
+    secret: str  # opened from its sealed form in storage; never logged
     callback_url: str | None
+    display_name: str  # its chat messages show this, marked as a bot
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,9 @@ class Delivery:
     user: str
     seq: int
     event: dict[str, Any]
+    # About the event's size on the wire (its stored JSON), so a connection can bound the
+    # output it has queued without serializing the event once more.
+    size: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,10 @@ class StoreTx(ABC):
     @abstractmethod
     async def put_approval(self, approval: Approval) -> None:
         """Insert or replace the approval's row."""
+
+    @abstractmethod
+    async def integration_may_post(self, integration: str, conversation_id: str) -> bool:
+        """Whether the integration was added to the conversation (it may post chat there)."""
 
     @abstractmethod
     async def append_event(self, recipients: Iterable[str], event: dict[str, Any]) -> list[Delivery]:
@@ -130,6 +138,11 @@ class GatewayStore(ABC):
 
     @abstractmethod
     async def events_after(self, user: str, after_seq: int, limit: int) -> list[Delivery]: ...
+
+    @abstractmethod
+    async def event_id_at(self, user: str, seq: int) -> str | None:
+        """The id of the event at seq in the user's stream (None if there is none): a client's
+        resume position is checked against it, since a restored backup reuses seqs."""
 
     @abstractmethod
     async def integration(self, name: str) -> Integration | None: ...

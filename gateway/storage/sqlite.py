@@ -28,10 +28,12 @@ from gateway.storage.base import (
     TokenInfo,
     User,
 )
+from gateway.storage.sealing import SecretBox, db_files, make_private, make_private_dir, private_umask
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-_SCHEMA = """
+# Version 1 as it shipped; later versions are migrations on top, so old files upgrade in place.
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY,
     display_name TEXT NOT NULL,
@@ -112,27 +114,83 @@ CREATE TABLE IF NOT EXISTS callbacks (
 CREATE INDEX IF NOT EXISTS callbacks_due ON callbacks(next_attempt_at) WHERE delivered_at IS NULL;
 """
 
+# Version 2: integrations post chat as their own bot identity, only into conversations they
+# were added to; their secrets are sealed with the key file beside the database.
+_MIGRATE_V2 = """
+ALTER TABLE integrations RENAME COLUMN secret TO sealed_secret;
+ALTER TABLE integrations ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+UPDATE integrations SET display_name = name WHERE display_name = '';
+CREATE TABLE IF NOT EXISTS integration_conversations (
+    integration TEXT NOT NULL REFERENCES integrations(name),
+    conversation TEXT NOT NULL REFERENCES conversations(id),
+    PRIMARY KEY (integration, conversation)
+) WITHOUT ROWID;
+"""
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
+def open_database(path: Path | str) -> tuple[sqlite3.Connection, SecretBox]:
+    """Open (creating or upgrading) the gateway database and the key its secrets are sealed with.
+
+    The database, its WAL and shared-memory files and the key file are 0600, and a folder the
+    gateway creates is 0700: they hold token hashes, sealed integration secrets and every
+    user's messages."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a transaction takes the write
-    # lock up front instead of failing half-way when the CLI writes at the same moment.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")  # an event is durable before it is sent
-    conn.execute("PRAGMA foreign_keys=ON")
+    make_private_dir(path.parent)
+    # Created under umask 077; SQLite gives the -wal and -shm files the database file's mode.
+    with private_umask():
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so a transaction takes the
+        # write lock up front instead of failing half-way when the CLI writes at the same moment.
+        conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")  # an event is durable before it is sent
+            conn.execute("PRAGMA foreign_keys=ON")
+            # Deleted or rewritten rows are zeroed, not left in free space: the plaintext secrets
+            # that version 1 stored do not linger in the file once sealed.
+            conn.execute("PRAGMA secure_delete=ON")
+            box = _migrate(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+    make_private(*db_files(path))  # files an older gateway (or a restore) left readable
+    return conn, box
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> SecretBox:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"{path}: schema version {version} is newer than this gateway ({SCHEMA_VERSION})")
-    if version < SCHEMA_VERSION:
-        conn.executescript("BEGIN IMMEDIATE;" + _SCHEMA + f"PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
-    return conn
+    if version < 1:
+        conn.executescript("BEGIN IMMEDIATE;" + SCHEMA_V1 + "PRAGMA user_version=1; COMMIT;")
+    if version < 2:
+        box = SecretBox.open(path, create=True)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < 2:  # not done meanwhile by the CLI
+                for statement in _MIGRATE_V2.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                plain = conn.execute("SELECT name, sealed_secret FROM integrations").fetchall()
+                for name, secret in plain:
+                    conn.execute(
+                        "UPDATE integrations SET sealed_secret=? WHERE name=?", (box.seal(secret), name)
+                    )
+                conn.execute("PRAGMA user_version=2")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return box
+    sealed = conn.execute("SELECT sealed_secret FROM integrations LIMIT 1").fetchone()
+    box = SecretBox.open(path, create=sealed is None)
+    if sealed is not None:
+        box.unseal(sealed[0])  # a key of another database fails here, at start, not per request
+    return box
 
 
 class _SqliteTx(StoreTx):
@@ -196,10 +254,17 @@ class _SqliteTx(StoreTx):
             ),
         )
 
+    async def integration_may_post(self, integration: str, conversation_id: str) -> bool:
+        row = self._c.execute(
+            "SELECT 1 FROM integration_conversations WHERE integration=? AND conversation=?",
+            (integration, conversation_id),
+        ).fetchone()
+        return row is not None
+
     async def append_event(self, recipients: Iterable[str], event: dict[str, Any]) -> list[Delivery]:
+        body = json.dumps(event)
         self._c.execute(
-            "INSERT INTO events(id, body, created_at) VALUES (?,?,?)",
-            (event["id"], json.dumps(event), time.time()),
+            "INSERT INTO events(id, body, created_at) VALUES (?,?,?)", (event["id"], body, time.time())
         )
         deliveries = []
         for user in dict.fromkeys(recipients):  # dedupe, keep order
@@ -211,7 +276,7 @@ class _SqliteTx(StoreTx):
             self._c.execute(
                 "INSERT INTO user_events(user, seq, event_id) VALUES (?,?,?)", (user, row[0], event["id"])
             )
-            deliveries.append(Delivery(user, row[0], event))
+            deliveries.append(Delivery(user, row[0], event, len(body)))
         return deliveries
 
     async def ingest_result(self, integration: str, key: str) -> dict[str, Any] | None:
@@ -243,7 +308,7 @@ class _SqliteTx(StoreTx):
 
 class SqliteGatewayStore(GatewayStore):
     def __init__(self, path: Path | str) -> None:
-        self._c = connect(path)
+        self._c, self._box = open_database(path)
         # Transactions never suspend with SQLite, but the lock keeps that true should a caller
         # await something real inside one.
         self._lock = asyncio.Lock()
@@ -290,13 +355,21 @@ class SqliteGatewayStore(GatewayStore):
             "WHERE ue.user=? AND ue.seq > ? ORDER BY ue.seq LIMIT ?",
             (user, after_seq, limit),
         ).fetchall()
-        return [Delivery(user, r[0], json.loads(r[1])) for r in rows]
+        return [Delivery(user, r[0], json.loads(r[1]), len(r[1])) for r in rows]
+
+    async def event_id_at(self, user: str, seq: int) -> str | None:
+        row = self._c.execute(
+            "SELECT event_id FROM user_events WHERE user=? AND seq=?", (user, seq)
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     async def integration(self, name: str) -> Integration | None:
         row = self._c.execute(
-            "SELECT name, secret, callback_url FROM integrations WHERE name=?", (name,)
+            "SELECT name, sealed_secret, callback_url, display_name FROM integrations WHERE name=?", (name,)
         ).fetchone()
-        return None if row is None else Integration(row[0], row[1], row[2])
+        if row is None:
+            return None
+        return Integration(row[0], self._box.unseal(row[1]), row[2], row[3] or row[0])
 
     async def due_callbacks(self, now: float, limit: int) -> list[PendingCallback]:
         rows = self._c.execute(
