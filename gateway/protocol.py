@@ -45,6 +45,7 @@ HTTP_ERRORS: Final = {
     "bad_signature": 401,
     "stale_timestamp": 401,
     "unknown_integration": 401,
+    "forbidden": 403,  # an integration naming a chat sender, or a conversation it was not added to
     "replayed": 409,
     "invalid": 422,
     "too_large": 413,

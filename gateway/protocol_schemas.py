@@ -596,7 +596,13 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
       "type": "string"
      },
      "sender": {
-      "$ref": "../common.json#/$defs/person"
+      "$ref": "../common.json#/$defs/person",
+      "properties": {
+       "bot": {
+        "const": true,
+        "description": "present (true) only when an integration sent the message; its id is then integration:<name>, which no user id can be, and name is the display name the gateway's admin gave it"
+       }
+      }
      },
      "text": {
       "type": "string"
@@ -748,6 +754,7 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
          "bad_signature",
          "stale_timestamp",
          "unknown_integration",
+         "forbidden",
          "replayed",
          "invalid",
          "too_large"
@@ -1139,7 +1146,6 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
     },
     "required": [
      "id",
-     "sender",
      "text"
     ],
     "type": "object"

@@ -189,7 +189,9 @@ class GatewayService:
         event_type: str = body["type"]
         data: dict[str, Any] = body["data"]
         recipients_raw: str | list[str] = body["recipients"]
-        if recipients_raw == "*":
+        if event_type == "chat.message":
+            recipients = await self._bot_message(tx, integration, data, recipients_raw)
+        elif recipients_raw == "*":
             recipients = await tx.all_user_names()
         else:
             recipients = list(dict.fromkeys(recipients_raw))
@@ -216,3 +218,46 @@ class GatewayService:
         event = _event(event_type, data, now)
         deliveries = await tx.append_event(recipients, event)
         return {"accepted": True, "event_ids": [event["id"]]}, deliveries
+
+    async def _bot_message(
+        self, tx: StoreTx, integration: Integration, data: dict[str, Any], recipients_raw: str | list[str]
+    ) -> list[str]:
+        """Make an integration's chat message its own: sent by its bot identity, into a conversation
+        it was added to (`tidings-gateway integration add-to`), to members only; returns the
+        recipients. Members would otherwise see a forged message as that person's."""
+        message: dict[str, Any] = data["message"]
+        if "sender" in message:
+            raise IngestRefused(
+                "forbidden",
+                "data.message.sender: an integration posts as itself (its bot identity); leave sender out",
+            )
+        conversation_id: str = data["conversation"]["id"]
+        conv = await tx.conversation(conversation_id)
+        if conv is None or not await tx.integration_may_post(integration.name, conversation_id):
+            raise IngestRefused(
+                "forbidden",
+                f"integration {integration.name!r} was not added to conversation {conversation_id[:200]!r}",
+            )
+        if recipients_raw == "*":
+            recipients = list(conv.members)
+        else:
+            recipients = list(dict.fromkeys(recipients_raw))
+            outside = [r for r in recipients if r not in conv.members]
+            if outside:
+                raise IngestRefused(
+                    "forbidden", f"recipients: not members of {conv.id!r}: {', '.join(outside)[:500]}"
+                )
+        # The gateway's own title and kind: an integration cannot rename the conversation either.
+        data["conversation"] = {"id": conv.id, "title": conv.title, "kind": conv.kind}
+        data["message"] = {
+            "id": message["id"],
+            # "integration:" cannot begin a user name, so the id never matches a person.
+            "sender": {
+                "id": f"integration:{integration.name}",
+                "name": integration.display_name,
+                "bot": True,
+            },
+            "text": message["text"],
+            "time": message["time"],
+        }
+        return recipients

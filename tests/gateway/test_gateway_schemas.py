@@ -161,14 +161,9 @@ async def test_real_frames_of_every_type_validate(make_gateway) -> None:
             "idempotency_key": "c",
             "type": "chat.message",
             "recipients": ["alice", "bob"],
-            "data": {
-                "conversation": {"id": "ops", "title": "Ops bot", "kind": "group"},
-                "message": {
-                    "id": "m-1",
-                    "sender": {"id": "ci", "name": "CI"},
-                    "text": "build green",
-                    "time": "2030-01-01T00:00:00Z",
-                },
+            "data": {  # from the integration's own bot identity, into a conversation it was added to
+                "conversation": {"id": "team"},
+                "message": {"id": "m-1", "text": "build green", "time": "2030-01-01T00:00:00Z"},
             },
         },
     ):
