@@ -106,7 +106,7 @@ def test_own_message_is_read_and_quiet() -> None:
     batch = Batch(lambda key: [])
     batch.add(1, map_event(chat(sender="alice"), user="alice"))
     (event,) = batch.take()
-    assert isinstance(event, ItemsArrived) and event.quiet and event.sync_state == {"seq": "1"}
+    assert isinstance(event, ItemsArrived) and event.quiet and event.sync_state == {"seq": "1", "seq_id": ""}
 
 
 def test_approval_requested() -> None:
@@ -216,7 +216,8 @@ def test_a_skipped_event_still_advances_the_sequence() -> None:
     batch = Batch(lambda key: [])
     batch.add(7, None)
     (event,) = batch.take()
-    assert isinstance(event, ItemsChanged) and not event.changes and event.sync_state == {"seq": "7"}
+    assert isinstance(event, ItemsChanged) and not event.changes
+    assert event.sync_state == {"seq": "7", "seq_id": ""}  # no id known: the position is a bare seq
 
 
 def test_batch_keeps_order_and_puts_each_segments_seq_on_it() -> None:
@@ -227,9 +228,22 @@ def test_batch_keeps_order_and_puts_each_segments_seq_on_it() -> None:
     batch.add(4, map_event(chat("m2"), user="alice"))
     events = batch.take()
     assert [type(e).__name__ for e in events] == ["ItemsArrived", "ItemsChanged", "ItemsArrived"]
-    assert [e.sync_state for e in events] == [{"seq": "2"}, {"seq": "3"}, {"seq": "4"}]
+    assert [e.sync_state["seq"] for e in events] == ["2", "3", "4"]
     assert [i.id for i in events[0].items] == ["gw:msg:m1", "gw:approval:a1"]  # type: ignore[union-attr]
     assert len(batch) == 0 and batch.take() == []
+
+
+def test_each_segment_names_the_event_at_its_seq() -> None:
+    batch = Batch(lambda key: [])
+    batch.add(1, map_event(chat("m1"), user="alice"), "evt_m1")
+    batch.add(2, map_event(read("task:t1"), user="alice"), "evt_r1")
+    batch.add(3, None, "evt_bad")  # skipped, yet the position moves on to it
+    batch.add(4, map_event(chat("m2"), user="alice"), "evt_m2")
+    assert [e.sync_state for e in batch.take()] == [
+        {"seq": "1", "seq_id": "evt_m1"},
+        {"seq": "3", "seq_id": "evt_bad"},
+        {"seq": "4", "seq_id": "evt_m2"},
+    ]
 
 
 def test_changes_to_items_in_the_same_batch_apply_before_storing() -> None:
@@ -250,7 +264,7 @@ def test_changes_to_items_in_the_same_batch_apply_before_storing() -> None:
     assert [i.id for e in loud for i in e.items] == ["gw:msg:m2"]
     # the already stored message of that chat is marked read by a change
     assert [c.item_id for e in changes for c in e.changes] == ["gw:msg:stored"]
-    assert events[-1].sync_state == {"seq": "5"}
+    assert events[-1].sync_state == {"seq": "5", "seq_id": ""}
 
 
 def test_merge_patch_matches_json_patch() -> None:
@@ -296,3 +310,5 @@ def test_stream_url() -> None:
         stream_url("https://gw.example.com/tidings", -1) == "wss://gw.example.com/tidings/v1/stream?since=-1"
     )
     assert stream_url("http://127.0.0.1:8080", 0) == "ws://127.0.0.1:8080/v1/stream?since=0"
+    # the event id at that position, escaped like any query value
+    assert stream_url("wss://gw", 7, "evt_7&x=1") == "wss://gw/v1/stream?since=7&at=evt_7%26x%3D1"

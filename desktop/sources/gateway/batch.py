@@ -3,8 +3,10 @@
 A replay after a weekend offline is hundreds of events; each one its own
 transaction (and its own listener call) would be slow and noisy. A batch keeps
 the events' order as a list of segments (new items / changes), and every
-segment carries the sequence number of its last event, so the stored resume
-point is always written in the same transaction as what it covers.
+segment carries the sequence number and the event id of its last event, so the
+stored resume point (``seq``, and ``seq_id``: the id of the event at ``seq``,
+which lets a restored gateway see that it reuses that number) is always written
+in the same transaction as what it covers.
 
 Changes that hit an item still in the batch (read elsewhere, approval resolved
 in the same replay) are applied to that item before it is stored: it then
@@ -22,6 +24,7 @@ from desktop.core.item import Item, Kind
 from desktop.sources.gateway.mapping import SOURCE_ID, Mapped
 
 SEQ_KEY = "seq"
+SEQ_ID_KEY = "seq_id"  # the id of the event at SEQ_KEY; "" when unknown
 
 
 def merge_patch(target: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
@@ -59,6 +62,7 @@ class _Segment:
     items: list[Item] | None = None  # None: a changes segment
     changes: list[ItemChange] = dataclasses.field(default_factory=list)
     seq: int = -1
+    event_id: str = ""
 
 
 class Batch:
@@ -72,8 +76,8 @@ class Batch:
     def __len__(self) -> int:
         return self.events
 
-    def add(self, seq: int, mapped: Mapped | None) -> None:
-        """Add the meaning of event ``seq`` (None: skipped, only the seq advances)."""
+    def add(self, seq: int, mapped: Mapped | None, event_id: str = "") -> None:
+        """Add the meaning of event ``seq`` with id ``event_id`` (None: skipped, only the position advances)."""
         self.events += 1
         if mapped is not None:
             for item in mapped.items:
@@ -100,11 +104,16 @@ class Batch:
         if not self._segments:
             self._segments.append(_Segment())
         self._segments[-1].seq = seq
+        self._segments[-1].event_id = event_id
 
     def _segment(self, *, items: bool) -> _Segment:
         last = self._segments[-1] if self._segments else None
         if last is None or (last.items is not None) != items:
-            last = _Segment(items=[] if items else None, seq=last.seq if last else -1)
+            last = _Segment(
+                items=[] if items else None,
+                seq=last.seq if last else -1,
+                event_id=last.event_id if last else "",
+            )
             self._segments.append(last)
         return last
 
@@ -112,7 +121,8 @@ class Batch:
         """The pipeline events for everything added so far, in order; empties the batch."""
         out: list[SourceEvent] = []
         for seg in self._segments:
-            state = {SEQ_KEY: str(seg.seq)} if seg.seq >= 0 else {}
+            # Both keys always together: a stale id beside a new seq would look like divergence.
+            state = {SEQ_KEY: str(seg.seq), SEQ_ID_KEY: seg.event_id} if seg.seq >= 0 else {}
             if seg.items is None:
                 out.append(ItemsChanged(self._source, seg.changes, sync_state=state))
                 continue

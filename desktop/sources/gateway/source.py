@@ -8,9 +8,18 @@ backoff and full jitter. How a session ended is classified in
 until :meth:`reconnect_now`. Queued user actions: ``outbox.py``.
 
 Durability: the last processed sequence number is sync state ``seq`` of source
-``gateway``, written in the same store transaction as the items it covers.
-A brand-new store connects with ``since=-1`` and keeps the gateway's current
-sequence as its starting point, so a new install is not flooded with history.
+``gateway``, and the id of the event at that position is ``seq_id``, both
+written in the same store transaction as the items they cover. A brand-new
+store connects with ``since=-1`` and keeps the gateway's current sequence as
+its starting point, so a new install is not flooded with history.
+
+A gateway restored from a backup may reuse sequence numbers for other events.
+The client resumes with ``since=<seq>&at=<seq_id>``; a gateway that does not
+hold that event at that seq answers ``hello`` with ``"reset": true`` and
+replays the user's whole stream, which the client takes from position 0:
+the store ignores item ids it already has, so each event reaches the inbox
+once. An older gateway without ``reset`` signals lost history only by
+``hello.seq < since``; the client then takes ``hello.seq`` as its position.
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ from desktop.core.backoff import Backoff
 from desktop.core.events import ConnectionState, SourceEvent, SourceStatus, SyncStateSet
 from desktop.core.item import Item, Kind
 from desktop.sources.base import Emit, StoreReader
-from desktop.sources.gateway.batch import SEQ_KEY, Batch
+from desktop.sources.gateway.batch import SEQ_ID_KEY, SEQ_KEY, Batch
 from desktop.sources.gateway.connection import (
     EXPECTED,
     PROTOCOL,
@@ -150,13 +159,20 @@ class GatewaySource:
     def _status(self, state: ConnectionState, message: str = "") -> None:
         self._send_event(SourceStatus(SOURCE_ID, state, message))
 
-    def _stored_seq(self) -> int | None:
-        value = self.store.sync_state(SOURCE_ID).get(SEQ_KEY)
+    def _stored_position(self) -> tuple[int | None, str]:
+        """(the last stored seq or None, the id of the event at it or "")."""
+        state = self.store.sync_state(SOURCE_ID)
+        value = state.get(SEQ_KEY)
         try:
-            return int(value) if value is not None else None
+            seq = int(value) if value is not None else None
         except ValueError:
             log.warning("ignoring a damaged stored gateway sequence %r", value)
-            return None
+            return None, ""
+        return seq, state.get(SEQ_ID_KEY, "") if seq is not None else ""
+
+    def _set_position(self, seq: int) -> None:
+        """A position taken from the gateway, not from an event: no event id goes with it."""
+        self._send_event(SyncStateSet(SOURCE_ID, {SEQ_KEY: str(seq), SEQ_ID_KEY: ""}))
 
     # -- connection loop --------------------------------------------------------------
 
@@ -203,10 +219,10 @@ class GatewaySource:
                 raise SessionEnd(Outcome(ConnectionState.ERROR, "No gateway address is set"))
             token = await self._token()
             tls = tls_context(url, self.settings.ca_file)
-            stored = self._stored_seq()
+            stored, at = self._stored_position()
             since = stored if stored is not None else -1
             stream = open_stream(
-                stream_url(url, since),
+                stream_url(url, since, at),
                 token,
                 tls,
                 open_timeout=self._open_timeout,
@@ -245,18 +261,30 @@ class GatewaySource:
         seq = hello.get("seq")
         self._user = str(hello.get("user") or "")
         self._hello_seq = seq if isinstance(seq, int) and not isinstance(seq, bool) else -1
-        if stored is None or self._hello_seq < stored:
-            if stored is not None:
-                # The gateway lost its history (restored from an old backup, reset):
-                # our resume point is in its future, and would hide every new event.
-                log.warning("gateway sequence went back from %d to %d; resyncing", stored, self._hello_seq)
-            self._send_event(SyncStateSet(SOURCE_ID, {SEQ_KEY: str(self._hello_seq)}))
-            stored = self._hello_seq
-        self._seq = stored
+        self._seq = self._resume_point(stored, hello.get("reset") is True)
         self._outbox.connected()
         self.online = True
         self.backoff.up()
         self._status(ConnectionState.ONLINE)
+
+    def _resume_point(self, stored: int | None, reset: bool) -> int:
+        """The position this connection continues from, persisted when it is not ``stored``."""
+        if reset:
+            # The gateway does not hold our event at our seq (a restored backup reused the
+            # numbers) and replays its whole stream: take every event; known ids are ignored.
+            log.warning("the gateway's stream diverged from ours at seq %s; taking all of it", stored)
+            self._set_position(0)
+            return 0
+        if stored is None:  # a new install: from now on, not the history
+            self._set_position(self._hello_seq)
+            return self._hello_seq
+        if self._hello_seq < stored:
+            # An older gateway that lost history: our resume point is in its future,
+            # and would hide every new event.
+            log.warning("gateway sequence went back from %d to %d; resyncing", stored, self._hello_seq)
+            self._set_position(self._hello_seq)
+            return self._hello_seq
+        return stored
 
     async def _serve(self, ws: ClientConnection) -> None:
         writer = asyncio.create_task(self._outbox.write(ws))
@@ -335,7 +363,10 @@ class GatewaySource:
         if mapped is not None:
             for item in mapped.items:
                 self._title_direct_chat(item)
-        batch.add(seq, mapped)  # even a skipped event advances seq: one bad event cannot wedge us
+        event = frame.get("event")
+        event_id = event.get("id") if isinstance(event, dict) else None
+        # Even a skipped event advances the position: one bad event cannot wedge us.
+        batch.add(seq, mapped, event_id if isinstance(event_id, str) else "")
         self._seq = seq
 
     def _title_direct_chat(self, item: Item) -> None:
