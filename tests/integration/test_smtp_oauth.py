@@ -18,6 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult
 
+from desktop.sources.oauth import OAuthSetupError, ProviderUnavailable, SignInRequired
 from desktop.sources.smtp import (
     Draft,
     FailureKind,
@@ -138,6 +139,56 @@ def test_a_token_that_cannot_be_had_is_sign_in_again_or_retry(
         submit(server, OAuthToken("alice", offline), message(2))
     assert caught.value.kind is FailureKind.TRANSIENT
     assert handler.initial == [] and handler.delivered == []
+
+
+def test_a_refused_token_is_refreshed_once_before_giving_up(
+    token_server: tuple[TokenServer, SmtpServer],
+) -> None:
+    handler, server = token_server
+    refreshed: list[int] = []
+
+    def refresh() -> str:
+        refreshed.append(1)
+        return GOOD
+
+    submit(server, OAuthToken("alice", lambda: "stale", "OAUTHBEARER", refresh), message(5))
+    assert refreshed == [1] and len(handler.initial) == 2 and len(handler.delivered) == 1
+    with pytest.raises(SendError) as caught:
+        submit(server, OAuthToken("alice", lambda: "stale", "XOAUTH2", lambda: "also-stale"), message(6))
+    assert caught.value.kind is FailureKind.AUTH and len(handler.initial) == 4  # one refresh, not a loop
+
+
+@pytest.mark.parametrize(
+    ("problem", "kind"),
+    [
+        (SignInRequired("The sign-in has expired or was revoked", reason="invalid_grant"), FailureKind.AUTH),
+        (ProviderUnavailable("The sign-in service is down", reason="http_503"), FailureKind.TRANSIENT),
+        (OAuthSetupError("No client id for this provider", reason="no_client_id"), FailureKind.SETUP),
+    ],
+)
+def test_the_oauth_clients_errors_keep_their_meaning(
+    token_server: tuple[TokenServer, SmtpServer], problem: Exception, kind: FailureKind
+) -> None:
+    handler, server = token_server
+
+    def token() -> str:
+        raise problem
+
+    with pytest.raises(SendError) as caught:
+        submit(server, OAuthToken("alice", token), message(7))
+    assert caught.value.kind is kind and str(problem) in str(caught.value)
+    assert handler.initial == []
+
+
+def test_a_token_that_could_inject_sasl_fields_is_never_sent(
+    token_server: tuple[TokenServer, SmtpServer],
+) -> None:
+    handler, server = token_server
+    with pytest.raises(SendError) as caught:
+        submit(
+            server, OAuthToken("alice", lambda: "x\x01user=mallory\x01auth=Bearer y", "XOAUTH2"), message(8)
+        )
+    assert caught.value.kind is FailureKind.AUTH and handler.initial == []
 
 
 def test_non_ascii_password_signs_in_to_dovecot(caplog: pytest.LogCaptureFixture) -> None:

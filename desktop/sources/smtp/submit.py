@@ -28,6 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+from desktop.sources.oauth import sasl
+from desktop.sources.oauth.errors import OAuthProblem
 from desktop.sources.smtp.outgoing import Outgoing
 from desktop.sources.tls import describe_certificate_problem
 
@@ -89,12 +91,19 @@ class Password:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class OAuthToken:
-    """SASL XOAUTH2 or OAUTHBEARER. ``token()`` returns a fresh access token (the OAuth client's
-    job); it may raise :class:`SendError` to say precisely what went wrong."""
+    """SASL XOAUTH2 or OAUTHBEARER with an access token from the OAuth client.
+
+    ``token()`` gives the current token (``OAuthClient.access_token``); ``refresh()``, if set,
+    a new one (``lambda: client.access_token(force_refresh=True)``), tried once when the
+    server refuses the first: a token revoked or expired early is not yet "sign in again".
+    Both may raise the OAuth client's errors (sorted into sign in again / retry / setup) or
+    :class:`SendError`.
+    """
 
     username: str
     token: Callable[[], str] = dataclasses.field(repr=False)
     mechanism: Literal["XOAUTH2", "OAUTHBEARER"] = "OAUTHBEARER"
+    refresh: Callable[[], str] | None = dataclasses.field(default=None, repr=False)
 
 
 Credentials = Password | OAuthToken
@@ -208,21 +217,36 @@ def _authenticate(smtp: smtplib.SMTP, credentials: Credentials, server: SmtpServ
             f"{server.host} does not take {mechanism} sign-in (it offers: {' '.join(offered) or 'none'}).",
         )
     try:
-        token = credentials.token()
+        _token_auth(smtp, credentials, credentials.token, server)
+    except SendError as exc:
+        if exc.kind is not FailureKind.AUTH or exc.code is None or credentials.refresh is None:
+            raise
+        log.info("%s refused the access token; trying a refreshed one", server.host)
+        _token_auth(smtp, credentials, credentials.refresh, server)  # RFC 4954 allows another AUTH
+
+
+def _token_auth(
+    smtp: smtplib.SMTP, credentials: OAuthToken, get_token: Callable[[], str], server: SmtpServer
+) -> None:
+    try:
+        token = get_token()
+        if credentials.mechanism == "XOAUTH2":
+            initial = sasl.xoauth2_initial_response(credentials.username, token)
+        else:
+            initial = sasl.oauthbearer_initial_response(credentials.username, token)
     except SendError:
         raise
+    except OAuthProblem as exc:
+        kind = {"outage": FailureKind.TRANSIENT, "setup": FailureKind.SETUP}.get(exc.kind, FailureKind.AUTH)
+        raise SendError(kind, exc.message) from exc
     except OSError as exc:
         raise SendError(FailureKind.TRANSIENT, f"Cannot reach the sign-in service: {exc}") from exc
-    except Exception as exc:
+    except Exception as exc:  # the callback is someone else's code: say what it said, stop
         raise SendError(FailureKind.AUTH, f"Cannot get a sign-in token: {exc}. Sign in again.") from exc
-    name = credentials.username
-    if mechanism == "XOAUTH2":
-        initial = f"user={name}\x01auth=Bearer {token}\x01\x01"
-        # On failure the server sends a JSON error as a challenge; an empty answer ends it.
-        _sasl(smtp, mechanism, initial.encode(), lambda _c: b"", server)
-    else:
-        initial = f"n,a={name.replace('=', '=3D').replace(',', '=2C')},\x01auth=Bearer {token}\x01\x01"
-        _sasl(smtp, mechanism, initial.encode(), lambda _c: b"\x01", server)  # RFC 7628 §3.2.3
+    # On a refused token the server sends its reason as a challenge; the answer that ends the
+    # exchange is an empty line for XOAUTH2 and ^A for OAUTHBEARER (RFC 7628 §3.2.3).
+    end = b"" if credentials.mechanism == "XOAUTH2" else b"\x01"
+    _sasl(smtp, credentials.mechanism, initial, lambda _challenge: end, server)
 
 
 def _sasl(
