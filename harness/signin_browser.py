@@ -136,19 +136,26 @@ class SignInBrowser:
 
     # -- drivers --------------------------------------------------------------------
 
-    def _driver_command(self, scenario: str, login: str, user_code: str | None) -> list[str]:
+    def _driver_command(
+        self, scenario: str, login: str, user_code: str | None, launch: bool = False
+    ) -> list[str]:
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}")
         cmd = [sys.executable, "-m", "harness.signin_browser", "--cdp", self.cdp_url, "--scenario", scenario]
+        if launch:
+            cmd.append("--launch")
         cmd += ["--login", login, "--log", str(self.log_path)]
         if user_code:
             cmd += ["--user-code", user_code]
         return cmd
 
-    def browser_script(self, scenario: str, login: str = "alice") -> Path:
-        """A ``BROWSER`` program: starts the driver for ``scenario`` in the background, exits 0."""
+    def browser_script(self, scenario: str, login: str = "alice", *, launch: bool = False) -> Path:
+        """A ``BROWSER`` program: starts the driver for ``scenario`` in the background, exits 0.
+
+        ``launch``: the driver starts a Chromium of its own (a user whose browser was closed)
+        instead of using the shared one."""
         self._drivers += 1
-        cmd = " ".join(shlex.quote(part) for part in self._driver_command(scenario, login, None))
+        cmd = " ".join(shlex.quote(part) for part in self._driver_command(scenario, login, None, launch))
         script = self.root / f"browser-{scenario}-{self._drivers}.sh"
         script.write_text(
             "#!/bin/sh\n"
@@ -212,13 +219,16 @@ def _log(path: str, event: str, **fields: object) -> None:
         f.write(json.dumps({"event": event, "pid": os.getpid(), "time": time.time(), **fields}) + "\n")
 
 
-def _run(cdp: str, scenario: str, login: str, url: str, user_code: str | None, log: str) -> str:
+def _run(cdp: str | None, scenario: str, login: str, url: str, user_code: str | None) -> str:
     from playwright.sync_api import sync_playwright
 
     if scenario == "ignore":
         return "ignored"
     with sync_playwright() as p:
-        browser = p.chromium.connect_over_cdp(cdp, timeout=30_000)
+        if cdp is None:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+        else:
+            browser = p.chromium.connect_over_cdp(cdp, timeout=30_000)
         context = browser.new_context()
         try:
             page = context.new_page()
@@ -268,12 +278,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--login", default="alice")
     parser.add_argument("--user-code")
     parser.add_argument("--log", required=True)
+    parser.add_argument("--launch", action="store_true", help="start a Chromium instead of using --cdp")
     parser.add_argument("url")
     args = parser.parse_args(argv)
     # Never log the URL: it carries the state and code challenge of a live sign-in.
     _log(args.log, "start", scenario=args.scenario)
     try:
-        page_text = _run(args.cdp, args.scenario, args.login, args.url, args.user_code, args.log)
+        page_text = _run(
+            None if args.launch else args.cdp, args.scenario, args.login, args.url, args.user_code
+        )
     except Exception as exc:
         _log(args.log, "error", scenario=args.scenario, error=f"{type(exc).__name__}: {exc}"[:2000])
         return 1
