@@ -4,6 +4,7 @@ and conversations. Every subcommand takes --db (default: the platformdirs data d
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import logging
 import signal
@@ -29,6 +30,35 @@ def _tune_gc() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
+def _websocket_protocol() -> type[asyncio.Protocol]:
+    """uvicorn's websockets implementation, handing its transport to the app.
+
+    ASGI cannot abort a connection: a close frame queues behind everything a client that stopped
+    reading has not taken, so the gateway could only wait for keepalive (~40 s). With the transport
+    in the scope (gateway.ws.TRANSPORT_EXTENSION) such a connection is cut at once."""
+    from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
+    from websockets.datastructures import Headers
+    from websockets.legacy.server import HTTPResponse
+
+    from gateway.ws import TRANSPORT_EXTENSION
+
+    class _Protocol(WebSocketProtocol):
+        async def run_asgi(self) -> None:
+            self.scope["extensions"][TRANSPORT_EXTENSION] = {"transport": self.transport}
+            await super().run_asgi()
+
+        async def process_request(self, path: str, request_headers: Headers) -> HTTPResponse | None:
+            # websockets' legacy parser keeps non-ASCII header bytes as surrogate escapes, which
+            # uvicorn 0.54 encodes as latin-1: any such header made the upgrade a 500
+            # (Kludex/uvicorn#3035). Hand it latin-1 text, as the HTTP path decodes such bytes.
+            latin1 = Headers()
+            for name, value in request_headers.raw_items():
+                latin1.set_insecure(name, value.encode("ascii", "surrogateescape").decode("latin-1"))
+            return await super().process_request(path, latin1)
+
+    return _Protocol
+
+
 def _serve(args: argparse.Namespace) -> int:
     import warnings
 
@@ -47,6 +77,7 @@ def _serve(args: argparse.Namespace) -> int:
         callback_backoff_base_s=args.callback_backoff_base,
         callback_backoff_cap_s=args.callback_backoff_cap,
         callback_timeout_s=args.callback_timeout,
+        max_pending_output_bytes=args.max_pending_output,
     )
     # Bind ourselves so --port 0 works and the real port can be announced.
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
@@ -59,9 +90,12 @@ def _serve(args: argparse.Namespace) -> int:
     def ready() -> None:
         print(f"tidings-gateway listening on http://{shown_host}:{port} (db {settings.db_path})", flush=True)
 
+    # uvicorn 0.54 marks its websockets (legacy) implementation deprecated in favour of
+    # websockets-sansio; the design asks for ws="websockets" until the desktop side moves too.
+    warnings.filterwarnings("ignore", message=".*websockets. implementation is deprecated")
     config = uvicorn.Config(
         create_app(settings, on_ready=ready),
-        ws="websockets",
+        ws=_websocket_protocol(),
         lifespan="on",
         log_level=args.log_level,
         access_log=False,
@@ -72,9 +106,6 @@ def _serve(args: argparse.Namespace) -> int:
         ws_per_message_deflate=False,
         timeout_graceful_shutdown=3,
     )
-    # uvicorn 0.54 marks its websockets (legacy) implementation deprecated in favour of
-    # websockets-sansio; the design asks for ws="websockets" until the desktop side moves too.
-    warnings.filterwarnings("ignore", message=".*websockets. implementation is deprecated")
     server = uvicorn.Server(config)
     _tune_gc()
     # uvicorn turns SIGTERM/SIGINT into a graceful shutdown and re-raises the signal afterwards;
@@ -140,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--callback-backoff-base", type=float, default=1.0, help="seconds")
     serve.add_argument("--callback-backoff-cap", type=float, default=300.0, help="seconds")
     serve.add_argument("--callback-timeout", type=float, default=10.0, help="seconds")
+    serve.add_argument(
+        "--max-pending-output",
+        type=int,
+        default=4 * 1024 * 1024,
+        help="bytes queued for one connection before it is closed as too slow (4408)",
+    )
     serve.set_defaults(func=_serve)
 
     def group(name: str, help_text: str) -> argparse._SubParsersAction[argparse.ArgumentParser]:

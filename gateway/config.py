@@ -26,7 +26,10 @@ class Settings:
     callback_backoff_base_s: float = 1.0
     callback_backoff_cap_s: float = 300.0
     callback_timeout_s: float = 10.0
-    # Bound on frames queued for one socket; a client that falls this far behind is closed
-    # (4408) and resumes by replay, instead of the gateway buffering without limit.
+    # Bounds on the output queued for one socket (frames, and bytes including the transport's
+    # buffer); a client that falls this far behind is closed (4408, or at the transport level
+    # when it stopped reading) and resumes by replay, instead of the gateway buffering without
+    # limit. The byte bound sits well above the largest single event (a 1 MiB ingest body).
     send_queue_limit: int = 10_000
+    max_pending_output_bytes: int = 4 * 1024 * 1024
     replay_page: int = 500

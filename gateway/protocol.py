@@ -74,8 +74,12 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex}"
 
 
-def hello_frame(user: str, seq: int) -> dict[str, Any]:
-    return {"type": "hello", "protocol": PROTOCOL, "user": user, "seq": seq}
+def hello_frame(user: str, seq: int, reset: bool = False) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": "hello", "protocol": PROTOCOL, "user": user, "seq": seq}
+    if reset:
+        # The client's (since, at) is not in this stream (a restored backup): the whole stream follows.
+        frame["reset"] = True
+    return frame
 
 
 def event_frame(seq: int, event: dict[str, Any]) -> dict[str, Any]:

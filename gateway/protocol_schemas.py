@@ -717,6 +717,10 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    "protocol": {
     "const": 1
    },
+   "reset": {
+    "const": true,
+    "description": "present (true) only when the client resumed with `at` and this stream does not hold that event at `since` (e.g. the gateway was restored from a backup): every event of the stream follows from seq 1; keep the ones whose event id is new"
+   },
    "seq": {
     "description": "latest seq in this user's stream at connect time",
     "minimum": 0,

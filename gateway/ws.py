@@ -1,4 +1,5 @@
-"""The websocket endpoint GET /v1/stream: hello, replay from `since`, live events, actions."""
+"""The websocket endpoint GET /v1/stream: hello, replay from `since` (checked against `at`),
+live events, actions."""
 
 from __future__ import annotations
 
@@ -29,11 +30,27 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# ASGI scope extension through which the server hands over the connection's transport
+# (gateway.cli's uvicorn protocol does): {"transport": asyncio.WriteTransport}.
+TRANSPORT_EXTENSION = "tidings.transport"
+
 
 @dataclass(frozen=True, slots=True)
 class _Close:
     code: int
     reason: str
+
+
+# What the writer sends: a delivery (serialized on the way out), a serialized frame, or a close.
+_Out = Delivery | str | _Close
+# A queued delivery is counted as its event plus the frame around it.
+_FRAME_OVERHEAD = 64
+
+
+def _transport_of(websocket: WebSocket) -> asyncio.WriteTransport | None:
+    extension = (websocket.scope.get("extensions") or {}).get(TRANSPORT_EXTENSION) or {}
+    transport = extension.get("transport")
+    return transport if isinstance(transport, asyncio.WriteTransport) else None
 
 
 def _bearer(websocket: WebSocket) -> str | None:
@@ -62,19 +79,30 @@ async def stream_endpoint(websocket: WebSocket) -> None:
     except ValueError:
         await websocket.close(CLOSE_BAD_REQUEST, "since must be an integer >= -1")
         return
-    await Connection(websocket, who, since, runtime).run()
+    at = websocket.query_params.get("at")
+    if at is not None and not 0 < len(at) <= 200:
+        await websocket.close(CLOSE_BAD_REQUEST, "at must be an event id of 1-200 characters")
+        return
+    await Connection(websocket, who, since, runtime, at).run()
 
 
 class Connection:
     """One socket. A single writer task sends everything (hello, replay, live events, results),
     so frames never interleave; the reader handles actions one at a time."""
 
-    def __init__(self, websocket: WebSocket, who: TokenInfo, since: int, runtime: Runtime) -> None:
+    def __init__(
+        self, websocket: WebSocket, who: TokenInfo, since: int, runtime: Runtime, at: str | None = None
+    ) -> None:
         self.ws = websocket
         self.who = who
         self.since = since
+        self.at = at  # the event id the client holds at `since`
         self.rt = runtime
-        self._outbox: asyncio.Queue[Delivery | dict[str, Any] | _Close] = asyncio.Queue()
+        # Each entry with the size it was counted as; _queued is their sum (JSON characters,
+        # which are bytes for ASCII and never under a quarter of the UTF-8 size otherwise).
+        self._outbox: asyncio.Queue[tuple[_Out, int]] = asyncio.Queue()
+        self._queued = 0
+        self._transport = _transport_of(websocket)
         self._closing = False
         self._last_seq = 0
 
@@ -84,22 +112,62 @@ class Connection:
 
     def deliver(self, delivery: Delivery) -> None:
         """Hub sink: must not block."""
-        if self._closing:
-            return
-        if self._outbox.qsize() >= self.rt.settings.send_queue_limit:
-            # The client is not reading; it resumes from its own since after reconnecting.
-            self.close_soon(CLOSE_TOO_SLOW, "too slow, reconnect")
-            return
-        self._outbox.put_nowait(delivery)
+        self._enqueue(delivery, delivery.size + _FRAME_OVERHEAD)
 
     def send_frame(self, frame: dict[str, Any]) -> None:
         if not self._closing:
-            self._outbox.put_nowait(frame)
+            # Serialized now, so what waits in the queue is counted exactly (a repeated action
+            # id answers with a stored result of up to ~32 KB from a frame of a few bytes).
+            text = frame_text(frame)
+            self._enqueue(text, len(text))
 
     def close_soon(self, code: int, reason: str) -> None:
         if not self._closing:
             self._closing = True
-            self._outbox.put_nowait(_Close(code, reason))
+            self._outbox.put_nowait((_Close(code, reason), 0))
+
+    def _enqueue(self, item: _Out, size: int) -> None:
+        if self._closing:
+            return
+        self._outbox.put_nowait((item, size))
+        self._queued += size
+        settings = self.rt.settings
+        # One frame alone never counts as falling behind, however large it is.
+        if self._outbox.qsize() > 1 and (
+            self._outbox.qsize() > settings.send_queue_limit
+            or self._queued + self._buffered() > settings.max_pending_output_bytes
+        ):
+            self._too_slow()
+
+    def _buffered(self) -> int:
+        """Bytes the transport holds that the kernel has not taken yet."""
+        return self._transport.get_write_buffer_size() if self._transport is not None else 0
+
+    def _too_slow(self) -> None:
+        """Past the bound on pending output: drop it (the client gets it again by replay after it
+        reconnects with its since) and close, 4408 if a close frame can still be written."""
+        log.warning(
+            "closing the connection of %s: %d frames and %d bytes of output pending; "
+            "the client is not reading fast enough",
+            self.who.user,
+            self._outbox.qsize(),
+            self._queued + self._buffered(),
+        )
+        self._closing = True
+        while not self._outbox.empty():
+            self._outbox.get_nowait()
+        self._queued = 0
+        transport = self._transport
+        if (
+            transport is not None
+            and transport.get_write_buffer_size() > transport.get_write_buffer_limits()[1]
+        ):
+            # Writing is paused: a close frame would wait behind everything the client is not
+            # reading (until keepalive gives up, ~40 s). Cut the connection at the transport.
+            log.warning("aborting the connection of %s: its close frame cannot be written", self.who.user)
+            transport.abort()
+        else:
+            self._outbox.put_nowait((_Close(CLOSE_TOO_SLOW, "too slow, reconnect"), 0))
 
     async def run(self) -> None:
         # Subscribe before reading the latest seq so nothing committed in between is missed;
@@ -128,14 +196,31 @@ class Connection:
 
     async def _writer(self) -> None:
         store = self.rt.store
-        latest = await store.latest_seq(self.who.user)
-        await self._send(hello_frame(self.who.user, latest))
-        # since=-1: only new events. A since beyond latest means the gateway lost history; the
-        # client sees hello.seq < since and must reset, so continue from latest either way.
-        self._last_seq = latest if self.since == -1 else min(self.since, latest)
+        user = self.who.user
+        latest = await store.latest_seq(user)
+        # The client names the event it holds at since: if this stream has another one there (or
+        # none), it is not the stream the client followed (a restored backup reused the seqs), so
+        # replay all of it; the client dedupes by event id.
+        reset = (
+            self.at is not None
+            and self.since >= 1
+            # (a since beyond the stream holds nothing, and may not even fit an SQLite integer)
+            and (self.since > latest or await store.event_id_at(user, self.since) != self.at)
+        )
+        await self._send(hello_frame(user, latest, reset=reset))
+        if reset:
+            log.info(
+                "%s resumes at seq %d, which this stream does not hold: replaying it all", user, self.since
+            )
+            self._last_seq = 0
+        else:
+            # since=-1: only new events. Without `at`, a since beyond latest means lost history;
+            # the client sees hello.seq < since and takes it, so continue from latest either way.
+            self._last_seq = latest if self.since == -1 else min(self.since, latest)
         await self._catch_up(latest)
         while True:
-            item = await self._outbox.get()
+            item, size = await self._outbox.get()
+            self._queued -= size
             if isinstance(item, Delivery):
                 if item.seq <= self._last_seq:
                     continue  # already sent by replay or gap fill
@@ -149,7 +234,7 @@ class Connection:
                 await self.ws.close(item.code, item.reason)
                 return
             else:
-                await self._send(item)
+                await self.ws.send_text(item)
 
     async def _catch_up(self, upto: int) -> None:
         page_size = self.rt.settings.replay_page
@@ -167,6 +252,8 @@ class Connection:
             message = await self.ws.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            if self._closing:
+                continue  # nobody would hear the answer; the client's outbox sends it again
             text = message.get("text")
             if text is None:
                 self.send_frame(error_frame("bad_frame", "binary frames are not supported; send JSON text"))
