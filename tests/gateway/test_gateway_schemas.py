@@ -132,6 +132,8 @@ def test_the_schemas_reject_what_they_should() -> None:
 async def test_real_frames_of_every_type_validate(make_gateway) -> None:
     SEEN_FRAMES.clear()
     gw = make_gateway()
+    with gw.proc.admin() as admin:
+        admin.add_integration_to("oa", "team")  # the chat.message below comes from its bot
     for body in (
         approval_request("A-1", ["alice"]),
         {
