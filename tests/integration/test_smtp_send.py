@@ -12,12 +12,14 @@ import asyncio
 import dataclasses
 import functools
 import itertools
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
+from aiosmtpd.smtp import SMTP, AuthResult
 
 from desktop.sources.smtp import (
     Delivery,
@@ -419,3 +421,53 @@ def test_forward_keeps_the_thread_and_arrives(server: Dovecot, sink: SmtpSink) -
     assert msg["In-Reply-To"] is None
     assert msg["References"].split() == ["<root.1@example.cn>", "<quote.42@example.cn>"]
     assert "报价如下：\r\n第二行" in msg.get_content()
+
+
+# -- a server that announces SIZE but does not check MAIL's SIZE= --------------------------------
+
+
+class _SizeBlindSMTP(SMTP):
+    async def smtp_MAIL(self, arg: str) -> None:
+        await super().smtp_MAIL(re.sub(r"\s+SIZE=\d+", "", arg or "", flags=re.IGNORECASE))
+
+
+class _SizeBlindController(Controller):
+    def factory(self) -> SMTP:
+        return _SizeBlindSMTP(self.handler, **self.SMTP_kwargs)
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.delivered: list[bytes] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        self.delivered.append(bytes(envelope.original_content or envelope.content))
+        return "250 OK"
+
+
+def test_the_announced_size_is_checked_before_upload_even_if_mail_from_passes() -> None:
+    handler = _Recorder()
+    controller = _SizeBlindController(
+        handler,
+        hostname="127.0.0.1",
+        port=free_port(),
+        data_size_limit=2000,
+        auth_require_tls=False,
+        authenticator=lambda *args: AuthResult(success=True),
+    )
+    controller.start()
+    try:
+        server = SmtpServer(
+            "127.0.0.1", controller.port, "plain", timeout=5, allow_plaintext_on_loopback=True
+        )
+        me = Identity("", "me@example.com")
+        big = render(Draft(me, "<blind.1@example.com>", to=(Mailbox("", "b@example.org"),), body="x" * 5000))
+        with pytest.raises(SendError) as caught:
+            submit(server, Password("u", "pw"), big)
+        small = render(Draft(me, "<blind.2@example.com>", to=(Mailbox("", "b@example.org"),), body="x"))
+        submit(server, Password("u", "pw"), small)  # the same server still takes what fits
+    finally:
+        controller.stop()
+    assert caught.value.kind is FailureKind.PERMANENT and caught.value.code == 552
+    assert "accepts at most 2 KB" in str(caught.value)
+    assert len(handler.delivered) == 1 and b"blind.2" in handler.delivered[0]
