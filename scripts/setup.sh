@@ -21,6 +21,8 @@ APT_PACKAGES=(
   dovecot-submissiond
   # browser sign-in tests (Playwright drives Debian's build; never `playwright install`)
   chromium
+  # proxy tests: HTTP CONNECT with Basic auth; SOCKS5 with system-account passwords (root only)
+  tinyproxy dante-server
 )
 # the identity provider of the tests (harness/idp) runs on Node; keep an existing node
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)

@@ -1,0 +1,48 @@
+"""The one client TLS context for IMAP, SMTP, the gateway and HTTPS requests.
+
+Certificate verification is always on. The operating system's trust store is used
+through ``truststore`` (Windows' and macOS' own verifiers; OpenSSL with the system
+bundle on Linux), so a company CA that IT installed on the machine just works; a CA
+file from the settings is added to it, never instead of it. TLS 1.2 at least.
+
+How a verification failure is put into words: ``desktop.sources.tls``.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+from pathlib import Path
+
+import truststore
+
+MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2
+
+
+class CaFileError(ValueError):
+    """The configured CA file cannot be used; the message says why and names the file."""
+
+
+def client_context(ca_file: str | os.PathLike[str] | None = None) -> ssl.SSLContext:
+    """A client context: OS trust store plus ``ca_file`` (PEM, one or more certificates;
+    ``~`` expanded). Raises :class:`CaFileError` for a missing or unreadable CA file."""
+    ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname
+    ctx.minimum_version = MINIMUM_VERSION
+    if ca_file:
+        path = Path(ca_file).expanduser()
+        try:
+            ctx.load_verify_locations(cafile=str(path))
+        except FileNotFoundError:
+            raise CaFileError(f"The CA file {path} does not exist.") from None
+        except PermissionError:
+            raise CaFileError(f"The CA file {path} cannot be read (permission denied).") from None
+        except IsADirectoryError:
+            raise CaFileError(f"The CA file {path} is a folder, not a certificate file.") from None
+        except ssl.SSLError as exc:
+            raise CaFileError(
+                f"The CA file {path} holds no usable certificate ({exc.reason or exc}): "
+                "it must be PEM (-----BEGIN CERTIFICATE-----)."
+            ) from None
+        except OSError as exc:
+            raise CaFileError(f"The CA file {path} cannot be read ({exc.strerror or exc}).") from None
+    return ctx

@@ -1,0 +1,286 @@
+"""Throwaway proxy servers on loopback, for tests of the desktop's network layer.
+
+    with Tinyproxy(user="tuser", password="tpass") as http_proxy:   # HTTP CONNECT, Basic auth
+        http_proxy.url            # "http://tuser:tpass@127.0.0.1:PORT"
+        http_proxy.log_text()     # tinyproxy's log: one "CONNECT host:port" line per tunnel
+    with Pproxy(user="suser", password="spass") as socks:           # SOCKS5, user/password
+        socks.url                 # "socks5://suser:spass@127.0.0.1:PORT"
+    with Dante(user=..., password=...) as socks:                    # SOCKS5, root only
+
+Each runs in the foreground as a child process, on a free loopback port, with its
+config and log in its own temporary folder, and is stopped by its PID (SIGTERM, then
+SIGKILL). Facts behind the choices: ``../shared/test-infrastructure.md``, "Proxies".
+
+- tinyproxy answers a wrong password on CONNECT with ``401`` (no credentials: ``407``).
+- pproxy runs with ``--auth 0``: by default it lets an IP that logged in once in for 30
+  days without credentials. A wrong SOCKS5 password just closes the connection.
+- Dante checks SOCKS5 passwords against system accounts, so it needs root; it answers
+  a wrong password with a proper failure reply. The account it creates is removed on stop.
+
+No pytest import: plain Python, usable from scripts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+from types import TracebackType
+
+from harness.net import free_port
+
+HOST = "127.0.0.1"
+
+
+class ProxyServerError(RuntimeError):
+    """The proxy server did not start."""
+
+
+class ProxyServer:
+    """A proxy child process: ``start()``, ``stop()``, ``url``, ``log_text()``."""
+
+    scheme = "http"
+    name = "proxy"
+
+    def __init__(self, *, user: str = "", password: str = "", start_timeout: float = 15.0) -> None:
+        self.user = user
+        self.password = password
+        self.host = HOST
+        self.port = free_port(HOST)
+        self.start_timeout = start_timeout
+        self.root = Path(tempfile.mkdtemp(prefix=f"tidings-{self.name}-"))
+        self.log_path = self.root / f"{self.name}.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: int | None = None
+
+    # -- addresses ----------------------------------------------------------------------
+
+    @property
+    def address(self) -> str:
+        """``host:port``, for PAC files and the like."""
+        return f"{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The proxy's URL with its credentials (percent-encoded), as a proxy setting takes it."""
+        return self.url_with(self.user, self.password)
+
+    def url_with(self, user: str, password: str) -> str:
+        """The proxy's URL with other credentials (a wrong password, say)."""
+        if not user:
+            return f"{self.scheme}://{self.address}"
+        quote = urllib.parse.quote
+        return f"{self.scheme}://{quote(user, safe='')}:{quote(password, safe='')}@{self.address}"
+
+    # -- process ------------------------------------------------------------------------
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Write config files before the process starts."""
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> ProxyServer:
+        if self.running:
+            return self
+        self.prepare()
+        self._log = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        self._proc = subprocess.Popen(
+            self.command(), cwd=self.root, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log
+        )
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                self._close_log()
+                raise ProxyServerError(f"{self.name} exited with {self._proc.returncode}:\n{self.log_text()}")
+            with contextlib.suppress(OSError), socket.create_connection((self.host, self.port), timeout=1.0):
+                return self
+            time.sleep(0.02)
+        self.stop()
+        raise ProxyServerError(f"{self.name} did not listen on {self.address}:\n{self.log_text()}")
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM by PID, SIGKILL after ``timeout`` s; returns the exit code."""
+        proc, self._proc = self._proc, None
+        code = None
+        if proc is not None:
+            if proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(ProcessLookupError):
+                        proc.kill()
+                    proc.wait(timeout)
+            code = proc.returncode
+        self._close_log()
+        return code
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            os.close(self._log)
+            self._log = None
+
+    def cleanup(self) -> None:
+        """Stop, and remove the temporary folder."""
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def wait_for_log(self, text: str, timeout: float = 10.0) -> str:
+        """Wait until the log contains ``text``; returns the log. Raises TimeoutError."""
+        deadline = time.monotonic() + timeout
+        while True:
+            log = self.log_text()
+            if text in log:
+                return log
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name} never logged {text!r}:\n{log[-3000:]}")
+            time.sleep(0.02)
+
+    def __enter__(self) -> ProxyServer:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.cleanup()
+
+
+class Tinyproxy(ProxyServer):
+    """tinyproxy 1.11 (Debian ``tinyproxy``): HTTP CONNECT, with Basic auth when ``user`` is set.
+
+    Its log has ``CONNECT ... "CONNECT host:port HTTP/1.1"`` for each tunnel it opens.
+    """
+
+    name = "tinyproxy"
+    binary = "/usr/bin/tinyproxy"
+
+    def prepare(self) -> None:
+        lines = [
+            f"Port {self.port}",
+            f"Listen {self.host}",
+            "Timeout 60",
+            "MaxClients 50",
+            "LogLevel Info",
+            # No ConnectPort line: CONNECT to any port (IMAP, SMTP, the gateway's).
+        ]
+        if self.user:
+            lines.append(f"BasicAuth {self.user} {self.password}")
+        (self.root / "tinyproxy.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def command(self) -> list[str]:
+        return [self.binary, "-d", "-c", str(self.root / "tinyproxy.conf")]
+
+
+class Pproxy(ProxyServer):
+    """pproxy 2.7 (pip, pure Python): SOCKS5, with a user/password when ``user`` is set.
+
+    ``http=True`` serves HTTP CONNECT instead. Started with the venv's Python.
+    """
+
+    name = "pproxy"
+
+    def __init__(
+        self, *, user: str = "", password: str = "", http: bool = False, start_timeout: float = 20.0
+    ):
+        super().__init__(user=user, password=password, start_timeout=start_timeout)
+        self.scheme = "http" if http else "socks5"
+
+    def command(self) -> list[str]:
+        listen = f"{self.scheme}://{self.address}"
+        if self.user:
+            listen += f"#{self.user}:{self.password}"
+        # -v: one line per connection, with the destination ("... -> socks5 host:port")
+        return [sys.executable, "-m", "pproxy", "--auth", "0", "-v", "-l", listen]
+
+
+class Dante(ProxyServer):
+    """Dante 1.4 (Debian ``dante-server``): SOCKS5 with a user/password. Root only.
+
+    Dante checks passwords against system accounts: ``start()`` creates a locked-shell
+    account with a random name (``tidings-socks-…``) and ``password``; ``cleanup()``
+    removes it. ``user`` is that account's name once started.
+    """
+
+    name = "dante"
+    scheme = "socks5"
+    binary = "/usr/sbin/danted"
+
+    def __init__(self, *, password: str, start_timeout: float = 15.0) -> None:
+        super().__init__(
+            user=f"tidings-socks-{uuid.uuid4().hex[:8]}", password=password, start_timeout=start_timeout
+        )
+        self._account_created = False
+
+    @staticmethod
+    def available() -> bool:
+        return os.geteuid() == 0 and Path(Dante.binary).exists() and shutil.which("useradd") is not None
+
+    def prepare(self) -> None:
+        if not self.available():
+            raise ProxyServerError("Dante needs root (it checks passwords against system accounts)")
+        if not self._account_created:
+            subprocess.run(
+                ["useradd", "--no-create-home", "--shell", "/usr/sbin/nologin", self.user],
+                check=True, capture_output=True, timeout=30,
+            )  # fmt: skip
+            self._account_created = True
+            subprocess.run(
+                ["chpasswd"], input=f"{self.user}:{self.password}\n".encode(),
+                check=True, capture_output=True, timeout=30,
+            )  # fmt: skip
+        nobody = pwd.getpwnam("nobody").pw_name
+        conf = f"""\
+logoutput: stderr
+internal: {self.host} port = {self.port}
+external: {self.host}
+socksmethod: username
+clientmethod: none
+user.privileged: root
+user.unprivileged: {nobody}
+client pass {{
+  from: 127.0.0.0/8 to: 0.0.0.0/0
+  log: error connect disconnect
+}}
+socks pass {{
+  from: 127.0.0.0/8 to: 0.0.0.0/0
+  command: connect
+  socksmethod: username
+  log: error connect disconnect
+}}
+"""
+        (self.root / "danted.conf").write_text(conf, encoding="utf-8")
+
+    def command(self) -> list[str]:
+        return [self.binary, "-f", str(self.root / "danted.conf"), "-p", str(self.root / "danted.pid")]
+
+    def cleanup(self) -> None:
+        super().cleanup()
+        if self._account_created:
+            subprocess.run(["userdel", self.user], check=False, capture_output=True, timeout=30)
+            self._account_created = False
