@@ -8,6 +8,10 @@ bash scripts/setup.sh
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== mypy (strict below the UI and for the gateway)"
+.venv/bin/mypy
+echo "== import-linter (layer contracts)"
+.venv/bin/lint-imports
 echo "== pytest"
 export QT_QPA_PLATFORM=offscreen
 # Per-test timeouts live in pyproject.toml; this bounds the whole run.
