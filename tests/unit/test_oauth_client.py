@@ -314,3 +314,15 @@ def test_device_sign_in_keeps_its_code_out_of_its_repr() -> None:
     device = DeviceSignIn("U", "https://x/device", None, 600, 5, device_code="secret-device-code")
     assert "secret-device-code" not in repr(device)
     assert json.dumps({"code": device.user_code})  # what a UI shows is plain data
+
+
+def test_tokens_are_registered_for_redaction_in_tidings_logs() -> None:
+    from desktop.config.logs import redact
+
+    access, refresh = "AccessTok-" + "x" * 30, "RefreshTok-" + "y" * 30
+    idp = Provider(lambda form: httpx.Response(200, json={"access_token": access, "refresh_token": refresh}))
+    c = client(idp, [], Clock(), refresh_token="StoredRefreshTok-" + "z" * 30)
+    assert "StoredRefreshTok" not in redact("a library logged StoredRefreshTok-" + "z" * 30)
+    c.access_token()
+    line = redact(f"qasync: Setting Future result? no, a plain line: {access} {refresh}")
+    assert access not in line and refresh not in line

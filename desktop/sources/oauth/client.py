@@ -13,8 +13,9 @@ makes some providers revoke the whole grant). The asyncio side uses
 :class:`desktop.sources.oauth.aio.AsyncOAuthClient`.
 
 Secrets: the refresh token goes only to ``save_refresh_token`` (the caller's keyring entry) and
-lives in this object; the access token only here. Neither is ever logged, and nothing is saved
-when a sign-in fails.
+lives in this object; the access token only here. Neither is ever logged (both are registered
+with ``desktop.config.logs`` so Tidings' handlers redact them from any library's lines), and
+nothing is saved when a sign-in fails.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 
 import httpx
 
+from desktop.config.logs import register_secret
 from desktop.sources.oauth._authlib import DEVICE_CODE_GRANT_TYPE, AuthlibOAuthError, OAuth2Client
 from desktop.sources.oauth.discovery import ProviderMetadata, discover
 from desktop.sources.oauth.errors import (
@@ -103,6 +105,11 @@ class OAuthClient:
         self._tokens: _Tokens | None = None
         self._metadata: ProviderMetadata | None = None
         self._lock = threading.RLock()
+        # Tidings' log handlers redact registered secrets, whatever logs them (httpx with -v,
+        # qasync's executor); the client's own lines never include them.
+        for secret in (refresh_token, provider.client_secret):
+            if secret:
+                register_secret(secret)
 
     def __repr__(self) -> str:
         return f"<OAuthClient {self.provider.name} signed_in={self.signed_in}>"
@@ -363,9 +370,13 @@ class OAuthClient:
             expires_at = None
         refresh = token.get("refresh_token")
         rotated = isinstance(refresh, str) and bool(refresh) and refresh != self._refresh_token
+        register_secret(access)
+        if rotated:
+            assert isinstance(refresh, str)
+            register_secret(refresh)
         with self._lock:
             if rotated:
-                assert isinstance(refresh, str)
+                assert isinstance(refresh, str)  # narrowed above; mypy forgets across the lock
                 # Saved before it is used: a crash now must not leave only the consumed token stored.
                 self._save(refresh)
                 self._refresh_token = refresh
