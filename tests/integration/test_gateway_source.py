@@ -33,9 +33,6 @@ from harness.gateway import GatewayProcess, events_in_db
 
 pytestmark = [pytest.mark.gateway, pytest.mark.asyncio]
 
-TEAM = {"id": "team", "title": "Team", "kind": "group"}
-BOB = {"id": "bob", "name": "Bob Chen"}
-
 
 class Recorder:
     def __init__(self) -> None:
@@ -112,7 +109,9 @@ def gw(gateway_process: GatewayProcess) -> GatewayProcess:
 
 @pytest.fixture
 def oa(gw: GatewayProcess) -> str:
-    return gw.add_integration("oa", callback="http://127.0.0.1:9/decisions")
+    secret = gw.add_integration("oa", callback="http://127.0.0.1:9/decisions")
+    gw.add_integration_to("oa", "team")  # its chat messages come from its bot identity
+    return secret
 
 
 def approval_data(aid: str) -> dict[str, Any]:
@@ -141,8 +140,8 @@ async def test_kill_and_restart_while_50_events_are_posted(
             elif n % 3 == 1:
                 kind, data = "task.assigned", {"task": {"id": f"t{n}", "title": f"Task {n}"}}
             else:
-                msg = {"id": f"m{n}", "sender": BOB, "text": f"message {n}"}
-                kind, data = "chat.message", {"conversation": TEAM, "message": msg}
+                msg = {"id": f"m{n}", "text": f"message {n}"}
+                kind, data = "chat.message", {"conversation": {"id": "team"}, "message": msg}
             deadline = time.monotonic() + 20
             while True:  # like an OA system: retry with the same idempotency key until accepted
                 try:
@@ -181,7 +180,7 @@ async def test_actions_queued_offline_are_delivered_exactly_once(
     token = gw.issue_token("alice")
     desktop = await Desktop(tmp_path / "a.db", gw.url, token).start()
     await run(gw.post_event, "oa", oa, "approval.requested", approval_data("A1"), ["alice"])
-    await run(gw.post_chat_message, "oa", oa, TEAM, "m1", BOB, "lunch?", ["alice", "bob"])
+    await run(gw.post_chat_message, "oa", oa, "team", "m1", "lunch?", ["alice", "bob"])
     await wait_for(lambda: desktop.store.get_item("gw:msg:m1") is not None, "chat message")
     await wait_for(lambda: desktop.store.get_item("gw:approval:A1") is not None, "approval")
 
@@ -197,7 +196,7 @@ async def test_actions_queued_offline_are_delivered_exactly_once(
     assert "pending_decision" not in approved.payload and "last_error" not in approved.payload
 
     # the app is torn down with a reply and a mark-read queued, and comes back on the same DB file
-    await run(gw.post_chat_message, "oa", oa, TEAM, "m2", BOB, "and coffee?", ["alice", "bob"])
+    await run(gw.post_chat_message, "oa", oa, "team", "m2", "and coffee?", ["alice", "bob"])
     await wait_for(lambda: desktop.store.get_item("gw:msg:m2") is not None, "second message")
     await desktop.source.stop()
     entry = desktop.actions.reply("gw:msg:m2", "sure")
@@ -212,7 +211,7 @@ async def test_actions_queued_offline_are_delivered_exactly_once(
         while json.loads(await ws.recv())["type"] != "result":
             pass
     # and Bob wrote while the app was down: replayed from the stored seq, exactly once
-    await run(gw.post_chat_message, "oa", oa, TEAM, "m3", BOB, "hello?", ["alice", "bob"])
+    await run(gw.post_chat_message, "oa", oa, "team", "m3", "hello?", ["alice", "bob"])
     again = await Desktop(tmp_path / "a.db", gw.url, token).start()
     await wait_for(lambda: not again.store.pending("gateway"), "outbox drained after restart")
     await wait_for(lambda: again.store.get_item("gw:msg:m3") is not None, "message sent while down")
@@ -311,8 +310,8 @@ async def test_bad_or_revoked_token_stops_retrying(gw: GatewayProcess, tmp_path:
 async def test_read_on_one_device_clears_it_on_the_other(gw: GatewayProcess, oa: str, tmp_path: Path) -> None:
     laptop = await Desktop(tmp_path / "laptop.db", gw.url, gw.issue_token("alice")).start()
     desk = await Desktop(tmp_path / "desk.db", gw.url, gw.issue_token("alice")).start()
-    await run(gw.post_chat_message, "oa", oa, TEAM, "m1", BOB, "one", ["alice", "bob"])
-    await run(gw.post_chat_message, "oa", oa, TEAM, "m2", BOB, "two", ["alice", "bob"])
+    await run(gw.post_chat_message, "oa", oa, "team", "m1", "one", ["alice", "bob"])
+    await run(gw.post_chat_message, "oa", oa, "team", "m2", "two", ["alice", "bob"])
     await run(gw.post_event, "oa", oa, "task.assigned", {"task": {"id": "T1", "title": "Review"}}, ["alice"])
     for d in (laptop, desk):
         await wait_for(lambda d=d: len(d.store.ids_with_prefix("gw:")) == 3, "three items on each device")
