@@ -326,3 +326,59 @@ def test_tokens_are_registered_for_redaction_in_tidings_logs() -> None:
     c.access_token()
     line = redact(f"qasync: Setting Future result? no, a plain line: {access} {refresh}")
     assert access not in line and refresh not in line
+
+
+# -- the asyncio wrapper -----------------------------------------------------------------------
+
+
+def test_async_wrapper_refreshes_in_a_thread() -> None:
+    import asyncio
+
+    from desktop.sources.oauth.aio import AsyncOAuthClient
+
+    saved: list[str] = []
+    c = client(Provider(rotating()), saved, Clock())
+    assert asyncio.run(AsyncOAuthClient(c).access_token()) == "at-1"
+    assert saved == ["rt-1"]
+
+
+def test_cancelling_the_awaiting_task_stops_the_device_polling() -> None:
+    import asyncio
+
+    from desktop.sources.oauth.aio import AsyncOAuthClient
+
+    polled, finished = threading.Event(), threading.Event()
+    outcome: list[BaseException] = []
+
+    def pending(form: dict[str, str]) -> httpx.Response:
+        polled.set()
+        return error("authorization_pending")
+
+    class Watched(OAuthClient):
+        def finish_device_sign_in(
+            self, device: DeviceSignIn, *, cancel: threading.Event | None = None
+        ) -> None:
+            try:
+                super().finish_device_sign_in(device, cancel=cancel)
+            except BaseException as exc:
+                outcome.append(exc)
+                raise
+            finally:
+                finished.set()
+
+    idp = Provider(pending)
+    idp.device_answer["interval"] = 1
+    c = Watched(PROVIDER, save_refresh_token=list().append, transport=httpx.MockTransport(idp))
+
+    async def run() -> None:
+        wrapper = AsyncOAuthClient(c)
+        device = await wrapper.start_device_sign_in()
+        task = asyncio.create_task(wrapper.finish_device_sign_in(device))
+        await asyncio.to_thread(polled.wait, 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(run())
+    assert finished.wait(10)
+    assert isinstance(outcome[0], SignInRequired) and outcome[0].reason == "cancelled"
