@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from desktop.sources.imap.parse import decode_header_text, raw_header
 from desktop.sources.smtp.compose import (
     MAX_BODY_CHARS,
+    MAX_QUOTED_CHARS,
     MAX_REFERENCES,
     ComposeError,
     Draft,
@@ -195,6 +196,13 @@ def test_quoted_text_is_made_safe_to_send() -> None:
     assert quote("a\0b\x07c\td\ud800e") == "> abc\td?e"
 
 
+def test_a_very_long_original_is_quoted_in_part_and_says_so() -> None:
+    quoted = quote("line\n" * (MAX_QUOTED_CHARS // 5 + 10))
+    assert (
+        quoted.startswith("> line\n") and quoted.endswith("\n> […]") and len(quoted) < MAX_QUOTED_CHARS * 1.5
+    )
+
+
 LEGACY = [
     ("gb2312", "请审批：二零二六年预算"),
     ("gbk", "請審批"),
@@ -258,6 +266,18 @@ def test_attribution_names_date_and_sender_and_can_be_translated() -> None:
     # a broken translation falls back to English rather than failing the reply
     assert "wrote:" in reply(original, ME, "{dat}").body
     assert "Ann <ann@x.org> wrote:" in reply(dataclasses.replace(original, date=None), ME).body
+
+
+def test_from_headers_takes_the_fetched_header_and_the_text_the_detail_pane_has() -> None:
+    header = (
+        b"From: Ann <ann@x.org>\r\nTo: me@example.com\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n"
+        b"Date: not a date\r\nMessage-ID: <h@x.org>\r\nIn-Reply-To: <p@x.org>\r\n\r\n"
+    )
+    original = Original.from_headers(header, "Body text")
+    assert original.subject == "Grüße" and original.sender == (box("ann@x.org", "Ann"),)
+    assert original.message_id == "<h@x.org>" and original.in_reply_to == ("<p@x.org>",)
+    assert original.date is None  # unparseable: the quote line says no time rather than a wrong one
+    assert reply(original, ME).body == "\n\nAnn <ann@x.org> wrote:\n> Body text\n"
 
 
 def test_forward_carries_the_original_headers_and_text() -> None:

@@ -16,7 +16,7 @@ import dataclasses
 import email.utils
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from email import errors, policy
 from email.headerregistry import Address, AddressHeader, HeaderRegistry
 from email.message import EmailMessage, Message
@@ -123,14 +123,13 @@ class Original:
         def raw(name: str) -> str | None:
             return parse.raw_header(msg, name)
 
-        date_value = raw("Date")
         return cls(
             subject=parse.decode_header_text(raw("Subject")),
             sender=parse_mailboxes(raw("From")),
             reply_to=parse_mailboxes(raw("Reply-To")),
             to=parse_mailboxes(raw("To")),
             cc=parse_mailboxes(raw("Cc")),
-            date=parse.parse_date(date_value) if date_value else None,
+            date=_sent_at(raw("Date")),
             message_id=next(iter(message_ids(raw("Message-ID"))), ""),
             references=message_ids(raw("References")),
             in_reply_to=message_ids(raw("In-Reply-To")),
@@ -154,6 +153,17 @@ class Draft:
 
 
 # -- headers read from received mail ---------------------------------------------------------
+
+
+def _sent_at(value: str | None) -> datetime | None:
+    """The Date header, or None: a quote line must not claim a time the mail does not carry."""
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(parse.decode_header_text(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def parse_mailboxes(value: str | None) -> tuple[Mailbox, ...]:
@@ -342,9 +352,10 @@ def _show_date(when: datetime) -> str:
 
 def _clean_original(text: str) -> str:
     """Someone else's text, made safe to send: one kind of line end, no NULs or stray controls."""
+    cut = len(text) > MAX_QUOTED_CHARS
     text = text[:MAX_QUOTED_CHARS].encode("utf-8", "replace").decode("utf-8")  # lone surrogates → ?
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL_RE.sub("", text)
+    text = _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text + "\n[…]" if cut else text  # a very long original is quoted in part, visibly
 
 
 # -- user input and rendering ----------------------------------------------------------------
