@@ -114,10 +114,9 @@ def make_event(n: int, run_id: str) -> tuple[str, str, dict[str, Any]]:
     if n % 2 == 0:
         mid = f"m-{run_id}-{n}"
         data = {
-            "conversation": {"id": "team", "title": "Platform team", "kind": "group"},
-            "message": {"id": mid, "sender": {"id": "wang", "name": "王伟"},
-                        "text": f"Benchmark message {n}: standup moved to 10:15, 会议室已订好"},
-        }  # fmt: skip
+            "conversation": {"id": "team"},  # from the integration's bot, which was added to it
+            "message": {"id": mid, "text": f"Benchmark message {n}: standup moved to 10:15, 会议室已订好"},
+        }
         return f"gw:msg:{mid}", "chat.message", data
     aid = f"A-{run_id}-{n}"
     data = {
@@ -174,6 +173,7 @@ def main() -> int:
             with contextlib.suppress(Exception):
                 gw.add_conversation("team", "Platform team", [USER, "wang", "lisa"], "group")
             secret = gw.add_integration(INTEGRATION)
+            gw.add_integration_to(INTEGRATION, "team")
             app_token, probe_token = gw.issue_token(USER), gw.issue_token(USER)
             settings = Settings(gateway=GatewaySettings(url=gw.url, token_command=f"printf %s {app_token}"))
             loop, _qapp = make_loop(args.loop)
