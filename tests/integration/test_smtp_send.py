@@ -439,9 +439,11 @@ class _SizeBlindController(Controller):
 class _Recorder:
     def __init__(self) -> None:
         self.delivered: list[bytes] = []
+        self.ehlo_names: list[str] = []
 
-    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+    async def handle_DATA(self, server: object, session: Any, envelope: Any) -> str:
         self.delivered.append(bytes(envelope.original_content or envelope.content))
+        self.ehlo_names.append(str(session.host_name))
         return "250 OK"
 
 
@@ -471,3 +473,4 @@ def test_the_announced_size_is_checked_before_upload_even_if_mail_from_passes() 
     assert caught.value.kind is FailureKind.PERMANENT and caught.value.code == 552
     assert "accepts at most 2 KB" in str(caught.value)
     assert len(handler.delivered) == 1 and b"blind.2" in handler.delivered[0]
+    assert handler.ehlo_names == ["[127.0.0.1]"]  # an address literal, not this machine's name

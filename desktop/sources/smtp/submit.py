@@ -121,12 +121,21 @@ def submit(server: SmtpServer, credentials: Credentials, message: Outgoing) -> s
     smtp: smtplib.SMTP | None = None
     stage = "connect"
     try:
+        # local_hostname given: smtplib would otherwise ask DNS for this machine's name
+        # (seconds when offline) and announce it; the address literal says nothing private.
         if server.security == "tls":
             smtp = smtplib.SMTP_SSL(
-                server.host, server.effective_port, timeout=server.timeout, context=context
+                server.host,
+                server.effective_port,
+                timeout=server.timeout,
+                context=context,
+                local_hostname="localhost",
             )
         else:
-            smtp = smtplib.SMTP(server.host, server.effective_port, timeout=server.timeout)
+            smtp = smtplib.SMTP(
+                server.host, server.effective_port, timeout=server.timeout, local_hostname="localhost"
+            )
+        smtp.local_hostname = _address_literal(smtp)
         stage = "greeting"
         _ehlo(smtp, server)
         if server.security == "starttls":
@@ -171,6 +180,17 @@ def _tls_context(server: SmtpServer) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=cafile)
     except (OSError, ssl.SSLError) as exc:
         raise SendError(FailureKind.SETUP, f"The CA file {server.ca_file} cannot be used: {exc}") from exc
+
+
+def _address_literal(smtp: smtplib.SMTP) -> str:
+    """EHLO [192.0.2.1], as Thunderbird does: the connection's own address (RFC 5321 §4.1.3)."""
+    try:
+        ip = ipaddress.ip_address(smtp.sock.getsockname()[0]) if smtp.sock else None
+    except (OSError, ValueError):
+        ip = None
+    if ip is None:
+        return "localhost"
+    return f"[{ip}]" if ip.version == 4 else f"[IPv6:{ip}]"
 
 
 def _ehlo(smtp: smtplib.SMTP, server: SmtpServer) -> None:
