@@ -42,8 +42,9 @@ class _Handler:
     def __init__(self, sink: SmtpSink) -> None:
         self._sink = sink
 
+    # aiosmtpd calls its hooks positionally: (server, session, envelope, *arguments).
     async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+        self, _server: Any, _session: Any, envelope: Any, address: str, _options: list[str]
     ) -> str:
         refusal = self._sink.refusals.get(address.lower())
         if refusal is not None:
@@ -51,7 +52,7 @@ class _Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         content = envelope.original_content or envelope.content
         data = content if isinstance(content, bytes) else str(content).encode()
         self._sink._record(Relayed(str(envelope.mail_from), tuple(envelope.rcpt_tos), data))
