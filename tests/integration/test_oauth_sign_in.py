@@ -252,6 +252,19 @@ def test_refresh_before_expiry_rotates_and_a_replayed_refresh_token_ends_the_gra
     assert len(saved) == 2
 
 
+def test_sign_out_revokes_the_refresh_token_at_the_provider(
+    idp: IdentityProvider, use_browser: Callable[[str, str], None]
+) -> None:
+    saved = Saved()
+    client = make_client(idp, saved)
+    sign_in(client, use_browser, "alice")
+    assert client.sign_out() is True
+    assert not client.signed_in
+    with pytest.raises(SignInRequired) as info:
+        make_client(idp, Saved(), refresh_token=saved[-1]).access_token()
+    assert info.value.reason == "invalid_grant"
+
+
 def test_device_flow_signs_in_and_its_token_logs_in(
     idp: IdentityProvider, browser: SignInBrowser, dovecot_introspect: Dovecot
 ) -> None:

@@ -382,3 +382,17 @@ def test_cancelling_the_awaiting_task_stops_the_device_polling() -> None:
     asyncio.run(run())
     assert finished.wait(10)
     assert isinstance(outcome[0], SignInRequired) and outcome[0].reason == "cancelled"
+
+
+def test_sign_out_forgets_locally_even_when_the_provider_is_unreachable() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    c = OAuthClient(
+        PROVIDER, save_refresh_token=list().append, refresh_token="rt", transport=httpx.MockTransport(refuse)
+    )
+    assert c.signed_in
+    assert c.sign_out() is False
+    assert not c.signed_in
+    with pytest.raises(SignInRequired):
+        c.access_token()

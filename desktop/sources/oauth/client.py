@@ -123,10 +123,33 @@ class OAuthClient:
             return self._refresh_token is not None or self._fresh(margin=0.0)
 
     def forget(self) -> None:
-        """Drop both tokens from memory (sign out; the caller deletes the keyring entry)."""
+        """Drop both tokens from memory (the caller deletes the keyring entry)."""
         with self._lock:
             self._tokens = None
             self._refresh_token = None
+
+    def sign_out(self) -> bool:
+        """Revoke the refresh token at the provider (RFC 7009), then forget both tokens.
+
+        The local sign-out always happens; returns whether the provider confirmed the
+        revocation (False: no revocation endpoint, nothing to revoke, or unreachable)."""
+        with self._lock:
+            refresh = self._refresh_token
+            self.forget()
+        if refresh is None:
+            return False
+        try:
+            endpoint = self.metadata().revocation_endpoint
+            if endpoint is None:
+                return False
+            with self._http() as http, self._talking_to(endpoint):
+                response = http.revoke_token(endpoint, token=refresh, token_type_hint="refresh_token")
+            return bool(response.status_code == 200)
+        except OAuthProblem as exc:
+            log.warning(
+                "%s: the sign-in was forgotten here, but not revoked: %s", self.provider.name, exc.message
+            )
+            return False
 
     def _fresh(self, margin: float) -> bool:
         tokens = self._tokens
