@@ -17,20 +17,28 @@ SIGKILL). Facts behind the choices: ``../shared/test-infrastructure.md``, "Proxi
 - Dante checks SOCKS5 passwords against system accounts, so it needs root; it answers
   a wrong password with a proper failure reply. The account it creates is removed on stop.
 
+Also the servers those tests connect to or read from: :class:`PrivateCA` (a company CA
+that no trust store knows, and server certificates it signs), :class:`HttpsServer` (a
+loopback HTTPS server with such a certificate) and :class:`FileServer` (plain HTTP, for
+PAC files), both ``http.server`` on a thread.
+
 No pytest import: plain Python, usable from scripts.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.server
 import os
 import pwd
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import uuid
@@ -284,3 +292,130 @@ socks pass {{
         if self._account_created:
             subprocess.run(["userdel", self.user], check=False, capture_output=True, timeout=30)
             self._account_created = False
+
+
+# -- what the tests reach through the proxies ------------------------------------------------
+
+
+class PrivateCA:
+    """A throwaway CA (openssl) in ``folder``: ``ca_file`` to trust it, ``issue()`` for servers."""
+
+    def __init__(self, folder: Path, name: str = "Tidings Test Corp CA") -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.ca_key = folder / "ca-key.pem"
+        self.ca_file = folder / "ca.pem"
+        _openssl(
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-days", "30", "-subj", f"/CN={name}", "-keyout", str(self.ca_key), "-out", str(self.ca_file),
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        )  # fmt: skip
+
+    def issue(self, name: str = "localhost", ips: tuple[str, ...] = ("127.0.0.1",)) -> tuple[Path, Path]:
+        """A server certificate for ``name`` (and ``ips``): ``(cert_file, key_file)``."""
+        key, csr, cert = (self.folder / f"{name}.{ext}" for ext in ("key", "csr", "pem"))
+        ext = self.folder / f"{name}.ext"
+        san = ",".join([f"DNS:{name}", *(f"IP:{ip}" for ip in ips)])
+        ext.write_text(f"subjectAltName={san}\nextendedKeyUsage=serverAuth\n", encoding="utf-8")
+        _openssl(
+            "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(csr),
+        )  # fmt: skip
+        _openssl(
+            "x509", "-req", "-in", str(csr), "-CA", str(self.ca_file), "-CAkey", str(self.ca_key),
+            "-CAcreateserial", "-days", "30", "-extfile", str(ext), "-out", str(cert),
+        )  # fmt: skip
+        return cert, key
+
+
+def _openssl(*args: str) -> None:
+    subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        self.server.requests.append(self.path)
+        found = self.server.files.get(self.path.split("?", 1)[0])
+        if found is None:
+            self.send_error(404)
+            return
+        body, content_type = found
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: tests read ``requests``."""
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__((HOST, 0), _Handler)
+        self.files: dict[str, tuple[bytes, str]] = {}
+        self.requests: list[str] = []
+
+
+class FileServer:
+    """``http.server`` on a loopback port, on its own thread, serving ``files`` by path.
+
+    ``requests`` lists the paths asked for, in order."""
+
+    scheme = "http"
+
+    def __init__(self, files: dict[str, tuple[bytes, str]] | None = None) -> None:
+        self._server = _Server()
+        self._server.files.update(files or {})
+        self.host = HOST
+        self.port = int(self._server.server_address[1])
+        self._thread: threading.Thread | None = None
+
+    @property
+    def files(self) -> dict[str, tuple[bytes, str]]:
+        return self._server.files
+
+    @property
+    def requests(self) -> list[str]:
+        return self._server.requests
+
+    def url(self, path: str = "/", host: str | None = None) -> str:
+        return f"{self.scheme}://{host or self.host}:{self.port}{path}"
+
+    def start(self) -> FileServer:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name=type(self).__name__, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(10)
+
+    def __enter__(self) -> FileServer:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+class HttpsServer(FileServer):
+    """:class:`FileServer` over TLS with a certificate from ``ca`` for ``localhost`` and 127.0.0.1."""
+
+    scheme = "https"
+
+    def __init__(self, ca: PrivateCA, files: dict[str, tuple[bytes, str]] | None = None) -> None:
+        super().__init__(files)
+        cert, key = ca.issue("localhost")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)

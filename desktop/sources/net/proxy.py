@@ -329,9 +329,13 @@ def _normal_host(host: str) -> str:
 def _parse_entry(raw: str) -> _Entry | None:
     text = raw.strip().lower()
     port: int | None = None
-    if text.startswith("["):  # [v6] or [v6]:port
-        inside, _, rest = text[1:].partition("]")
-        if rest:
+    if text.startswith("["):  # [v6], [v6]:port or [v6]/prefix
+        inside, bracket, rest = text[1:].partition("]")
+        if not bracket:
+            return None
+        if rest.startswith("/"):
+            inside += rest
+        elif rest:
             if not rest.startswith(":") or not rest[1:].isdigit():
                 return None
             port = int(rest[1:])
