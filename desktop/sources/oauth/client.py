@@ -104,6 +104,7 @@ class OAuthClient:
         self._transport = transport
         self._tokens: _Tokens | None = None
         self._metadata: ProviderMetadata | None = None
+        self._ssl: ssl.SSLContext | None = None
         self._lock = threading.RLock()
         # Tidings' log handlers redact registered secrets, whatever logs them (httpx with -v,
         # qasync's executor); the client's own lines never include them.
@@ -159,18 +160,22 @@ class OAuthClient:
 
     # -- HTTP -----------------------------------------------------------------------
 
-    def _options(self) -> dict[str, Any]:
-        verify: ssl.SSLContext | bool = True
-        if self._ca_file:
+    def _tls(self) -> ssl.SSLContext:
+        # The system's trust store (as for IMAP), not httpx's certifi bundle: a company CA
+        # installed on the machine must work here too. Plus the account's CA file, if any.
+        if self._ssl is None:
             try:
-                verify = ssl.create_default_context(cafile=self._ca_file)
+                self._ssl = ssl.create_default_context(cafile=self._ca_file or None)
             except (OSError, ssl.SSLError) as exc:
                 raise OAuthSetupError(
                     f"The CA file {self._ca_file} cannot be used: {exc}", reason="ca_file"
                 ) from None
+        return self._ssl
+
+    def _options(self) -> dict[str, Any]:
         return {
             "timeout": self._timeout,
-            "verify": verify,
+            "verify": self._tls(),
             "transport": self._transport,
             "follow_redirects": False,
         }
