@@ -370,7 +370,7 @@ def test_typed_recipients_are_parsed_and_checked() -> None:
         box("bob@y.org"),
     )
     assert parse_recipients("  ") == ()
-    for bad in ("ann@x.org\r\nBcc: eve@x.org", "ann", "ann@x.org, @", "a\0@x.org"):
+    for bad in ("ann@x.org\r\nBcc: eve@x.org", "ann", "ann@x.org, @", "a\0@x.org", "<", "Ann <", '"'):
         with pytest.raises(ComposeError):
             parse_recipients(bad)
 
@@ -421,6 +421,17 @@ def test_replying_to_anything_quotes_it_and_renders(subject: str, text: str, nam
     out = render(reply_all(original, ME), date=WHEN)
     msg = parsed(out.data)
     assert msg["In-Reply-To"] == "<m@x>" and out.recipients == ("ann@x.org",)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(anything, st.text(alphabet='<>@,;:"\\()[] .aé\t', max_size=30)))
+def test_any_typed_recipients_parse_or_are_a_compose_error(typed: str) -> None:
+    try:
+        boxes = parse_recipients(typed)
+    except ComposeError:
+        return
+    if boxes:
+        render(draft(to=boxes))
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])

@@ -366,12 +366,16 @@ def parse_recipients(text: str, field: str = "To") -> tuple[Mailbox, ...]:
     _check_line(field, text)
     if not text.strip():
         return ()
-    header = _HEADERS("To", text)  # parsed as an address list whatever the field is called
-    broken = [d for d in header.defects if isinstance(d, errors.InvalidHeaderDefect)]
-    if broken or not isinstance(header, AddressHeader) or not header.addresses:
-        raise ComposeError(f"{field}: {text.strip()!r} is not a list of email addresses.")
+    unusable = ComposeError(f"{field}: {text.strip()!r} is not a list of email addresses.")
+    try:
+        header = _HEADERS("To", text)  # parsed as an address list whatever the field is called
+        addresses = header.addresses if isinstance(header, AddressHeader) else ()
+    except Exception as exc:  # 3.11's parser crashes on some input ("<" IndexError, ":;0" AttributeError)
+        raise unusable from exc
+    if not addresses or any(isinstance(d, errors.InvalidHeaderDefect) for d in header.defects):
+        raise unusable
     out: list[Mailbox] = []
-    for a in header.addresses:
+    for a in addresses:
         box = Mailbox(a.display_name.strip(), a.addr_spec.strip())
         _envelope_address(box.address, field)
         out.append(box)
