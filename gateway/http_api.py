@@ -24,13 +24,20 @@ _UNIX_SECONDS: Final = re.compile(r"[0-9]{1,12}")
 _SIGNATURE: Final = re.compile(r"sha256=[0-9a-f]{64}")
 
 
-def http_error(code: str, message: str, *, unread_body: bool = False) -> JSONResponse:
-    # A refusal before the body was read closes the connection, so the server does not go on
-    # receiving (and discarding) the rest of a body it has already refused.
-    headers = {"Connection": "close"} if unread_body else None
+def http_error(code: str, message: str, *, close: bool = False) -> JSONResponse:
+    headers = {"Connection": "close"} if close else None
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=HTTP_ERRORS[code], headers=headers
     )
+
+
+def _refuse_unread(request: Request, limit: int, code: str, message: str) -> JSONResponse:
+    """A refusal before the body was read. A body declared within the limit is left to the server
+    to discard, so the connection stays usable and the client surely reads the answer; a longer
+    or chunked one closes the connection rather than receive what was refused (a client still
+    sending may then see the connection reset before it reads the answer)."""
+    declared = request.headers.get("content-length", "")
+    return http_error(code, message, close=not (declared.isdigit() and int(declared) <= limit))
 
 
 async def health(request: Request) -> JSONResponse:
@@ -57,26 +64,25 @@ async def ingest_events(request: Request) -> JSONResponse:
     settings = runtime.settings
     name = request.headers.get(H_INTEGRATION, "")
     integration = await runtime.store.integration(name) if name else None
+    limit = settings.max_http_body_bytes
     if integration is None:
-        return http_error("unknown_integration", f"unknown integration {name[:100]!r}", unread_body=True)
+        return _refuse_unread(request, limit, "unknown_integration", f"unknown integration {name[:100]!r}")
 
     raw_ts = request.headers.get(H_TIMESTAMP, "")
     if _UNIX_SECONDS.fullmatch(raw_ts) is None:
-        return http_error("stale_timestamp", f"{H_TIMESTAMP} must be unix seconds", unread_body=True)
+        return _refuse_unread(request, limit, "stale_timestamp", f"{H_TIMESTAMP} must be unix seconds")
     ts = int(raw_ts)
     window = settings.signature_window_s
     if abs(time.time() - ts) > window:
-        return http_error(
-            "stale_timestamp", f"timestamp outside the {window}s window (check the clock)", unread_body=True
-        )
+        message = f"timestamp outside the {window}s window (check the clock)"
+        return _refuse_unread(request, limit, "stale_timestamp", message)
 
-    limit = settings.max_http_body_bytes
     try:
         body = await _read_body(request, limit)
     except ClientDisconnect:
         return http_error("invalid", "the client went away before the body was complete")
     if body is None:
-        return http_error("too_large", f"bodies are limited to {limit} bytes", unread_body=True)
+        return http_error("too_large", f"bodies are limited to {limit} bytes", close=True)
 
     given = request.headers.get(H_SIGNATURE, "")
     if _SIGNATURE.fullmatch(given) is None or not verify(integration.secret, raw_ts, body, given):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -53,6 +54,10 @@ def _transport_of(websocket: WebSocket) -> asyncio.WriteTransport | None:
     return transport if isinstance(transport, asyncio.WriteTransport) else None
 
 
+_SINCE: Final = re.compile(r"-?[0-9]{1,19}")
+_MAX_SEQ: Final = 2**63 - 1
+
+
 def _bearer(websocket: WebSocket) -> str | None:
     header = websocket.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -72,11 +77,10 @@ async def stream_endpoint(websocket: WebSocket) -> None:
         await websocket.close(CLOSE_UNAUTHORIZED, "unauthorized")
         return
     raw_since = websocket.query_params.get("since", "0")
-    try:
-        since = int(raw_since)
-        if since < -1:
-            raise ValueError
-    except ValueError:
+    # ASCII digits within a 64-bit seq: int() alone takes "1_0" or "٣", and numbers SQLite
+    # cannot bind (an OverflowError that dropped the connection).
+    since = int(raw_since) if _SINCE.fullmatch(raw_since) else -2
+    if not -1 <= since <= _MAX_SEQ:
         await websocket.close(CLOSE_BAD_REQUEST, "since must be an integer >= -1")
         return
     at = websocket.query_params.get("at")

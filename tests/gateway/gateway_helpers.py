@@ -212,26 +212,34 @@ def approval_request(approval_id: str, recipients: list[str], key: str | None = 
     return body
 
 
+def seeded_gateway(folder: Path, callback: str | None = None) -> Gateway:
+    """The seed data of make_gateway in folder/gateway.db; the process is not started yet (for
+    fixtures of a wider scope)."""
+    proc = GatewayProcess(folder / "gateway.db", extra_args=FAST_ARGS, log_level="info")
+    gw = Gateway(proc)
+    with proc.admin() as admin:
+        for name in ("alice", "bob", "carol"):
+            admin.add_user(name, display_name=name.title())
+            gw.tokens[name] = admin.issue_token(name).token
+        gw.tokens["alice2"] = admin.issue_token("alice").token
+        gw.secrets["oa"] = admin.add_integration("oa", callback=callback)
+        admin.add_conversation("ab", title="Alice & Bob", members=["alice", "bob"])
+        admin.add_conversation("team", title="Team", members=["alice", "bob", "carol"])
+        admin.add_integration_to("oa", "team")
+    return gw
+
+
 @pytest.fixture
 def make_gateway(tmp_path: Path) -> Iterator[Callable[..., Gateway]]:
     """make_gateway(callback=None) -> a started gateway with users alice, bob, carol (tokens in
     .tokens, alice twice as "alice" and "alice2"), integration "oa" and conversations
-    "ab" (direct alice+bob) and "team" (group of all three)."""
+    "ab" (direct alice+bob) and "team" (group of all three, which "oa" may post into)."""
     started: list[GatewayProcess] = []
 
     def make(callback: str | None = None) -> Gateway:
-        proc = GatewayProcess(tmp_path / "gateway.db", extra_args=FAST_ARGS, log_level="info")
-        gw = Gateway(proc)
-        with proc.admin() as admin:
-            for name in ("alice", "bob", "carol"):
-                admin.add_user(name, display_name=name.title())
-                gw.tokens[name] = admin.issue_token(name).token
-            gw.tokens["alice2"] = admin.issue_token("alice").token
-            gw.secrets["oa"] = admin.add_integration("oa", callback=callback)
-            admin.add_conversation("ab", title="Alice & Bob", members=["alice", "bob"])
-            admin.add_conversation("team", title="Team", members=["alice", "bob", "carol"])
-        started.append(proc)
-        proc.start()
+        gw = seeded_gateway(tmp_path, callback)
+        started.append(gw.proc)
+        gw.proc.start()
         return gw
 
     yield make
