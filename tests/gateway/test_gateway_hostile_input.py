@@ -105,8 +105,9 @@ async def test_an_unsendable_event_already_stored_is_repaired_not_fatal(make_gat
         assert frame["event"]["data"]["announcement"]["title"] == "broken \ufffd title"
         assert frame["event"]["data"]["announcement"]["text"] == "pair \U0001f600 kept"
         assert gw.post(_announcement(f"after-{attempt}", recipients=["bob"])).status_code == 202
-        after = f"after-{attempt}"
-        await bob.event("announcement", lambda f: f["event"]["data"]["announcement"]["id"] == after)
+        await bob.event(
+            "announcement", lambda f, n=attempt: f["event"]["data"]["announcement"]["id"] == f"after-{n}"
+        )
         await bob.close()
     assert "held invalid Unicode" in gw.proc.log_text()
 
