@@ -50,6 +50,7 @@ class ImapSource:
         backoff_first: float = 1.0,
         backoff_cap: float = 60.0,
         idle_refresh: float = 600.0,
+        probe_interval: float = 30.0,
         timeout: float = 30.0,
         first_sync_limit: int = 200,
     ) -> None:
@@ -61,6 +62,9 @@ class ImapSource:
         self.backoff_cap = backoff_cap
         # RFC 2177: servers may drop IDLE after 30 minutes; NAT boxes often sooner.
         self.idle_refresh = min(idle_refresh, 29 * 60.0)
+        # Silence in IDLE for this long → leave it to check the server still answers. TCP
+        # keepalive alone misses a link frozen behind a proxy or NAT box that still ACKs.
+        self.probe_interval = probe_interval
         self.timeout = timeout
         self.first_sync_limit = first_sync_limit
         self.folders = list(dict.fromkeys(f.strip() for f in account.folders if f.strip())) or ["INBOX"]

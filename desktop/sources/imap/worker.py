@@ -3,26 +3,31 @@
 The loop, in order: log in (one login at a time per account, see
 ``ImapSource.login``) → SELECT → deliver queued actions → catch up → ONLINE →
 IDLE. IDLE ends when the server reports a change (then catch up again), when
-an action is queued, after ``idle_refresh`` (a NOOP proves the link is alive),
-or when stop/reconnect wakes the thread. Any failure is classified
+an action is queued, after ``probe_interval`` of silence or ``idle_refresh``
+(DONE and a NOOP, each with a bounded wait, prove the link is alive: a frozen
+link shows OFFLINE within about a minute), or when stop/reconnect wakes the
+thread. Changes the server announced while we were busy are caught up before
+IDLE is entered again (see idle.py). Any failure is classified
 (``connection.classify``): OFFLINE retries with backoff; AUTH_FAILED and
 ERROR block the whole account until ``reconnect_now()``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import threading
 import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from imapclient import IMAPClient
 
 from desktop.core.backoff import Backoff
 from desktop.core.events import ConnectionState
 from desktop.sources.imap.connection import ImapProblem, classify, close_quietly, server_text
+from desktop.sources.imap.idle import has_buffered_input, take_announcements
 from desktop.sources.imap.outbox import FolderOutbox
 from desktop.sources.imap.sync import FolderSync
 from desktop.sources.imap.waker import Waker
@@ -31,7 +36,9 @@ if TYPE_CHECKING:
     from desktop.sources.imap.source import ImapSource
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
+PROBE_TIMEOUT = 15.0  # s for the server to answer DONE or NOOP: its silence means a dead link
 EMPTY_READS_CLOSED = 3  # a readable socket that yields nothing this often is a closed one
 CHANGES = (b"EXISTS", b"RECENT", b"FETCH", b"EXPUNGE", b"VANISHED")
 REMOVALS = (b"EXPUNGE", b"VANISHED")
@@ -144,6 +151,7 @@ class FolderWorker:
             first_sync_limit=self.src.first_sync_limit,
         )
         sync.open(info)
+        take_announcements(client)  # SELECT's EXISTS: the catch-up below covers it
         # Local changes made while offline go to the server before we read flags back.
         self.outbox.deliver(client, sync.uidvalidity)
         sync.catch_up()
@@ -172,25 +180,33 @@ class FolderWorker:
             if self.outbox_queued.is_set():
                 self.outbox_queued.clear()
                 self.outbox.deliver(client, sync.uidvalidity)
+            # Mail that arrived while we fetched was announced in those answers, and will
+            # not be announced again in IDLE: catch up until the server has nothing new.
+            changed, expunged = take_announcements(client)
+            if changed:
+                sync.changed(expunged)
+                continue
             changed, expunged = self._idle(client)
             if self._leaving():
                 raise Stop
             if changed:
                 sync.changed(expunged)
             elif not self.outbox_queued.is_set():
-                client.noop()  # IDLE refresh: also proves the connection is alive
+                self._bounded(client.noop)  # also proves the connection is alive
 
     def _idle(self, client: IMAPClient) -> tuple[bool, bool]:
-        """One IDLE command: wait for a change, a wake-up or the refresh time.
+        """One IDLE command: wait for a change, a wake-up, the refresh time or a probe.
 
         Returns (changed, expunged) from everything the server said during it.
         """
         client.idle()
-        started = time.monotonic()
+        started = heard = time.monotonic()
         empty_reads = 0
         changed = expunged = False
-        while not (self._leaving() or self.outbox_queued.is_set()):
-            left = self.src.idle_refresh - (time.monotonic() - started)
+        # "+ idling" and what followed it may have been read in one go: idle_done reads it.
+        while not (self._leaving() or self.outbox_queued.is_set() or has_buffered_input(client)):
+            now = time.monotonic()
+            left = min(self.src.idle_refresh - (now - started), self.src.probe_interval - (now - heard))
             if left <= 0:
                 break
             _, readable = self.waker.wait(left, client.socket())
@@ -203,11 +219,29 @@ class FolderWorker:
                     raise ImapProblem(ConnectionState.OFFLINE, f"{self.account.host} closed the connection.")
                 continue
             empty_reads = 0
+            heard = time.monotonic()
             changed, expunged = self._note(responses, changed, expunged)
             if changed:
                 break
-        _, more = client.idle_done()
+        _, more = self._bounded(client.idle_done)
+        take_announcements(client)  # imaplib also filed what idle_done returned: noted here
         return self._note(more, changed, expunged)
+
+    def _bounded(self, command: Callable[[], T]) -> T:
+        """Run DONE or NOOP with a short read timeout: no answer means the link is dead."""
+        sock = self.client.socket() if self.client is not None else None
+        if sock is not None:
+            sock.settimeout(min(self.src.timeout, PROBE_TIMEOUT))
+        try:
+            return command()
+        except TimeoutError as exc:
+            raise ImapProblem(
+                ConnectionState.OFFLINE, f"{self.account.host} stopped answering: the connection is dead."
+            ) from exc
+        finally:
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.settimeout(self.src.timeout)
 
     def _note(self, responses: Iterable[Any], changed: bool, expunged: bool) -> tuple[bool, bool]:
         for resp in responses:
