@@ -14,11 +14,16 @@ from collections.abc import Callable
 
 _MAX_EXPONENT = 30  # 2**30 s is far beyond any cap; keeps the arithmetic bounded
 
-# A connection that worked end to end (gateway hello, IMAP folder synced and in IDLE)
-# for this long was healthy: its loss starts the delays over. Short enough that a storm
-# of cuts a second or two apart does not pile the delay up to the cap (issue 7.10); long
-# enough that a server which accepts and drops at once is not hammered.
-HEALTHY_AFTER_S = 1.0
+# A connection that worked end to end (gateway hello, IMAP folder synced) for this long
+# was healthy: its loss starts the delays over.
+HEALTHY_AFTER_S = 10.0
+# A connection that came up but was lost sooner still proves the server answers: the
+# problem is the path (a storm of cuts a second or two apart, issue 7.10), so the next
+# wait stays below base * 2**UP_ATTEMPT (4 s by default) instead of growing to the cap,
+# and the desktop catches up within seconds of the last cut. A server that accepts and
+# drops at once is still retried only every few seconds. Failures before the connection
+# came up (refused, handshake, timeouts) grow the delay up to the cap as before.
+UP_ATTEMPT = 2
 
 
 def full_jitter(attempt: int, base: float, cap: float) -> float:
@@ -31,7 +36,7 @@ def full_jitter(attempt: int, base: float, cap: float) -> float:
 
 
 class Backoff:
-    """The delays of one connection: growing while attempts fail, starting over after a healthy one.
+    """The delays of one connection: growing while attempts fail, short again once one came up.
 
     Not thread-safe: each connection loop (an IMAP folder's worker, the gateway task) owns one.
     """
@@ -66,9 +71,11 @@ class Backoff:
         return self._up_since is not None and self._clock() - self._up_since >= self.healthy_after
 
     def down(self) -> None:
-        """The connection ended: after a healthy one, the next delay is short again."""
+        """The connection ended: after one that came up, the next delay is short again."""
         if self.healthy:
             self.attempt = 0
+        elif self._up_since is not None:
+            self.attempt = min(self.attempt, UP_ATTEMPT)
         self._up_since = None
 
     def reset(self) -> None:

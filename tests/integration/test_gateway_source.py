@@ -24,6 +24,7 @@ from websockets.asyncio.client import connect
 from desktop.app.actions import Actions
 from desktop.app.pipeline import Pipeline
 from desktop.config.settings import GatewaySettings
+from desktop.core.backoff import UP_ATTEMPT
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.item import Item
 from desktop.sources.gateway import GatewaySource
@@ -382,23 +383,33 @@ async def test_certificates_are_verified_and_a_company_ca_can_be_added(
     await proxy.close()
 
 
-async def test_a_connection_that_stays_up_resets_the_backoff(gw: GatewayProcess, tmp_path: Path) -> None:
-    """After a run of failures, a cut of a connection that was healthy retries at the shortest delay."""
+async def test_a_connection_that_came_up_keeps_the_next_retry_short(
+    gw: GatewayProcess, tmp_path: Path
+) -> None:
+    """Failures grow the delay; the loss of a connection that got its hello brings it back down."""
     with CuttingProxy("127.0.0.1", gw.port, seed=3) as proxy:
         desktop = await Desktop(
             tmp_path / "a.db", f"ws://127.0.0.1:{proxy.port}", gw.issue_token("alice")
         ).start()
-        policy = desktop.source.backoff
+        source, policy = desktop.source, desktop.source.backoff
+
+        async def cut_and_reconnect() -> None:
+            connects = source.connect_attempts
+            assert await run(proxy.cut_all) == 1
+            await wait_for(lambda: source.connect_attempts > connects, "reconnect")
+            await wait_for(lambda: desktop.recorder.state is ConnectionState.ONLINE, "online after the cut")
+
         await run(gw.stop)  # the proxy still answers, the gateway behind it does not: attempts fail
         await wait_for(lambda: policy.attempt >= 4, "the delays grow")
         await run(gw.start)
         await wait_for(lambda: desktop.recorder.state is ConnectionState.ONLINE, "online again")
-        assert policy.attempt >= 4  # coming up alone proves nothing yet
+        assert policy.attempt >= 4  # coming up alone changes nothing yet
+        # Cut at once (a storm): the gateway answered, so the wait is capped, not grown.
+        await cut_and_reconnect()
+        assert policy.attempt == UP_ATTEMPT + 1
+        # A connection that stays up long enough starts the delays over.
+        policy.healthy_after = 0.3
         await wait_for(lambda: policy.healthy, "the connection stays up a while")
-        connects = desktop.source.connect_attempts
-        assert await run(proxy.cut_all) == 1
-        await wait_for(lambda: desktop.source.connect_attempts > connects, "reconnect")
-        await wait_for(lambda: desktop.recorder.state is ConnectionState.ONLINE, "online after the cut")
-        # reset by the healthy connection's end, then one delay drawn from the first step
+        await cut_and_reconnect()
         assert policy.attempt == 1
         await desktop.close()

@@ -35,11 +35,14 @@ def test_failures_grow_the_ceiling_a_healthy_connection_starts_it_over() -> None
     for _ in range(8):  # a storm: connections that never come up
         assert 0 <= policy.next_delay() <= 60.0
     assert policy.attempt == 8
-    policy.up()  # hello, then a cut within a second: no reset, the next wait stays long
+    policy.up()  # hello, then a cut within a second: the server answers, the path is bad
     clock.now += 0.5
     assert not policy.healthy
     policy.down()
-    assert policy.attempt == 8
+    assert policy.attempt == 2  # the next wait is at most base * 4, not the cap
+    assert 0 <= policy.next_delay() <= 4.0
+    assert policy.attempt == 3
+    assert 0 <= policy.next_delay() <= 8.0  # failing before it comes up grows again
     policy.up()  # this one stays up long enough
     clock.now += 10.0
     assert policy.healthy
