@@ -5,27 +5,50 @@ Outbox actions and payloads (the sources execute them):
 - mail:    "mark_read" / "mark_unread", item_id set, payload {}
 - gateway: "mark_read" {"item": REF}; "reply" {"conversation": cid, "text": s};
            "approve" / "reject" {"approval": aid, "comment": s}
+
+"Mark all read" queues the same "mark_read" entries, one per item (per conversation for
+chat), in the transaction that marks them, but ``held`` under a batch id: nothing leaves
+until the undo window is over (``release``); ``undo`` drops them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import dataclasses
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 
 from desktop.app.pipeline import Pipeline
 from desktop.core.events import ItemChange, ItemsChanged
 from desktop.core.item import Item, Kind
 from desktop.sources.base import Source
+from desktop.store.database import ViewRow
 
 
 class ActionError(Exception):
     """The action cannot be done; the message says why, in a user's words."""
 
 
-def gateway_ref(item: Item) -> str:
+def gateway_ref(item: Item | ViewRow) -> str:
     """The protocol's item reference: 'chat:<conversation>', 'approval:<id>', ..."""
-    if item.kind is Kind.CHAT:
+    if item.kind == Kind.CHAT:
         return item.thread_key
     return item.id.removeprefix("gw:")
+
+
+def _read_entry(row: ViewRow) -> tuple[str, str, dict[str, object]] | None:
+    """The outbox entry that delivers "read" for one row of "Mark all read"."""
+    if row.source.startswith("mail:"):
+        return (row.source, "mark_read", {})
+    return (row.source, "mark_read", {"item": gateway_ref(row)})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MarkedRead:
+    """One "Mark all read": what ``undo`` needs."""
+
+    batch: str
+    item_ids: tuple[str, ...]
 
 
 class Actions:
@@ -47,8 +70,16 @@ class Actions:
             source.outbox_changed()
         return entry
 
+    def _poke(self, source_ids: Sequence[str]) -> None:
+        sources = self._sources()
+        for source_id in source_ids:
+            source = sources.get(source_id)
+            if source is not None:
+                source.outbox_changed()
+
     def mark_read(self, item_id: str, read: bool = True) -> None:
         item = self._item(item_id)
+        self._store.drop_held(item.id)
         ids = [item.id]
         if item.kind is Kind.CHAT and item.thread_key:
             # Reading a conversation reads all of it, here and on the server.
@@ -90,3 +121,47 @@ class Actions:
             )
         )
         return entry
+
+    # -- many items ------------------------------------------------------------------------
+
+    def mark_view_read(self, query: str = "", unread_only: bool = False, source: str = "") -> MarkedRead:
+        """Read everything the view lists (search, unread filter, one source or all) in one
+        transaction; delivered once ``release``d, unless ``undo`` comes first."""
+        batch = uuid.uuid4().hex
+        ids = self._store.mark_view_read(query, unread_only, source, outbox=_read_entry, batch=batch)
+        if ids:
+            self._pipeline.announce(changed=self._store.get_items(ids))
+        return MarkedRead(batch, tuple(ids))
+
+    def release(self, marked: MarkedRead | None = None) -> None:
+        """The undo window is over: deliver (one batch, or all held after a restart)."""
+        self._poke(self._store.release_batch(marked.batch if marked is not None else ""))
+
+    def undo(self, marked: MarkedRead) -> None:
+        changed = self._store.undo_batch(marked.batch, marked.item_ids)
+        if changed:
+            self._pipeline.announce(changed=self._store.get_items(changed))
+
+    # -- snoozes ---------------------------------------------------------------------------
+
+    def snooze(self, item_ids: Sequence[str], until: float) -> list[str]:
+        """Take items out of the list until ``until`` (epoch seconds); they come back unread."""
+        if until <= time.time():
+            raise ActionError("Choose a time in the future.")
+        taken = self._store.snooze(list(dict.fromkeys(item_ids)), until)
+        if taken:
+            self._pipeline.announce(removed=taken)
+        return taken
+
+    def wake_snoozed(self, now: float | None = None) -> list[Item]:
+        """Bring back what is due: listed, unread (on the mail server too), notified."""
+        back = self._store.end_snoozes(time.time() if now is None else now)
+        for item in back:
+            if item.source.startswith("mail:"):
+                self._queue(item, "mark_unread", {})
+        if back:
+            self._pipeline.announce(added=back)
+        return back
+
+    def next_snooze(self) -> float | None:
+        return self._store.next_snooze()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from desktop.app.actions import ActionError
+from desktop.app.actions import ActionError, MarkedRead
 from desktop.app.pipeline import Listener
 from desktop.app.runtime import Runtime
 from desktop.config.settings import MailAccount, Settings
@@ -30,6 +30,7 @@ __all__ = [
     "Delivery",
     "InboxQuery",
     "MailBody",
+    "MarkedRead",
     "StoreError",  # the database cannot be opened or written: the tray app says so at start
     "test_account",
 ]
@@ -158,6 +159,26 @@ class AppFacade:
     def decide(self, item_id: str, approve: bool, comment: str = "") -> str:
         with _store_errors_as_action_errors():
             return self._runtime.actions.decide(item_id, approve, comment)
+
+    def mark_view_read(self, query: str = "", unread_only: bool = False, source: str = "") -> MarkedRead:
+        """Mark all read in the view; nothing is delivered until ``release`` (or ``undo``)."""
+        with _store_errors_as_action_errors():
+            return self._runtime.actions.mark_view_read(query, unread_only, source)
+
+    def release(self, marked: MarkedRead) -> None:
+        with _store_errors_as_action_errors():
+            self._runtime.actions.release(marked)
+
+    def undo(self, marked: MarkedRead) -> None:
+        with _store_errors_as_action_errors():
+            self._runtime.actions.undo(marked)
+
+    def snooze(self, item_ids: list[str], until: float) -> list[str]:
+        """Snooze items until ``until`` (epoch seconds); the ids that left the list."""
+        with _store_errors_as_action_errors():
+            taken = self._runtime.actions.snooze(item_ids, until)
+        self._runtime.snoozes.check()  # the timer may now have an earlier time to wait for
+        return taken
 
     # -- mail bodies and connection tests (blocking: call from a worker thread) ----------------
 

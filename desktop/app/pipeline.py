@@ -131,3 +131,20 @@ class Pipeline:
     def local_change(self, event: ItemsChanged) -> None:
         """A change the user made here (mark read): stored and shown at once."""
         self.handle(event)
+
+    def announce(
+        self,
+        added: Sequence[Item] = (),
+        changed: Sequence[Item] = (),
+        removed: Sequence[str] = (),
+    ) -> None:
+        """Tell listeners about store writes made here in one transaction of many items
+        ("Mark all read", snoozes): an item back from a snooze is ``added`` (listed
+        again, notified), a snoozed one ``removed`` from the list."""
+        for listener in list(self._listeners):
+            if removed:
+                listener.items_removed(removed)
+            if changed:
+                listener.items_changed(changed)
+            if added:
+                listener.items_added(added, False)

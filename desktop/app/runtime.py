@@ -9,6 +9,7 @@ from pathlib import Path
 
 from desktop.app.actions import Actions
 from desktop.app.pipeline import Pipeline
+from desktop.app.snooze import SnoozeTimer
 from desktop.config import secrets
 from desktop.config.settings import MailAccount, Settings
 from desktop.sources.base import Source
@@ -39,15 +40,19 @@ class Runtime:
         self.pipeline = Pipeline(self.store)
         self.sources: dict[str, Source] = {}
         self.actions = Actions(self.pipeline, lambda: self.sources)
+        self.snoozes = SnoozeTimer(self.actions)
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self.pipeline.bind(loop)
+        # A "Mark all read" whose undo window a crash or quit cut short: the user kept it.
+        self.actions.release()
         for account in self.settings.mail:
             self._add(make_mail_source(account, self.store))
         if self.settings.gateway.enabled:
             self._add(make_gateway_source(self.settings, self.store))
+        self.snoozes.start(loop)
 
     def _add(self, source: Source) -> None:
         self.sources[source.id] = source
@@ -84,11 +89,14 @@ class Runtime:
 
     def reconnect(self, source_id: str | None = None) -> None:
         """Resume from sleep, network change, or a fixed password: retry now."""
+        if source_id is None:
+            self.snoozes.check()  # after a sleep, snoozes that ended come back now
         for sid, source in self.sources.items():
             if source_id is None or sid == source_id:
                 source.reconnect_now()
 
     async def stop(self) -> None:
+        self.snoozes.stop()
         for source_id in list(self.sources):
             try:
                 await asyncio.wait_for(self._remove(source_id), timeout=10)

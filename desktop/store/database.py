@@ -13,8 +13,9 @@ import json
 import sqlite3
 import threading
 import time
+import typing
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,15 @@ _CHUNK = 500  # stays far below SQLite's bound-parameter limit
 
 class StoreError(Exception):
     """A store failure, with a message a user can act on."""
+
+
+class ViewRow(typing.NamedTuple):
+    """What "Mark all read" needs to know of a row to queue its outbox entry."""
+
+    id: str
+    source: str
+    kind: str
+    thread_key: str
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -159,6 +169,10 @@ class Store:
         """Keep only the newest chat message of each conversation listed."""
         threads = {i.thread_key for i in new if i.kind is Kind.CHAT and i.thread_key}
         for key in threads:
+            # A new message brings a snoozed conversation back by itself.
+            db.execute(
+                "DELETE FROM snoozes WHERE item_id IN (SELECT id FROM items WHERE thread_key = ?)", (key,)
+            )
             db.execute(
                 "UPDATE items SET listed = (id = (SELECT id FROM items WHERE thread_key = ?1 "
                 "AND kind = 'chat' ORDER BY time DESC, id DESC LIMIT 1)) "
@@ -308,6 +322,140 @@ class Store:
             r[0]
             for r in self._read("SELECT id FROM items WHERE thread_key = ? AND unread = 1", (thread_key,))
         ]
+
+    # -- many items at once: "Mark all read" ----------------------------------------
+
+    def mark_view_read(
+        self,
+        query: str = "",
+        unread_only: bool = False,
+        source: str = "",
+        outbox: Callable[[ViewRow], tuple[str, str, dict[str, Any]] | None] | None = None,
+        batch: str = "",
+    ) -> list[str]:
+        """Mark every unread item the view lists read (with the rest of their chat
+        conversations), in one transaction; return the ids that changed.
+
+        ``outbox(row)`` gives the (source, action, payload) to queue for a listed row, or
+        None. Those entries are stored ``held`` under ``batch``: undoable until
+        :meth:`release_batch`, delivered after it.
+        """
+        where, params = _filters(query, unread_only)
+        where.append("unread = 1")
+        if source:
+            where.append("source = ?")
+            params.append(source)
+        now = time.time()
+        with self._tx() as db:
+            rows = [
+                ViewRow(*r)
+                for r in db.execute(
+                    f"SELECT id, source, kind, thread_key FROM items WHERE {' AND '.join(where)}", params
+                )
+            ]
+            ids = [r.id for r in rows]
+            threads = sorted({r.thread_key for r in rows if r.kind == Kind.CHAT and r.thread_key})
+            for start in range(0, len(threads), _CHUNK):
+                chunk = threads[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                ids += [
+                    r[0]
+                    for r in db.execute(
+                        f"SELECT id FROM items WHERE unread = 1 AND listed = 0 AND thread_key IN ({marks})",
+                        chunk,
+                    )
+                ]
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                db.execute(f"UPDATE items SET unread = 0 WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            entries = [(row, outbox(row)) for row in rows] if outbox is not None else []
+            db.executemany(
+                "INSERT INTO outbox (id, source, action, item_id, payload, created, status, batch) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'held', ?)",
+                [
+                    (uuid.uuid4().hex, e[0], e[1], row.id, json.dumps(e[2]), now, batch)
+                    for row, e in entries
+                    if e is not None
+                ],
+            )
+        return ids
+
+    def set_unread(self, item_ids: Sequence[str], unread: bool = True) -> list[str]:
+        """Set the unread flag of many items in one transaction (undo); the ids that changed."""
+        changed: list[str] = []
+        with self._tx() as db:
+            for start in range(0, len(item_ids), _CHUNK):
+                chunk = list(item_ids[start : start + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                changed += [
+                    r[0]
+                    for r in db.execute(
+                        f"UPDATE items SET unread = ? WHERE id IN ({marks}) AND unread != ? RETURNING id",
+                        [int(unread), *chunk, int(unread)],
+                    )
+                ]
+        return changed
+
+    def undo_batch(self, batch: str, item_ids: Sequence[str]) -> list[str]:
+        """Forget the batch's held entries and make its items unread again, at once."""
+        with self._tx() as db:
+            db.execute("DELETE FROM outbox WHERE batch = ? AND status = 'held'", (batch,))
+        return self.set_unread(item_ids, True)
+
+    def release_batch(self, batch: str = "") -> list[str]:
+        """Let held entries be delivered: one batch, or every batch (at start, after a
+        crash inside an undo window: the user did not undo). The sources with work."""
+        with self._tx() as db:
+            clause, params = ("batch = ? AND ", [batch]) if batch else ("", [])
+            # Queued now, so they follow anything the user did during the undo window.
+            return sorted(
+                {
+                    r[0]
+                    for r in db.execute(
+                        f"UPDATE outbox SET status = 'pending', created = ? WHERE {clause}status = 'held' "
+                        "RETURNING source",
+                        [time.time(), *params],
+                    )
+                }
+            )
+
+    def drop_held(self, item_id: str) -> None:
+        """The user changed this item again: its held entry must not overrule that."""
+        with self._tx() as db:
+            db.execute("DELETE FROM outbox WHERE item_id = ? AND status = 'held'", (item_id,))
+
+    # -- snoozes ---------------------------------------------------------------------
+
+    def snooze(self, item_ids: Sequence[str], until: float) -> list[str]:
+        """Take listed items out of the list until ``until`` (epoch seconds); the ids."""
+        taken: list[str] = []
+        with self._tx() as db:
+            for item_id in item_ids:
+                if db.execute("UPDATE items SET listed = 0 WHERE id = ? AND listed = 1", (item_id,)).rowcount:
+                    taken.append(item_id)
+                    db.execute(
+                        "INSERT INTO snoozes (item_id, until) VALUES (?, ?) "
+                        "ON CONFLICT (item_id) DO UPDATE SET until = excluded.until",
+                        (item_id, until),
+                    )
+        return taken
+
+    def next_snooze(self) -> float | None:
+        """When the earliest snooze ends, or None."""
+        value = self._read("SELECT min(until) FROM snoozes")[0][0]
+        return None if value is None else float(value)
+
+    def snoozed(self) -> list[tuple[str, float]]:
+        return [(r[0], float(r[1])) for r in self._read("SELECT item_id, until FROM snoozes ORDER BY until")]
+
+    def end_snoozes(self, now: float) -> list[Item]:
+        """Bring back every item whose snooze ended by ``now``: listed again and unread."""
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute("SELECT item_id FROM snoozes WHERE until <= ?", (now,))]
+            for item_id in ids:
+                db.execute("DELETE FROM snoozes WHERE item_id = ?", (item_id,))
+                db.execute("UPDATE items SET listed = 1, unread = 1 WHERE id = ?", (item_id,))
+        return self.get_items(ids)
 
     def thread(self, thread_key: str, limit: int = 50) -> list[Item]:
         """The newest ``limit`` items of a conversation, oldest first."""

@@ -83,4 +83,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX outbox_pending ON outbox (source, created) WHERE status = 'pending';
     """,
+    # 2: snoozes; outbox entries held back while "Mark all read" can still be undone
+    """
+    -- A snoozed item is unlisted (items.listed = 0) until its time, then listed again
+    -- and unread. Deleted with its item.
+    CREATE TABLE snoozes (
+        item_id TEXT PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+        until   REAL NOT NULL
+    );
+    CREATE INDEX snoozes_by_time ON snoozes (until);
+    -- Entries of one user action over many items share a batch id. status 'held' is
+    -- not delivered yet (the action can still be undone); 'pending' once released.
+    ALTER TABLE outbox ADD COLUMN batch TEXT NOT NULL DEFAULT '';
+    CREATE INDEX outbox_held ON outbox (batch) WHERE status = 'held';
+    """,
 ]
