@@ -440,3 +440,36 @@ def test_any_bytes_make_an_original(raw: bytes) -> None:
     original = Original.from_bytes(raw)
     reply_all(original, ME)
     forward(original, ME)
+
+
+_HEADER_NAMES = st.sampled_from(
+    [
+        "From",
+        "To",
+        "Cc",
+        "Reply-To",
+        "Subject",
+        "Date",
+        "Message-ID",
+        "References",
+        "In-Reply-To",
+        "Content-Type",
+    ]
+)
+_HEADER_TEXT = st.text(alphabet='<>@,;:"\\()[] .aé\t=?BQ\r\n\0\x85\u2028张', max_size=60)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.tuples(_HEADER_NAMES, _HEADER_TEXT), max_size=12),
+    st.sampled_from(["utf-8", "gbk", "latin-1"]),
+)
+def test_a_reply_to_any_received_headers_renders_once_it_has_a_recipient(
+    headers: list[tuple[str, str]], charset: str
+) -> None:
+    raw = b"".join(f"{n}: ".encode() + v.encode(charset, "replace") + b"\r\n" for n, v in headers)
+    original = Original.from_bytes(raw + b"\r\nbody\r\n")
+    for d in (reply(original, ME), reply_all(original, ME)):
+        if d.to or d.cc:  # garbage addresses were left out, so whatever is left can be sent
+            render(d)
+    render(dataclasses.replace(forward(original, ME), to=(box("z@x.org"),)))

@@ -167,7 +167,7 @@ def _sent_at(value: str | None) -> datetime | None:
 
 
 def parse_mailboxes(value: str | None) -> tuple[Mailbox, ...]:
-    """Addresses of a received header; unusable entries (no @, garbage) are left out."""
+    """Addresses of a received header; entries a reply could not be sent to are left out."""
     if not value:
         return ()
     try:
@@ -177,7 +177,9 @@ def parse_mailboxes(value: str | None) -> tuple[Mailbox, ...]:
     out: list[Mailbox] = []
     for name, addr in pairs:
         address = parse.clean_line(parse.decode_header_text(addr))
-        if address.count("@") != 1 or " " in address or address.startswith("@") or address.endswith("@"):
+        try:
+            _envelope_address(address, "address")
+        except ComposeError:
             continue
         out.append(Mailbox(parse.decode_header_text(name).strip('"').strip(), address))
     return tuple(out)
