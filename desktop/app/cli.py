@@ -9,7 +9,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from desktop.config import logs, paths, secrets
+from desktop.config import logs, paths, policy, secrets
 from desktop.config.settings import ConfigError, Settings, load
 
 
@@ -35,6 +35,12 @@ def _common(with_defaults: bool) -> argparse.ArgumentParser:
         type=Path,
         default=default(paths.data_dir()),
         help=f"database and logs (default: {paths.data_dir()})",
+    )
+    common.add_argument(
+        "--policy",
+        type=Path,
+        default=default(None),
+        help=f"the organisation's policy file (default: ${policy.ENV}, else {policy.location()})",
     )
     common.add_argument(
         "-v", "--verbose", action="store_true", default=default(False), help="log debug details"
@@ -69,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     gateway_sub.add_parser(
         "set-token", parents=[common], help="store the gateway token in the system keyring"
     )
+    diagnostics = sub.add_parser(
+        "diagnostics",
+        parents=[common],
+        help="versions, settings (no secrets) and recent log lines, for the helpdesk",
+    )
+    diagnostics.add_argument(
+        "--output", type=Path, metavar="FILE", help="write to FILE (private to you) instead of printing"
+    )
     return parser
 
 
@@ -78,9 +92,11 @@ def _read_secret(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def _load(path: Path) -> Settings:
+def _load(path: Path, policy_file: Path | None) -> Settings:
+    """The user's file under the organisation's policy. A policy that cannot be used is
+    reported (log and stderr) and left out; only the user's own file can stop Tidings."""
     try:
-        return load(path)
+        return load(path, policy.read(policy_file))
     except ConfigError as exc:
         print(f"tidings: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
@@ -91,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     # The tray app and watch keep a log file for the helpdesk; one-shot commands do not.
     long_running = args.command in (None, "watch")
     logs.setup(verbose=args.verbose, log_dir=args.data_dir / "logs" if long_running else None)
-    settings = _load(args.config)
+    settings = _load(args.config, args.policy)
+    if args.command == "diagnostics":
+        return _diagnostics(settings, args)
     if args.command == "watch":
         from desktop.app import watch
 
@@ -125,6 +143,27 @@ def main(argv: list[str] | None = None) -> int:
         print("Gateway token stored in the system keyring.")
         return 0
     return _start_tray_app(settings, args.data_dir)
+
+
+def _diagnostics(settings: Settings, args: argparse.Namespace) -> int:
+    from desktop.app import diagnostics
+
+    context = diagnostics.Context(
+        data_dir=args.data_dir,
+        log_file=args.data_dir / "logs" / logs.LOG_FILE,
+        policy_explicit=args.policy,
+    )
+    text = diagnostics.report(settings, context)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        diagnostics.write(text, args.output)
+    except OSError as exc:
+        print(f"tidings: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Diagnostics written to {args.output}; send that file to your helpdesk.")
+    return 0
 
 
 #: The tray app: Qt code in the UI layer, above this one. Looked up by name so that no

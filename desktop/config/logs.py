@@ -88,6 +88,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = 
     (re.compile(rf"(?i)(?<![\w-])({_KEY}\s*=\s*){_VALUE}"), _keep_quotes(1, 2)),
     # 'password': 'x' (dicts, JSON)
     (re.compile(rf"(?i)((['\"]){_KEY}\2\s*:\s*){_VALUE}"), _keep_quotes(1, 3)),
+    # scheme://user:password@host (proxy URLs, a gateway URL with credentials)
+    (re.compile(rf"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@'\"]*:){_NOT_REDACTED}[^\s/@'\"]+(?=@)"), _keep(1)),
     # OAuth codes and signatures in query strings
     (re.compile(rf"(?i)([?&](?:code|sig|signature)=){_NOT_REDACTED}[^&\s'\"#]+"), _keep(1)),
     # qasync's executor logs the repr of whatever a worker thread returned: a keyring
@@ -181,6 +183,7 @@ def _b64decode(run: str) -> bytes | None:
 
 
 _redactor = Redactor()
+_current_file: Path | None = None  # the log file ``setup`` opened, for diagnostics
 
 
 def register_secret(secret: str) -> None:
@@ -257,6 +260,11 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         log.warning("cannot write the log file %s (%s): logging to stderr only", self.baseFilename, reason)
 
 
+def current_file() -> Path | None:
+    """The log file this process writes, if any (diagnostics copy its last lines)."""
+    return _current_file
+
+
 def _is_ours(handler: logging.Handler) -> bool:
     return isinstance(handler, _StderrHandler | PrivateRotatingFileHandler)
 
@@ -266,6 +274,8 @@ def setup(*, verbose: bool, log_dir: Path | None = None) -> Path | None:
     (1 MB, 3 old files kept); INFO, or DEBUG when ``verbose``. Calling it again
     replaces what an earlier call installed. Returns the log file, or None when there
     is none (not asked for, or it cannot be written: then stderr says so once)."""
+    global _current_file
+    _current_file = None
     root = logging.getLogger()
     for handler in [h for h in root.handlers if _is_ours(h)]:
         root.removeHandler(handler)
@@ -294,6 +304,7 @@ def setup(*, verbose: bool, log_dir: Path | None = None) -> Path | None:
         return None
     file_handler.setFormatter(formatter)
     root.addHandler(file_handler)
+    _current_file = path
     return path
 
 

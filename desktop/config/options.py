@@ -262,6 +262,8 @@ class Declared:
     kind: Kind
     title: str  # marked with QT_TRANSLATE_NOOP("Settings", ...); the dialog's label
     description: str  # English, for the reference and the dialog's tooltip (translated there)
+    #: may hold a secret (a command with a password in it): diagnostics show only whether it is set
+    sensitive: bool = False
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -274,6 +276,7 @@ class Option:
     title: str
     description: str
     default: Any  # dataclasses.MISSING: required
+    sensitive: bool = False  # see Declared
 
     @property
     def path(self) -> str:
@@ -309,7 +312,17 @@ def options_of(cls: type, section: str) -> tuple[Option, ...]:
         default: Any = f.default
         if f.default_factory is not dataclasses.MISSING:
             default = f.default_factory()
-        out.append(Option(section, f.name, declared.kind, declared.title, declared.description, default))
+        out.append(
+            Option(
+                section,
+                f.name,
+                declared.kind,
+                declared.title,
+                declared.description,
+                default,
+                declared.sensitive,
+            )
+        )
     return tuple(out)
 
 

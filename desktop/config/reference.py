@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop.config.settings import GATEWAY_OPTIONS, MAIL_OPTIONS, NOTIFICATION_OPTIONS, Option
+from desktop.config.settings import (
+    GATEWAY_OPTIONS,
+    GENERAL_OPTIONS,
+    MAIL_OPTIONS,
+    NOTIFICATION_OPTIONS,
+    Option,
+)
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
 
@@ -37,16 +43,19 @@ differ from the default are written.
   nearest known one): a misspelt option must not silently do nothing.
 - Every value is checked when the file is read; a bad one stops Tidings with a
   message naming the file, the option and what is wrong.
-- Values an organisation sets in a policy file take precedence in this order:
+- Values an organisation sets in a policy take precedence in this order:
   enforced by the organisation, this file, the organisation's defaults, the
-  built-in defaults. In a policy file `[mail]` is one table that applies to
-  every account.
+  built-in defaults. In a policy `[mail]` is one table that applies to every
+  account, and `[[mail]]` tables are accounts every user gets (templates). An
+  enforced value set in this file is ignored with a warning. Where the policy
+  lives and what it can do: [administration.md](administration.md).
 """
 
 _SECTIONS = (
     ("[[mail]]", "One table per mail account (IMAP).", MAIL_OPTIONS),
     ("[gateway]", "The company's message gateway: chat, approvals, tasks, announcements.", GATEWAY_OPTIONS),
     ("[notifications]", "When and how Tidings interrupts.", NOTIFICATION_OPTIONS),
+    ("[general]", "What users may change; mostly set by an organisation's policy.", GENERAL_OPTIONS),
 )
 
 _EXAMPLE = """\

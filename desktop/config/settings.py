@@ -22,7 +22,7 @@ from typing import Annotated, Any
 import tomli_w
 
 from desktop.config import paths
-from desktop.config.layers import Layer, merge, read_toml
+from desktop.config.layers import Layer, Preset, merge, read_toml
 from desktop.config.options import (
     AccountName,
     Boolean,
@@ -44,13 +44,16 @@ from desktop.core.i18n import QT_TRANSLATE_NOOP
 __all__ = [
     "DEFAULT_PORTS",
     "OPTIONS",
+    "PREVIEW_CHOICES",
     "SECURITY_CHOICES",
     "ConfigError",
     "GatewaySettings",
+    "GeneralSettings",
     "Layer",
     "MailAccount",
     "NotificationSettings",
     "Option",
+    "Preset",
     "Settings",
     "blank_account",
     "load",
@@ -64,6 +67,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SECURITY_CHOICES = ("tls", "starttls", "plain")
+#: What a notification shows: everything, who and what about, or only that something came.
+PREVIEW_CHOICES = ("full", "sender", "hidden")
 DEFAULT_PORTS = {"tls": 993, "starttls": 143, "plain": 143}
 
 
@@ -148,6 +153,7 @@ class MailAccount:
                 "A command that prints the password, e.g. pass show mail/work; "
                 "empty: the password stored in the system keyring.",
             ),
+            sensitive=True,
         ),
     ] = ""
     webmail_url: Annotated[
@@ -204,6 +210,7 @@ class GatewaySettings:
                 "Settings",
                 "A command that prints the gateway token; empty: the token stored in the system keyring.",
             ),
+            sensitive=True,
         ),
     ] = ""
     ca_file: Annotated[
@@ -280,6 +287,35 @@ class NotificationSettings:
             ),
         ),
     ] = True
+    previews: Annotated[
+        str,
+        Declared(
+            Choice(*PREVIEW_CHOICES),
+            QT_TRANSLATE_NOOP("Settings", "Notification previews"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "What a notification shows, for shared screens and screen sharing: full: sender, "
+                "subject and the start of the text; sender: sender and subject only; hidden: only "
+                "“New message”.",
+            ),
+        ),
+    ] = "full"
+
+
+@dataclasses.dataclass(slots=True)
+class GeneralSettings:
+    allow_add_accounts: Annotated[
+        bool,
+        Declared(
+            Boolean(),
+            QT_TRANSLATE_NOOP("Settings", "Users may add mail accounts"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "false: the Settings dialog offers no “Add…”; only the accounts in the "
+                "organisation's policy and the settings file are used. Meant for a policy.",
+            ),
+        ),
+    ] = True
 
 
 @dataclasses.dataclass(slots=True)
@@ -287,28 +323,70 @@ class Settings:
     mail: list[MailAccount] = dataclasses.field(default_factory=list)
     gateway: GatewaySettings = dataclasses.field(default_factory=GatewaySettings)
     notifications: NotificationSettings = dataclasses.field(default_factory=NotificationSettings)
+    general: GeneralSettings = dataclasses.field(default_factory=GeneralSettings)
     path: Path | None = dataclasses.field(default=None, compare=False)
     #: option path ("gateway.url", "mail.security") -> the value an administrator enforces
     enforced: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
     #: option path -> the value the user's file falls back to (an administrator's default
     #: or the built-in one); saving writes only what differs from it
     inherited: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    #: account name -> the organisation's template it comes from (it cannot be removed)
+    presets: dict[str, Preset] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    #: scope ("" or an account name) -> option path -> the user's value an enforced one overrides
+    ignored: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    #: what was left out of the organisation's policy, and why (English, naming the file)
+    policy_problems: list[str] = dataclasses.field(default_factory=list, compare=False, repr=False)
 
     def account(self, name: str) -> MailAccount | None:
         return next((a for a in self.mail if a.name == name), None)
 
-    def is_enforced(self, path: str) -> bool:
-        """Is ``path`` ("notifications.quiet_hours") set by the organisation? Then the
-        dialog shows it greyed out and the user's file cannot change it."""
-        return path in self.enforced
+    def is_enforced(self, path: str, account: str = "") -> bool:
+        """Is ``path`` ("notifications.quiet_hours", or "mail.host" of ``account``) set by
+        the organisation? Then the dialog shows it greyed out and the user's file cannot
+        change it."""
+        return path in self.enforced_for(account)
+
+    def enforced_for(self, account: str = "") -> dict[str, Any]:
+        """Option path -> enforced value, for the tables or for one mail account (the
+        values enforced for every account plus those of its template)."""
+        preset = self.presets.get(account) if account else None
+        if preset is None:
+            return dict(self.enforced)
+        return {**self.enforced, **{f"mail.{k}": v for k, v in preset.enforced.items()}}
+
+    def inherited_for(self, path: str, account: str = "") -> Any:
+        """What ``path`` falls back to when the user's file does not set it."""
+        opt = option(path)
+        preset = self.presets.get(account) if account else None
+        if preset is not None and opt.key in preset.inherited:
+            return preset.inherited[opt.key]
+        return self.inherited.get(path, opt.default)
+
+    def origin(self, path: str, account: str = "") -> str:
+        """Where the value in force comes from: "policy (enforced)", "user", "policy
+        (default)" or "built-in" (for diagnostics). A user's value equal to the one
+        inherited counts as inherited: it is not saved either."""
+        if self.is_enforced(path, account):
+            return "policy (enforced)"
+        section, key = path.split(".")
+        holder = self.account(account) if section == "mail" else getattr(self, section)
+        fallback = self.inherited_for(path, account)
+        if holder is None or getattr(holder, key) != fallback:
+            return "user"
+        return "built-in" if fallback == option(path).default else "policy (default)"
 
 
 MAIL_OPTIONS = options_of(MailAccount, "mail")
 GATEWAY_OPTIONS = options_of(GatewaySettings, "gateway")
 NOTIFICATION_OPTIONS = options_of(NotificationSettings, "notifications")
+GENERAL_OPTIONS = options_of(GeneralSettings, "general")
 #: Every option, in the order of the reference. ``mail`` options apply per account.
-OPTIONS: tuple[Option, ...] = (*MAIL_OPTIONS, *GATEWAY_OPTIONS, *NOTIFICATION_OPTIONS)
-_TABLES: dict[str, Sequence[Option]] = {"gateway": GATEWAY_OPTIONS, "notifications": NOTIFICATION_OPTIONS}
+OPTIONS: tuple[Option, ...] = (*MAIL_OPTIONS, *GATEWAY_OPTIONS, *NOTIFICATION_OPTIONS, *GENERAL_OPTIONS)
+_TABLES: dict[str, Sequence[Option]] = {
+    "gateway": GATEWAY_OPTIONS,
+    "notifications": NOTIFICATION_OPTIONS,
+    "general": GENERAL_OPTIONS,
+}
 
 
 def option(path: str) -> Option:
@@ -329,10 +407,11 @@ def blank_account(settings: Settings) -> MailAccount:
     return MailAccount(**values)
 
 
-def load_layers(layers: Sequence[Layer], path: Path | None = None) -> Settings:
+def load_layers(layers: Sequence[Layer], path: Path | None = None, user: str | None = None) -> Settings:
     """Settings merged from ``layers`` (see ``desktop.config.layers``); ``path`` is the
-    user's file, where ``save`` writes."""
-    merged = merge(layers, _TABLES, ("mail", MAIL_OPTIONS))
+    user's file, where ``save`` writes; ``user`` fills ``{user}`` in account templates
+    (default: the login name)."""
+    merged = merge(layers, _TABLES, ("mail", MAIL_OPTIONS), user=user)
     accounts = [MailAccount(**values) for values in merged.accounts]
     origin = next((layer.origin for layer in layers if layer.user), "")
     seen: set[str] = set()
@@ -349,9 +428,13 @@ def load_layers(layers: Sequence[Layer], path: Path | None = None) -> Settings:
         mail=accounts,
         gateway=GatewaySettings(**merged.tables["gateway"]),
         notifications=NotificationSettings(**merged.tables["notifications"]),
+        general=GeneralSettings(**merged.tables["general"]),
         path=path,
         enforced=merged.enforced,
         inherited=merged.inherited,
+        presets=merged.presets,
+        ignored=merged.ignored,
+        policy_problems=merged.problems,
     )
 
 
@@ -369,19 +452,24 @@ def load(path: Path, policy: Sequence[Layer] = ()) -> Settings:
 def to_toml(settings: Settings) -> str:
     """The user's file: what differs from the value inherited, never an enforced value."""
 
-    def table(obj: Any, options: Sequence[Option]) -> dict[str, Any]:
+    def table(obj: Any, options: Sequence[Option], account: str = "") -> dict[str, Any]:
         out: dict[str, Any] = {}
+        preset = account in settings.presets
         for opt in options:
-            if settings.is_enforced(opt.path):
+            if settings.is_enforced(opt.path, account):
                 continue
             value = getattr(obj, opt.key)
-            if opt.required or value != settings.inherited.get(opt.path, opt.default):
+            if (opt.required and not preset) or value != settings.inherited_for(opt.path, account):
                 out[opt.key] = value
+        if preset and out:
+            out = {"name": account, **out}  # names the template the changes apply to
         return out
 
     data: dict[str, Any] = {}
-    if settings.mail:
-        data["mail"] = [table(a, MAIL_OPTIONS) for a in settings.mail]
+    # A preset account the user did not change is the template's alone: not written.
+    accounts = [t for t in (table(a, MAIL_OPTIONS, a.name) for a in settings.mail) if t]
+    if accounts:
+        data["mail"] = accounts
     for section, options in _TABLES.items():
         values = table(getattr(settings, section), options)
         if values:

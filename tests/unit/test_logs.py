@@ -69,6 +69,9 @@ def mode(path: Path) -> int:
         ("send: 'AUTH PLAIN AGJvYgBodW50ZXIyMg==\\r\\n'", "AGJvYgBodW50ZXIyMg"),
         # SASL blobs on their own line: PLAIN (\0user\0password) and XOAUTH2
         ("> b'AGJvYgBodW50ZXIyMg=='", "AGJvYgBodW50ZXIyMg"),
+        # passwords in URLs: a proxy, a gateway URL with credentials
+        ("connecting through http://bob:Pr0xy-pw@proxy.corp:3128", "Pr0xy-pw"),
+        ("proxy='socks5://bob:p%40ss@10.0.0.1:1080'", "p%40ss"),
         # qasync's executor: an OAuth access token nobody registered
         ("Setting Future result: ('opaque43charsAccessTokenFromTheProvider', 3600)", "opaque43"),
         (
@@ -92,6 +95,8 @@ def test_patterns_redact_credentials_nobody_registered(line: str, secret: str) -
         "state=auth_failed id=gw:msg:123 AUTH_FAILED",
         "> b'IAJM3 SELECT \"INBOX\"'",
         '< TEXT \'{"type":"hello","protocol":1,"user":"vera","seq":0}\' [51 bytes]',
+        "connecting to wss://gw.example.com:443/v1/stream via http://proxy.corp:3128",
+        "mail from bob@example.com to http://example.com/a:b@c",
     ],
 )
 def test_ordinary_lines_stay_readable(line: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -251,16 +252,23 @@ def test_policy_layers_merge_option_by_option(tmp_path: Path, caplog: pytest.Log
     assert blank_account(s).host == "imap.corp.example" and blank_account(s).security == "tls"
 
 
-def test_policy_file_mistakes_name_the_policy_file(tmp_path: Path) -> None:
+def test_policy_file_mistakes_name_the_policy_file_and_leave_out_only_the_bad_value(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 9: a malformed policy gets a clear message and Tidings still starts (it used
+    to stop with a ConfigError). A bad value is left out; the rest is still enforced."""
     policy = tmp_path / "policy.toml"
-    policy.write_text("[enforced.gateway]\nurl = 'http://x'\n")
-    with pytest.raises(
-        ConfigError, match=r"policy.toml \[enforced\]: \[gateway\]: url must start with wss://"
-    ):
-        load(tmp_path / "settings.toml", policy_layers(policy))
+    policy.write_text("[enforced.gateway]\nurl = 'http://x'\n[enforced.notifications]\nenabled = false\n")
+    s = load(tmp_path / "settings.toml", policy_layers(policy))
+    (problem,) = s.policy_problems
+    assert "policy.toml [enforced]: [gateway]: url must start with wss://" in problem
+    assert problem.endswith("it is ignored") and problem in caplog.text
+    assert s.gateway.url == "" and s.notifications.enabled is False and s.is_enforced("notifications.enabled")
     policy.write_text("[enforce.gateway]\nurl = 'wss://x'\n")
-    with pytest.raises(ConfigError, match=r"unknown table \[enforce\]"):
-        policy_layers(policy)
+    s = load(tmp_path / "settings.toml", policy_layers(policy))
+    assert any(
+        re.search(r"unknown table \[enforce\] \(did you mean \"enforced\"\?\)", p) for p in s.policy_problems
+    )
 
 
 def test_layers_merge_without_files() -> None:
