@@ -284,3 +284,19 @@ async def test_deep_nesting_and_unsendable_ids_get_error_frames_and_the_connecti
         message = await client.event("chat.message")
         assert message["event"]["data"]["message"]["text"] == "after all that"
         await client.close()
+
+
+async def test_a_text_frame_that_is_not_utf8_closes_only_that_connection_1007(make_gateway) -> None:
+    """Item 1, raw bytes on the websocket: a protocol error for the websocket layer (RFC 6455
+    section 8.1), which closes that one connection with 1007; everyone else carries on."""
+    gw = make_gateway()
+    alice, bob = await connect(gw, "alice"), await connect(gw, "bob")
+    await alice.ws.send(b'{"type":"chat.send","id":"x","conversation":"ab","text":"\xed\xa0\x80"}', text=True)
+    assert await alice.close_code() == 1007
+    assert gw.post(_announcement("later", recipients=["bob"])).status_code == 202
+    await bob.event("announcement", lambda f: f["event"]["data"]["announcement"]["id"] == "later")
+    again = await connect(gw, "alice")  # and alice can come back
+    result = await again.act({"type": "chat.send", "id": "y", "conversation": "ab", "text": "back"})
+    assert result["ok"] is True
+    for client in (bob, again):
+        await client.close()
