@@ -153,6 +153,11 @@ def _classify_one(exc: BaseException, proxy: Proxy, name: str, target: str) -> P
     return None
 
 
+def status_error(status: int, reason: str, proxy: Proxy, host: str, port: int) -> ProxyError:
+    """The error for an HTTP proxy's non-2xx answer to CONNECT."""
+    return _from_status(status, reason, proxy, proxy.display, f"{host}:{port}")
+
+
 def _from_status(status: int, reason: str, proxy: Proxy, name: str, target: str) -> ProxyError:
     detail = f"HTTP {status}{' ' + reason if reason else ''}"
     if status in _HTTP_AUTH:
