@@ -191,6 +191,7 @@ def test_a_token_that_could_inject_sasl_fields_is_never_sent(
     assert caught.value.kind is FailureKind.AUTH and handler.initial == []
 
 
+@pytest.mark.dovecot
 def test_non_ascii_password_signs_in_to_dovecot(caplog: pytest.LogCaptureFixture) -> None:
     """smtplib's own auth() would raise UnicodeEncodeError before sending anything."""
     caplog.set_level(logging.DEBUG)
