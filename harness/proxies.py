@@ -173,9 +173,7 @@ class ProxyServer:
     def __enter__(self) -> ProxyServer:
         return self.start()
 
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self.cleanup()
 
 
@@ -348,7 +346,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
+    def log_message(self, *_args: object) -> None:
         """Quiet: tests read ``requests``."""
 
 
@@ -402,9 +400,7 @@ class FileServer:
     def __enter__(self) -> FileServer:
         return self.start()
 
-    def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
         self.stop()
 
 

@@ -19,7 +19,6 @@ import smtplib
 import ssl
 from collections.abc import Iterator
 from email.message import EmailMessage
-from pathlib import Path
 
 import httpx
 import pytest
@@ -168,7 +167,8 @@ def _connect_line(proxy: ProxyServer, host: str, port: int) -> str:
         return f"CONNECT {host}:{port} HTTP/1.1"
     if isinstance(proxy, Pproxy):
         return f"-> {host}:{port}"
-    return f".{port}"  # Dante: "... 127.0.0.1.<port>" on the connect line
+    # Dante: "tcp/connect [: username%USER@client proxy -> 127.0.0.1.<out> 127.0.0.1.<port>"
+    return f" 127.0.0.1.{port}\n"
 
 
 # -- through each proxy ----------------------------------------------------------------------
@@ -380,6 +380,10 @@ def test_none_means_none_even_with_proxy_variables(
     route = resolve("none", "imaps", "localhost", mail.imaps_port)
     assert route.direct
     assert b"INBOX" in _login_imaps(mail, route)
+    with ProxiedSMTP(
+        "localhost", mail.submission_port, route=resolve("none", "smtp", "localhost", 587)
+    ) as smtp:
+        assert smtp.ehlo()[0] == 250
 
     gw, token = gateway
     ws_route = resolve("none", "ws", gw.host, gw.port)
@@ -423,6 +427,20 @@ def test_a_pac_file_over_http_picks_proxy_or_direct_per_host(
     assert f"CONNECT 127.0.0.1:{mail.imaps_port}" not in log  # so the direct one would be too
 
 
+def test_a_pac_file_over_https_is_verified_with_the_company_ca(
+    company_ca: PrivateCA, tinyproxy: ProxyServer, fresh_pac_cache: None
+) -> None:
+    script = f'function FindProxyForURL(url, host) {{ return "PROXY {tinyproxy.address}"; }}'.encode()
+    with HttpsServer(company_ca, {"/wpad.dat": (script, "application/x-ns-proxy-autoconfig")}) as web:
+        setting = f"pac+{web.url('/wpad.dat', host='localhost')}"
+        # the OS store alone does not know the company CA: the PAC file is refused, direct
+        refused = resolve(setting, "https", "example.com", 443)
+        assert refused.direct and "CERTIFICATE_VERIFY_FAILED" in refused.warning
+        pac.set_default_cache(PacCache(ssl_context=client_context(company_ca.ca_file)))
+        route = resolve(setting, "https", "example.com", 443)
+    assert route.proxy == Proxy("http", "127.0.0.1", tinyproxy.port) and not route.warning
+
+
 def test_a_pac_server_that_does_not_answer_means_direct_with_a_warning(
     mail: Dovecot, dead_port: int, fresh_pac_cache: None
 ) -> None:
@@ -431,7 +449,7 @@ def test_a_pac_server_that_does_not_answer_means_direct_with_a_warning(
     assert b"INBOX" in _login_imaps(mail, route)
 
 
-def test_passwords_stay_out_of_errors_and_reprs(tinyproxy: ProxyServer, tmp_path: Path) -> None:
+def test_passwords_stay_out_of_reprs(tinyproxy: ProxyServer) -> None:
     route = _route(tinyproxy)
     assert tinyproxy.password not in repr(route)
     assert tinyproxy.password not in (route.proxy.display if route.proxy else "")

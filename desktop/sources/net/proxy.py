@@ -475,12 +475,30 @@ def resolve(
     ``desktop.sources.net.pac``). May block (PAC download, PAC scripts resolving names):
     call it from a worker thread or ``asyncio.to_thread``.
     """
-    parsed = parse_setting(setting)
-    scheme = scheme.lower()
+    route = _resolve(parse_setting(setting), scheme.lower(), host, port, credentials, no_proxy, environ)
+    log.debug(
+        "route to %s://%s:%s: %s (%s)",
+        scheme,
+        host,
+        port,
+        route.proxy.display if route.proxy else "direct",
+        route.via,
+    )
+    return route
+
+
+def _resolve(
+    parsed: ProxySetting,
+    scheme: str,
+    host: str,
+    port: int,
+    credentials: Credentials | None,
+    no_proxy: str,
+    environ: Mapping[str, str] | None,
+) -> Route:
     if parsed.kind == "none":
         return Route(None, "setting: none")
-    own = NoProxy.parse(no_proxy)
-    if own.matches(host, port):
+    if NoProxy.parse(no_proxy).matches(host, port):
         return Route(None, "no_proxy setting")
     if parsed.kind == "proxy":
         assert parsed.proxy is not None
