@@ -107,7 +107,8 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
 def _check_unicode(value: Any) -> None:
     for path, text in _strings(value, ""):
         if not is_unicode(text):
-            raise Invalid(f"{path or 'value'}: not valid Unicode (a lone UTF-16 surrogate)")
+            shown = path if len(path) <= 200 else path[:200] + "…"  # keys may be long
+            raise Invalid(f"{shown or 'value'}: not valid Unicode (a lone UTF-16 surrogate)")
 
 
 # ---------------------------------------------------------------- schemas
