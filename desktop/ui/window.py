@@ -4,9 +4,17 @@ The tray app constructs ``InboxWindow(app, bridge)`` (mail bodies come from
 ``AppFacade.fetch_body`` unless a ``body_fetcher`` is given),
 connects ``settings_requested`` to its settings dialog and calls
 ``show_item(item_id)`` for a notification click.
+
+Every command is a QAction in the menu bar (so its shortcut is shown there) and, for
+items, in the list's context menu; they act on all selected rows. Narrower than
+``NARROW_WIDTH`` the window shows one pane at a time: the list, then the item with Back.
 """
 
 from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
@@ -20,7 +28,17 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QCursor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QCursor,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -30,6 +48,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -38,17 +58,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.app.facade import AppFacade
+from desktop.app.facade import ActionError, AppFacade, MarkedRead
+from desktop.config import paths
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.item import Item, Kind
 from desktop.ui import icons
 from desktop.ui.bridge import Bridge
 from desktop.ui.delegate import InboxDelegate
 from desktop.ui.detail import BodyFetcher, DetailPane
+from desktop.ui.formatting import full_time
 from desktop.ui.inbox_model import InboxModel, ItemRole
+from desktop.ui.snooze_menu import SnoozeDialog, choices
+from desktop.ui.status_text import state_text, status_message
 
 SEARCH_DEBOUNCE_MS = 150
 MARK_READ_DELAY_MS = 1000
+UNDO_MS = 7000  # how long "Mark all read" can be undone before it is delivered
+NARROW_WIDTH = 720  # below this the window shows one pane at a time
+DEFAULT_SIZE = QSize(1080, 700)
 PROBLEM_STATES = (ConnectionState.OFFLINE, ConnectionState.AUTH_FAILED, ConnectionState.ERROR)
 
 
@@ -71,8 +98,10 @@ class ConnectionBanner(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setAccessibleName(self.tr("Connection problems"))
         self.retry_button = QPushButton(self.tr("Retry now"))
         self.settings_button = QPushButton(self.tr("Settings…"))
+        self.settings_button.setAccessibleName(self.tr("Open the settings to fix the connection"))
         layout.addWidget(self.label, 1)
         layout.addWidget(self.retry_button)
         layout.addWidget(self.settings_button)
@@ -109,14 +138,9 @@ class ConnectionBanner(QFrame):
             return
         lines = []
         for status in problems:
-            what = {
-                ConnectionState.OFFLINE: self.tr("offline, retrying"),
-                ConnectionState.AUTH_FAILED: self.tr("sign-in failed"),
-                ConnectionState.ERROR: self.tr("stopped"),
-            }[status.state]
-            line = f"{self.display_name(status.source)}: {what}"
+            line = f"{self.display_name(status.source)}: {state_text(status.state)}"
             if status.message:
-                line += f" — {status.message}"
+                line += f" — {status_message(status.message)}"
             lines.append(line)
         self.label.setText("\n".join(lines))
         needs_settings = [s for s in problems if s.state is not ConnectionState.OFFLINE]
@@ -126,14 +150,44 @@ class ConnectionBanner(QFrame):
         self.show()
 
 
+class UndoBar(QFrame):
+    """ "Marked 52 items read. [Undo]" for a few seconds after "Mark all read"."""
+
+    undo_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("undoBar")
+        self.setStyleSheet(
+            "#undoBar { background: rgba(64, 128, 220, 0.14);"
+            " border-top: 1px solid rgba(64, 128, 220, 0.40); }"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 4, 8, 4)
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.button = QPushButton(self.tr("Undo"))
+        self.button.setToolTip(self.tr("Undo (Ctrl+Z)"))
+        self.button.setAccessibleName(self.tr("Undo mark all read"))
+        self.button.clicked.connect(self.undo_requested)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.hide()
+
+
 class SearchEdit(QLineEdit):
-    """Esc clears the search (then leaves it), as in mail clients."""
+    """Esc clears the search (then leaves it), as in mail clients; Down moves into the list."""
 
     escaped = Signal()
+    down_pressed = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.escaped.emit()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Down:
+            self.down_pressed.emit()
             event.accept()
             return
         super().keyPressEvent(event)
@@ -156,9 +210,12 @@ class InboxWindow(QMainWindow):
         self.bridge = bridge
         self._ui_state = ui_state
         self._updating = False  # model changes in flight: selection churn is not the user's
+        self._marked: MarkedRead | None = None  # the "Mark all read" that can still be undone
+        self._narrow = False
+        self._placed = False  # geometry checked against the screen on first show
         self.setWindowTitle(self.tr("Tidings"))
         self.setWindowIcon(icons.app_icon())
-        self.resize(1080, 700)
+        self.resize(DEFAULT_SIZE)
 
         # Bridge → model is routed through us so the selection survives a conversation's
         # row being replaced by its newest message.
@@ -173,6 +230,7 @@ class InboxWindow(QMainWindow):
         self.search.setPlaceholderText(self.tr("Search (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("search")
+        self.search.setAccessibleName(self.tr("Search"))
         self.all_button = QToolButton()
         self.all_button.setText(self.tr("All"))
         self.unread_button = QToolButton()
@@ -184,6 +242,8 @@ class InboxWindow(QMainWindow):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             self.filter_group.addButton(button)
         self.all_button.setChecked(True)
+        self.all_button.setAccessibleName(self.tr("Show all items"))
+        self.unread_button.setAccessibleName(self.tr("Show unread items only"))
         self.settings_button = QToolButton()
         self.settings_button.setText(self.tr("Settings…"))
         self.settings_button.setAutoRaise(True)
@@ -204,10 +264,14 @@ class InboxWindow(QMainWindow):
         # -- list
         self.list = QListView()
         self.list.setObjectName("inboxList")
+        self.list.setAccessibleName(self.tr("Inbox"))
         self.list.setModel(self.model)
         self.list.setItemDelegate(InboxDelegate(self.list, user=app.gateway_user))
         self.list.setUniformItemSizes(True)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Shift/Ctrl-click and Shift+arrows select several rows; the actions take them all.
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._show_context_menu)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setFrameShape(QFrame.Shape.NoFrame)
@@ -215,6 +279,8 @@ class InboxWindow(QMainWindow):
         self.list.setMinimumWidth(300)
         self.list.selectionModel().currentChanged.connect(self._on_current_changed)
         self.list.activated.connect(self._on_activated)
+        self.list.clicked.connect(self._on_clicked)
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
 
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -222,6 +288,7 @@ class InboxWindow(QMainWindow):
         self.empty.setTextFormat(Qt.TextFormat.PlainText)
         self.empty.setEnabled(False)  # the disabled palette: a calm, greyed message
         self.empty_settings = QPushButton(self.tr("Open Settings"))
+        self.empty.setAccessibleName(self.tr("Inbox status"))
         self.empty_settings.clicked.connect(lambda: self.settings_requested.emit(""))
         empty_page = QWidget()
         empty_layout = QVBoxLayout(empty_page)
@@ -237,10 +304,29 @@ class InboxWindow(QMainWindow):
         # No fetcher given: the real one (IMAP, on a worker thread); tests pass a fake.
         self.detail = DetailPane(app, bridge, body_fetcher or app.fetch_body)
         self.detail.settings_requested.connect(lambda: self.settings_requested.emit(""))
+        # In the one-pane layout the item comes with a way back to the list.
+        self.back_button = QToolButton()
+        self.back_button.setText(self.tr("← Back"))
+        self.back_button.setToolTip(self.tr("Back to the list (Esc)"))
+        self.back_button.setAccessibleName(self.tr("Back to the list"))
+        self.back_button.setAutoRaise(True)
+        self.back_button.clicked.connect(self.show_list_pane)
+        self.back_row = QWidget()
+        back_layout = QHBoxLayout(self.back_row)
+        back_layout.setContentsMargins(6, 2, 6, 0)
+        back_layout.addWidget(self.back_button)
+        back_layout.addStretch(1)
+        self.back_row.hide()
+        self.detail_holder = QWidget()
+        holder_layout = QVBoxLayout(self.detail_holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.setSpacing(0)
+        holder_layout.addWidget(self.back_row)
+        holder_layout.addWidget(self.detail, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.list_stack)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(self.detail_holder)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([420, 660])
@@ -253,6 +339,9 @@ class InboxWindow(QMainWindow):
         layout.addLayout(top)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
+        self.undo_bar = UndoBar()
+        self.undo_bar.undo_requested.connect(self.undo)
+        layout.addWidget(self.undo_bar)
         self.setCentralWidget(central)
         self.count_label = QLabel()
         self.count_label.setContentsMargins(0, 0, 10, 0)
@@ -266,9 +355,12 @@ class InboxWindow(QMainWindow):
         self.filter_group.buttonToggled.connect(lambda _b, _on: self._apply_filter())
         self._read_timer = QTimer(self, singleShot=True, interval=MARK_READ_DELAY_MS)
         self._read_timer.timeout.connect(self._mark_current_read)
-        find = QShortcut(QKeySequence("Ctrl+F"), self)
-        find.activated.connect(self.focus_search)
+        self._undo_timer = QTimer(self, singleShot=True, interval=UNDO_MS)
+        self._undo_timer.timeout.connect(self._release_marked)
         self.search.escaped.connect(self.clear_search)
+        self.search.down_pressed.connect(self.enter_results)
+        self._build_actions()
+        self._build_menus()
 
         self.banner.set_statuses(app.statuses())
         self.model.reloaded.connect(self._update_empty_state)
@@ -282,6 +374,7 @@ class InboxWindow(QMainWindow):
         self.model.rowsRemoved.connect(self._keep_rows_under_pointer)
         self.model.reload()
         self._restore_state()
+        self._update_actions()
 
     # -- public API ------------------------------------------------------------------------
 
@@ -323,6 +416,338 @@ class InboxWindow(QMainWindow):
             self._apply_filter()
         else:
             self.list.setFocus()
+
+    def enter_results(self) -> None:
+        """Down in the search field: into the list, at the first result if none is chosen."""
+        self._apply_filter()  # a query still in its debounce applies now
+        self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.list.currentIndex().isValid() and self.model.rowCount():
+            self.select_row(0)
+
+    def selected_items(self) -> list[Item]:
+        """The selected rows, top to bottom; the current one if nothing is selected."""
+        rows = sorted(index.row() for index in self.list.selectionModel().selectedRows())
+        items = [item for item in (self.model.item_at(row) for row in rows) if item is not None]
+        if not items and self.detail.current_item is not None:
+            items = [self.detail.current_item]
+        return items
+
+    # -- commands: menus, context menu, shortcuts -------------------------------------------
+
+    def _action(self, text: str, slot: object, shortcut: str = "", tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        self.addAction(action)  # the window's: shortcuts work wherever the focus is in it
+        return action
+
+    def _build_actions(self) -> None:
+        # Single letters are safe here: a text field takes typed letters before shortcuts.
+        self.open_action = self._action(self.tr("&Open"), self.open_current)
+        self.open_action.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        # Enter opens only from the list: in a reply box or a comment it is typing.
+        self.removeAction(self.open_action)
+        self.open_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.list.addAction(self.open_action)
+        self.toggle_read_action = self._action(self.tr("&Toggle read"), self.toggle_read, "U")
+        self.read_action = self._action(self.tr("Mark as &read"), lambda: self.set_read(True))
+        self.unread_action = self._action(self.tr("Mark as &unread"), lambda: self.set_read(False))
+        self.approve_action = self._action(
+            self.tr("&Approve"), lambda: self.decide(True), "Ctrl+Shift+A", self.tr("Approve the request")
+        )
+        self.reject_action = self._action(
+            self.tr("Re&ject…"), lambda: self.decide(False), "Ctrl+Shift+R", self.tr("Reject the request")
+        )
+        self.snooze_menu = QMenu(self.tr("&Snooze"), self)
+        self.snooze_menu.aboutToShow.connect(self._fill_snooze_menu)
+        self.snooze_action = self._action(self.tr("&Snooze…"), self.popup_snooze_menu, "B")
+        self.snooze_action.setMenu(self.snooze_menu)
+        self.next_action = self._action(self.tr("&Next item"), lambda: self.move_current(1), "J")
+        self.previous_action = self._action(self.tr("&Previous item"), lambda: self.move_current(-1), "K")
+        self.find_action = self._action(self.tr("&Search"), self.focus_search, "Ctrl+F")
+        self.view_group = QActionGroup(self)
+        self.all_action = self._action(
+            self.tr("&All items"), lambda: self.all_button.setChecked(True), "Ctrl+1"
+        )
+        self.unread_only_action = self._action(
+            self.tr("&Unread only"), lambda: self.unread_button.setChecked(True), "Ctrl+2"
+        )
+        for action in (self.all_action, self.unread_only_action):
+            action.setCheckable(True)
+            self.view_group.addAction(action)
+        self.all_action.setChecked(True)
+        self.filter_group.buttonToggled.connect(
+            lambda _b, _on: (
+                self.unread_only_action if self.unread_button.isChecked() else self.all_action
+            ).setChecked(True)
+        )
+        self.mark_all_action = self._action(
+            self.tr("Mark &all read"),
+            self.mark_all_read,
+            "Shift+C",
+            self.tr("Mark every item of this view read"),
+        )
+        self.undo_action = self._action(self.tr("&Undo"), self.undo, "Ctrl+Z")
+        self.back_action = self._action(self.tr("&Back to the list"), self.show_list_pane, "Esc")
+        self.settings_action = self._action(self.tr("S&ettings…"), lambda: self.settings_requested.emit(""))
+        self.close_action = self._action(self.tr("&Close window"), self.close, "Ctrl+W")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.setAccessibleName(self.tr("Menu bar"))
+        edit = bar.addMenu(self.tr("&Edit"))
+        edit.addAction(self.undo_action)
+        edit.addSeparator()
+        edit.addAction(self.mark_all_action)
+        edit.addSeparator()
+        edit.addAction(self.settings_action)
+        edit.addAction(self.close_action)
+        view = bar.addMenu(self.tr("&View"))
+        view.addAction(self.find_action)
+        view.addSeparator()
+        view.addAction(self.all_action)
+        view.addAction(self.unread_only_action)
+        view.addSeparator()
+        view.addAction(self.next_action)
+        view.addAction(self.previous_action)
+        view.addAction(self.back_action)
+        self.item_menu = bar.addMenu(self.tr("&Item"))
+        self._fill_item_menu(self.item_menu)
+
+    def _fill_item_menu(self, menu: QMenu) -> None:
+        menu.addAction(self.open_action)
+        menu.addSeparator()
+        menu.addAction(self.toggle_read_action)
+        menu.addAction(self.read_action)
+        menu.addAction(self.unread_action)
+        menu.addAction(self.snooze_action)
+        menu.addSeparator()
+        menu.addAction(self.approve_action)
+        menu.addAction(self.reject_action)
+
+    def _update_actions(self) -> None:
+        items = self.selected_items()
+        has = bool(items)
+        for action in (self.open_action, self.toggle_read_action, self.snooze_action):
+            action.setEnabled(has)
+        self.open_action.setEnabled(len(items) == 1)
+        self.read_action.setEnabled(any(i.unread for i in items))
+        self.unread_action.setEnabled(any(not i.unread for i in items))
+        decidable = bool(items) and all(_decidable(i) for i in items)
+        self.approve_action.setEnabled(decidable)
+        self.reject_action.setEnabled(decidable)
+        self.undo_action.setEnabled(self._marked is not None)
+        self.back_action.setEnabled(self._narrow and not self.detail_holder.isHidden())
+
+    def _show_context_menu(self, at: QPoint) -> None:
+        index = self.list.indexAt(at)
+        if not index.isValid():
+            return
+        if not self.list.selectionModel().isSelected(index):
+            self.select_row(index.row())
+        self._update_actions()
+        menu = QMenu(self)
+        menu.setAccessibleName(self.tr("Item actions"))
+        self._fill_item_menu(menu)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.list.viewport().mapToGlobal(at))
+        self.context_menu = menu  # for tests
+
+    def _fill_snooze_menu(self) -> None:
+        self.snooze_menu.clear()
+        for label, when in choices():
+            action = self.snooze_menu.addAction(f"{label}\t{full_time(when)}")
+            stamp = when.timestamp()
+            action.triggered.connect(lambda _c=False, t=stamp: self.snooze(t))
+        self.snooze_menu.addSeparator()
+        pick = self.snooze_menu.addAction(self.tr("Choose a time…"))
+        pick.triggered.connect(self.choose_snooze_time)
+
+    def popup_snooze_menu(self) -> None:
+        if not self.selected_items():
+            return
+        index = self.list.currentIndex()
+        rect = self.list.visualRect(index) if index.isValid() else self.list.viewport().rect()
+        self.snooze_menu.popup(self.list.viewport().mapToGlobal(rect.bottomLeft()))
+
+    def choose_snooze_time(self) -> None:
+        dialog = SnoozeDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(self.snooze)
+        # open(), not exec(): a nested event loop would re-enter qasync's task runner.
+        dialog.open()
+        self.snooze_dialog = dialog  # for tests
+
+    # -- the commands -------------------------------------------------------------------------
+
+    def _run(self, action: object) -> object:
+        """Run a facade action; its failure is said in the status bar, never a crash."""
+        try:
+            return action()  # type: ignore[operator]
+        except ActionError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return None
+
+    def open_current(self) -> None:
+        index = self.list.currentIndex()
+        if index.isValid():
+            self._on_activated(index)
+
+    def move_current(self, step: int) -> None:
+        row = self.list.currentIndex().row()
+        target = 0 if row < 0 else row + step
+        if target >= self.model.rowCount() and self.model.canFetchMore(QModelIndex()):
+            self.model.fetchMore(QModelIndex())
+        if 0 <= target < self.model.rowCount():
+            self.select_row(target)
+
+    def toggle_read(self) -> None:
+        current = self.detail.current_item or next(iter(self.selected_items()), None)
+        if current is not None:
+            self.set_read(current.unread)
+
+    def set_read(self, read: bool) -> None:
+        self._read_timer.stop()
+        for item in self.selected_items():
+            if item.unread == read:
+                self._run(lambda i=item: self.app.mark_read(i.id, read=read))
+        self._update_actions()
+
+    def decide(self, approve: bool) -> None:
+        items = [i for i in self.selected_items() if _decidable(i)]
+        if not items:
+            return
+        current = self.detail.current_item
+        if len(items) == 1 and current is not None and current.id == items[0].id:
+            # The detail view sends the comment typed there and asks before rejecting.
+            self.detail.approval.decide(approve)
+            return
+        if approve:
+            for item in items:
+                self._run(lambda i=item: self.app.decide(i.id, True))
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Reject requests"),
+            self.tr("Reject {0} requests?").format(len(items)),
+            parent=self,
+        )
+        box.setInformativeText(self.tr("No comment will be sent."))
+        reject = box.addButton(self.tr("Reject"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(_result: int) -> None:
+            if box.clickedButton() is reject:
+                for item in items:
+                    self._run(lambda i=item: self.app.decide(i.id, False))
+
+        box.finished.connect(finished)
+        box.open()
+        self.reject_box = box  # for tests
+
+    def snooze(self, until: float) -> None:
+        items = self.selected_items()
+        if not items:
+            return
+        ids = [i.id for i in items]
+        self._select_after({*ids})
+        taken = self._run(lambda: self.app.snooze(ids, until))
+        if not taken:
+            return
+        when = full_time(datetime.fromtimestamp(until).astimezone())
+        current = self.detail.current_item
+        if current is None or current.id in ids:
+            self.detail.clear(self.tr("Snoozed until {0}.").format(when))
+        self.statusBar().showMessage(self.tr("Snoozed until {0}.").format(when), 8000)
+
+    def _select_after(self, leaving: set[str]) -> None:
+        """Before rows leave: make the next row that stays the current one."""
+        rows = [self.model.loaded_row(i) for i in leaving]
+        last = max((r for r in rows if r is not None), default=-1)
+        for row in [*range(last + 1, self.model.rowCount()), *range(last - 1, -1, -1)]:
+            item = self.model.item_at(row)
+            if item is not None and item.id not in leaving:
+                index = self.model.index(row, 0)
+                self.list.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                )
+                return
+
+    def mark_all_read(self) -> None:
+        """Everything this view lists (search, unread filter) read at once, undoable."""
+        self._release_marked()
+        self._read_timer.stop()
+        marked = self._run(lambda: self.app.mark_view_read(self.model.query, self.model.unread_only))
+        if not isinstance(marked, MarkedRead):
+            return
+        if not marked.item_ids:
+            self.statusBar().showMessage(self.tr("Nothing unread here."), 5000)
+            return
+        self._marked = marked
+        self.undo_bar.label.setText(self.tr("Marked %n item(s) read.", "", len(marked.item_ids)))
+        self.undo_bar.show()
+        self._undo_timer.start()
+        self._update_actions()
+
+    def undo(self) -> None:
+        marked, self._marked = self._marked, None
+        self._undo_timer.stop()
+        self.undo_bar.hide()
+        if marked is not None:
+            self._run(lambda: self.app.undo(marked))
+        self._update_actions()
+
+    def _release_marked(self) -> None:
+        """The undo window is over: the read state goes to the servers."""
+        marked, self._marked = self._marked, None
+        self._undo_timer.stop()
+        self.undo_bar.hide()
+        if marked is not None:
+            self._run(lambda: self.app.release(marked))
+        self._update_actions()
+
+    # -- one pane or two ------------------------------------------------------------------------
+
+    @property
+    def narrow(self) -> bool:
+        return self._narrow
+
+    def _set_narrow(self, narrow: bool) -> None:
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        self.back_row.setVisible(narrow)
+        if narrow:
+            self.show_list_pane()
+        else:
+            self.list_stack.show()
+            self.detail_holder.show()
+        self._update_actions()
+
+    def show_list_pane(self) -> None:
+        """Back from the item to the list (one-pane layout only)."""
+        if not self._narrow:
+            return
+        self.detail_holder.hide()
+        self.list_stack.show()
+        self.list.setFocus()
+        self._update_actions()
+
+    def show_detail_pane(self) -> None:
+        if not self._narrow:
+            return
+        self.list_stack.hide()
+        self.detail_holder.show()
+        self._update_actions()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._set_narrow(event.size().width() < NARROW_WIDTH)
 
     # -- filtering and empty states -------------------------------------------------------
 
@@ -410,6 +835,7 @@ class InboxWindow(QMainWindow):
     # -- selection and reading ----------------------------------------------------------------
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_actions()
         if self._updating:
             return
         item: Item | None = current.data(ItemRole) if current.isValid() else None
@@ -436,6 +862,7 @@ class InboxWindow(QMainWindow):
             return
         if self.detail.current_item is None or self.detail.current_item.id != item.id:
             self.detail.show_item(item)
+        self.show_detail_pane()
         self._mark_current_read()
         if item.kind is Kind.CHAT:
             self.detail.chat.reply_box.setFocus()
@@ -443,6 +870,12 @@ class InboxWindow(QMainWindow):
             self.detail.approval.comment.setFocus()
         elif item.kind is Kind.MAIL:
             self.detail.mail.browser.setFocus()
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        # One pane: a click (without Ctrl/Shift, which select) opens, as on a phone.
+        plain = QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
+        if self._narrow and plain:
+            self._on_activated(index)
 
     def _select_quietly(self, row: int) -> None:
         self._updating = True
@@ -515,13 +948,62 @@ class InboxWindow(QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        # Closing hides to the tray (the app lives there); remember the layout.
-        self._read_timer.stop()
-        if self._ui_state is not None:
-            self._ui_state.setValue("inbox/geometry", self.saveGeometry())
+    def save_state(self) -> None:
+        """Remember the window's place and the split; the file is private (0600)."""
+        if self._ui_state is None:
+            return
+        self._ui_state.setValue("inbox/geometry", self.saveGeometry())
+        if not self._narrow:  # one pane hides a side: that split is not the user's
             self._ui_state.setValue("inbox/splitter", self.splitter.saveState())
+        self._ui_state.sync()
+        # A read-only data folder: the layout is just not remembered.
+        with contextlib.suppress(OSError):
+            paths.tighten_file(Path(self._ui_state.fileName()))
+
+    def fit_to_screen(self) -> None:
+        """Inside the screen's available area (no panel, dock or taskbar over it), whatever
+        the saved geometry or the scale factor says; smaller than the screen when needed."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        # The window manager's frame around the client area (zero before the first show).
+        extra_w = max(0, frame.width() - self.width())
+        extra_h = max(0, frame.height() - self.height())
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), area.left()), area.right() + 1 - frame.width())
+        y = min(max(frame.y(), area.top()), area.bottom() + 1 - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(max(x, area.left()), max(y, area.top()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._placed:
+            self._placed = True
+            self.fit_to_screen()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Closing hides to the tray (the app lives there); remember the layout. A pending
+        # "Mark all read" is delivered: the window that could undo it is gone.
+        self._read_timer.stop()
+        self._release_marked()
+        self.save_state()
+        self._placed = False  # the screen may have changed by the next show
         super().closeEvent(event)
 
     def sizeHint(self) -> QSize:
-        return QSize(1080, 700)
+        return DEFAULT_SIZE
+
+
+def _decidable(item: Item) -> bool:
+    """An approval request still waiting for a decision (and not one already sent)."""
+    return (
+        item.kind is Kind.APPROVAL
+        and item.state in ("", "pending")
+        and not item.payload.get("pending_decision")
+    )

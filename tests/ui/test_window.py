@@ -221,9 +221,11 @@ def test_a_conversation_moving_up_does_not_slide_the_rows_under_the_pointer(
     # Between mail 25 and 26 in time: the conversation sits a few rows from the top.
     runtime.pipeline.handle(ItemsArrived("gateway", [chat_item(25, "ops", "first")]))
     window.model.reload()
-    window.resize(900, 700)
+    window.resize(780, 700)  # inside the offscreen screen (800x800): the window fits itself to it
     window.show()
     qtbot.waitExposed(window)
+    window.splitter.setSizes([420, 360])  # rows as wide as the delegate draws them
+    window.list.doItemsLayout()
     chat_row = window.model.row_of("gw:msg:ops-25")
     pointer_row = chat_row + 2  # resting two rows below the conversation
     rect = window.list.visualRect(window.model.index(pointer_row, 0))
