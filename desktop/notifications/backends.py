@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import contextlib
+import contextvars
 import dataclasses
 import html
 import logging
@@ -25,6 +26,10 @@ MARK_READ = "mark_read"
 REPLY = "reply"
 APPROVE = "approve"
 REJECT = "reject"  # never decided from a bubble: opens the window for a comment + confirmation
+
+#: The desktop entry (packaging/linux/tidings.desktop without ".desktop"): GNOME and KDE
+#: group notifications by it and list Tidings in their own notification settings.
+DESKTOP_ENTRY = "tidings"
 
 
 class NotificationActions(Protocol):
@@ -54,6 +59,8 @@ class Notice:
     reply_field: bool = False  # chat: a reply text field where the platform has one
     thread: str = ""
     summary_of: tuple[str, ...] = ()  # ids covered by a summary notice
+    #: freedesktop category ("email.arrived", "im.received", "x-tidings.approval", ...)
+    category: str = ""
 
 
 def run_action(handler: NotificationActions, action: str, item_id: str, text: str = "") -> None:
@@ -95,6 +102,40 @@ class NullBackend(NotifierBackend):
 
     async def show(self, notice: Notice) -> bool:
         return False
+
+
+#: Hints for the Notify call being made in this task (see ``_with_hints``).
+_EXTRA_HINTS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "tidings_hints", default=None
+)
+
+
+def _with_hints(interface: Any) -> None:
+    """Make ``interface.call_notify`` add the hints in ``_EXTRA_HINTS``.
+
+    desktop-notifier 6.2 sends only the urgency, sound, image and reply hints and has no
+    way to add others, so its D-Bus proxy's Notify call is wrapped, once per proxy (it
+    makes a new one after reconnecting). The hints are read from a context variable set
+    by ``show`` in the same task, so concurrent sends cannot take each other's."""
+    if interface is None or getattr(interface, "_tidings_hints", False):
+        return
+    original = interface.call_notify
+
+    async def call_notify(*args: Any, **kwargs: Any) -> Any:
+        extra = _EXTRA_HINTS.get()
+        if extra and len(args) >= 7 and isinstance(args[6], dict):
+            hints = args[6]
+            if any(type(v).__name__ == "Variant" for v in hints.values()):  # a{sv}, per the spec
+                from dbus_fast import Variant
+
+                added: dict[str, Any] = {k: Variant("s", v) for k, v in extra.items()}
+            else:  # a{ss}: an old server (desktop-notifier converts for those too)
+                added = dict(extra)
+            args = (*args[:6], {**hints, **added}, *args[7:])
+        return await original(*args, **kwargs)
+
+    interface.call_notify = call_notify
+    interface._tidings_hints = True
 
 
 def _markup_escape(text: str) -> str:
@@ -171,7 +212,17 @@ class DesktopNotifierBackend(NotifierBackend):
             on_clicked=lambda: run_action(handler, OPEN, item_id),
             thread=notice.thread or None,
         )
-        identifier = await self._notifier.send_notification(notification)
+        hints = {"desktop-entry": DESKTOP_ENTRY}
+        if notice.category:
+            hints["category"] = notice.category
+        token = _EXTRA_HINTS.set(hints)
+        try:
+            if self._is_dbus:
+                # The proxy exists once the capabilities were asked for (probe).
+                _with_hints(getattr(self._notifier._backend, "interface", None))
+            identifier = await self._notifier.send_notification(notification)
+        finally:
+            _EXTRA_HINTS.reset(token)
         # send_notification logs and swallows failures (daemon gone); its cache says
         # whether the service took it.
         if identifier not in await self._notifier.get_current_notifications():

@@ -45,6 +45,7 @@ from desktop.ui.bridge import Bridge
 from desktop.ui.single_instance import SingleInstance
 from desktop.ui.tray import TrayIcon
 from desktop.ui.tray_balloon import TrayBalloonBackend
+from desktop.ui.welcome import needs_welcome
 
 if TYPE_CHECKING:
     from desktop.ui.window import InboxWindow
@@ -136,6 +137,7 @@ class TidingsApp(QObject):
             rules_from_settings(settings.notifications),
             loop,
             enabled=settings.notifications.enabled,
+            previews=settings.notifications.previews,
         )
         self.facade.add_listener(self.dispatcher)
         self._window: InboxWindow | None = None
@@ -150,6 +152,7 @@ class TidingsApp(QObject):
         self.clock.jumped.connect(self._reconnect)
         self.network: Any = None
         self._settings_dialog: Any = None
+        self.welcome: Any = None  # the first-start window, while nothing is configured
         self._quit = asyncio.Event()
         self._stopping = False
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -175,6 +178,8 @@ class TidingsApp(QObject):
         )
         log.info("notifications: %s", self.dispatcher.backend.name)
         self.facade.start(self.loop)
+        if needs_welcome(self.settings):
+            self.show_welcome()
         self.tray.refresh()
         self._watch_network()
 
@@ -271,6 +276,23 @@ class TidingsApp(QObject):
             bar().showMessage(text, 15_000)
 
     # -- settings --------------------------------------------------------------------------
+
+    def show_welcome(self) -> None:
+        """Nothing configured: a window that says what to do (not just a tray icon)."""
+        from desktop.ui.welcome import WelcomeWindow
+
+        if self.welcome is None:
+            self.welcome = WelcomeWindow()
+            self.welcome.add_mail_requested.connect(self._welcome_add_mail)
+            self.welcome.connect_company_requested.connect(lambda: self.open_settings("gateway"))
+        self.welcome.show()
+        self.welcome.raise_()
+        self.welcome.activateWindow()
+
+    def _welcome_add_mail(self) -> None:
+        self.open_settings()
+        if self._settings_dialog is not None:
+            self._settings_dialog.add_account()
 
     def open_settings(self, source_id: str = "") -> None:
         """Open the settings, at the account or gateway that needs fixing when one is named."""
