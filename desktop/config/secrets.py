@@ -14,6 +14,22 @@ class SecretError(Exception):
     """The secret is not available; the message says how to provide it."""
 
 
+#: Said instead of the keyring's own words ("Prompt dismissed..", "No recommended backend").
+NO_KEYRING_MESSAGE = (
+    "there is no system keyring to keep passwords in (no Secret Service is running, or it "
+    "could not be unlocked): set a password command in Settings, or start a keyring such as "
+    "GNOME Keyring or KWallet and sign in to it"
+)
+
+
+class KeyringUnavailable(SecretError):
+    """There is no usable system keyring (none installed, none running, or locked)."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(NO_KEYRING_MESSAGE)
+        self.detail = detail  # the keyring's own words, for the log
+
+
 def mail_key(account_name: str) -> str:
     return f"mail:{account_name}"
 
@@ -58,7 +74,7 @@ def get_secret(key: str, command: str = "", what: str = "password") -> str:
     try:
         secret: str | None = keyring.get_password(SERVICE, key)
     except keyring.errors.KeyringError as exc:
-        raise SecretError(f"the system keyring is not available ({exc})") from exc
+        raise KeyringUnavailable(str(exc)) from exc
     if not secret:
         raise SecretError(f"no {what} is stored for {key.split(':', 1)[-1]}: set it in Settings")
     register_secret(secret)  # before any caller (or qasync's executor) can log it
@@ -71,7 +87,7 @@ def set_secret(key: str, secret: str) -> None:
     try:
         keyring.set_password(SERVICE, key, secret)
     except keyring.errors.KeyringError as exc:
-        raise SecretError(f"the system keyring is not available ({exc})") from exc
+        raise KeyringUnavailable(str(exc)) from exc
 
 
 def delete_secret(key: str) -> None:
@@ -81,4 +97,17 @@ def delete_secret(key: str) -> None:
     except keyring.errors.PasswordDeleteError:
         pass
     except keyring.errors.KeyringError as exc:
-        raise SecretError(f"the system keyring is not available ({exc})") from exc
+        raise KeyringUnavailable(str(exc)) from exc
+
+
+def stored_state(key: str) -> str:
+    """What a password field may claim: "stored", "missing" or "no-keyring". Blocking
+    (the keyring is asked); the secret itself is not kept."""
+    keyring = _keyring()
+    try:
+        secret = keyring.get_password(SERVICE, key)
+    except keyring.errors.KeyringError:
+        return "no-keyring"
+    if secret:
+        register_secret(secret)
+    return "stored" if secret else "missing"

@@ -137,7 +137,6 @@ class TidingsApp(QObject):
             rules_from_settings(settings.notifications),
             loop,
             enabled=settings.notifications.enabled,
-            previews=settings.notifications.previews,
         )
         self.facade.add_listener(self.dispatcher)
         self._window: InboxWindow | None = None

@@ -134,7 +134,9 @@ class AccountDialog(QDialog):
         has_stored_password: bool = False,
         parent: QWidget | None = None,
         settings: Settings | None = None,
+        keyring_state: str = "",
     ) -> None:
+        """``keyring_state`` "no-keyring": there is no system keyring to store a password in."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit mail account") if account else self.tr("Add mail account"))
         settings = settings or Settings()
@@ -164,11 +166,24 @@ class AccountDialog(QDialog):
         self.username = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(
-            self.tr("Unchanged (stored in the system keyring)")
-            if has_stored_password
-            else self.tr("Stored in the system keyring")
+        # Claim only what is true: a stored password, a keyring to store one, or neither.
+        if keyring_state == "no-keyring":
+            self.password.setPlaceholderText(self.tr("No system keyring: use a password command"))
+        elif has_stored_password:
+            self.password.setPlaceholderText(self.tr("Unchanged (stored in the system keyring)"))
+        else:
+            self.password.setPlaceholderText(self.tr("Will be stored in the system keyring"))
+        self.password.setAccessibleName(self.tr("Password"))
+        self.keyring_note = QLabel(
+            self.tr(
+                "There is no system keyring (Secret Service) to keep a password in. Enter a "
+                "password command below (for example pass show mail/work), or install and start "
+                "a keyring such as GNOME Keyring or KWallet, then open this form again."
+            )
         )
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setStyleSheet(f"color: {WARN_COLOR};")
+        self.keyring_note.setVisible(keyring_state == "no-keyring")
         self.password_command = QLineEdit()
         self.password_command.setPlaceholderText(self.tr("Optional, e.g. pass show mail/work"))
         self.ca_file = FileField(
@@ -188,6 +203,7 @@ class AccountDialog(QDialog):
         form.addRow("", self.plain_warning)
         declared_row(form, "mail.username", self.username, enforced)
         form.addRow(self.tr("Password:"), self.password)
+        form.addRow("", self.keyring_note)
         declared_row(form, "mail.password_command", self.password_command, enforced)
         declared_row(form, "mail.ca_file", self.ca_file, enforced)
         declared_row(form, "mail.folders", self.folders, enforced)
@@ -234,7 +250,10 @@ class AccountDialog(QDialog):
         self.port.valueChanged.connect(self._validate)
         self.security.currentIndexChanged.connect(self._validate)
         self.ca_file.changed.connect(self._validate)
+        # A new, empty form is not wrong yet: problems show from the first change on.
+        self._quiet = account is None
         self._validate()
+        self._quiet = False
 
     @property
     def ok_button(self) -> QPushButton:
@@ -273,7 +292,7 @@ class AccountDialog(QDialog):
         problems = self.problems()
         # Problems are short clauses from MailAccount.problems(); shown as one sentence each.
         text = "\n".join(_sentence(p) for p in problems)
-        _colored(self.problems_label, text, ERROR_COLOR)
+        _colored(self.problems_label, "" if self._quiet else text, ERROR_COLOR)
         self.ok_button.setEnabled(not problems)
 
     # -- connection test -------------------------------------------------------------------
@@ -394,7 +413,13 @@ class SettingsDialog(QDialog):
         self.gateway_url.setPlaceholderText("wss://gateway.example.com")
         self.gateway_token = QLineEdit()
         self.gateway_token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.gateway_token.setPlaceholderText(self.tr("Unchanged (stored in the system keyring)"))
+        token = secrets.stored_state(secrets.GATEWAY_KEY) if gw.url and not gw.token_command else ""
+        if token == "stored":
+            self.gateway_token.setPlaceholderText(self.tr("Unchanged (stored in the system keyring)"))
+        elif token == "no-keyring":
+            self.gateway_token.setPlaceholderText(self.tr("No system keyring: use a token command"))
+        else:
+            self.gateway_token.setPlaceholderText(self.tr("Paste the token your administrator gave you"))
         self.gateway_token_command = QLineEdit(gw.token_command)
         self.gateway_token_command.setPlaceholderText(self.tr("Optional: a command that prints the token"))
         self.gateway_ca = FileField(
@@ -462,9 +487,18 @@ class SettingsDialog(QDialog):
     def _account_dialog(self, account: MailAccount | None) -> AccountDialog:
         """Built separately so tests can drive the form without a modal loop."""
         taken = {a.name for a in self._accounts if a is not account}
-        stored = account is not None and id(account) in self._original_names
+        original = self._original_names.get(id(account)) if account is not None else None
+        typed = account is not None and bool(self._passwords.get(id(account)))
+        # Asked of the keyring, not assumed: an account from a policy file has no password yet.
+        state = secrets.stored_state(secrets.mail_key(original or "?"))
         return AccountDialog(
-            account, taken, self._tester, has_stored_password=stored, parent=self, settings=self._settings
+            account,
+            taken,
+            self._tester,
+            has_stored_password=typed or (original is not None and state == "stored"),
+            parent=self,
+            settings=self._settings,
+            keyring_state=state,
         )
 
     def add_account(self) -> None:
@@ -589,6 +623,17 @@ class SettingsDialog(QDialog):
             return
         try:
             self.store_secrets()
+        except secrets.KeyringUnavailable:
+            _colored(
+                self.error_label,
+                self.tr(
+                    "Could not save the password: there is no system keyring (Secret Service). "
+                    "Use a password or token command instead, or install and start a keyring such "
+                    "as GNOME Keyring or KWallet."
+                ),
+                ERROR_COLOR,
+            )
+            return
         except secrets.SecretError as exc:
             _colored(self.error_label, self.tr("Could not save the password: {0}").format(exc), ERROR_COLOR)
             return

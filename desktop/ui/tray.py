@@ -6,29 +6,37 @@ import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop.app.facade import AppFacade
 from desktop.core.events import ConnectionState, SourceStatus
+from desktop.core.i18n import QT_TRANSLATE_NOOP
 from desktop.core.item import utc_now
 from desktop.core.rules import Rules
 from desktop.ui import icons
 from desktop.ui.bridge import Bridge
+from desktop.ui.status_text import status_message
 
 UNHEALTHY = frozenset({ConnectionState.OFFLINE, ConnectionState.AUTH_FAILED, ConnectionState.ERROR})
 ICON_SIZES = (16, 22, 24, 32, 48, 64)
 REFRESH_MS = 150  # a burst of 10k items repaints once, not 10k times
 
+# Translated where shown (context "Status", with the sources' messages: status_text.py).
 _STATE_WORDS = {
-    ConnectionState.CONNECTING: "connecting…",
-    ConnectionState.ONLINE: "online",
-    ConnectionState.OFFLINE: "offline",
-    ConnectionState.AUTH_FAILED: "sign-in failed",
-    ConnectionState.ERROR: "error",
-    ConnectionState.DISABLED: "disabled",
+    ConnectionState.CONNECTING: QT_TRANSLATE_NOOP("Status", "connecting…"),
+    ConnectionState.ONLINE: QT_TRANSLATE_NOOP("Status", "online"),
+    ConnectionState.OFFLINE: QT_TRANSLATE_NOOP("Status", "offline"),
+    ConnectionState.AUTH_FAILED: QT_TRANSLATE_NOOP("Status", "sign-in failed"),
+    ConnectionState.ERROR: QT_TRANSLATE_NOOP("Status", "error"),
+    ConnectionState.DISABLED: QT_TRANSLATE_NOOP("Status", "disabled"),
 }
+
+
+def _state_word(state: ConnectionState) -> str:
+    word = _STATE_WORDS.get(state)
+    return QCoreApplication.translate("Status", word) if word else str(state)
 
 
 def badge_text(count: int) -> str:
@@ -228,11 +236,11 @@ class TrayIcon(QSystemTrayIcon):
         for source_id, status in statuses.items():
             name = source_label(source_id, names.get(source_id, ""))
             if status is None:
-                lines.append(f"{name} — {_STATE_WORDS[ConnectionState.CONNECTING]}")
+                lines.append(f"{name} — {_state_word(ConnectionState.CONNECTING)}")
                 continue
-            line = f"{name} — {_STATE_WORDS.get(status.state, str(status.state))}"
+            line = f"{name} — {_state_word(status.state)}"
             if status.message and status.state is not ConnectionState.ONLINE:
-                line += f": {status.message}"
+                line += f": {status_message(status.message)}"
             lines.append(line)
         until = self.paused_until()
         if until is not None:

@@ -1,0 +1,87 @@
+"""The first start: nothing is configured, so say what Tidings is and offer the two ways in.
+
+Shown as a window of its own (not only a tray icon: a desktop without a tray would
+show nothing at all). Each button opens the Settings dialog at the right page.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.config.settings import Settings
+from desktop.ui import icons
+
+
+def needs_welcome(settings: Settings) -> bool:
+    """Nothing to watch yet: no mail account and no gateway."""
+    return not settings.mail and not settings.gateway.enabled
+
+
+class WelcomeWindow(QWidget):
+    #: "Add a mail account"
+    add_mail_requested = Signal()
+    #: "Connect to your company" (the gateway for chat and approvals)
+    connect_company_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle(self.tr("Welcome to Tidings"))
+        self.setWindowIcon(icons.app_icon())
+        self.setObjectName("welcome")
+        icon = QLabel()
+        icon.setPixmap(icons.app_icon().pixmap(64, 64))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        icon.setAccessibleName(self.tr("Tidings"))
+        title = QLabel(self.tr("Welcome to Tidings"))
+        font = QFont(title.font())
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.6)
+        font.setWeight(QFont.Weight.DemiBold)
+        title.setFont(font)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        intro = QLabel(
+            self.tr(
+                "Tidings brings new mail, chat, approval requests and tasks into one inbox and "
+                "tells you when something arrives. Start with your mail, your company's "
+                "messages, or both."
+            )
+        )
+        intro.setWordWrap(True)
+        intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.add_mail_button = QPushButton(self.tr("Add a mail account"))
+        self.add_mail_button.setDefault(True)
+        self.add_mail_button.setAccessibleDescription(self.tr("Set up an IMAP mail account"))
+        self.company_button = QPushButton(self.tr("Connect to your company"))
+        self.company_button.setAccessibleDescription(
+            self.tr("Chat, approvals and tasks through your company's message gateway")
+        )
+        for button in (self.add_mail_button, self.company_button):
+            button.setMinimumHeight(button.sizeHint().height() + 12)
+        hint = QLabel(self.tr("Tidings keeps running in the tray when you close its windows."))
+        hint.setWordWrap(True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(36, 28, 36, 24)
+        layout.setSpacing(14)
+        layout.addWidget(icon)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(6)
+        layout.addWidget(self.add_mail_button)
+        layout.addWidget(self.company_button)
+        layout.addStretch(1)
+        layout.addWidget(hint)
+        self.add_mail_button.clicked.connect(self._add_mail)
+        self.company_button.clicked.connect(self._connect_company)
+        self.setMinimumWidth(420)
+        self.resize(480, 420)
+
+    def _add_mail(self) -> None:
+        self.hide()
+        self.add_mail_requested.emit()
+
+    def _connect_company(self) -> None:
+        self.hide()
+        self.connect_company_requested.emit()
