@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
+from desktop import resources
 from desktop.app.facade import ActionError, AppFacade, StoreError
 from desktop.app.runtime import Runtime
 from desktop.config import settings as settings_mod
@@ -137,6 +138,7 @@ class TidingsApp(QObject):
             rules_from_settings(settings.notifications),
             loop,
             enabled=settings.notifications.enabled,
+            previews=settings.notifications.previews,
         )
         self.facade.add_listener(self.dispatcher)
         self._window: InboxWindow | None = None
@@ -356,10 +358,12 @@ def install_translations(app: QApplication, locale: QLocale | None = None) -> No
     # Text from Qt-free modules (notification buttons, summaries) goes through Qt too.
     i18n.install(QCoreApplication.translate)
     locale = locale or QLocale.system()
-    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)]
-    if icons.icons_dir() is not None:
-        folders.insert(0, str(icons.icons_dir().parent / "translations"))  # type: ignore[union-attr]
-    for name, folder in (("qtbase", folders[-1]), ("tidings", folders[0])):
+    ours = resources.folder(resources.TRANSLATIONS)
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name, folder in (("qtbase", qt_folder), ("tidings", str(ours) if ours else "")):
+        if not folder:
+            log.warning("no translations folder in this installation: texts stay in English")
+            continue
         translator = QTranslator(app)
         if translator.load(locale, name, "_", folder):
             app.installTranslator(translator)

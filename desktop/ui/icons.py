@@ -1,25 +1,22 @@
-"""Our SVG icons: found on disk, recoloured for the palette, rendered sharp at any DPI.
+"""Our SVG icons: found through the package, recoloured for the palette, rendered sharp at any DPI.
 
-The SVGs live in the repository's top-level ``resources/icons`` (the design
-card puts resources beside the package). They are looked up, in order, in
-``$TIDINGS_RESOURCES/icons``, next to the source tree (a checkout or an
-editable install), and in ``<prefix>/share/tidings/icons`` (an installed
-package that ships them as data files). Glyphs are drawn with
-``stroke="currentColor"``; Qt's SVG renderer does not resolve ``currentColor``
-from a palette, so we substitute the wanted colour before rendering.
+The SVGs are package data in ``desktop/resources/icons`` (see ``desktop.resources``:
+``$TIDINGS_RESOURCES/icons`` first, then the installed package, whatever kind of
+installation it is). Glyphs are drawn with ``stroke="currentColor"``; Qt's SVG
+renderer does not resolve ``currentColor`` from a palette, so we substitute the
+wanted colour before rendering.
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from desktop import resources
 from desktop.core.item import Kind
 
 APP_ICON = "tidings"
@@ -35,21 +32,11 @@ KIND_COLORS: dict[Kind, str] = {
 }
 
 
-def _candidates() -> list[Path]:
-    out: list[Path] = []
-    env = os.environ.get("TIDINGS_RESOURCES")
-    if env:
-        out.append(Path(env) / "icons")
-    out.append(Path(__file__).resolve().parents[2] / "resources" / "icons")
-    out.append(Path(sys.prefix) / "share" / "tidings" / "icons")
-    return out
-
-
 @functools.cache
 def icons_dir() -> Path | None:
-    for path in _candidates():
-        if (path / f"{APP_ICON}.svg").is_file():
-            return path
+    path = resources.folder(resources.ICONS)
+    if path is not None and (path / f"{APP_ICON}.svg").is_file():
+        return path
     return None
 
 

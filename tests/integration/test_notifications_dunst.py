@@ -36,7 +36,7 @@ from harness.desktop_session import DesktopSession
 
 pytestmark = pytest.mark.desktop
 
-ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "tidings.svg"
+ICON = Path(__file__).resolve().parents[2] / "desktop" / "resources" / "icons" / "tidings.svg"
 BASE = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 
 

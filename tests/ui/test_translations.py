@@ -17,7 +17,7 @@ from desktop.ui.app import install_translations
 from tests.ui.helpers import make_item
 
 ROOT = Path(__file__).resolve().parents[2]
-TS = ROOT / "resources" / "translations" / "tidings_zh_CN.ts"
+TS = ROOT / "desktop" / "resources" / "translations" / "tidings_zh_CN.ts"
 BIN = Path(sys.executable).parent
 
 
