@@ -41,6 +41,18 @@ class IssuedToken:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionState:
+    """A gateway session from a sign-in at the company's provider (never its token)."""
+
+    id: str
+    user: str
+    subject: str
+    created_at: float
+    renewed_at: float | None
+    expires_at: float
+
+
+@dataclass(frozen=True, slots=True)
 class CallbackState:
     delivery_id: str
     integration: str
@@ -104,6 +116,29 @@ class GatewayAdmin:
             raise AdminError("no such token")
         self._write("UPDATE tokens SET revoked_at=? WHERE id=? AND revoked_at IS NULL", (time.time(), row[0]))
         return str(row[0])
+
+    def sessions(self, user: str) -> list[SessionState]:
+        """The user's sessions that are neither revoked nor expired, oldest first."""
+        if not self._c.execute("SELECT 1 FROM users WHERE name=?", (user,)).fetchone():
+            raise AdminError(f"no user {user!r}")
+        rows = self._c.execute(
+            "SELECT id, user, coalesce(subject, ''), created_at, renewed_at, expires_at FROM tokens "
+            "WHERE user=? AND kind='session' AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at",
+            (user, time.time()),
+        )
+        return [SessionState(*row) for row in rows]
+
+    def revoke_sessions(self, user: str) -> int:
+        """End every session of the user (not the CLI's tokens, which bots use); returns how many.
+        Their connections close with 4401 within the server's check interval, and none of them
+        can be renewed: the desktop has to sign in again."""
+        if not self._c.execute("SELECT 1 FROM users WHERE name=?", (user,)).fetchone():
+            raise AdminError(f"no user {user!r}")
+        cur = self._write(
+            "UPDATE tokens SET revoked_at=? WHERE user=? AND kind='session' AND revoked_at IS NULL",
+            (time.time(), user),
+        )
+        return cur.rowcount
 
     def add_integration(self, name: str, callback: str | None = None, display_name: str | None = None) -> str:
         """Register a third-party system; returns its signing secret (shown once).

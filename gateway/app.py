@@ -16,8 +16,10 @@ from gateway.callbacks import CallbackWorker
 from gateway.config import Settings
 from gateway.http_api import health, ingest_events
 from gateway.hub import Hub, InProcessHub
+from gateway.oidc import OidcVerifier
 from gateway.protocol import CLOSE_UNAUTHORIZED
 from gateway.service import GatewayService
+from gateway.sessions import create_session
 from gateway.storage.base import GatewayStore
 from gateway.ws import stream_endpoint
 
@@ -35,10 +37,12 @@ class Runtime:
     service: GatewayService
     callbacks: CallbackWorker
     connections: set[Connection] = field(default_factory=set)
+    oidc: OidcVerifier | None = None  # sign-in with the company's provider, when configured
 
 
 async def _watch_revocations(runtime: Runtime) -> None:
-    # Tokens are revoked by the admin CLI in another process, so look rather than wait to be told.
+    # Tokens are revoked by the admin CLI in another process, so look rather than wait to be told;
+    # sessions that expired without renewal are reported here too.
     while True:
         await asyncio.sleep(runtime.settings.token_check_interval_s)
         try:
@@ -71,6 +75,14 @@ def create_app(
         the_hub = hub or InProcessHub()
         worker = CallbackWorker(store, settings)
         runtime = Runtime(settings, store, the_hub, GatewayService(store, the_hub, worker.wake), worker)
+        if settings.oidc_issuer:
+            runtime.oidc = OidcVerifier(
+                settings.oidc_issuer,
+                settings.oidc_audience,
+                user_claim=settings.oidc_user_claim,
+                max_age_s=settings.oidc_max_token_age_s,
+                ca_file=settings.oidc_ca_file or None,
+            )
         app.state.runtime = runtime
         tasks = [
             asyncio.create_task(worker.run(), name="callbacks"),
@@ -93,6 +105,7 @@ def create_app(
             WebSocketRoute("/v1/stream", stream_endpoint),
             Route("/v1/events", ingest_events, methods=["POST"]),
             Route("/v1/health", health, methods=["GET"]),
+            Route("/v1/sessions", create_session, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

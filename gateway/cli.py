@@ -1,5 +1,5 @@
-"""tidings-gateway: run the reference gateway and administer its users, tokens, integrations
-and conversations. Every subcommand takes --db (default: the platformdirs data dir)."""
+"""tidings-gateway: run the reference gateway and administer its users, tokens, sessions,
+integrations and conversations. Every subcommand takes --db (default: the platformdirs data dir)."""
 
 from __future__ import annotations
 
@@ -78,7 +78,25 @@ def _serve(args: argparse.Namespace) -> int:
         callback_backoff_cap_s=args.callback_backoff_cap,
         callback_timeout_s=args.callback_timeout,
         max_pending_output_bytes=args.max_pending_output,
+        oidc_issuer=args.oidc_issuer or "",
+        oidc_audience=args.oidc_audience or "",
+        oidc_user_claim=args.oidc_user_claim,
+        oidc_create_users=args.oidc_create_users,
+        oidc_ca_file=args.oidc_ca_file or "",
+        session_ttl_s=args.session_ttl,
+        oidc_max_token_age_s=args.oidc_max_token_age,
     )
+    if settings.oidc_issuer:
+        from gateway.oidc import check_issuer_url
+
+        try:
+            check_issuer_url(settings.oidc_issuer)
+        except ValueError as exc:
+            print(f"tidings-gateway: --oidc-issuer {exc}", file=sys.stderr)
+            return 2
+        if not settings.oidc_audience:
+            print("tidings-gateway: --oidc-issuer needs --oidc-audience", file=sys.stderr)
+            return 2
     # Bind ourselves so --port 0 works and the real port can be announced.
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -144,6 +162,16 @@ def _admin(args: argparse.Namespace) -> int:
                 members = [m.strip() for m in args.members.split(",") if m.strip()]
                 kind = admin.add_conversation(args.id, title=args.title, members=members, kind=args.kind)
                 print(f"conversation {args.id} ({kind}) added")
+            case ("session", "list"):
+                for st in admin.sessions(args.name):
+                    renewed = _when(st.renewed_at) if st.renewed_at else "never"
+                    print(
+                        f"{st.id}\t{st.user}\tsubject={st.subject or '-'}\tstarted={_when(st.created_at)}"
+                        f"\trenewed={renewed}\texpires={_when(st.expires_at)}"
+                    )
+            case ("session", "revoke"):
+                count = admin.revoke_sessions(args.name)
+                print(f"revoked {count} session{'s' if count != 1 else ''} of {args.name}")
             case ("callbacks", "list"):
                 for cb in admin.callbacks():
                     state = "delivered" if cb.delivered else f"pending ({cb.last_error or 'not tried yet'})"
@@ -153,8 +181,28 @@ def _admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _when(moment: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tidings")
+    except PackageNotFoundError:
+        return "unknown (not installed: run from a checkout)"
+
+
+#: The server's own dependencies, in the `tidings[gateway]` extra (a desktop install lacks them).
+SERVER_MODULES = frozenset({"starlette", "uvicorn", "jsonschema"})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tidings-gateway", description="Tidings reference message gateway")
+    parser.add_argument("--version", action="version", version=f"tidings-gateway {_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db", type=Path, default=default_db_path(), help="SQLite database (default: %(default)s)"
@@ -176,6 +224,40 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=4 * 1024 * 1024,
         help="bytes queued for one connection before it is closed as too slow (4408)",
+    )
+    sso = serve.add_argument_group(
+        "sign-in with the company's OpenID Connect provider (POST /v1/sessions)",
+        "CLI-issued tokens keep working beside it (bots, tests).",
+    )
+    sso.add_argument(
+        "--oidc-issuer", metavar="URL", help="the provider's issuer (https; http only on loopback)"
+    )
+    sso.add_argument(
+        "--oidc-audience",
+        metavar="ID",
+        help="what a token's aud must contain: the gateway's resource (access tokens) or the desktop's client id (ID tokens)",
+    )
+    sso.add_argument(
+        "--oidc-user-claim",
+        metavar="CLAIM",
+        default="sub",
+        help="the claim naming the user (default: %(default)s)",
+    )
+    sso.add_argument(
+        "--oidc-create-users", action="store_true", help="create an unknown user on their first sign-in"
+    )
+    sso.add_argument("--oidc-ca-file", metavar="PEM", help="a CA for the provider's certificate")
+    sso.add_argument(
+        "--session-ttl",
+        type=int,
+        default=3600,
+        help="seconds a session lasts unless renewed (default: %(default)s)",
+    )
+    sso.add_argument(
+        "--oidc-max-token-age",
+        type=int,
+        default=300,
+        help="seconds: how recently the provider must have issued a token it exchanges (default: %(default)s)",
     )
     serve.set_defaults(func=_serve)
 
@@ -213,10 +295,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--members", required=True, help="comma-separated user names")
     p.add_argument("--kind", choices=["direct", "group"], help="default: direct for two members")
 
+    sessions = group("session", "sessions from sign-ins at the company's provider")
+    p = sessions.add_parser("list", parents=[common], help="NAME's sessions that have not ended")
+    p.add_argument("name")
+    p = sessions.add_parser(
+        "revoke", parents=[common], help="end all of NAME's sessions (their connections close with 4401)"
+    )
+    p.add_argument("name")
+
     callbacks = group("callbacks", "inspect the callback queue")
     callbacks.add_parser("list", parents=[common])
 
-    for name in ("user", "token", "integration", "conversation", "callbacks"):
+    for name in ("user", "token", "integration", "conversation", "session", "callbacks"):
         sub.choices[name].set_defaults(func=_admin)
     return parser
 
@@ -228,6 +318,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AdminError as exc:
         print(f"tidings-gateway: {exc}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as exc:
+        if exc.name not in SERVER_MODULES:
+            raise
+        print(
+            f"tidings-gateway: {exc.name} is missing: install the gateway with pip install 'tidings[gateway]'",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

@@ -33,3 +33,13 @@ class Settings:
     send_queue_limit: int = 10_000
     max_pending_output_bytes: int = 4 * 1024 * 1024
     replay_page: int = 500
+    # Sign-in with the company's OpenID Connect provider (POST /v1/sessions); off without an issuer.
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_user_claim: str = "sub"
+    oidc_create_users: bool = False
+    oidc_ca_file: str = ""
+    # A session lasts this long unless renewed; each renewal needs a provider token issued
+    # within oidc_max_token_age_s, so it goes through the provider (a disabled user cannot).
+    session_ttl_s: int = 3600
+    oidc_max_token_age_s: int = 300

@@ -51,8 +51,25 @@ HTTP_ERRORS: Final = {
     "too_large": 413,
 }
 
+# POST /v1/sessions (sign-in with the company's OpenID Connect provider): error code -> status.
+# A separate table from HTTP_ERRORS (the ingest endpoint's), each documented with its endpoint.
+SESSION_ERRORS: Final = {
+    "invalid": 422,  # a body that is not JSON or not schemas/session-request.json
+    "too_large": 413,
+    "invalid_token": 401,  # not a JWT, a bad signature, an unknown key, no exp/iat, not yet valid
+    "wrong_issuer": 401,
+    "wrong_audience": 401,
+    "token_expired": 401,
+    "stale_token": 401,  # issued too long ago: renewals must bring a token fresh from the provider
+    "session_ended": 401,  # renewing a session that was revoked (or never existed)
+    "unknown_user": 403,  # no such user (and no --oidc-create-users), or no user claim
+    "sso_disabled": 404,  # this gateway was started without --oidc-issuer
+    "provider_unavailable": 503,  # the provider's discovery document or keys cannot be fetched
+}
+
 # Websocket close codes.
-CLOSE_UNAUTHORIZED: Final = 4401  # missing, unknown or revoked token (also when revoked mid-session)
+# missing, unknown, revoked or expired token or session (also when that happens mid-session)
+CLOSE_UNAUTHORIZED: Final = 4401
 CLOSE_BAD_REQUEST: Final = 4400  # bad upgrade parameters (e.g. since=abc); never for bad frames
 CLOSE_TOO_SLOW: Final = 4408  # client did not read fast enough; reconnect and resume with since
 

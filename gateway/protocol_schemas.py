@@ -1328,6 +1328,106 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    }
   ],
   "title": "Any server \u2192 client frame"
+ },
+ "session-error.json": {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "properties": {
+   "error": {
+    "allOf": [
+     {
+      "$ref": "common.json#/$defs/error"
+     },
+     {
+      "properties": {
+       "code": {
+        "enum": [
+         "invalid",
+         "too_large",
+         "invalid_token",
+         "wrong_issuer",
+         "wrong_audience",
+         "token_expired",
+         "stale_token",
+         "session_ended",
+         "unknown_user",
+         "sso_disabled",
+         "provider_unavailable"
+        ]
+       }
+      }
+     }
+    ]
+   }
+  },
+  "required": [
+   "error"
+  ],
+  "title": "POST /v1/sessions error body",
+  "type": "object"
+ },
+ "session-request.json": {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "description": "A token from the company's OpenID Connect provider, exchanged for a gateway session. With `Authorization: Bearer <current session token>` the request renews that session instead of starting one.",
+  "properties": {
+   "provider_token": {
+    "description": "a JWT signed by the issuer the gateway trusts, with `aud` containing the gateway's audience, `exp`, and `iat` within the gateway's maximum token age (300 s by default): an RFC 9068 access token for the gateway's resource (recommended), or an ID token when the audience is the desktop's client id",
+    "maxLength": 8192,
+    "minLength": 1,
+    "type": "string"
+   }
+  },
+  "required": [
+   "provider_token"
+  ],
+  "title": "POST /v1/sessions body",
+  "type": "object"
+ },
+ "session.json": {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "properties": {
+   "expires_at": {
+    "format": "date-time",
+    "type": "string"
+   },
+   "expires_in": {
+    "description": "seconds until the session ends unless renewed; connections using it are then closed with 4401",
+    "minimum": 1,
+    "type": "integer"
+   },
+   "renewed": {
+    "description": "true when an existing session was renewed (its open connections stay up)",
+    "type": "boolean"
+   },
+   "session_id": {
+    "description": "stable across renewals; what `tidings-gateway session list` shows",
+    "minLength": 1,
+    "type": "string"
+   },
+   "session_token": {
+    "description": "the bearer token for GET /v1/stream (Authorization: Bearer ...); shown once, stored by the gateway only as a hash. A renewal gives a new one and the previous one stops working.",
+    "minLength": 20,
+    "type": "string"
+   },
+   "token_type": {
+    "const": "Bearer"
+   },
+   "user": {
+    "description": "the gateway user the provider's token was mapped to (the same as hello.user)",
+    "minLength": 1,
+    "type": "string"
+   }
+  },
+  "required": [
+   "session_token",
+   "session_id",
+   "user",
+   "token_type",
+   "expires_in",
+   "expires_at",
+   "renewed"
+  ],
+  "title": "POST /v1/sessions answer: a gateway session",
+  "type": "object"
  }
 }
 """

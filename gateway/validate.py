@@ -241,3 +241,8 @@ def check_ingest(body: Any, integration: str) -> None:
         data["approval"].setdefault("integration", integration)
     elif body["type"] == "chat.message":
         data["message"].setdefault("time", now_iso())
+
+
+def check_session_request(body: Any) -> None:
+    """Check a POST /v1/sessions body against session-request.json."""
+    _validate("session-request.json", body)

@@ -9,6 +9,12 @@
     gw.stop()                    # SIGTERM, then SIGKILL; by PID; returns the exit code
     gw.log_text()                # the child's stdout+stderr, kept in a file next to the DB
 
+Sign-in with the harness's OpenID Connect provider (``harness.idp``):
+
+    gw = GatewayProcess(db, oidc=OidcOptions(idp.issuer, RESOURCE_GATEWAY_JWT, create_users=True))
+    answer = gw.exchange(provider_token)          # POST /v1/sessions (httpx.Response)
+    gw.sessions("alice"); gw.revoke_sessions("alice")
+
 Users, tokens, integrations and conversations are written with
 ``gateway.admin.GatewayAdmin`` straight into the database file (WAL; safe while
 the server runs, and also while it is down). Third-party events go through the
@@ -27,13 +33,14 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-from gateway.admin import GatewayAdmin
+from gateway.admin import GatewayAdmin, SessionState
 from gateway.signing import signed_headers
 from harness.net import free_port
 
@@ -42,6 +49,29 @@ REPO = Path(__file__).resolve().parent.parent
 
 class GatewayError(RuntimeError):
     """The gateway process did not start, or refused a harness request."""
+
+
+@dataclass(frozen=True)
+class OidcOptions:
+    """``serve --oidc-...``: trust this issuer's tokens for this audience."""
+
+    issuer: str
+    audience: str
+    user_claim: str = "sub"
+    create_users: bool = False
+    session_ttl: int | None = None  # seconds; None: the gateway's default (1 h)
+    max_token_age: int | None = None  # seconds; None: the gateway's default (300 s)
+
+    def args(self) -> list[str]:
+        out = ["--oidc-issuer", self.issuer, "--oidc-audience", self.audience]
+        out += ["--oidc-user-claim", self.user_claim]
+        if self.create_users:
+            out.append("--oidc-create-users")
+        if self.session_ttl is not None:
+            out += ["--session-ttl", str(self.session_ttl)]
+        if self.max_token_age is not None:
+            out += ["--oidc-max-token-age", str(self.max_token_age)]
+        return out
 
 
 class GatewayProcess:
@@ -57,11 +87,13 @@ class GatewayProcess:
         start_timeout: float = 20.0,
         python: str = sys.executable,
         prepare: bool = True,
+        oidc: OidcOptions | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self.host = host
         self.port = port or free_port(host)
         self.extra_args = list(extra_args)
+        self.oidc = oidc
         self.log_path = Path(log_path) if log_path else self.db_path.with_suffix(".log")
         self.log_level = log_level  # --log-level; None: the CLI's default
         self.start_timeout = start_timeout
@@ -113,6 +145,7 @@ class GatewayProcess:
             "--port",
             str(self.port),
             *(["--log-level", self.log_level] if self.log_level else []),
+            *(self.oidc.args() if self.oidc is not None else []),
             *self.extra_args,
         ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -221,6 +254,36 @@ class GatewayProcess:
     ) -> str:
         with self.admin() as a:
             return a.add_conversation(conversation_id, title, members, kind)
+
+    def sessions(self, user: str) -> list[SessionState]:
+        """The user's live sessions (what ``tidings-gateway session list USER`` prints)."""
+        with self.admin() as a:
+            return a.sessions(user)
+
+    def revoke_sessions(self, user: str) -> int:
+        """``tidings-gateway session revoke USER``, run as the operator would: the real CLI."""
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        done = subprocess.run(
+            [self.python, "-m", "gateway", "session", "revoke", user, "--db", str(self.db_path)],
+            cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise GatewayError(f"session revoke failed: {done.stderr.strip()}")
+        return int(done.stdout.split()[1])
+
+    # -- sign-in with the company's provider ----------------------------------------------
+
+    def exchange(
+        self, provider_token: str, session_token: str | None = None, *, timeout: float = 15.0
+    ) -> httpx.Response:
+        """POST /v1/sessions: a new session, or with ``session_token`` a renewal of that one."""
+        headers = {"Authorization": f"Bearer {session_token}"} if session_token else {}
+        return httpx.post(
+            f"{self.http_url}/v1/sessions",
+            json={"provider_token": provider_token},
+            headers=headers,
+            timeout=timeout,
+        )
 
     # -- third-party events over HTTP --------------------------------------------------
 

@@ -30,6 +30,15 @@ class TokenInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionIdentity:
+    """Who a sign-in at the company's provider says the user is."""
+
+    user: str
+    subject: str  # the provider's ``sub``
+    display_name: str  # for a user created on first sign-in
+
+
+@dataclass(frozen=True, slots=True)
 class Integration:
     name: str
     secret: str  # opened from its sealed form in storage; never logged
@@ -132,6 +141,21 @@ class GatewayStore(ABC):
     @abstractmethod
     async def revoked_among(self, token_ids: Iterable[str]) -> set[str]:
         """Those of the given token ids that are revoked or gone."""
+
+    @abstractmethod
+    async def start_session(
+        self, identity: SessionIdentity, token_hash: str, expires_at: float, *, create_user: bool
+    ) -> str | None:
+        """Store a new session (only the token's hash) and return its id; None if the user does
+        not exist and ``create_user`` is false. ``revoked_among`` reports it once it expires."""
+
+    @abstractmethod
+    async def renew_session(
+        self, current_hash: str, user: str, token_hash: str, expires_at: float
+    ) -> str | None:
+        """Give the user's session with token hash ``current_hash`` a new token and expiry,
+        keeping its id (so its open connections stay); None if there is no such session or it
+        was revoked."""
 
     @abstractmethod
     async def latest_seq(self, user: str) -> int: ...

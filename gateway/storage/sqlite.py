@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import secrets
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -24,13 +25,14 @@ from gateway.storage.base import (
     GatewayStore,
     Integration,
     PendingCallback,
+    SessionIdentity,
     StoreTx,
     TokenInfo,
     User,
 )
 from gateway.storage.sealing import SecretBox, db_files, make_private, make_private_dir, private_umask
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Version 1 as it shipped; later versions are migrations on top, so old files upgrade in place.
 SCHEMA_V1 = """
@@ -127,6 +129,17 @@ CREATE TABLE IF NOT EXISTS integration_conversations (
 ) WITHOUT ROWID;
 """
 
+# Version 3: gateway sessions from a sign-in at the company's OpenID Connect provider live in
+# the tokens table beside the CLI's tokens (kind 'session'), so authentication and the
+# revocation watch cover both; a session expires unless renewed.
+_MIGRATE_V3 = """
+ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'cli';
+ALTER TABLE tokens ADD COLUMN expires_at REAL;
+ALTER TABLE tokens ADD COLUMN renewed_at REAL;
+ALTER TABLE tokens ADD COLUMN subject TEXT;
+CREATE INDEX IF NOT EXISTS tokens_user_kind ON tokens(user, kind);
+"""
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -185,11 +198,23 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> SecretBox:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-        return box
-    sealed = conn.execute("SELECT sealed_secret FROM integrations LIMIT 1").fetchone()
-    box = SecretBox.open(path, create=sealed is None)
-    if sealed is not None:
-        box.unseal(sealed[0])  # a key of another database fails here, at start, not per request
+    else:
+        sealed = conn.execute("SELECT sealed_secret FROM integrations LIMIT 1").fetchone()
+        box = SecretBox.open(path, create=sealed is None)
+        if sealed is not None:
+            box.unseal(sealed[0])  # a key of another database fails here, at start, not per request
+    if version < 3:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < 3:  # not done meanwhile by the CLI
+                for statement in _MIGRATE_V3.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("PRAGMA user_version=3")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
     return box
 
 
@@ -327,8 +352,8 @@ class SqliteGatewayStore(GatewayStore):
     async def authenticate(self, token: str) -> TokenInfo | None:
         row = self._c.execute(
             "SELECT t.id, u.name, u.display_name FROM tokens t JOIN users u ON u.name = t.user "
-            "WHERE t.token_hash=? AND t.revoked_at IS NULL",
-            (hash_token(token),),
+            "WHERE t.token_hash=? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)",
+            (hash_token(token), time.time()),
         ).fetchone()
         return None if row is None else TokenInfo(row[0], row[1], row[2])
 
@@ -340,10 +365,59 @@ class SqliteGatewayStore(GatewayStore):
         active = {
             r[0]
             for r in self._c.execute(
-                f"SELECT id FROM tokens WHERE id IN ({marks}) AND revoked_at IS NULL", tuple(ids)
+                f"SELECT id FROM tokens WHERE id IN ({marks}) AND revoked_at IS NULL "
+                "AND (expires_at IS NULL OR expires_at > ?)",
+                (*ids, time.time()),
             )
         }
         return ids - active
+
+    async def start_session(
+        self, identity: SessionIdentity, token_hash: str, expires_at: float, *, create_user: bool
+    ) -> str | None:
+        async with self._lock:
+            with _tx(self._c):
+                now = time.time()
+                if self._c.execute("SELECT 1 FROM users WHERE name=?", (identity.user,)).fetchone() is None:
+                    if not create_user:
+                        return None
+                    self._c.execute(
+                        "INSERT INTO users(name, display_name, created_at) VALUES (?,?,?)",
+                        (identity.user, identity.display_name[:200], now),
+                    )
+                # Sessions that ended a day ago are of no use to anyone listing them.
+                self._c.execute(
+                    "DELETE FROM tokens WHERE kind='session' AND user=? AND "
+                    "coalesce(revoked_at, expires_at) < ?",
+                    (identity.user, now - 86400),
+                )
+                session_id = "ses_" + secrets.token_hex(8)
+                self._c.execute(
+                    "INSERT INTO tokens(id, user, token_hash, created_at, kind, expires_at, subject) "
+                    "VALUES (?,?,?,?,'session',?,?)",
+                    (session_id, identity.user, token_hash, now, expires_at, identity.subject),
+                )
+                return session_id
+
+    async def renew_session(
+        self, current_hash: str, user: str, token_hash: str, expires_at: float
+    ) -> str | None:
+        async with self._lock:
+            with _tx(self._c):
+                # An expired session may be renewed (a laptop that slept through its expiry);
+                # a revoked one may not: the operator ended it.
+                row = self._c.execute(
+                    "SELECT id FROM tokens WHERE token_hash=? AND kind='session' AND user=? "
+                    "AND revoked_at IS NULL",
+                    (current_hash, user),
+                ).fetchone()
+                if row is None:
+                    return None
+                self._c.execute(
+                    "UPDATE tokens SET token_hash=?, expires_at=?, renewed_at=? WHERE id=?",
+                    (token_hash, expires_at, time.time(), row[0]),
+                )
+                return str(row[0])
 
     async def latest_seq(self, user: str) -> int:
         row = self._c.execute("SELECT last_seq FROM users WHERE name=?", (user,)).fetchone()
@@ -399,3 +473,16 @@ class SqliteGatewayStore(GatewayStore):
 
     async def close(self) -> None:
         self._c.close()
+
+
+class _tx:
+    """BEGIN IMMEDIATE ... COMMIT (ROLLBACK on an exception) outside transaction()."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._c = conn
+
+    def __enter__(self) -> None:
+        self._c.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        self._c.execute("ROLLBACK" if exc_type else "COMMIT")
