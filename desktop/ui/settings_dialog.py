@@ -44,6 +44,7 @@ from desktop.config import secrets
 from desktop.config.settings import (
     DEFAULT_PORTS,
     GatewaySettings,
+    GeneralSettings,
     MailAccount,
     NotificationSettings,
     Settings,
@@ -66,10 +67,16 @@ def _sentence(clause: str) -> str:
 
 
 def declared_row(
-    form: QFormLayout, path: str, widget: QWidget, enforced: Mapping[str, Any], labelled: bool = True
+    form: QFormLayout,
+    path: str,
+    widget: QWidget,
+    enforced: Mapping[str, Any],
+    labelled: bool = True,
+    ignored: Mapping[str, Any] | None = None,
 ) -> None:
     """A form row for a declared option: its title and description from the table, and
-    greyed out with a note when the organisation enforces it."""
+    greyed out with a note when the organisation enforces it (saying so when the user's
+    file had another value, which is ``ignored``)."""
     declared = option(path)
     widget.setToolTip(declared.translated_description())
     if labelled:
@@ -80,7 +87,13 @@ def declared_row(
         form.addRow(widget)
     if path in enforced:
         widget.setEnabled(False)
-        note = QLabel(QCoreApplication.translate("Settings", "Set by your organisation"))
+        text = QCoreApplication.translate("Settings", "Set by your organisation")
+        if ignored and path in ignored:
+            text = QCoreApplication.translate(
+                "Settings", "Set by your organisation; the value in your settings file is ignored"
+            )
+        note = QLabel(text)
+        note.setWordWrap(True)
         note.setObjectName("enforcedNote")
         note.setEnabled(False)  # the disabled palette: greyed like the field it explains
         form.addRow("", note)
@@ -195,19 +208,22 @@ class AccountDialog(QDialog):
         self.webmail.setPlaceholderText("https://mail.example.com/#search/{message_id}")
 
         form = QFormLayout()
-        enforced = settings.enforced
-        declared_row(form, "mail.name", self.name, enforced)
-        declared_row(form, "mail.host", self.host, enforced)
-        declared_row(form, "mail.port", self.port, enforced)
-        declared_row(form, "mail.security", self.security, enforced)
+        # An account from the organisation's template has its own enforced values (and name).
+        scope = account.name if account is not None else ""
+        enforced = settings.enforced_for(scope)
+        ignored = settings.ignored.get(scope, {}) if scope else {}
+        declared_row(form, "mail.name", self.name, enforced, ignored=ignored)
+        declared_row(form, "mail.host", self.host, enforced, ignored=ignored)
+        declared_row(form, "mail.port", self.port, enforced, ignored=ignored)
+        declared_row(form, "mail.security", self.security, enforced, ignored=ignored)
         form.addRow("", self.plain_warning)
-        declared_row(form, "mail.username", self.username, enforced)
+        declared_row(form, "mail.username", self.username, enforced, ignored=ignored)
         form.addRow(self.tr("Password:"), self.password)
         form.addRow("", self.keyring_note)
-        declared_row(form, "mail.password_command", self.password_command, enforced)
-        declared_row(form, "mail.ca_file", self.ca_file, enforced)
-        declared_row(form, "mail.folders", self.folders, enforced)
-        declared_row(form, "mail.webmail_url", self.webmail, enforced)
+        declared_row(form, "mail.password_command", self.password_command, enforced, ignored=ignored)
+        declared_row(form, "mail.ca_file", self.ca_file, enforced, ignored=ignored)
+        declared_row(form, "mail.folders", self.folders, enforced, ignored=ignored)
+        declared_row(form, "mail.webmail_url", self.webmail, enforced, ignored=ignored)
 
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self.test_connection)
@@ -363,6 +379,15 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._gateway_tab(), self.tr("Chat and approvals"))
         self.tabs.addTab(self._notifications_tab(), self.tr("General"))
 
+        # What the organisation's policy got wrong: the user cannot fix it, but should be
+        # able to tell the helpdesk (the messages name the file and the value).
+        self.policy_label = QLabel()
+        self.policy_label.setObjectName("policyProblems")
+        self.policy_label.setWordWrap(True)
+        self.policy_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        problems = settings.policy_problems
+        heading = self.tr("Parts of your organisation's policy could not be used; tell your helpdesk:")
+        _colored(self.policy_label, "\n".join([heading, *problems]) if problems else "", WARN_COLOR)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.hide()
@@ -372,6 +397,7 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.policy_label)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
@@ -395,6 +421,9 @@ class SettingsDialog(QDialog):
         for b in (self.add_button, self.edit_button, self.remove_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        if not self._settings.general.allow_add_accounts:
+            self.add_button.setEnabled(False)
+            self.add_button.setToolTip(self.tr("Set by your organisation"))
         row = QHBoxLayout()
         row.addWidget(self.account_list, 1)
         row.addLayout(buttons)
@@ -427,11 +456,11 @@ class SettingsDialog(QDialog):
         )
         self.gateway_ca.setText(gw.ca_file)
         form = QFormLayout(page)
-        enforced = self._settings.enforced
-        declared_row(form, "gateway.url", self.gateway_url, enforced)
+        enforced, ignored = self._settings.enforced, self._settings.ignored.get("", {})
+        declared_row(form, "gateway.url", self.gateway_url, enforced, ignored=ignored)
         form.addRow(self.tr("Token:"), self.gateway_token)
-        declared_row(form, "gateway.token_command", self.gateway_token_command, enforced)
-        declared_row(form, "gateway.ca_file", self.gateway_ca, enforced)
+        declared_row(form, "gateway.token_command", self.gateway_token_command, enforced, ignored=ignored)
+        declared_row(form, "gateway.ca_file", self.gateway_ca, enforced, ignored=ignored)
         hint = QLabel(self.tr("Leave the URL empty to use Tidings for mail only."))
         hint.setEnabled(False)
         hint.setWordWrap(True)
@@ -452,13 +481,26 @@ class SettingsDialog(QDialog):
         self.vip_senders.setPlaceholderText(self.tr("One name or address per line"))
         self.urgent_breaks = QCheckBox(option("notifications.urgent_breaks_through").translated_title())
         self.urgent_breaks.setChecked(n.urgent_breaks_through)
+        self.previews = QComboBox()
+        self.previews.addItem(self.tr("Sender, subject and text"), "full")
+        self.previews.addItem(self.tr("Sender and subject only"), "sender")
+        self.previews.addItem(self.tr("Hidden: only “New message”"), "hidden")
+        self.previews.setCurrentIndex(max(0, self.previews.findData(n.previews)))
         form = QFormLayout(page)
-        enforced = self._settings.enforced
-        declared_row(form, "notifications.enabled", self.notify_enabled, enforced, labelled=False)
-        declared_row(form, "notifications.quiet_hours", self.quiet_hours, enforced)
-        declared_row(form, "notifications.vip_senders", self.vip_senders, enforced)
+        enforced, ignored = self._settings.enforced, self._settings.ignored.get("", {})
         declared_row(
-            form, "notifications.urgent_breaks_through", self.urgent_breaks, enforced, labelled=False
+            form, "notifications.enabled", self.notify_enabled, enforced, labelled=False, ignored=ignored
+        )
+        declared_row(form, "notifications.previews", self.previews, enforced, ignored=ignored)
+        declared_row(form, "notifications.quiet_hours", self.quiet_hours, enforced, ignored=ignored)
+        declared_row(form, "notifications.vip_senders", self.vip_senders, enforced, ignored=ignored)
+        declared_row(
+            form,
+            "notifications.urgent_breaks_through",
+            self.urgent_breaks,
+            enforced,
+            labelled=False,
+            ignored=ignored,
         )
         # Applied on OK like everything else; the login entry itself is the state.
         self.autostart = QCheckBox(self.tr("Start Tidings in the tray when I log in"))
@@ -480,9 +522,14 @@ class SettingsDialog(QDialog):
         self._update_account_buttons()
 
     def _update_account_buttons(self) -> None:
-        has = 0 <= self.account_list.currentRow() < len(self._accounts)
+        row = self.account_list.currentRow()
+        has = 0 <= row < len(self._accounts)
+        # An account from the organisation's template comes back at the next start: it
+        # cannot be removed here, only changed where the template allows.
+        preset = has and self._accounts[row].name in self._settings.presets
         self.edit_button.setEnabled(has)
-        self.remove_button.setEnabled(has)
+        self.remove_button.setEnabled(has and not preset)
+        self.remove_button.setToolTip(self.tr("Set by your organisation") if preset else "")
 
     def _account_dialog(self, account: MailAccount | None) -> AccountDialog:
         """Built separately so tests can drive the form without a modal loop."""
@@ -566,6 +613,8 @@ class SettingsDialog(QDialog):
             "notifications.vip_senders": self.vip_senders.toPlainText().splitlines(),
             "notifications.muted_sources": list(self._settings.notifications.muted_sources),
             "notifications.urgent_breaks_through": self.urgent_breaks.isChecked(),
+            "notifications.previews": str(self.previews.currentData()),
+            "general.allow_add_accounts": self._settings.general.allow_add_accounts,  # policy's, not shown
         }
         return {path: option(path).kind.normalize(value) for path, value in values.items()}
 
@@ -588,7 +637,7 @@ class SettingsDialog(QDialog):
 
     def result_settings(self) -> Settings:
         """The settings as edited. Contains no secret: those go to the keyring on OK."""
-        sections: dict[str, dict[str, Any]] = {"gateway": {}, "notifications": {}}
+        sections: dict[str, dict[str, Any]] = {"gateway": {}, "notifications": {}, "general": {}}
         for path, value in self.edited_values().items():
             section, key = path.split(".")
             sections[section][key] = value
@@ -596,9 +645,13 @@ class SettingsDialog(QDialog):
             mail=[dataclasses.replace(a, folders=list(a.folders)) for a in self._accounts],
             gateway=GatewaySettings(**sections["gateway"]),
             notifications=NotificationSettings(**sections["notifications"]),
+            general=GeneralSettings(**sections["general"]),
             path=self._settings.path,
             enforced=self._settings.enforced,
             inherited=self._settings.inherited,
+            presets=self._settings.presets,
+            ignored=self._settings.ignored,
+            policy_problems=self._settings.policy_problems,
         )
 
     def store_secrets(self) -> None:
