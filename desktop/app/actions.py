@@ -2,7 +2,9 @@
 through the store's outbox, and delivered by the item's source when it is connected.
 
 Outbox actions and payloads (the sources execute them):
-- mail:    "mark_read" / "mark_unread", item_id set, payload {}
+- mail:    "mark_read" / "mark_unread", item_id set, payload {};
+           "move" {"to": "\\Archive" | "\\Trash" | a folder name, "fallback": name}, the item
+           out of the list until the server answers; "send" (``composing.py``)
 - gateway: "mark_read" {"item": REF}; "reply" {"conversation": cid, "text": s};
            "approve" / "reject" {"approval": aid, "comment": s}
 
@@ -87,6 +89,8 @@ class Actions:
         self._pipeline.local_change(
             ItemsChanged(item.source, [ItemChange(i, unread=not read) for i in dict.fromkeys(ids)])
         )
+        if item.payload.get("outgoing"):
+            return  # the user's own sent mail lives only here
         if item.source.startswith("mail:"):
             self._queue(item, "mark_read" if read else "mark_unread", {})
         elif read:
@@ -141,6 +145,32 @@ class Actions:
         changed = self._store.undo_batch(marked.batch, marked.item_ids)
         if changed:
             self._pipeline.announce(changed=self._store.get_items(changed))
+
+    # -- archive, delete, move -------------------------------------------------------------
+
+    def move(self, item_ids: Sequence[str], to: str, fallback: str = "") -> list[str]:
+        """Move mail on its server: ``to`` is "\\Archive", "\\Trash" (SPECIAL-USE, else
+        ``fallback``) or a folder name. The items leave the list at once; a refusal brings
+        them back with the reason. Other kinds are left alone. The ids that left the list."""
+        if not to.strip():
+            raise ActionError("Choose a folder.")
+        entries: list[tuple[str, str, dict[str, object]]] = []
+        local: list[str] = []
+        for item in self._store.get_items(list(dict.fromkeys(item_ids))):
+            if item.kind is not Kind.MAIL or not item.source.startswith("mail:"):
+                continue
+            if item.payload.get("outgoing"):
+                if item.state in ("sent", "failed"):
+                    local.append(item.id)  # a sent mail's row: nothing on the server to move
+                continue
+            self._store.drop_held(item.id)
+            entries.append((item.id, item.source, {"to": to, "fallback": fallback}))
+        taken = self._store.queue_moves(entries) if entries else []
+        removed = self._store.remove_items(local) if local else []
+        if taken or removed:
+            self._pipeline.announce(removed=[*taken, *removed])
+        self._poke(sorted({source for item_id, source, _ in entries if item_id in taken}))
+        return [*taken, *removed]
 
     # -- snoozes ---------------------------------------------------------------------------
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from desktop.app.actions import ActionError, MarkedRead
+from desktop.app.composing import ComposeDraft, Composer, Texts, is_outgoing
 from desktop.app.pipeline import Listener
 from desktop.app.runtime import Runtime
 from desktop.config.settings import MailAccount, Settings
@@ -27,11 +30,13 @@ from desktop.store import Store, StoreError
 __all__ = [
     "ActionError",
     "AppFacade",
+    "ComposeDraft",
     "Delivery",
     "InboxQuery",
     "MailBody",
     "MarkedRead",
     "StoreError",  # the database cannot be opened or written: the tray app says so at start
+    "Texts",
     "test_account",
 ]
 
@@ -100,9 +105,14 @@ class InboxQuery:
 class AppFacade:
     """The tray app's view of the runtime."""
 
+    FOLDERS_FRESH_S = 300.0  # "Move to…" lists the account's folders from this cache
+
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
         self.inbox = InboxQuery(runtime.store)
+        self._composer = Composer(runtime.pipeline, lambda: runtime.settings, lambda: runtime.sources)
+        self._folders: dict[str, tuple[float, list[str]]] = {}
+        self._folders_lock = threading.Lock()
 
     # -- lifecycle (the tray app's wiring) ---------------------------------------------------
 
@@ -180,23 +190,107 @@ class AppFacade:
         self._runtime.snoozes.check()  # the timer may now have an earlier time to wait for
         return taken
 
+    # -- mail: archive, delete, move; compose and send ------------------------------------------
+
+    def archive(self, item_ids: list[str]) -> list[str]:
+        """Move mail to the account's Archive; the ids that left the list (other kinds stay)."""
+        return self._move_per_account(item_ids, "\\Archive", lambda a: a.archive_folder)
+
+    def delete(self, item_ids: list[str]) -> list[str]:
+        """Move mail to Trash (from Trash: delete it for good); the ids that left the list."""
+        return self._move_per_account(item_ids, "\\Trash", lambda a: a.trash_folder)
+
+    def move(self, item_ids: list[str], folder: str) -> list[str]:
+        """Move mail to a folder of its account (one of ``folders()``)."""
+        return self._move_per_account(item_ids, folder, lambda _a: "")
+
+    def _move_per_account(
+        self, item_ids: list[str], to: str, fallback: Callable[[MailAccount], str]
+    ) -> list[str]:
+        groups: dict[str, list[str]] = {}
+        for item in self._runtime.store.get_items(list(dict.fromkeys(item_ids))):
+            groups.setdefault(
+                str(item.payload.get("account") or item.source.removeprefix("mail:")), []
+            ).append(item.id)
+        taken: list[str] = []
+        with _store_errors_as_action_errors():
+            for name, ids in groups.items():
+                account = self.settings.account(name)
+                taken += self._runtime.actions.move(ids, to, fallback(account) if account else "")
+        return taken
+
+    def folders(self, account_name: str, refresh: bool = False) -> list[str]:
+        """The account's folders for "Move to…" (LIST, cached for a few minutes). Blocking."""
+        with self._folders_lock:
+            cached = self._folders.get(account_name)
+        if cached is not None and not refresh and time.monotonic() - cached[0] < self.FOLDERS_FRESH_S:
+            return list(cached[1])
+        from desktop.sources.imap import account_folders
+
+        account = self.settings.account(account_name)
+        if account is None:
+            raise LookupError(
+                translate("Detail", "The account {0} is no longer set up.").format(account_name)
+            )
+        names = [f.name for f in account_folders(account)]
+        with self._folders_lock:
+            self._folders[account_name] = (time.monotonic(), names)
+        return names
+
+    def saved_draft(self, item_id: str, mode: str) -> ComposeDraft | None:
+        """The unsent reply (or forward) of this mail the user was writing, if any."""
+        return self._composer.saved(item_id, mode)
+
+    def saved_drafts(self) -> list[ComposeDraft]:
+        """Every unsent draft, newest first (offered at start)."""
+        return self._composer.all_saved()
+
+    def save_draft(self, draft: ComposeDraft) -> None:
+        with _store_errors_as_action_errors():
+            self._composer.save(draft)
+
+    def discard_draft(self, key: str) -> None:
+        with _store_errors_as_action_errors():
+            self._composer.discard(key)
+
+    def start_draft(self, item: Item, mode: str, texts: Texts | None = None) -> ComposeDraft:
+        """A new reply / reply all / forward of ``item``: fetches the original. Blocking."""
+        from desktop.sources.smtp import Original
+
+        message = self._fetch_message(item)
+        header = getattr(message, "header", b"") or b""
+        original = Original.from_headers(header, str(getattr(message, "text", "") or ""))
+        return self._composer.start(item.id, mode, original, texts or Texts())
+
+    def send_mail(self, draft: ComposeDraft) -> str:
+        """Queue the draft for sending (once); the outbox entry id (see ``inbox.delivery``)."""
+        with _store_errors_as_action_errors():
+            return self._composer.send(draft)
+
     # -- mail bodies and connection tests (blocking: call from a worker thread) ----------------
 
     def fetch_body(self, item: Item) -> MailBody:
         """The body of a mail item, fetched from its server now (it reads the password itself)."""
+        if is_outgoing(item):
+            p = item.payload
+            return MailBody(
+                text=str(p.get("text") or ""), to=str(p.get("to") or ""), cc=str(p.get("cc") or "")
+            )
+        return mail_body(self._fetch_message(item))
+
+    def _fetch_message(self, item: Item) -> Any:
         from desktop.sources.imap import fetch_message
 
         name = str(item.payload.get("account") or item.source.removeprefix("mail:"))
         account = self.settings.account(name)
         if account is None:
             raise LookupError(translate("Detail", "The account {0} is no longer set up.").format(name))
-        message = fetch_message(
+        return fetch_message(
             account,
             str(item.payload.get("folder", "INBOX")),
             int(item.payload.get("uidvalidity", 0)),
             int(item.payload.get("uid", 0)),
         )
-        return mail_body(message)
 
     def test_account(self, account: MailAccount, password: str) -> tuple[bool, str]:
         return test_account(account, password)

@@ -19,6 +19,7 @@ from desktop.core.events import (
     ItemsArrived,
     ItemsChanged,
     ItemsRemoved,
+    OutboxProgress,
     OutboxSettled,
     OutboxStatus,
     SourceEvent,
@@ -89,8 +90,17 @@ class Pipeline:
                 for listener in list(self._listeners):
                     listener.items_added(new, event.quiet)
         elif isinstance(event, ItemsChanged):
+            moving = [c.item_id for c in event.changes if c.listed is not None]
+            before = self.store.listed_ids(moving) if moving else set()
             changed = self.store.apply_changes(event.changes, event.sync_state, source=event.source)
             self._store_ok()
+            if moving:
+                # An item that entered or left the list is added or removed for listeners.
+                after = self.store.listed_ids(moving)
+                back = [i for i in changed if i.id in after - before]
+                gone = sorted(before - after)
+                changed = [i for i in changed if i.id not in after ^ before]
+                self.announce(added=back, removed=gone, quiet=True)
             if changed:
                 for listener in list(self._listeners):
                     listener.items_changed(changed)
@@ -108,11 +118,28 @@ class Pipeline:
             else:
                 self.store.outbox_done(event.entry_id, str(event.status), event.message)
             self._store_ok()
+        elif isinstance(event, OutboxProgress):
+            self._progress(event)
         elif isinstance(event, SyncStateSet):
             self.store.set_sync_state(event.source, event.values)
             self._store_ok()
         elif isinstance(event, SourceStatus):
             self._set_status(event)
+
+    def _progress(self, event: OutboxProgress) -> None:
+        """A sending phase: stored, then the waiting source is released, then listeners told."""
+        try:
+            item = self.store.outbox_phase(event.entry_id, event.phase, event.message)
+        except BaseException as exc:
+            if event.written is not None and not event.written.done():
+                event.written.set_exception(exc)
+            raise
+        if event.written is not None and not event.written.done():
+            event.written.set_result(None)
+        self._store_ok()
+        if item is not None:
+            for listener in list(self._listeners):
+                listener.items_changed([item])
 
     def _store_ok(self) -> None:
         current = self.statuses.get(self.STORE_SOURCE)
@@ -137,14 +164,16 @@ class Pipeline:
         added: Sequence[Item] = (),
         changed: Sequence[Item] = (),
         removed: Sequence[str] = (),
+        quiet: bool = False,
     ) -> None:
         """Tell listeners about store writes made here in one transaction of many items
         ("Mark all read", snoozes): an item back from a snooze is ``added`` (listed
-        again, notified), a snoozed one ``removed`` from the list."""
+        again, notified), a snoozed one ``removed`` from the list. ``quiet`` items are
+        listed without a notification (the user's own sent mail, a move that failed)."""
         for listener in list(self._listeners):
             if removed:
                 listener.items_removed(removed)
             if changed:
                 listener.items_changed(changed)
             if added:
-                listener.items_added(added, False)
+                listener.items_added(added, quiet)

@@ -195,6 +195,20 @@ class FilePath(Text):
         return "empty, or an existing file"
 
 
+class MailAddress(Text):
+    """One mail address, as a sender uses it: ``name@domain``, no spaces or brackets."""
+
+    _RE = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[^@\s<>(),;:\"\[\]\\]+\.[^@\s<>(),;:\"\[\]\\.]+$")
+
+    def problem(self, value: str, name: str) -> str | None:
+        if value and not self._RE.match(value):
+            return translate("Settings", "{0} must be a mail address like name@example.com").format(name)
+        return None
+
+    def rule(self) -> str:
+        return "empty, or a mail address `name@example.com`"
+
+
 class Template(Text):
     """A URL with a placeholder Tidings fills in."""
 

@@ -31,6 +31,7 @@ from desktop.config.options import (
     Declared,
     FilePath,
     Integer,
+    MailAddress,
     Option,
     QuietHours,
     Template,
@@ -46,6 +47,7 @@ __all__ = [
     "OPTIONS",
     "PREVIEW_CHOICES",
     "SECURITY_CHOICES",
+    "SMTP_SECURITY_CHOICES",
     "ConfigError",
     "GatewaySettings",
     "GeneralSettings",
@@ -70,6 +72,8 @@ SECURITY_CHOICES = ("tls", "starttls", "plain")
 #: What a notification shows: everything, who and what about, or only that something came.
 PREVIEW_CHOICES = ("full", "sender", "hidden")
 DEFAULT_PORTS = {"tls": 993, "starttls": 143, "plain": 143}
+SMTP_SECURITY_CHOICES = ("starttls", "tls")
+SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465}
 
 
 @dataclasses.dataclass(slots=True)
@@ -169,9 +173,118 @@ class MailAccount:
         ),
     ] = ""
 
+    sender_name: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Your name"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "The name recipients see on mail you send from this account, e.g. Li Lei."
+            ),
+        ),
+    ] = ""
+    address: Annotated[
+        str,
+        Declared(
+            MailAddress(),
+            QT_TRANSLATE_NOOP("Settings", "Mail address"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "The address you send from; empty: the user name, when it is a mail address.",
+            ),
+        ),
+    ] = ""
+    smtp_host: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Sending server"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "The SMTP submission server, e.g. smtp.example.com; empty: the IMAP server's name "
+                "with imap. replaced by smtp. (or the same name). It uses the same user name and password.",
+            ),
+        ),
+    ] = ""
+    smtp_security: Annotated[
+        str,
+        Declared(
+            Choice(*SMTP_SECURITY_CHOICES),
+            QT_TRANSLATE_NOOP("Settings", "Sending security"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "starttls: port 587, encryption negotiated first; tls: port 465, encrypted from the "
+                "first byte. Mail is never sent without encryption.",
+            ),
+        ),
+    ] = "starttls"
+    smtp_port: Annotated[
+        int,
+        Declared(
+            Integer(1, 65535, default_means="the usual port for the sending security"),
+            QT_TRANSLATE_NOOP("Settings", "Sending port"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "The sending server's port; 0 uses the usual one: 587 for starttls, 465 for tls."
+            ),
+        ),
+    ] = 0
+    sent_folder: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Sent folder"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Where a copy of sent mail goes when the server marks no folder as Sent "
+                "(SPECIAL-USE); empty: Sent.",
+            ),
+        ),
+    ] = ""
+    archive_folder: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Archive folder"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Where Archive moves mail when the server marks no folder as Archive; empty: Archive.",
+            ),
+        ),
+    ] = ""
+    trash_folder: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Trash folder"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Where Delete moves mail when the server marks no folder as Trash; empty: Trash.",
+            ),
+        ),
+    ] = ""
+
     @property
     def source_id(self) -> str:
         return f"mail:{self.name}"
+
+    @property
+    def sender_address(self) -> str:
+        """The address mail is sent from: the one set, else the user name if it is an address."""
+        if self.address:
+            return self.address
+        return self.username if "@" in self.username else ""
+
+    @property
+    def effective_smtp_host(self) -> str:
+        """The sending server: the one set, else imap.x → smtp.x, else the IMAP server itself."""
+        if self.smtp_host:
+            return self.smtp_host
+        host = self.host.strip()
+        return "smtp." + host[5:] if host.lower().startswith("imap.") else host
+
+    @property
+    def effective_smtp_port(self) -> int:
+        return self.smtp_port or SMTP_DEFAULT_PORTS.get(self.smtp_security, 587)
 
     @property
     def effective_port(self) -> int:
@@ -313,6 +426,18 @@ class GeneralSettings:
                 "Settings",
                 "false: the Settings dialog offers no “Add…”; only the accounts in the "
                 "organisation's policy and the settings file are used. Meant for a policy.",
+            ),
+        ),
+    ] = True
+    enter_sends: Annotated[
+        bool,
+        Declared(
+            Boolean(),
+            QT_TRANSLATE_NOOP("Settings", "Enter sends a chat reply"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter "
+                "starts a new line and Ctrl+Enter sends, as in mail.",
             ),
         ),
     ] = True

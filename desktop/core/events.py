@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 from collections.abc import Sequence
+from concurrent.futures import Future
 from typing import Any
 
 from desktop.core.item import Item
@@ -47,6 +48,9 @@ class ItemChange:
     state: str | None = None
     actions: tuple[Any, ...] | None = None
     payload_update: dict[str, Any] | None = None
+    # False: out of the list while an action on the server is pending (a move); True: back
+    # in it (the action failed). Listeners hear these as removed / added (quietly).
+    listed: bool | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -85,6 +89,19 @@ class OutboxSettled:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class OutboxProgress:
+    """A sending phase of an outgoing mail (``smtp.delivery.Phase``), to be stored before the
+    source takes the next step. The pipeline resolves ``written`` once the store committed it
+    (or with the store's error), so the source can wait for a durable write."""
+
+    source: str
+    entry_id: str
+    phase: str
+    message: str = ""  # why it stopped there (refused, waiting to retry); "" clears it
+    written: Future[None] | None = dataclasses.field(default=None, compare=False)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class SyncStateSet:
     """Sync state that covers no item, e.g. the gateway's new resume point after ``hello``."""
 
@@ -92,4 +109,6 @@ class SyncStateSet:
     values: dict[str, str]
 
 
-SourceEvent = ItemsArrived | ItemsChanged | ItemsRemoved | SourceStatus | OutboxSettled | SyncStateSet
+SourceEvent = (
+    ItemsArrived | ItemsChanged | ItemsRemoved | SourceStatus | OutboxSettled | OutboxProgress | SyncStateSet
+)

@@ -211,6 +211,8 @@ class Store:
                     assignments.append(("actions", "?", json.dumps([str(a) for a in ch.actions])))
                 if ch.payload_update:
                     assignments.append(("payload", "json_patch(payload, ?)", json.dumps(ch.payload_update)))
+                if ch.listed is not None:
+                    assignments.append(("listed", "?", int(ch.listed)))
                 if not assignments:
                     continue
                 sets = ", ".join(f"{col} = {expr}" for col, expr, _ in assignments)
@@ -465,6 +467,108 @@ class Store:
         )
         return [_from_row(r) for r in reversed(rows)]
 
+    def listed_ids(self, item_ids: Sequence[str]) -> set[str]:
+        """Which of these items the list shows (not snoozed, not waiting to be moved)."""
+        out: set[str] = set()
+        for start in range(0, len(item_ids), _CHUNK):
+            chunk = list(item_ids[start : start + _CHUNK])
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                r[0] for r in self._read(f"SELECT id FROM items WHERE listed = 1 AND id IN ({marks})", chunk)
+            )
+        return out
+
+    # -- moves (archive, delete, move to a folder) ---------------------------------------
+
+    def queue_moves(self, entries: Sequence[tuple[str, str, dict[str, Any]]]) -> list[str]:
+        """(item id, source, payload) per item: each listed item leaves the list and its
+        "move" entry is queued, in one transaction. The ids that left the list."""
+        taken: list[str] = []
+        now = time.time()
+        with self._tx() as db:
+            for item_id, source, payload in entries:
+                hidden = db.execute(
+                    "UPDATE items SET listed = 0, payload = json_patch(payload, ?) WHERE id = ? AND listed = 1",
+                    (json.dumps({"pending_move": payload.get("to"), "last_error": None}), item_id),
+                ).rowcount
+                if not hidden:
+                    continue
+                db.execute("DELETE FROM snoozes WHERE item_id = ?", (item_id,))
+                db.execute(
+                    "INSERT INTO outbox (id, source, action, item_id, payload, created) VALUES (?, ?, 'move', ?, ?, ?)",
+                    (uuid.uuid4().hex, source, item_id, json.dumps(payload), now),
+                )
+                taken.append(item_id)
+        return taken
+
+    # -- drafts and outgoing mail ------------------------------------------------------------
+
+    def save_draft(self, key: str, account: str, item_id: str, data: dict[str, Any]) -> None:
+        """Keep what the compose window holds (called while typing, debounced)."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO drafts (key, account, item_id, data, updated) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+                (key, account, item_id, json.dumps(data, ensure_ascii=False), time.time()),
+            )
+
+    def draft(self, key: str) -> tuple[dict[str, Any], float] | None:
+        """A saved draft's data and when it was saved (epoch seconds), or None."""
+        rows = self._read("SELECT data, updated FROM drafts WHERE key = ?", (key,))
+        return (json.loads(rows[0][0]), float(rows[0][1])) if rows else None
+
+    def drafts(self) -> list[tuple[str, dict[str, Any], float]]:
+        """Every saved draft, newest first: (key, data, saved at)."""
+        return [
+            (r[0], json.loads(r[1]), float(r[2]))
+            for r in self._read("SELECT key, data, updated FROM drafts ORDER BY updated DESC")
+        ]
+
+    def delete_draft(self, key: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM drafts WHERE key = ?", (key,))
+
+    def queue_send(self, entry_id: str, item: Item, payload: dict[str, Any], draft_key: str = "") -> bool:
+        """An outgoing mail: its outbox entry ("send", the rendered bytes in ``payload``), the
+        item that shows it in the list, and the removal of its draft, in one transaction, so a
+        crash leaves either the draft or the queued mail, never both and never neither.
+        False if this entry was queued already."""
+        with self._tx() as db:
+            added = db.execute(
+                "INSERT OR IGNORE INTO outbox (id, source, action, item_id, payload, created) "
+                "VALUES (?, ?, 'send', ?, ?, ?)",
+                (entry_id, item.source, item.id, json.dumps(payload), time.time()),
+            ).rowcount
+            if not added:
+                return False
+            db.execute(
+                f"INSERT OR IGNORE INTO items ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", _to_row(item)
+            )
+            if draft_key:
+                db.execute("DELETE FROM drafts WHERE key = ?", (draft_key,))
+        return True
+
+    def outbox_phase(self, entry_id: str, phase: str, message: str = "") -> Item | None:
+        """Record a sending phase (``smtp.delivery.Phase``) durably; the entry is settled at
+        "sent" (done) or "failed". Its item shows sending / sent / failed and the reason.
+        Returns the item if it changed."""
+        status = {"sent": "done", "failed": "failed"}.get(phase, "pending")
+        state = {"sent": "sent", "accepted": "sent", "failed": "failed"}.get(phase, "sending")
+        with self._tx() as db:
+            row = db.execute(
+                "UPDATE outbox SET payload = json_set(payload, '$.phase', ?), status = ?, last_error = ? "
+                "WHERE id = ? RETURNING item_id",
+                (phase, status, message, entry_id),
+            ).fetchone()
+            if row is None or not row[0]:
+                return None
+            changed = db.execute(
+                "UPDATE items SET state = ?1, payload = json_patch(payload, ?2) WHERE id = ?3 "
+                "AND (state IS NOT ?1 OR json_extract(payload, '$.last_error') IS NOT ?4)",
+                (state, json.dumps({"last_error": message or None}), row[0], message or None),
+            ).rowcount
+        return self.get_item(row[0]) if changed else None
+
     # -- sync state -------------------------------------------------------------
 
     def sync_state(self, source: str) -> dict[str, str]:
@@ -480,6 +584,7 @@ class Store:
             db.execute("DELETE FROM items WHERE source = ?", (source,))
             db.execute("DELETE FROM sync_state WHERE source = ?", (source,))
             db.execute("DELETE FROM outbox WHERE source = ?", (source,))
+            db.execute("DELETE FROM drafts WHERE 'mail:' || account = ?", (source,))
 
     @staticmethod
     def _put_state(db: sqlite3.Connection, source: str, values: dict[str, str]) -> None:

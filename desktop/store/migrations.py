@@ -97,4 +97,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE outbox ADD COLUMN batch TEXT NOT NULL DEFAULT '';
     CREATE INDEX outbox_held ON outbox (batch) WHERE status = 'held';
     """,
+    # 3: drafts of replies and forwards, saved while typing so a crash loses nothing
+    """
+    -- One row per compose window: key "<mode>:<item id>" (reply, reply_all, forward).
+    -- data is the draft as JSON (recipients as typed, subject, text, its Message-ID).
+    CREATE TABLE drafts (
+        key     TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        item_id TEXT NOT NULL DEFAULT '',
+        data    TEXT NOT NULL,
+        updated REAL NOT NULL
+    );
+    """,
 ]

@@ -7,13 +7,16 @@ import imaplib
 from desktop.config.settings import MailAccount
 from desktop.sources.imap.body import Attachment, FetchError, MessageBody, fetch_message, sanitize_html
 from desktop.sources.imap.connection import ImapProblem, classify, close_quietly, connect
+from desktop.sources.imap.moves import Folder, list_folders
 from desktop.sources.imap.source import ImapSource
 
 __all__ = [
     "Attachment",
     "FetchError",
+    "Folder",
     "ImapSource",
     "MessageBody",
+    "account_folders",
     "fetch_message",
     "sanitize_html",
     "test_connection",
@@ -47,3 +50,19 @@ def test_connection(account: MailAccount, password: str, timeout: float = 15.0) 
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test when imported
+
+
+def account_folders(account: MailAccount, timeout: float = 15.0) -> list[Folder]:
+    """The account's selectable folders (for "Move to…"). Blocking; raises FetchError."""
+    from desktop.config.secrets import get_secret, mail_key
+
+    try:
+        client = connect(account, get_secret(mail_key(account.name), account.password_command), timeout)
+    except Exception as exc:
+        raise FetchError(classify(exc, account).message) from exc
+    try:
+        return list_folders(client)
+    except (imaplib.IMAP4.error, OSError) as exc:
+        raise FetchError(f"The folders could not be listed: {exc}") from exc
+    finally:
+        close_quietly(client)

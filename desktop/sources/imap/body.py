@@ -73,6 +73,7 @@ class MessageBody:
     html: str  # sanitized: safe to render, no remote content
     attachments: tuple[Attachment, ...] = ()
     remote_content_blocked: bool = False
+    header: bytes = b""  # the raw header block, for a reply's threading headers and quote line
 
 
 class _Blocker:
@@ -243,7 +244,12 @@ def fetch_message(
         Attachment(p.filename or "(unnamed)", p.size, p.ctype, p.spec) for p in structure.attachments(parts)
     )
     return MessageBody(
-        text=plain, html=html, attachments=found, remote_content_blocked=blocked, **_headers(msg)
+        text=plain,
+        html=html,
+        attachments=found,
+        remote_content_blocked=blocked,
+        header=bytes(data.get(b"BODY[HEADER]") or b""),
+        **_headers(msg),
     )
 
 

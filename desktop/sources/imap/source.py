@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from imapclient import IMAPClient
 
@@ -24,6 +25,9 @@ from desktop.sources.base import Emit, StoreReader
 from desktop.sources.imap.connection import ImapProblem, abort, classify, connect
 from desktop.sources.imap.ids import item_id, parse_item_id
 from desktop.sources.imap.worker import Blocked, FolderWorker
+
+if TYPE_CHECKING:
+    from desktop.sources.imap.sending import Sender
 
 __all__ = ["ImapSource", "item_id", "parse_item_id"]
 
@@ -71,6 +75,7 @@ class ImapSource:
         self.stopping = threading.Event()
         self._emit: Emit | None = None
         self._workers: list[FolderWorker] = []
+        self._sender: Sender | None = None  # outgoing mail: its own thread, so IDLE never waits on SMTP
         self._login_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._blocked: ImapProblem | None = None
@@ -91,11 +96,17 @@ class ImapSource:
         self._publish()
         for worker in self._workers:
             worker.thread.start()
+        from desktop.sources.imap.sending import Sender  # smtp imports imap.parse: not at import time
+
+        self._sender = Sender(self)
+        self._sender.thread.start()
 
     async def stop(self) -> None:
         self.stopping.set()
         for worker in self._workers:
             worker.waker.wake()
+        if self._sender is not None:
+            self._sender.poke()
         await asyncio.to_thread(self._join)
 
     def _join(self) -> None:
@@ -109,6 +120,12 @@ class ImapSource:
             else:
                 worker.waker.close()
         self._workers = []
+        sender, self._sender = self._sender, None
+        if sender is not None:
+            # A submission in progress ends within the SMTP timeout; its phase is stored.
+            sender.thread.join(2.0)
+            if sender.thread.is_alive():
+                log.info("the sender of %s is still finishing a submission", self.account.name)
 
     def reconnect_now(self) -> None:
         with self._login_lock:
@@ -117,11 +134,15 @@ class ImapSource:
         for worker in self._workers:
             worker.reconnect.set()
             worker.waker.wake()
+        if self._sender is not None:
+            self._sender.poke(reset=True)
 
     def outbox_changed(self) -> None:
         for worker in self._workers:
             worker.outbox_queued.set()
             worker.waker.wake()
+        if self._sender is not None:
+            self._sender.poke()
 
     # -- shared by the folder workers ----------------------------------------------------
 
