@@ -23,6 +23,8 @@ APT_PACKAGES=(
   chromium
   # proxy tests: HTTP CONNECT with Basic auth; SOCKS5 with system-account passwords (root only)
   tinyproxy dante-server
+  # the .deb test (tests/packaging): validates the AppStream metainfo
+  appstream
 )
 # the identity provider of the tests (harness/idp) runs on Node; keep an existing node
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
@@ -52,7 +54,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+# gateway: the reference gateway's server; bundle: PyInstaller for packaging/build.py
+.venv/bin/python -m pip install -q -e '.[test,gateway,bundle]'
 # oidc-provider for the sign-in tests, exactly as pinned in harness/idp/package-lock.json
 (cd harness/idp && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 echo "setup: done"

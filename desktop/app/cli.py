@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import importlib
+import importlib.metadata
 import sys
 from pathlib import Path
 
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[_common(with_defaults=True)],
         description="Mail, chat, approvals and tasks in one tray inbox.",
     )
+    parser.add_argument("--version", action="version", version=f"tidings {version()}")
     sub = parser.add_subparsers(dest="command")
     watch = sub.add_parser("watch", parents=[common], help="run without a window and print items")
     watch.add_argument(
@@ -84,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
         "--output", type=Path, metavar="FILE", help="write to FILE (private to you) instead of printing"
     )
     return parser
+
+
+def version() -> str:
+    """This installation's version, from its metadata (the PyInstaller spec copies it)."""
+    try:
+        return importlib.metadata.version("tidings")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed: run from a checkout)"
 
 
 def _read_secret(prompt: str) -> str:
