@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QPushButton, QWidget
 
@@ -43,18 +45,40 @@ def message_text(item: Item) -> str:
 
 
 class ReplyEdit(QPlainTextEdit):
-    """Enter adds a line, Ctrl+Enter sends: the convention of mail and chat clients."""
+    """Enter sends and Shift+Enter adds a line, as in chat apps; with ``enter_sends`` off,
+    Enter adds a line, as in mail. Ctrl+Enter always sends."""
 
     submitted = Signal()
 
+    def __init__(self, enter_sends: Callable[[], bool] = lambda: True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.enter_sends = enter_sends  # read at each key: the setting may change meanwhile
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-            event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        ):
-            self.submitted.emit()
-            event.accept()
-            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if mods == Qt.KeyboardModifier.ControlModifier or (
+                mods == Qt.KeyboardModifier.NoModifier and self.enter_sends()
+            ):
+                self.submitted.emit()
+                event.accept()
+                return
+            if mods & Qt.KeyboardModifier.ShiftModifier:
+                # QPlainTextEdit would put in a line separator (U+2028); a newline is meant.
+                self.insertPlainText("\n")
+                event.accept()
+                return
         super().keyPressEvent(event)
+
+
+def day_label(day: date, today: date) -> str:
+    """ "Today", "Yesterday", or the date in the user's locale: the separator's text."""
+    if day == today:
+        return QCoreApplication.translate("Detail", "Today")
+    if day == today - timedelta(days=1):
+        return QCoreApplication.translate("Detail", "Yesterday")
+    qdate = QDate(day.year, day.month, day.day)
+    return QLocale().toString(qdate, QLocale.FormatType.LongFormat)
 
 
 @dataclasses.dataclass(slots=True)
@@ -78,10 +102,9 @@ class ChatView(DetailView):
         self._layout.addWidget(self.history, 1)
         self._layout.addWidget(self.error_label)
 
-        self.reply_box = ReplyEdit()
-        self.reply_box.setPlaceholderText(
-            QCoreApplication.translate("Detail", "Write a reply… (Ctrl+Enter to send)")
-        )
+        self.reply_box = ReplyEdit(lambda: app.settings.general.enter_sends)
+        self.reply_box.setAccessibleName(QCoreApplication.translate("Detail", "Reply"))
+        self._update_placeholder()
         self.reply_box.setTabChangesFocus(True)
         self.reply_box.setFixedHeight(self.reply_box.fontMetrics().lineSpacing() * 3 + 16)
         self.send_button = QPushButton(QCoreApplication.translate("Detail", "Send"))
@@ -91,6 +114,13 @@ class ChatView(DetailView):
         row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         self._layout.addLayout(row)
         self.reply_box.submitted.connect(self.send)
+
+    def _update_placeholder(self) -> None:
+        self.reply_box.setPlaceholderText(
+            QCoreApplication.translate("Detail", "Write a reply… (Enter to send, Shift+Enter for a new line)")
+            if self.reply_box.enter_sends()
+            else QCoreApplication.translate("Detail", "Write a reply… (Ctrl+Enter to send)")
+        )
 
     @property
     def thread_key(self) -> str:
@@ -109,6 +139,7 @@ class ChatView(DetailView):
         )
         if changed_thread:
             self.reply_box.clear()
+        self._update_placeholder()
         self.render_history()
 
     def refresh(self, item: Item) -> None:
@@ -140,7 +171,13 @@ class ChatView(DetailView):
         dim_css = _blend(base, pal.color(QPalette.ColorRole.Text), 0.6).name()
         parts: list[str] = []
         user = self.app.gateway_user()
+        today = datetime.now().astimezone().date()
+        shown_day: date | None = None
         for msg in messages:
+            day = msg.time.astimezone().date()
+            if day != shown_day:
+                shown_day = day
+                parts.append(self._day_separator(day_label(day, today), dim_css))
             own = is_own(msg, user)
             body = linkify(message_text(msg))
             who = QCoreApplication.translate("Detail", "You") if own else html.escape(msg.sender)
@@ -166,6 +203,13 @@ class ChatView(DetailView):
         self.history.setHtml("".join(parts) or f"<p>{html.escape(empty)}</p>")
         bar = self.history.verticalScrollBar()
         bar.setValue(bar.maximum())
+
+    @staticmethod
+    def _day_separator(text: str, dim: str) -> str:
+        return (
+            f'<p align="center" style="color: {dim}; margin-top: 6px; margin-bottom: 8px;">'
+            f"<small>{html.escape(text)}</small></p>"
+        )
 
     @staticmethod
     def _bubble(who: str, when: str, body: str, bg: str, own: bool, dim: str, italic: bool = False) -> str:
