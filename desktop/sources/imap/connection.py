@@ -25,12 +25,16 @@ AUTH_FAILED_TEXT = "The server rejected the user name or password"
 
 
 class ImapProblem(Exception):
-    """A failure already classified: ``state`` and a ``message`` a user understands."""
+    """A failure already classified: ``state`` and a ``message`` a user understands.
 
-    def __init__(self, state: ConnectionState, message: str) -> None:
+    ``refused``: nothing listened on the port (a server restarting, say).
+    """
+
+    def __init__(self, state: ConnectionState, message: str, *, refused: bool = False) -> None:
         super().__init__(message)
         self.state = state
         self.message = message
+        self.refused = refused
 
 
 def ssl_context(account: MailAccount) -> ssl.SSLContext:
@@ -117,7 +121,9 @@ def classify(exc: BaseException, account: MailAccount) -> ImapProblem:
     if isinstance(exc, socket.gaierror):
         return ImapProblem(ConnectionState.OFFLINE, f"The server name {host} could not be found.")
     if isinstance(exc, ConnectionRefusedError):
-        return ImapProblem(ConnectionState.OFFLINE, f"{host} refused the connection on port {port}.")
+        return ImapProblem(
+            ConnectionState.OFFLINE, f"{host} refused the connection on port {port}.", refused=True
+        )
     if isinstance(exc, (TimeoutError, socket.timeout)):
         return ImapProblem(ConnectionState.OFFLINE, f"{host} did not answer in time.")
     if isinstance(exc, OSError):
@@ -148,6 +154,8 @@ def _login_problem(exc: LoginError, host: str) -> ImapProblem:
         return ImapProblem(ConnectionState.OFFLINE, f"{host} did not accept the sign-in: {text}")
     if "[UNAVAILABLE]" in code:  # RFC 5530: a temporary failure, e.g. its password service is down
         return ImapProblem(ConnectionState.OFFLINE, f"{host} cannot check passwords right now: {text}")
+    if "[LIMIT]" in code or "[INUSE]" in code:  # RFC 5530: too many connections, a lock
+        return ImapProblem(ConnectionState.OFFLINE, f"{host} turned the sign-in away for now: {text}")
     if "[PRIVACYREQUIRED]" in code:
         return ImapProblem(
             ConnectionState.ERROR,

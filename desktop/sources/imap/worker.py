@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+REFUSED_RETRY_S = 3.0  # longest wait after "connection refused", whatever the backoff
 PROBE_TIMEOUT = 15.0  # s for the server to answer DONE or NOOP: its silence means a dead link
 EMPTY_READS_CLOSED = 3  # a readable socket that yields nothing this often is a closed one
 CHANGES = (b"EXISTS", b"RECENT", b"FETCH", b"EXPUNGE", b"VANISHED")
@@ -100,7 +101,7 @@ class FolderWorker:
                 src.set_state(self.folder, problem.state, problem.message)
                 continue
             src.set_state(self.folder, ConnectionState.OFFLINE, problem.message)
-            self._backoff()
+            self._backoff(problem)
 
     def _connection(self) -> ImapProblem | None:
         """One connection from login to its end: the problem that ended it, None if we left."""
@@ -122,8 +123,13 @@ class FolderWorker:
             close_quietly(client)
         return None
 
-    def _backoff(self) -> None:
-        deadline = time.monotonic() + self.backoff.next_delay()
+    def _backoff(self, problem: ImapProblem) -> None:
+        delay = self.backoff.next_delay()
+        if problem.refused:
+            # Nothing listens: a retry costs the server nothing, and a restarted server is
+            # back within seconds; waiting out a grown delay would delay its mail (issue 7.14).
+            delay = min(delay, REFUSED_RETRY_S)
+        deadline = time.monotonic() + delay
         while not self._leaving():
             left = deadline - time.monotonic()
             if left <= 0:
