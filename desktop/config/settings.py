@@ -441,18 +441,6 @@ class GeneralSettings:
             ),
         ),
     ] = True
-    enter_sends: Annotated[
-        bool,
-        Declared(
-            Boolean(),
-            QT_TRANSLATE_NOOP("Settings", "Enter sends a chat reply"),
-            QT_TRANSLATE_NOOP(
-                "Settings",
-                "true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter "
-                "starts a new line and Ctrl+Enter sends, as in mail.",
-            ),
-        ),
-    ] = True
 
 
 @dataclasses.dataclass(slots=True)
