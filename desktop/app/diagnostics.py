@@ -23,14 +23,18 @@ import sys
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from desktop.config import logs, policy
 from desktop.config.settings import MAIL_OPTIONS, OPTIONS, Option, Settings
 from desktop.core.events import SourceStatus
 
+if TYPE_CHECKING:
+    from desktop.app.facade import AppFacade
+
 LOG_LINES = 200
+FILE_NAME = "diagnostics.txt"
 #: Libraries whose version matters to a bug report, by distribution name.
 LIBRARIES = (
     "pyside6-essentials",
@@ -79,6 +83,34 @@ class Context:
     names: Mapping[str, str] = dataclasses.field(default_factory=dict)  # source id -> display name
     extra_versions: Mapping[str, str] = dataclasses.field(default_factory=dict)  # e.g. Qt at run time
     producer: str = "tidings diagnostics"
+
+
+def from_app(facade: AppFacade, extra_versions: Mapping[str, str]) -> str:
+    """The running app's report, with its live connection states (Help → Copy diagnostics…)."""
+    log_file = logs.current_file()
+    context = Context(
+        data_dir=log_file.parent.parent if log_file else None,
+        log_file=log_file,
+        statuses=facade.statuses(),
+        names=facade.source_names(),
+        extra_versions=extra_versions,
+        producer="the tray app (Help → Copy diagnostics…)",
+    )
+    return report(facade.settings, context)
+
+
+def save_beside_log(text: str) -> Path | None:
+    """Also keep the report as a file in the data folder, to attach to a ticket; None
+    when there is no data folder or it cannot be written."""
+    log_file = logs.current_file()
+    if log_file is None:
+        return None
+    path = log_file.parent.parent / FILE_NAME
+    try:
+        write(text, path)
+    except OSError:
+        return None
+    return path
 
 
 def report(settings: Settings, context: Context, now: datetime | None = None) -> str:

@@ -39,10 +39,12 @@ WINDOWS_KEY = r"Software\Policies\Tidings"
 #: Registry key names of the two sections, and of the account templates under each.
 WINDOWS_SECTIONS = {"enforced": "Enforced", "defaults": "Defaults"}
 WINDOWS_TEMPLATES = "MailAccounts"
+_last_explicit: Path | None = None  # the file ``read`` was last given (tidings --policy)
 
 
 def location(explicit: Path | None = None, platform: str = sys.platform) -> str:
     """Where the policy is read from, for messages and diagnostics."""
+    explicit = explicit or _last_explicit
     if explicit is not None:
         return str(explicit)
     if os.environ.get(ENV):
@@ -56,6 +58,8 @@ def location(explicit: Path | None = None, platform: str = sys.platform) -> str:
 
 def read(explicit: Path | None = None, platform: str = sys.platform) -> list[Layer]:
     """The policy's layers (none when there is no policy); problems ride on the layers."""
+    global _last_explicit
+    _last_explicit = explicit
     path = explicit or (Path(os.environ[ENV]) if os.environ.get(ENV) else None)
     if path is not None or platform not in ("win32", "darwin"):
         path = path or LINUX_FILE

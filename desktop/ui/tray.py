@@ -156,11 +156,18 @@ class TrayIcon(QSystemTrayIcon):
         menu.addSeparator()
         self.settings_action = menu.addAction(self.tr("Settings…"))
         self.settings_action.triggered.connect(self.settings_requested)
+        self.diagnostics_action = menu.addAction(self.tr("Copy diagnostics…"))
+        self.diagnostics_action.triggered.connect(self.copy_diagnostics)
         menu.addSeparator()
         self.quit_action = menu.addAction(self.tr("Quit"))
         self.quit_action.triggered.connect(self.quit_requested)
         self.setContextMenu(menu)
         self.update_pause_menu()
+
+    def copy_diagnostics(self) -> None:
+        self.showMessage(
+            self.tr("Diagnostics"), copy_diagnostics(self._app), QSystemTrayIcon.MessageIcon.Information
+        )
 
     def _pause_action(self, group: QActionGroup, text: str, slot: Callable[[], None]) -> QAction:
         action = self.pause_menu.addAction(text)
@@ -259,3 +266,21 @@ def _when(until: datetime, now: datetime) -> str:
     if local.date() == (today + timedelta(days=1)).date():
         return "tomorrow " + local.strftime("%H:%M")
     return local.strftime("%a %H:%M")
+
+
+def copy_diagnostics(app: AppFacade) -> str:
+    """Put the diagnostics report on the clipboard and save it beside the log; the
+    sentence to show the user (tray menu and Help menu share it)."""
+    from PySide6.QtCore import qVersion
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop.app import diagnostics
+
+    text = diagnostics.from_app(app, {"Qt (run time)": qVersion()})
+    QGuiApplication.clipboard().setText(text)
+    path = diagnostics.save_beside_log(text)
+    if path is None:
+        return QCoreApplication.translate("Tray", "Diagnostics copied to the clipboard.")
+    return QCoreApplication.translate("Tray", "Diagnostics copied to the clipboard and saved to {0}.").format(
+        str(path)
+    )

@@ -229,6 +229,8 @@ class InboxWindow(QMainWindow):
         self.search = SearchEdit()
         self.search.setPlaceholderText(self.tr("Search (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
+        for clear in self.search.findChildren(QToolButton):  # the clear button Qt adds
+            clear.setAccessibleName(self.tr("Clear search"))
         self.search.setObjectName("search")
         self.search.setAccessibleName(self.tr("Search"))
         self.all_button = QToolButton()
@@ -516,6 +518,16 @@ class InboxWindow(QMainWindow):
         view.addAction(self.back_action)
         self.item_menu = bar.addMenu(self.tr("&Item"))
         self._fill_item_menu(self.item_menu)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.diagnostics_action = help_menu.addAction(self.tr("Copy diagnostics…"))
+        self.diagnostics_action.triggered.connect(self.copy_diagnostics)
+
+    def copy_diagnostics(self) -> None:
+        """Versions, settings (no secrets), connection states and recent log lines for the
+        helpdesk: on the clipboard, and saved as a file to attach to a ticket."""
+        from desktop.ui.tray import copy_diagnostics
+
+        self.statusBar().showMessage(copy_diagnostics(self.app), 15_000)
 
     def _fill_item_menu(self, menu: QMenu) -> None:
         menu.addAction(self.open_action)

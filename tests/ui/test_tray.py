@@ -122,7 +122,7 @@ def test_pause_menu_for_an_hour_until_tomorrow_and_resume(tray: TrayIcon, rules:
 
 def test_menu_entries_and_left_click_emit_their_signals(tray: TrayIcon, qtbot: QtBot) -> None:
     texts = [a.text() for a in tray.contextMenu().actions() if not a.isSeparator()]
-    assert texts == ["Open inbox", "Pause notifications", "Settings…", "Quit"]
+    assert texts == ["Open inbox", "Pause notifications", "Settings…", "Copy diagnostics…", "Quit"]
     with qtbot.waitSignal(tray.inbox_requested, timeout=500):
         tray.open_action.trigger()
     with qtbot.waitSignal(tray.settings_requested, timeout=500):

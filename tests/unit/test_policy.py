@@ -148,6 +148,7 @@ def test_the_user_file_is_still_strict(tmp_path: Path) -> None:
 
 def test_where_the_policy_is_read_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(policy.ENV, raising=False)
+    monkeypatch.setattr(policy, "_last_explicit", None)  # no tidings --policy in this process
     assert policy.location(platform="linux") == "/etc/tidings/policy.toml"
     assert policy.location(platform="win32") == r"HKEY_LOCAL_MACHINE\Software\Policies\Tidings"
     assert policy.location(platform="darwin") == "/Library/Managed Preferences/org.tidings.desktop.plist"
