@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -312,3 +312,23 @@ def test_stream_url() -> None:
     assert stream_url("http://127.0.0.1:8080", 0) == "ws://127.0.0.1:8080/v1/stream?since=0"
     # the event id at that position, escaped like any query value
     assert stream_url("wss://gw", 7, "evt_7&x=1") == "wss://gw/v1/stream?since=7&at=evt_7%26x%3D1"
+
+
+def test_an_integration_speaks_as_a_marked_bot_that_cannot_pass_for_a_person() -> None:
+    from desktop.core.rules import Rules
+
+    NOW = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
+    event = chat(sender="bob")
+    event["data"]["message"]["sender"] = {"id": "integration:ci", "name": "Bob", "bot": True}
+    (item,) = map_event(event, user="alice").items
+    assert item.sender == "\N{ROBOT FACE} Bob" and item.title == "Team"
+    assert item.unread and item.payload["own"] is False
+    # While paused, a VIP rule for the person named Bob does not let the bot of that name through.
+    rules = Rules(vip_senders=frozenset({"Bob"}))
+    rules.pause_for(timedelta(hours=1), NOW)
+    (person,) = map_event(chat(sender="bob"), user="alice").items
+    assert rules.should_notify(person, NOW) and not rules.should_notify(item, NOW)
+    # "bot" must be literally true: a string is not enough to be marked, nor to be trusted.
+    event["data"]["message"]["sender"]["bot"] = "true"
+    (plain,) = map_event(event, user="alice").items
+    assert plain.sender == "Bob"

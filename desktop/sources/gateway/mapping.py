@@ -138,6 +138,14 @@ def _person(data: Mapping[str, Any], key: str) -> dict[str, str]:
     return {"id": pid, "name": name}
 
 
+BOT_MARK = "\N{ROBOT FACE} "  # language-neutral: no translation needed
+
+
+def _is_bot(msg: Mapping[str, Any]) -> bool:
+    sender = msg.get("sender")
+    return isinstance(sender, dict) and sender.get("bot") is True
+
+
 def parse_time(value: Any, fallback: datetime | None = None) -> datetime:
     """ISO 8601 → aware datetime (naive means UTC)."""
     if isinstance(value, str) and value:
@@ -194,6 +202,11 @@ def _chat_message(data: dict[str, Any], event_time: datetime, user: str) -> Mapp
         raise Malformed("message.text must be a string")
     sender = _person(msg, "sender")
     own = bool(user) and sender["id"] == user
+    if _is_bot(msg):
+        # An integration speaks as itself (protocol: sender.bot). Marked so a bot can never
+        # pass for a person in the list, a bubble or a VIP rule, whatever name it was given.
+        own = False
+        sender = {"id": sender["id"], "name": f"{BOT_MARK}{sender['name']}"}
     kind = _opt_str(conv, "kind")
     title = _opt_str(conv, "title")
     if kind == "direct" and not own:
