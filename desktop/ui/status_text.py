@@ -34,9 +34,9 @@ _EXACT = (
     QT_TRANSLATE_NOOP("Status", "The server rejected the user name or password"),
     QT_TRANSLATE_NOOP(
         "Status",
-        "no system keyring is available to keep passwords (no Secret Service is running, or it "
-        "could not be unlocked): set a password command for this account in Settings, or start a "
-        "keyring such as GNOME Keyring or KWallet and sign in to it",
+        "there is no system keyring to keep passwords in (no Secret Service is running, or it "
+        "could not be unlocked): set a password command in Settings, or start a keyring such as "
+        "GNOME Keyring or KWallet and sign in to it",
     ),
 )
 

@@ -326,6 +326,10 @@ class InboxWindow(QMainWindow):
         holder_layout.addWidget(self.back_row)
         holder_layout.addWidget(self.detail, 1)
 
+        # Set, not derived from the detail views' layouts: the window must be able to get
+        # narrower than NARROW_WIDTH (then it shows one pane) on any screen.
+        self.detail_holder.setMinimumWidth(280)
+
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.list_stack)
         self.splitter.addWidget(self.detail_holder)

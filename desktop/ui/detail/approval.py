@@ -155,6 +155,7 @@ class ApprovalView(DetailView):
         self.status = status_label()
         self._layout.addWidget(self.status)
         self.comment = QPlainTextEdit()
+        self.comment.setAccessibleName(QCoreApplication.translate("Detail", "Comment"))
         self.comment.setPlaceholderText(QCoreApplication.translate("Detail", "Comment (optional)"))
         self.comment.setTabChangesFocus(True)
         self.comment.setFixedHeight(self.comment.fontMetrics().lineSpacing() * 3 + 16)

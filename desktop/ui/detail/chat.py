@@ -99,6 +99,7 @@ class ChatView(DetailView):
         self._layout.addLayout(self.button_row(self.read_button))
         self._layout.addWidget(separator())
         self.history = SafeTextBrowser()
+        self.history.setAccessibleName(QCoreApplication.translate("Detail", "Conversation"))
         self._layout.addWidget(self.history, 1)
         self._layout.addWidget(self.error_label)
 

@@ -165,6 +165,7 @@ class DetailView(QWidget):
         self.item: Item | None = None
         self.read_button = QPushButton()
         self.read_button.clicked.connect(self._toggle_read)
+        self._update_read_button()  # a name for screen readers before the first item
         self.error_label = status_label()
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(18, 16, 18, 14)

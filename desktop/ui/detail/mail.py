@@ -106,6 +106,7 @@ class MailView(DetailView):
         error_layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
         error_layout.addStretch(2)
         self.browser = SafeTextBrowser()
+        self.browser.setAccessibleName(QCoreApplication.translate("Detail", "Message"))
         self.body_stack.addWidget(self.loading)
         self.body_stack.addWidget(error_page)
         self.body_stack.addWidget(self.browser)

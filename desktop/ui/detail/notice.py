@@ -39,6 +39,7 @@ class NoticeView(DetailView):
         self._layout.addWidget(self.error_label)
         self._layout.addWidget(separator())
         self.text = SafeTextBrowser()
+        self.text.setAccessibleName(QCoreApplication.translate("Detail", "Details"))
         self._layout.addWidget(self.text, 1)
 
     def show_item(self, item: Item) -> None:
