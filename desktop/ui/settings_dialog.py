@@ -502,6 +502,9 @@ class SettingsDialog(QDialog):
             labelled=False,
             ignored=ignored,
         )
+        self.enter_sends = QCheckBox(option("general.enter_sends").translated_title())
+        self.enter_sends.setChecked(self._settings.general.enter_sends)
+        declared_row(form, "general.enter_sends", self.enter_sends, enforced, labelled=False)
         # Applied on OK like everything else; the login entry itself is the state.
         self.autostart = QCheckBox(self.tr("Start Tidings in the tray when I log in"))
         self.autostart.setChecked(autostart.is_enabled())
@@ -615,6 +618,7 @@ class SettingsDialog(QDialog):
             "notifications.urgent_breaks_through": self.urgent_breaks.isChecked(),
             "notifications.previews": str(self.previews.currentData()),
             "general.allow_add_accounts": self._settings.general.allow_add_accounts,  # policy's, not shown
+            "general.enter_sends": self.enter_sends.isChecked(),
         }
         return {path: option(path).kind.normalize(value) for path, value in values.items()}
 

@@ -80,3 +80,14 @@ def test_day_label():
     assert day_label(today, today) == "Today"
     assert day_label(date(2026, 3, 13), today) == "Yesterday"
     assert "2026" in day_label(date(2026, 1, 2), today)
+
+
+def test_the_settings_dialog_shows_and_keeps_the_setting(qtbot):
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(general=GeneralSettings(enter_sends=False)))
+    qtbot.addWidget(dialog)
+    assert not dialog.enter_sends.isChecked()
+    assert dialog.result_settings().general.enter_sends is False
+    dialog.enter_sends.setChecked(True)
+    assert dialog.result_settings().general.enter_sends is True
