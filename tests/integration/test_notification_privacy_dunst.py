@@ -14,6 +14,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -200,5 +201,5 @@ def test_every_bubble_carries_the_desktop_entry_and_a_category(
     ]
     assert [h["category"] for h in sent[:3]] == ["email.arrived", "im.received", "x-tidings.approval"]
     assert all(h["desktop-entry"] == DESKTOP_ENTRY for h in sent)
-    desktop_file = Path(__file__).resolve().parents[2] / "packaging" / "linux" / f"{DESKTOP_ENTRY}.desktop"
-    assert desktop_file.is_file()  # the hint names the desktop entry Tidings installs
+    installed = files("desktop.resources").joinpath("linux", f"{DESKTOP_ENTRY}.desktop")
+    assert installed.is_file()  # the hint names the desktop entry Tidings installs
