@@ -4,446 +4,526 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="139"/>
+        <location filename="../../ui/settings_dialog.py" line="154"/>
         <source>Edit mail account</source>
         <translation>编辑邮件账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="139"/>
+        <location filename="../../ui/settings_dialog.py" line="154"/>
         <source>Add mail account</source>
         <translation>添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="149"/>
+        <location filename="../../ui/settings_dialog.py" line="164"/>
         <source>Work</source>
         <translation>工作</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="151"/>
+        <location filename="../../ui/settings_dialog.py" line="166"/>
         <source>imap.example.com</source>
         <translation>imap.example.com</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="154"/>
+        <location filename="../../ui/settings_dialog.py" line="169"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="156"/>
+        <location filename="../../ui/settings_dialog.py" line="171"/>
         <source>TLS (recommended)</source>
         <translation>TLS（推荐）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="157"/>
+        <location filename="../../ui/settings_dialog.py" line="172"/>
         <source>STARTTLS</source>
         <translation>STARTTLS</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="158"/>
+        <location filename="../../ui/settings_dialog.py" line="173"/>
         <source>None — unencrypted</source>
         <translation>无 — 不加密</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="160"/>
+        <location filename="../../ui/settings_dialog.py" line="175"/>
         <source>Without encryption your password and mail cross the network in clear text.</source>
         <translation>不加密时，您的密码和邮件会以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="168"/>
+        <location filename="../../ui/settings_dialog.py" line="184"/>
+        <source>No system keyring: use a password command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="186"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="170"/>
-        <source>Stored in the system keyring</source>
-        <translation>保存在系统密钥环中</translation>
+        <location filename="../../ui/settings_dialog.py" line="188"/>
+        <source>Will be stored in the system keyring</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="173"/>
+        <location filename="../../ui/settings_dialog.py" line="189"/>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="192"/>
+        <source>There is no system keyring (Secret Service) to keep a password in. Enter a password command below (for example pass show mail/work), or install and start a keyring such as GNOME Keyring or KWallet, then open this form again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="201"/>
         <source>Optional, e.g. pass show mail/work</source>
         <translation>可选，例如 pass show mail/work</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="175"/>
+        <location filename="../../ui/settings_dialog.py" line="203"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="175"/>
+        <location filename="../../ui/settings_dialog.py" line="203"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="178"/>
+        <location filename="../../ui/settings_dialog.py" line="206"/>
         <source>Folders to watch, separated by commas</source>
         <translation>要监视的文件夹，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="190"/>
+        <location filename="../../ui/settings_dialog.py" line="221"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="196"/>
+        <location filename="../../ui/settings_dialog.py" line="228"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="265"/>
+        <location filename="../../ui/settings_dialog.py" line="300"/>
         <source>another account already has this name</source>
         <translation>已有另一个账户使用此名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="271"/>
+        <location filename="../../ui/settings_dialog.py" line="306"/>
         <source>Default ({0})</source>
         <translation>默认（{0}）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="283"/>
+        <location filename="../../ui/settings_dialog.py" line="318"/>
         <source>Connection testing is not available.</source>
         <translation>无法测试连接。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="304"/>
+        <location filename="../../ui/settings_dialog.py" line="339"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
 </context>
 <context>
+    <name>Compose</name>
+    <message>
+        <location filename="../../app/composing.py" line="99"/>
+        <source>The account {0} has no mail address to send from: set it in Settings (Mail address).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/composing.py" line="123"/>
+        <location filename="../../app/composing.py" line="186"/>
+        <source>The account {0} is no longer set up.</source>
+        <translation type="unfinished">账户 {0} 已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../app/composing.py" line="129"/>
+        <source>This mail no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/composing.py" line="131"/>
+        <source>Only received mail can be answered or forwarded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../app/composing.py" line="214"/>
+        <source>To {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConnectionBanner</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="74"/>
+        <location filename="../../ui/window.py" line="101"/>
+        <source>Connection problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="102"/>
         <source>Retry now</source>
         <translation>立即重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="75"/>
+        <location filename="../../ui/window.py" line="103"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="87"/>
+        <location filename="../../ui/window.py" line="104"/>
+        <source>Open the settings to fix the connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="116"/>
         <source>Mail “{0}”</source>
         <translation>邮件“{0}”</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="89"/>
+        <location filename="../../ui/window.py" line="118"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="91"/>
+        <location filename="../../ui/window.py" line="120"/>
         <source>Inbox database</source>
         <translation>收件箱数据库</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/window.py" line="113"/>
-        <source>offline, retrying</source>
-        <translation>离线，正在重试</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/window.py" line="114"/>
-        <source>sign-in failed</source>
-        <translation>登录失败</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/window.py" line="115"/>
-        <source>stopped</source>
-        <translation>已停止</translation>
     </message>
 </context>
 <context>
     <name>Detail</name>
     <message>
-        <location filename="../../desktop/ui/detail/__init__.py" line="32"/>
-        <location filename="../../desktop/ui/detail/__init__.py" line="65"/>
+        <location filename="../../ui/detail/__init__.py" line="32"/>
+        <location filename="../../ui/detail/__init__.py" line="65"/>
         <source>Select an item to read it.</source>
         <translation>选择一项即可阅读。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/__init__.py" line="100"/>
+        <location filename="../../ui/detail/__init__.py" line="100"/>
         <source>This item is gone: it was deleted or moved at its source.</source>
         <translation>此项已不存在：它已在来源处被删除或移动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="82"/>
+        <location filename="../../ui/detail/approval.py" line="82"/>
         <source>Approved by {0}</source>
         <translation>已由 {0} 批准</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="84"/>
+        <location filename="../../ui/detail/approval.py" line="84"/>
         <source>Approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="88"/>
+        <location filename="../../ui/detail/approval.py" line="88"/>
         <source>Rejected by {0}</source>
         <translation>已由 {0} 拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="90"/>
+        <location filename="../../ui/detail/approval.py" line="90"/>
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="93"/>
+        <location filename="../../ui/detail/approval.py" line="93"/>
         <source>Withdrawn by the requester</source>
         <translation>申请人已撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="95"/>
+        <location filename="../../ui/detail/approval.py" line="95"/>
         <source>Decided</source>
         <translation>已处理</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="98"/>
+        <location filename="../../ui/detail/approval.py" line="98"/>
         <source>Already decided elsewhere: {0}</source>
         <translation>已在其他地方处理：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="106"/>
+        <location filename="../../ui/detail/approval.py" line="106"/>
         <source>The decision was not accepted: {0}</source>
         <translation>审批意见未被接受：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="111"/>
+        <location filename="../../ui/detail/approval.py" line="111"/>
         <source>approval</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="113"/>
+        <location filename="../../ui/detail/approval.py" line="113"/>
         <source>rejection</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="115"/>
+        <location filename="../../ui/detail/approval.py" line="115"/>
         <source>Sent — waiting for confirmation of your {0}…</source>
         <translation>已发送 — 正在等待确认您的{0}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="158"/>
-        <source>Comment (optional)</source>
+        <location filename="../../ui/detail/approval.py" line="158"/>
+        <source>Comment</source>
         <extracomment>asks &quot;really reject?&quot; and calls ``proceed`` on yes; replaced in tests</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/approval.py" line="159"/>
+        <source>Comment (optional)</source>
         <translation>意见（可选）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="162"/>
+        <location filename="../../ui/detail/approval.py" line="163"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="163"/>
-        <location filename="../../desktop/ui/detail/approval.py" line="258"/>
+        <location filename="../../ui/detail/approval.py" line="164"/>
+        <location filename="../../ui/detail/approval.py" line="259"/>
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="188"/>
+        <location filename="../../ui/detail/approval.py" line="189"/>
         <source>Requested by {0} · {1}</source>
         <translation>申请人 {0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="190"/>
-        <location filename="../../desktop/ui/detail/notice.py" line="32"/>
+        <location filename="../../ui/detail/approval.py" line="191"/>
+        <location filename="../../ui/detail/notice.py" line="32"/>
         <source>Urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="197"/>
+        <location filename="../../ui/detail/approval.py" line="198"/>
         <source>Deadline: {0}</source>
         <translation>截止时间：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="199"/>
-        <location filename="../../desktop/ui/detail/notice.py" line="69"/>
+        <location filename="../../ui/detail/approval.py" line="200"/>
+        <location filename="../../ui/detail/notice.py" line="70"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="208"/>
+        <location filename="../../ui/detail/approval.py" line="209"/>
         <source>Open in OA</source>
         <translation>在 OA 中打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="242"/>
+        <location filename="../../ui/detail/approval.py" line="243"/>
         <source>Reject “{0}”?</source>
         <translation>拒绝“{0}”？</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="246"/>
+        <location filename="../../ui/detail/approval.py" line="247"/>
         <source>Comment: {0}</source>
         <translation>意见：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="248"/>
+        <location filename="../../ui/detail/approval.py" line="249"/>
         <source>No comment will be sent.</source>
         <translation>不会附带意见。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/approval.py" line="252"/>
+        <location filename="../../ui/detail/approval.py" line="253"/>
         <source>Reject request</source>
         <translation>拒绝申请</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/chat.py" line="83"/>
+        <location filename="../../ui/detail/chat.py" line="123"/>
         <source>Write a reply… (Ctrl+Enter to send)</source>
         <translation>输入回复…（Ctrl+Enter 发送）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/chat.py" line="87"/>
+        <location filename="../../ui/detail/chat.py" line="111"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/chat.py" line="106"/>
+        <location filename="../../ui/detail/chat.py" line="77"/>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/chat.py" line="79"/>
+        <source>Yesterday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/chat.py" line="102"/>
+        <source>Conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/chat.py" line="107"/>
+        <source>Reply</source>
+        <translation type="unfinished">回复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/chat.py" line="121"/>
+        <source>Write a reply… (Enter to send, Shift+Enter for a new line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/chat.py" line="137"/>
         <source>Direct message</source>
         <translation>私聊</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/chat.py" line="108"/>
+        <location filename="../../ui/detail/chat.py" line="139"/>
         <source>Group conversation</source>
         <translation>群聊</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/chat.py" line="146"/>
-        <location filename="../../desktop/ui/detail/chat.py" line="156"/>
+        <location filename="../../ui/detail/chat.py" line="184"/>
+        <location filename="../../ui/detail/chat.py" line="194"/>
         <source>You</source>
         <translation>我</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/chat.py" line="165"/>
+        <location filename="../../ui/detail/chat.py" line="203"/>
         <source>No messages yet.</source>
         <translation>还没有消息。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/chat.py" line="187"/>
+        <location filename="../../ui/detail/chat.py" line="232"/>
         <source>not sent: {0}</source>
         <translation>未发送：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/chat.py" line="188"/>
+        <location filename="../../ui/detail/chat.py" line="233"/>
         <source>refused by the server</source>
         <translation>被服务器拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/chat.py" line="190"/>
+        <location filename="../../ui/detail/chat.py" line="235"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/common.py" line="193"/>
+        <location filename="../../ui/detail/common.py" line="194"/>
         <source>Mark as read</source>
         <extracomment>Schemes a click may hand to the system; anything else (file:, javascript:, smb:) is ignored. the user asked to open the settings (e.g. from a mail &quot;set up webmail&quot; hint)</extracomment>
         <translation>标为已读</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/common.py" line="195"/>
+        <location filename="../../ui/detail/common.py" line="196"/>
         <source>Mark as unread</source>
         <translation>标为未读</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/common.py" line="215"/>
+        <location filename="../../ui/detail/common.py" line="216"/>
         <source>Something went wrong: {0}</source>
         <translation>出错了：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/app/facade.py" line="187"/>
+        <location filename="../../app/facade.py" line="302"/>
         <source>(unnamed)</source>
         <translation>（未命名）</translation>
     </message>
     <message>
-        <location filename="../../desktop/app/facade.py" line="171"/>
+        <location filename="../../app/facade.py" line="233"/>
+        <location filename="../../app/facade.py" line="287"/>
         <source>The account {0} is no longer set up.</source>
         <translation>账户 {0} 已不存在。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="71"/>
+        <location filename="../../ui/detail/mail.py" line="71"/>
         <source>Cc:</source>
         <extracomment>Fetches a message body; runs on a worker thread, raises with a user-readable message.</extracomment>
         <translation>抄送：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="72"/>
+        <location filename="../../ui/detail/mail.py" line="72"/>
         <source>From:</source>
         <translation>发件人：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="73"/>
+        <location filename="../../ui/detail/mail.py" line="73"/>
         <source>To:</source>
         <translation>收件人：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="75"/>
+        <location filename="../../ui/detail/mail.py" line="75"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="81"/>
+        <location filename="../../ui/detail/mail.py" line="81"/>
         <source>Remote images in this message were blocked to protect your privacy.</source>
         <translation>为保护您的隐私，已阻止此邮件中的远程图片。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="88"/>
+        <location filename="../../ui/detail/mail.py" line="88"/>
         <source>Open in mail client</source>
         <translation>在邮件客户端中打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="96"/>
+        <location filename="../../ui/detail/mail.py" line="96"/>
         <source>Loading the message…</source>
         <translation>正在加载邮件…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="103"/>
+        <location filename="../../ui/detail/mail.py" line="103"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="120"/>
+        <location filename="../../ui/detail/mail.py" line="109"/>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="121"/>
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="126"/>
+        <location filename="../../ui/detail/mail.py" line="127"/>
         <source>Attachments: loading…</source>
         <translation>附件：加载中…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="146"/>
+        <location filename="../../ui/detail/mail.py" line="147"/>
         <source>Message bodies cannot be fetched in this session.</source>
         <translation>本次会话无法获取邮件正文。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="171"/>
+        <location filename="../../ui/detail/mail.py" line="172"/>
         <source>Attachments: {0}</source>
         <translation>附件：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="185"/>
+        <location filename="../../ui/detail/mail.py" line="186"/>
         <source>Could not load the message: {0}</source>
         <translation>无法加载邮件：{0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/mail.py" line="212"/>
+        <location filename="../../ui/detail/mail.py" line="213"/>
         <source>No mail client took this message. Set a webmail address for the account in Settings.</source>
         <translation>没有邮件客户端能打开此邮件。请在设置中为该账户填写网页邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/notice.py" line="34"/>
+        <location filename="../../ui/detail/notice.py" line="34"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/notice.py" line="52"/>
+        <location filename="../../ui/detail/notice.py" line="42"/>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/notice.py" line="53"/>
         <source>Task in {0} · {1}</source>
         <translation>{0} 中的任务 · {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/notice.py" line="58"/>
+        <location filename="../../ui/detail/notice.py" line="59"/>
         <source>Announcement from {0} · {1}</source>
         <translation>来自 {0} 的公告 · {1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/detail/notice.py" line="68"/>
+        <location filename="../../ui/detail/notice.py" line="69"/>
         <source>Due: {0}</source>
         <translation>截止：{0}</translation>
     </message>
@@ -451,12 +531,12 @@
 <context>
     <name>FileField</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="103"/>
+        <location filename="../../ui/settings_dialog.py" line="116"/>
         <source>Optional: the system&apos;s certificates are used</source>
         <translation>可选：默认使用系统证书</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="105"/>
+        <location filename="../../ui/settings_dialog.py" line="118"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -464,42 +544,42 @@
 <context>
     <name>InboxDelegate</name>
     <message>
-        <location filename="../../desktop/ui/delegate.py" line="50"/>
+        <location filename="../../ui/delegate.py" line="50"/>
         <source>Pending</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/delegate.py" line="51"/>
+        <location filename="../../ui/delegate.py" line="51"/>
         <source>Approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/delegate.py" line="52"/>
+        <location filename="../../ui/delegate.py" line="52"/>
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/delegate.py" line="53"/>
+        <location filename="../../ui/delegate.py" line="53"/>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/delegate.py" line="62"/>
+        <location filename="../../ui/delegate.py" line="62"/>
         <source>You</source>
         <translation>我</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/delegate.py" line="65"/>
+        <location filename="../../ui/delegate.py" line="65"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/delegate.py" line="67"/>
+        <location filename="../../ui/delegate.py" line="67"/>
         <source>Announcement</source>
         <translation>公告</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/delegate.py" line="218"/>
+        <location filename="../../ui/delegate.py" line="218"/>
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
@@ -507,68 +587,296 @@
 <context>
     <name>InboxWindow</name>
     <message>
-        <location filename="../../desktop/ui/window.py" line="159"/>
+        <location filename="../../ui/window.py" line="216"/>
         <source>Tidings</source>
         <extracomment>open the settings dialog; the argument is the source to focus (&quot;mail:work&quot;) or &quot;&quot;</extracomment>
         <translation>消息通</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="173"/>
+        <location filename="../../ui/window.py" line="230"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="177"/>
+        <location filename="../../ui/window.py" line="233"/>
+        <source>Clear search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="235"/>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="237"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="179"/>
+        <location filename="../../ui/window.py" line="239"/>
         <source>Unread</source>
         <translation>未读</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="188"/>
+        <location filename="../../ui/window.py" line="247"/>
+        <source>Show all items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="248"/>
+        <source>Show unread items only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="250"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="224"/>
+        <location filename="../../ui/window.py" line="269"/>
+        <source>Inbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="292"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="303"/>
+        <location filename="../../ui/window.py" line="293"/>
+        <source>Inbox status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="311"/>
+        <source>← Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="312"/>
+        <source>Back to the list (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="313"/>
+        <source>Back to the list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="402"/>
         <source>This item is gone: it was deleted or moved at its source.</source>
         <translation>此项已不存在：它已在来源处被删除或移动。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="392"/>
+        <location filename="../../ui/window.py" line="455"/>
+        <source>&amp;Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="461"/>
+        <source>&amp;Toggle read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="462"/>
+        <source>Mark as &amp;read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="463"/>
+        <source>Mark as &amp;unread</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="465"/>
+        <source>&amp;Approve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="465"/>
+        <source>Approve the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="468"/>
+        <source>Re&amp;ject…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="468"/>
+        <source>Reject the request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="470"/>
+        <source>&amp;Snooze</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="472"/>
+        <source>&amp;Snooze…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="474"/>
+        <source>&amp;Next item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="475"/>
+        <source>&amp;Previous item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="476"/>
+        <source>&amp;Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="479"/>
+        <source>&amp;All items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="482"/>
+        <source>&amp;Unread only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="494"/>
+        <source>Mark &amp;all read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="497"/>
+        <source>Mark every item of this view read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="499"/>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="500"/>
+        <source>&amp;Back to the list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="501"/>
+        <source>S&amp;ettings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="502"/>
+        <source>&amp;Close window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="506"/>
+        <source>Menu bar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="507"/>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="514"/>
+        <source>&amp;View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="523"/>
+        <source>&amp;Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="525"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="526"/>
+        <source>Copy diagnostics…</source>
+        <translation>复制诊断信息…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="569"/>
+        <source>Item actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="582"/>
+        <source>Choose a time…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="650"/>
+        <source>Reject requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="651"/>
+        <source>Reject {0} requests?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="654"/>
+        <source>No comment will be sent.</source>
+        <translation type="unfinished">不会附带意见。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="655"/>
+        <source>Reject</source>
+        <translation type="unfinished">拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="681"/>
+        <location filename="../../ui/window.py" line="682"/>
+        <source>Snoozed until {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="705"/>
+        <source>Nothing unread here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/window.py" line="708"/>
+        <source>Marked %n item(s) read.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="833"/>
         <source>Nothing matches “{0}”.</source>
         <translation>没有与“{0}”匹配的内容。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="394"/>
+        <location filename="../../ui/window.py" line="835"/>
         <source>All caught up: nothing unread.</source>
         <translation>全部处理完毕：没有未读项。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="396"/>
+        <location filename="../../ui/window.py" line="837"/>
         <source>No accounts yet — add one in Settings.</source>
         <translation>还没有账户 — 请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="398"/>
+        <location filename="../../ui/window.py" line="839"/>
         <source>Your inbox is empty. New mail, messages and requests will appear here.</source>
         <translation>收件箱是空的。新邮件、消息和申请会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="407"/>
+        <location filename="../../ui/window.py" line="848"/>
         <source>{0} unread</source>
         <translation>{0} 条未读</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/window.py" line="407"/>
+        <location filename="../../ui/window.py" line="848"/>
         <source>No unread items</source>
         <translation>没有未读项</translation>
     </message>
@@ -576,83 +884,89 @@
 <context>
     <name>Notifications</name>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="39"/>
+        <location filename="../../notifications/dispatcher.py" line="51"/>
         <source>{0} mail</source>
+        <extracomment>freedesktop notification categories, so desktops can group and tune them; the spec has none for approvals, tasks or announcements, hence the x-vendor ones.</extracomment>
         <translation>{0} 封邮件</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="40"/>
+        <location filename="../../notifications/dispatcher.py" line="52"/>
         <source>{0} chat</source>
         <translation>{0} 条聊天</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="42"/>
+        <location filename="../../notifications/dispatcher.py" line="54"/>
         <source>{0} approval</source>
         <translation>{0} 个审批</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="43"/>
+        <location filename="../../notifications/dispatcher.py" line="55"/>
         <source>{0} approvals</source>
         <translation>{0} 个审批</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="46"/>
+        <location filename="../../notifications/dispatcher.py" line="58"/>
         <source>{0} task</source>
         <translation>{0} 个任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="47"/>
+        <location filename="../../notifications/dispatcher.py" line="59"/>
         <source>{0} tasks</source>
         <translation>{0} 个任务</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="50"/>
+        <location filename="../../notifications/dispatcher.py" line="62"/>
         <source>{0} announcement</source>
         <translation>{0} 条公告</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="51"/>
+        <location filename="../../notifications/dispatcher.py" line="63"/>
         <source>{0} announcements</source>
         <translation>{0} 条公告</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="80"/>
+        <location filename="../../notifications/dispatcher.py" line="94"/>
         <source>New item</source>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="85"/>
+        <location filename="../../notifications/dispatcher.py" line="98"/>
+        <source>New message</source>
+        <translation>新消息</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="104"/>
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="86"/>
-        <location filename="../../desktop/notifications/dispatcher.py" line="94"/>
+        <location filename="../../notifications/dispatcher.py" line="105"/>
+        <location filename="../../notifications/dispatcher.py" line="113"/>
         <source>Mark read</source>
         <translation>标为已读</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="90"/>
+        <location filename="../../notifications/dispatcher.py" line="109"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="91"/>
+        <location filename="../../notifications/dispatcher.py" line="110"/>
         <source>Reject…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="118"/>
+        <location filename="../../notifications/dispatcher.py" line="139"/>
         <source>From {0} and {1} more</source>
         <translation>来自 {0} 等 {1} 人</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="120"/>
+        <location filename="../../notifications/dispatcher.py" line="141"/>
         <source>From {0}</source>
         <translation>来自 {0}</translation>
     </message>
     <message>
-        <location filename="../../desktop/notifications/dispatcher.py" line="123"/>
+        <location filename="../../notifications/dispatcher.py" line="145"/>
         <source>{0} new items: {1}</source>
         <translation>{0} 条新消息：{1}</translation>
     </message>
@@ -660,410 +974,840 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../desktop/config/options.py" line="48"/>
+        <location filename="../../config/options.py" line="48"/>
         <source>{0} must be text in quotes</source>
         <extracomment>the TOML type, as the reference names it</extracomment>
         <translation>{0} 必须是加引号的文本</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="69"/>
+        <location filename="../../config/options.py" line="69"/>
         <source>{0} must not be empty</source>
         <translation>{0}不能为空</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="86"/>
+        <location filename="../../config/options.py" line="86"/>
         <source>{0} must be 1-64 letters, digits, spaces or . @ + - _</source>
         <translation>{0}必须由 1 到 64 个字母、数字、空格或 . @ + - _ 组成</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="100"/>
+        <location filename="../../config/options.py" line="100"/>
         <source>{0} must be one of {1}</source>
         <translation>{0}必须是以下之一：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="117"/>
+        <location filename="../../config/options.py" line="117"/>
         <source>{0} must be a whole number, without quotes</source>
         <translation>{0} 必须是整数，不加引号</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="123"/>
+        <location filename="../../config/options.py" line="123"/>
         <source>{0} must be between {1} and {2}</source>
         <translation>{0}必须在 {1} 到 {2} 之间</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="140"/>
+        <location filename="../../config/options.py" line="140"/>
         <source>{0} must be true or false, without quotes</source>
         <translation>{0} 必须是 true 或 false，不加引号</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="155"/>
+        <location filename="../../config/options.py" line="155"/>
         <source>{0} must be a list of texts, like [&quot;a&quot;, &quot;b&quot;]</source>
         <translation>{0} 必须是文本列表，例如 [&quot;a&quot;, &quot;b&quot;]</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="159"/>
+        <location filename="../../config/options.py" line="159"/>
         <source>{0} must name at least one folder, and no empty one</source>
         <translation>{0}至少要有一个文件夹，且不能有空的</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="177"/>
+        <location filename="../../config/options.py" line="177"/>
         <source>{0} must start with wss:// (or ws:// for a local test gateway)</source>
         <translation>{0}必须以 wss:// 开头（本地测试网关可用 ws://）</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="191"/>
+        <location filename="../../config/options.py" line="191"/>
         <source>{0} names a file that does not exist: {1}</source>
         <translation>{0}指向的文件不存在：{1}</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="207"/>
+        <location filename="../../config/options.py" line="205"/>
+        <source>{0} must be a mail address like name@example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/options.py" line="221"/>
         <source>{0} needs {1} where the message goes</source>
         <translation>{0}中需要用 {1} 表示邮件的位置</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/options.py" line="243"/>
+        <location filename="../../config/options.py" line="257"/>
         <source>{0} must look like 19:00-08:00 (from-to, 24-hour clock)</source>
         <translation>{0}的格式应为 19:00-08:00（起-止，24 小时制）</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="76"/>
+        <location filename="../../config/settings.py" line="85"/>
         <source>Name</source>
+        <extracomment>What a notification shows: everything, who and what about, or only that something came.</extracomment>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="77"/>
+        <location filename="../../config/settings.py" line="86"/>
         <source>What Tidings calls the account; it also names its password in the system keyring.</source>
         <translation>Tidings 中的账户名称；系统密钥环中的密码也以它命名。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="87"/>
+        <location filename="../../config/settings.py" line="96"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="88"/>
+        <location filename="../../config/settings.py" line="97"/>
         <source>The IMAP server&apos;s name, e.g. imap.example.com.</source>
         <translation>IMAP 服务器的名称，例如 imap.example.com。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="95"/>
+        <location filename="../../config/settings.py" line="104"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="96"/>
+        <location filename="../../config/settings.py" line="105"/>
         <source>The name to sign in with, often the mail address.</source>
         <translation>登录用的名称，通常是邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="103"/>
+        <location filename="../../config/settings.py" line="112"/>
         <source>Security</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="104"/>
+        <location filename="../../config/settings.py" line="113"/>
         <source>tls: encrypted from the first byte; starttls: encryption negotiated on the plain port; plain: no encryption, so the password crosses the network in clear text.</source>
         <translation>tls：从第一个字节起加密；starttls：在普通端口上协商加密；plain：不加密，密码以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="115"/>
+        <location filename="../../config/settings.py" line="124"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="116"/>
+        <location filename="../../config/settings.py" line="125"/>
         <source>The server&apos;s port; 0 uses the usual one: 993 for tls, 143 otherwise.</source>
         <translation>服务器端口；0 表示使用常用端口：tls 为 993，其他为 143。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="125"/>
-        <location filename="../../desktop/config/settings.py" line="213"/>
+        <location filename="../../config/settings.py" line="134"/>
+        <location filename="../../config/settings.py" line="333"/>
         <source>CA file</source>
         <translation>CA 文件</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="126"/>
+        <location filename="../../config/settings.py" line="135"/>
         <source>A PEM file with your organisation&apos;s certificate authority, for a server whose certificate the system does not trust. Certificates are always verified.</source>
         <translation>包含贵单位证书颁发机构的 PEM 文件，用于系统不信任其证书的服务器。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="137"/>
+        <location filename="../../config/settings.py" line="146"/>
         <source>Folders</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="138"/>
+        <location filename="../../config/settings.py" line="147"/>
         <source>The folders watched for new mail.</source>
         <translation>要关注新邮件的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="145"/>
+        <location filename="../../config/settings.py" line="154"/>
         <source>Password command</source>
         <translation>密码命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="146"/>
+        <location filename="../../config/settings.py" line="155"/>
         <source>A command that prints the password, e.g. pass show mail/work; empty: the password stored in the system keyring.</source>
         <translation>输出密码的命令，例如 pass show mail/work；留空则使用系统密钥环中保存的密码。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="157"/>
+        <location filename="../../config/settings.py" line="167"/>
         <source>Webmail URL</source>
         <translation>网页邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="158"/>
+        <location filename="../../config/settings.py" line="168"/>
         <source>For “Open in mail client”: a webmail address in which {message_id} is replaced by the message&apos;s id; empty: the system&apos;s mail client.</source>
         <translation>用于“在邮件客户端中打开”：网页邮箱地址，其中的 {message_id} 会被替换为邮件的 ID；留空则使用系统的邮件客户端。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="190"/>
+        <location filename="../../config/settings.py" line="180"/>
+        <source>Your name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="181"/>
+        <source>The name recipients see on mail you send from this account, e.g. Li Lei.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="190"/>
+        <source>Mail address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="191"/>
+        <source>The address you send from; empty: the user name, when it is a mail address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="201"/>
+        <source>Sending server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="202"/>
+        <source>The SMTP submission server, e.g. smtp.example.com; empty: the IMAP server&apos;s name with imap. replaced by smtp. (or the same name). It uses the same user name and password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="213"/>
+        <source>Sending security</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="214"/>
+        <source>starttls: port 587, encryption negotiated first; tls: port 465, encrypted from the first byte. Mail is never sent without encryption.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="225"/>
+        <source>Sending port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="226"/>
+        <source>The sending server&apos;s port; 0 uses the usual one: 587 for starttls, 465 for tls.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="235"/>
+        <source>Sent folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="236"/>
+        <source>Where a copy of sent mail goes when the server marks no folder as Sent (SPECIAL-USE); empty: Sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="247"/>
+        <source>Archive folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="248"/>
+        <source>Where Archive moves mail when the server marks no folder as Archive; empty: Archive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="258"/>
+        <source>Trash folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="259"/>
+        <source>Where Delete moves mail when the server marks no folder as Trash; empty: Trash.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="309"/>
         <source>Gateway URL</source>
         <translation>网关地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="191"/>
+        <location filename="../../config/settings.py" line="310"/>
         <source>The company&apos;s message gateway for chat, approvals, tasks and announcements, e.g. wss://gateway.example.com; empty: Tidings is for mail only.</source>
         <translation>公司的消息网关，用于聊天、审批、任务和公告，例如 wss://gateway.example.com；留空则 Tidings 只用于邮件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="202"/>
+        <location filename="../../config/settings.py" line="321"/>
         <source>Token command</source>
         <translation>令牌命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="203"/>
+        <location filename="../../config/settings.py" line="322"/>
         <source>A command that prints the gateway token; empty: the token stored in the system keyring.</source>
         <translation>输出网关令牌的命令；留空则使用系统密钥环中保存的令牌。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="214"/>
+        <location filename="../../config/settings.py" line="334"/>
         <source>A PEM file with the certificate authority of the gateway&apos;s certificate, if the system does not trust it. Certificates are always verified.</source>
         <translation>包含网关证书颁发机构的 PEM 文件，在系统不信任该证书时使用。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="233"/>
+        <location filename="../../config/settings.py" line="353"/>
         <source>Show notifications</source>
         <translation>显示通知</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="234"/>
+        <location filename="../../config/settings.py" line="354"/>
         <source>Show a notification for each new item (a burst becomes one summary).</source>
         <translation>每条新事项显示一条通知（大量同时到达时合并为一条摘要）。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="243"/>
+        <location filename="../../config/settings.py" line="363"/>
         <source>Quiet hours</source>
         <translation>免打扰时段</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="244"/>
+        <location filename="../../config/settings.py" line="364"/>
         <source>A daily time without notifications, e.g. 19:00-08:00 (it may span midnight); empty: off.</source>
         <translation>每天不显示通知的时段，例如 19:00-08:00（可以跨越午夜）；留空则关闭。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="254"/>
+        <location filename="../../config/settings.py" line="374"/>
         <source>VIP senders</source>
         <translation>重要联系人</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="255"/>
+        <location filename="../../config/settings.py" line="375"/>
         <source>Names or mail addresses whose items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，也会提醒其事项的姓名或邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="266"/>
+        <location filename="../../config/settings.py" line="386"/>
         <source>Muted sources</source>
         <translation>静音的来源</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="267"/>
+        <location filename="../../config/settings.py" line="387"/>
         <source>Sources that never notify, e.g. mail:work or gateway; their items still reach the inbox.</source>
         <translation>从不发出通知的来源，例如 mail:work 或 gateway；其事项仍会进入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="277"/>
+        <location filename="../../config/settings.py" line="397"/>
         <source>Urgent items break through quiet hours</source>
         <translation>紧急事项可在免打扰时段内提醒</translation>
     </message>
     <message>
-        <location filename="../../desktop/config/settings.py" line="278"/>
+        <location filename="../../config/settings.py" line="398"/>
         <source>Urgent items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，紧急事项也会提醒。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="65"/>
+        <location filename="../../config/settings.py" line="407"/>
+        <source>Notification previews</source>
+        <translation>通知预览</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="408"/>
+        <source>What a notification shows, for shared screens and screen sharing: full: sender, subject and the start of the text; sender: sender and subject only; hidden: only “New message”.</source>
+        <translation>通知显示多少内容（适用于共享屏幕和屏幕共享）：full：发件人、主题和正文开头；sender：仅发件人和主题；hidden：只显示“新消息”。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="424"/>
+        <source>Users may add mail accounts</source>
+        <translation>用户可以添加邮件账户</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="425"/>
+        <source>false: the Settings dialog offers no “Add…”; only the accounts in the organisation&apos;s policy and the settings file are used. Meant for a policy.</source>
+        <translation>false：设置对话框不提供“添加…”；只使用贵单位策略和设置文件中的账户。供策略使用。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="436"/>
+        <source>Enter sends a chat reply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="437"/>
+        <source>true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter starts a new line and Ctrl+Enter sends, as in mail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="66"/>
         <source>{0}.</source>
         <translation>{0}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="77"/>
+        <location filename="../../ui/settings_dialog.py" line="84"/>
         <source>{0}:</source>
         <translation>{0}：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="83"/>
+        <location filename="../../ui/settings_dialog.py" line="90"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="92"/>
+        <source>Set by your organisation; the value in your settings file is ignored</source>
+        <translation>由贵单位设定；您设置文件中的值已被忽略</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="330"/>
+        <location filename="../../ui/settings_dialog.py" line="365"/>
         <source>Tidings Settings</source>
         <translation>消息通设置</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="343"/>
+        <location filename="../../ui/settings_dialog.py" line="378"/>
         <source>Mail accounts</source>
         <translation>邮件账户</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="344"/>
+        <location filename="../../ui/settings_dialog.py" line="379"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="345"/>
+        <location filename="../../ui/settings_dialog.py" line="380"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="369"/>
+        <location filename="../../ui/settings_dialog.py" line="389"/>
+        <source>Parts of your organisation&apos;s policy could not be used; tell your helpdesk:</source>
+        <translation>贵单位策略的部分内容无法使用，请告知技术支持：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="414"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="370"/>
+        <location filename="../../ui/settings_dialog.py" line="415"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="371"/>
+        <location filename="../../ui/settings_dialog.py" line="416"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="384"/>
+        <location filename="../../ui/settings_dialog.py" line="426"/>
+        <location filename="../../ui/settings_dialog.py" line="535"/>
+        <source>Set by your organisation</source>
+        <translation>由贵单位设定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="432"/>
         <source>Passwords are kept in the system keyring, never in the settings file.</source>
         <translation>密码保存在系统密钥环中，绝不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="397"/>
+        <location filename="../../ui/settings_dialog.py" line="447"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="399"/>
+        <location filename="../../ui/settings_dialog.py" line="449"/>
+        <source>No system keyring: use a token command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="451"/>
+        <source>Paste the token your administrator gave you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="453"/>
         <source>Optional: a command that prints the token</source>
         <translation>可选：输出令牌的命令</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="401"/>
+        <location filename="../../ui/settings_dialog.py" line="455"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="401"/>
+        <location filename="../../ui/settings_dialog.py" line="455"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="407"/>
+        <location filename="../../ui/settings_dialog.py" line="461"/>
         <source>Token:</source>
         <translation>令牌：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="410"/>
+        <location filename="../../ui/settings_dialog.py" line="464"/>
         <source>Leave the URL empty to use Tidings for mail only.</source>
         <translation>地址留空则只用消息通收邮件。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="425"/>
+        <location filename="../../ui/settings_dialog.py" line="479"/>
         <source>e.g. 19:00-08:00 (empty: off)</source>
         <translation>例如 19:00-08:00（留空：关闭）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="427"/>
+        <location filename="../../ui/settings_dialog.py" line="481"/>
         <source>One name or address per line</source>
         <translation>每行一个姓名或地址</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="439"/>
+        <location filename="../../ui/settings_dialog.py" line="485"/>
+        <source>Sender, subject and text</source>
+        <translation>发件人、主题和正文</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="486"/>
+        <source>Sender and subject only</source>
+        <translation>仅发件人和主题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="487"/>
+        <source>Hidden: only “New message”</source>
+        <translation>隐藏：只显示“新消息”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="509"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="547"/>
+        <location filename="../../ui/settings_dialog.py" line="634"/>
         <source>Mail account “{0}”: {1}.</source>
         <translation>邮件账户“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/settings_dialog.py" line="593"/>
+        <location filename="../../ui/settings_dialog.py" line="687"/>
+        <source>Could not save the password: there is no system keyring (Secret Service). Use a password or token command instead, or install and start a keyring such as GNOME Keyring or KWallet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="695"/>
         <source>Could not save the password: {0}</source>
         <translation>无法保存密码：{0}</translation>
     </message>
 </context>
 <context>
+    <name>Snooze</name>
+    <message>
+        <location filename="../../ui/snooze_menu.py" line="39"/>
+        <source>Later today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/snooze_menu.py" line="40"/>
+        <source>Tomorrow morning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/snooze_menu.py" line="41"/>
+        <source>Next week</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/snooze_menu.py" line="52"/>
+        <source>Snooze until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/snooze_menu.py" line="57"/>
+        <source>Date and time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/snooze_menu.py" line="58"/>
+        <source>Bring it back unread at:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <location filename="../../ui/status_text.py" line="19"/>
+        <location filename="../../ui/tray.py" line="28"/>
+        <source>connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="20"/>
+        <location filename="../../ui/tray.py" line="29"/>
+        <source>online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="21"/>
+        <source>offline, retrying</source>
+        <translation type="unfinished">离线，正在重试</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="22"/>
+        <location filename="../../ui/tray.py" line="31"/>
+        <source>sign-in failed</source>
+        <translation type="unfinished">登录失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="23"/>
+        <source>stopped</source>
+        <translation type="unfinished">已停止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="24"/>
+        <location filename="../../ui/tray.py" line="33"/>
+        <source>disabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="29"/>
+        <source>The gateway rejected the sign-in token</source>
+        <extracomment>Whole sentences, as the sources write them.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="30"/>
+        <source>The connection to the gateway was lost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="31"/>
+        <source>The gateway did not answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="32"/>
+        <source>Cannot find the gateway&apos;s server name (check the address or the network)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="33"/>
+        <source>The gateway is not answering (connection refused)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="34"/>
+        <source>The server rejected the user name or password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="35"/>
+        <source>there is no system keyring to keep passwords in (no Secret Service is running, or it could not be unlocked): set a password command in Settings, or start a keyring such as GNOME Keyring or KWallet and sign in to it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="48"/>
+        <source>{0}; retrying in {1} s</source>
+        <extracomment>(pattern, template): the template&apos;s {0}, {1}... are the pattern&apos;s groups, in order. A group named ``inner`` is itself a sentence and is translated too.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="52"/>
+        <source>Cannot get the password: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="56"/>
+        <source>No gateway token: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="60"/>
+        <source>no password is stored for {0}: set it in Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="64"/>
+        <source>no gateway token is stored for {0}: set it in Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="68"/>
+        <source>The gateway answered HTTP {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="72"/>
+        <source>Cannot reach the gateway ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="76"/>
+        <source>The server name {0} could not be found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="80"/>
+        <source>{0} refused the connection on port {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="84"/>
+        <source>{0} did not answer in time.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="88"/>
+        <source>{0} closed the connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="92"/>
+        <source>The connection to {0} failed: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="96"/>
+        <source>The connection to {0} broke while signing in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/tray.py" line="30"/>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/tray.py" line="32"/>
+        <source>error</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <location filename="../../ui/tray.py" line="283"/>
+        <source>Diagnostics copied to the clipboard.</source>
+        <translation>诊断信息已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tray.py" line="284"/>
+        <source>Diagnostics copied to the clipboard and saved to {0}.</source>
+        <translation>诊断信息已复制到剪贴板，并保存到 {0}。</translation>
+    </message>
+</context>
+<context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="132"/>
+        <location filename="../../ui/tray.py" line="140"/>
         <source>Open inbox</source>
         <extracomment>the user asked for the inbox window (menu &quot;Open inbox&quot;) left click: show the window if hidden, hide it if shown the pause state changed from the menu (paused_until or None)</extracomment>
         <translation>打开收件箱</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="134"/>
+        <location filename="../../ui/tray.py" line="142"/>
         <source>Pause notifications</source>
         <translation>暂停通知</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="140"/>
+        <location filename="../../ui/tray.py" line="148"/>
         <source>For 1 hour</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="142"/>
+        <location filename="../../ui/tray.py" line="150"/>
         <source>Until tomorrow</source>
         <translation>直到明天</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="145"/>
+        <location filename="../../ui/tray.py" line="153"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="149"/>
+        <location filename="../../ui/tray.py" line="157"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="152"/>
+        <location filename="../../ui/tray.py" line="159"/>
+        <source>Copy diagnostics…</source>
+        <translation>复制诊断信息…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tray.py" line="162"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="192"/>
+        <location filename="../../ui/tray.py" line="169"/>
+        <source>Diagnostics</source>
+        <translation>诊断信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tray.py" line="207"/>
         <source>Notifications are on</source>
         <translation>通知已开启</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="200"/>
+        <location filename="../../ui/tray.py" line="215"/>
         <source>Paused until %s</source>
         <translation>暂停至 %s</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../desktop/ui/tray.py" line="224"/>
+        <location filename="../../ui/tray.py" line="239"/>
         <source>Tidings — %n unread</source>
         <translation>
             <numerusform>消息通 — %n 条未读</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/tray.py" line="239"/>
+        <location filename="../../ui/tray.py" line="254"/>
         <source>Notifications paused until %s</source>
         <translation>通知已暂停至 %s</translation>
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <location filename="../../ui/window.py" line="169"/>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="170"/>
+        <source>Undo (Ctrl+Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="171"/>
+        <source>Undo mark all read</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeWindow</name>
+    <message>
+        <location filename="../../ui/welcome.py" line="30"/>
+        <location filename="../../ui/welcome.py" line="37"/>
+        <source>Welcome to Tidings</source>
+        <extracomment>&quot;Add a mail account&quot; &quot;Connect to your company&quot; (the gateway for chat and approvals)</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/welcome.py" line="36"/>
+        <source>Tidings</source>
+        <translation type="unfinished">消息通</translation>
+    </message>
+    <message>
+        <location filename="../../ui/welcome.py" line="45"/>
+        <source>Tidings brings new mail, chat, approval requests and tasks into one inbox and tells you when something arrives. Start with your mail, your company&apos;s messages, or both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/welcome.py" line="52"/>
+        <source>Add a mail account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/welcome.py" line="54"/>
+        <source>Set up an IMAP mail account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/welcome.py" line="55"/>
+        <source>Connect to your company</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/welcome.py" line="57"/>
+        <source>Chat, approvals and tasks through your company&apos;s message gateway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/welcome.py" line="61"/>
+        <source>Tidings keeps running in the tray when you close its windows.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
