@@ -42,6 +42,10 @@ STATE_COLORS = {
     "approved": QColor("#2E9E6A"),
     "rejected": QColor("#D64545"),
     "withdrawn": QColor("#8A8F98"),
+    # the user's own outgoing mail
+    "sending": QColor("#D9822B"),
+    "sent": QColor("#2E9E6A"),
+    "failed": QColor("#D64545"),
 }
 
 
@@ -51,6 +55,9 @@ def state_label(state: str) -> str:
         "approved": QCoreApplication.translate("InboxDelegate", "Approved"),
         "rejected": QCoreApplication.translate("InboxDelegate", "Rejected"),
         "withdrawn": QCoreApplication.translate("InboxDelegate", "Withdrawn"),
+        "sending": QCoreApplication.translate("InboxDelegate", "Sending"),
+        "sent": QCoreApplication.translate("InboxDelegate", "Sent"),
+        "failed": QCoreApplication.translate("InboxDelegate", "Not sent"),
     }
     return labels.get(state, state.capitalize())
 
@@ -174,7 +181,7 @@ class InboxDelegate(QStyledItemDelegate):
             when,
         )
         right_edge = right - time_w - 8
-        if item.kind is Kind.APPROVAL and item.state:
+        if item.state and (item.kind is Kind.APPROVAL or item.payload.get("outgoing")):
             label = state_label(item.state)
             chip_w = fm_small.horizontalAdvance(label) + 12
             chip = QRectF(right_edge - chip_w, top + 1, chip_w, line_h - 2)

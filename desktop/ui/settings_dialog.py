@@ -206,6 +206,27 @@ class AccountDialog(QDialog):
         self.folders.setPlaceholderText(self.tr("Folders to watch, separated by commas"))
         self.webmail = QLineEdit()
         self.webmail.setPlaceholderText("https://mail.example.com/#search/{message_id}")
+        # Sending (replies, forwards) and the folders Archive / Delete / Sent use.
+        self.sender_name = QLineEdit()
+        self.sender_name.setPlaceholderText(self.tr("e.g. Li Lei"))
+        self.address = QLineEdit()
+        self.address.setPlaceholderText(self.tr("Default: the user name, if it is an address"))
+        self.smtp_host = QLineEdit()
+        self.smtp_security = QComboBox()
+        self.smtp_security.addItem(self.tr("STARTTLS, port 587 (recommended)"), "starttls")
+        self.smtp_security.addItem(self.tr("TLS, port 465"), "tls")
+        self.smtp_port = QSpinBox()
+        self.smtp_port.setRange(0, 65535)
+        self.smtp_port.setSpecialValueText(self.tr("Default"))
+        self.sent_folder = QLineEdit()
+        self.archive_folder = QLineEdit()
+        self.trash_folder = QLineEdit()
+        for edit, usual in (
+            (self.sent_folder, "Sent"),
+            (self.archive_folder, "Archive"),
+            (self.trash_folder, "Trash"),
+        ):
+            edit.setPlaceholderText(self.tr("The server's own, else {0}").format(usual))
 
         form = QFormLayout()
         # An account from the organisation's template has its own enforced values (and name).
@@ -224,6 +245,17 @@ class AccountDialog(QDialog):
         declared_row(form, "mail.ca_file", self.ca_file, enforced, ignored=ignored)
         declared_row(form, "mail.folders", self.folders, enforced, ignored=ignored)
         declared_row(form, "mail.webmail_url", self.webmail, enforced, ignored=ignored)
+        for key in (
+            "sender_name",
+            "address",
+            "smtp_host",
+            "smtp_security",
+            "smtp_port",
+            "sent_folder",
+            "archive_folder",
+            "trash_folder",
+        ):
+            declared_row(form, f"mail.{key}", getattr(self, key), enforced, ignored=ignored)
 
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self.test_connection)
@@ -260,8 +292,29 @@ class AccountDialog(QDialog):
         self.ca_file.setText(start.ca_file)
         self.folders.setText(", ".join(start.folders))
         self.webmail.setText(start.webmail_url)
+        self.sender_name.setText(start.sender_name)
+        self.address.setText(start.address)
+        self.smtp_host.setText(start.smtp_host)
+        self.smtp_security.setCurrentIndex(max(0, self.smtp_security.findData(start.smtp_security)))
+        self.smtp_port.setValue(start.smtp_port)
+        self.sent_folder.setText(start.sent_folder)
+        self.archive_folder.setText(start.archive_folder)
+        self.trash_folder.setText(start.trash_folder)
+        self._smtp_placeholder()
+        self.host.textChanged.connect(self._smtp_placeholder)
         for edit in (self.name, self.host, self.username, self.password_command, self.folders, self.webmail):
             edit.textChanged.connect(self._validate)
+        for edit in (
+            self.sender_name,
+            self.address,
+            self.smtp_host,
+            self.sent_folder,
+            self.archive_folder,
+            self.trash_folder,
+        ):
+            edit.textChanged.connect(self._validate)
+        self.smtp_port.valueChanged.connect(self._validate)
+        self.smtp_security.currentIndexChanged.connect(self._validate)
         self.password.textChanged.connect(self._validate)
         self.port.valueChanged.connect(self._validate)
         self.security.currentIndexChanged.connect(self._validate)
@@ -287,6 +340,21 @@ class AccountDialog(QDialog):
             folders=folders,
             password_command=self.password_command.text().strip(),
             webmail_url=self.webmail.text().strip(),
+            sender_name=self.sender_name.text().strip(),
+            address=self.address.text().strip(),
+            smtp_host=self.smtp_host.text().strip(),
+            smtp_security=str(self.smtp_security.currentData()),
+            smtp_port=self.smtp_port.value(),
+            sent_folder=self.sent_folder.text().strip(),
+            archive_folder=self.archive_folder.text().strip(),
+            trash_folder=self.trash_folder.text().strip(),
+        )
+
+    def _smtp_placeholder(self) -> None:
+        """The sending server that an empty field means, derived from the IMAP server."""
+        derived = MailAccount(name="x", host=self.host.text().strip(), username="").effective_smtp_host
+        self.smtp_host.setPlaceholderText(
+            self.tr("Default: {0}").format(derived) if derived else self.tr("smtp.example.com")
         )
 
     def typed_password(self) -> str:

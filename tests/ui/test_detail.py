@@ -164,6 +164,8 @@ def test_open_in_mail_client_without_webmail_uses_mid(runtime, pane, monkeypatch
     monkeypatch.setattr(
         "desktop.ui.detail.mail.QDesktopServices.openUrl", lambda url: opened.append(url) or False
     )
+    # A mid: handler is registered (else the handler lookup answers first: see the next test)
+    monkeypatch.setattr("desktop.ui.detail.mail.mid_handler", lambda: "thunderbird.desktop")
     runtime.settings.mail[0].webmail_url = ""
     item = make_item(3, payload={"message_id": "<abc@x.org>"})
     runtime.store.add_items([item])
