@@ -13,8 +13,8 @@ and what the user's file would fall back to.
 The user's file is the only one with accounts of its own (``[[mail]]``, an array of
 tables). In an administrator's layer ``[mail]`` is one table whose values apply to
 every account, and ``[[mail]]`` (an array) holds account templates: each one is an
-account every user has, matched by name with the user's own ``[[mail]]`` table, with
-``{user}`` in its texts replaced by the login name.
+account every user has, matched by name with the user's own ``[[mail]]`` table.
+``{user}`` in any text of an administrator's layer is replaced by the login name.
 
 A mistake in the user's file stops Tidings with a message (the user can fix it). A
 mistake in an administrator's layer must not keep a thousand desktops from starting:
@@ -163,6 +163,15 @@ def merge(
             if not isinstance(table, dict):
                 _problem(notes, f"{layer.origin}: [{section}] must be a table")
                 continue
+            if not layer.user:
+                table = {key: _fill_user(value, login) for key, value in table.items()}
+                if section == account_section and "name" in table:
+                    # One name for every account would make them all the same account.
+                    _problem(
+                        notes,
+                        f"{layer.origin}: [{section}] name: an account's name belongs in a [[{section}]] template",
+                    )
+                    table = {k: v for k, v in table.items() if k != "name"}
             values = _checked(layer.origin, f"[{section}]", table, options, notes)
             target = mine if layer.user else suggested
             for key, value in values.items():

@@ -258,3 +258,16 @@ def test_the_login_name_comes_from_getpass() -> None:
     from desktop.config import layers
 
     assert layers.login_name() == getpass.getuser()
+
+
+def test_user_in_a_policy_table_and_a_name_that_would_merge_every_account(tmp_path: Path) -> None:
+    s = load_with(
+        tmp_path,
+        "[defaults.mail]\nname = 'all'\nusername = '{user}@corp.example'\nhost = 'imap.corp.example'\n",
+        "[[mail]]\nname = 'a'\n[[mail]]\nname = 'b'\n",
+    )
+    assert [(a.name, a.username) for a in s.mail] == [
+        ("a", "li.lei@corp.example"),
+        ("b", "li.lei@corp.example"),
+    ]
+    assert any("an account's name belongs in a [[mail]] template" in p for p in s.policy_problems)
