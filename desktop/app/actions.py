@@ -15,6 +15,7 @@ until the undo window is over (``release``); ``undo`` drops them.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import time
 import uuid
@@ -25,6 +26,9 @@ from desktop.core.events import ItemChange, ItemsChanged
 from desktop.core.item import Item, Kind
 from desktop.sources.base import Source
 from desktop.store.database import ViewRow
+
+#: items per listener call when many change at once ("Mark all read", its undo)
+ANNOUNCE_SLICE = 500
 
 
 class ActionError(Exception):
@@ -58,6 +62,7 @@ class Actions:
         self._pipeline = pipeline
         self._store = pipeline.store
         self._sources = sources
+        self.announcing = 0  # slices of a big change not told to listeners yet (benchmarks)
 
     def _item(self, item_id: str) -> Item:
         item = self._store.get_item(item_id)
@@ -133,8 +138,7 @@ class Actions:
         transaction; delivered once ``release``d, unless ``undo`` comes first."""
         batch = uuid.uuid4().hex
         ids = self._store.mark_view_read(query, unread_only, source, outbox=_read_entry, batch=batch)
-        if ids:
-            self._pipeline.announce(changed=self._store.get_items(ids))
+        self._announce_changed(ids)
         return MarkedRead(batch, tuple(ids))
 
     def release(self, marked: MarkedRead | None = None) -> None:
@@ -142,9 +146,31 @@ class Actions:
         self._poke(self._store.release_batch(marked.batch if marked is not None else ""))
 
     def undo(self, marked: MarkedRead) -> None:
-        changed = self._store.undo_batch(marked.batch, marked.item_ids)
-        if changed:
-            self._pipeline.announce(changed=self._store.get_items(changed))
+        self._announce_changed(self._store.undo_batch(marked.batch, marked.item_ids))
+
+    def _announce_changed(self, item_ids: Sequence[str]) -> None:
+        """Tell listeners about many changed items in slices, one loop turn each, so the UI
+        thread never stalls on reading 10,000 items back (the newest come first: the top
+        of the list). Each slice is read when it is told, so an undo in between is never
+        overtaken by the older state."""
+        slices = [item_ids[i : i + ANNOUNCE_SLICE] for i in range(0, len(item_ids), ANNOUNCE_SLICE)]
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None  # no loop (a script, a test): all at once
+
+        def tell(n: int) -> None:
+            self.announcing -= 1
+            self._pipeline.announce(changed=self._store.get_items(slices[n]))
+            if loop is not None and n + 1 < len(slices):
+                loop.call_soon(tell, n + 1)
+
+        self.announcing += len(slices)
+        if loop is None:
+            for n in range(len(slices)):
+                tell(n)
+        elif slices:
+            tell(0)
 
     # -- archive, delete, move -------------------------------------------------------------
 
