@@ -25,6 +25,7 @@
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="169"/>
+        <location filename="../../ui/settings_dialog.py" line="220"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
@@ -51,7 +52,7 @@
     <message>
         <location filename="../../ui/settings_dialog.py" line="184"/>
         <source>No system keyring: use a password command</source>
-        <translation type="unfinished"></translation>
+        <translation>没有系统密钥环：请使用密码命令</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="186"/>
@@ -61,17 +62,17 @@
     <message>
         <location filename="../../ui/settings_dialog.py" line="188"/>
         <source>Will be stored in the system keyring</source>
-        <translation type="unfinished"></translation>
+        <translation>将保存在系统密钥环中</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="189"/>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="192"/>
         <source>There is no system keyring (Secret Service) to keep a password in. Enter a password command below (for example pass show mail/work), or install and start a keyring such as GNOME Keyring or KWallet, then open this form again.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可保存密码的系统密钥环（Secret Service）。请在下方填写密码命令（例如 pass show mail/work），或安装并启动 GNOME Keyring、KWallet 等密钥环，然后重新打开此表单。</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="201"/>
@@ -94,32 +95,67 @@
         <translation>要监视的文件夹，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="221"/>
+        <location filename="../../ui/settings_dialog.py" line="211"/>
+        <source>e.g. Li Lei</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="213"/>
+        <source>Default: the user name, if it is an address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="216"/>
+        <source>STARTTLS, port 587 (recommended)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="217"/>
+        <source>TLS, port 465</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="229"/>
+        <source>The server&apos;s own, else {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="242"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="228"/>
+        <location filename="../../ui/settings_dialog.py" line="260"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="300"/>
+        <location filename="../../ui/settings_dialog.py" line="357"/>
+        <source>Default: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="357"/>
+        <source>smtp.example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="368"/>
         <source>another account already has this name</source>
         <translation>已有另一个账户使用此名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="306"/>
+        <location filename="../../ui/settings_dialog.py" line="374"/>
         <source>Default ({0})</source>
         <translation>默认（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="318"/>
+        <location filename="../../ui/settings_dialog.py" line="386"/>
         <source>Connection testing is not available.</source>
         <translation>无法测试连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="339"/>
+        <location filename="../../ui/settings_dialog.py" line="407"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
@@ -152,13 +188,163 @@
         <source>To {0}</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../../ui/compose.py" line="46"/>
+        <source>Reply</source>
+        <extracomment>Open compose windows by draft key: opening the same reply again raises its window.</extracomment>
+        <translation type="unfinished">回复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="47"/>
+        <source>Reply all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="48"/>
+        <source>Forward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="55"/>
+        <source>On {date}, {sender} wrote:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="56"/>
+        <source>{sender} wrote:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="57"/>
+        <source>---------- Forwarded message ----------</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ComposeWindow</name>
+    <message>
+        <location filename="../../ui/compose.py" line="102"/>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="104"/>
+        <source>Name &lt;address&gt;, another@example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="105"/>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="107"/>
+        <source>Cc</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="109"/>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="111"/>
+        <source>Message</source>
+        <translation type="unfinished">邮件内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="113"/>
+        <location filename="../../ui/compose.py" line="236"/>
+        <source>Loading the original message…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="115"/>
+        <source>From:</source>
+        <translation type="unfinished">发件人：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="116"/>
+        <source>To:</source>
+        <translation type="unfinished">收件人：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="117"/>
+        <source>Cc:</source>
+        <translation type="unfinished">抄送：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="118"/>
+        <source>Subject:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="123"/>
+        <source>Start over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="124"/>
+        <source>Throw this draft away and quote the original again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="128"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="129"/>
+        <source>Discard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="131"/>
+        <source>Send</source>
+        <translation type="unfinished">发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="132"/>
+        <source>Send (Ctrl+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="186"/>
+        <source>Cannot start the message: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="206"/>
+        <source>Your unsent draft from {0} is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="276"/>
+        <source>The draft could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="292"/>
+        <source>Something went wrong: {0}</source>
+        <translation type="unfinished">出错了：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="304"/>
+        <source>Discard this message?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="305"/>
+        <source>What you wrote will be lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ConnectionBanner</name>
     <message>
         <location filename="../../ui/window.py" line="101"/>
         <source>Connection problems</source>
-        <translation type="unfinished"></translation>
+        <translation>连接问题</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="102"/>
@@ -173,7 +359,7 @@
     <message>
         <location filename="../../ui/window.py" line="104"/>
         <source>Open the settings to fix the connection</source>
-        <translation type="unfinished"></translation>
+        <translation>打开设置以修复连接</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="116"/>
@@ -263,7 +449,7 @@
         <location filename="../../ui/detail/approval.py" line="158"/>
         <source>Comment</source>
         <extracomment>asks &quot;really reject?&quot; and calls ``proceed`` on yes; replaced in tests</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>批注</translation>
     </message>
     <message>
         <location filename="../../ui/detail/approval.py" line="159"/>
@@ -341,27 +527,29 @@
     <message>
         <location filename="../../ui/detail/chat.py" line="77"/>
         <source>Today</source>
-        <translation type="unfinished"></translation>
+        <translation>今天</translation>
     </message>
     <message>
         <location filename="../../ui/detail/chat.py" line="79"/>
         <source>Yesterday</source>
-        <translation type="unfinished"></translation>
+        <translation>昨天</translation>
     </message>
     <message>
         <location filename="../../ui/detail/chat.py" line="102"/>
         <source>Conversation</source>
-        <translation type="unfinished"></translation>
+        <translation>会话</translation>
     </message>
     <message>
         <location filename="../../ui/detail/chat.py" line="107"/>
+        <location filename="../../ui/detail/mail.py" line="96"/>
         <source>Reply</source>
-        <translation type="unfinished">回复</translation>
+        <extracomment>Fetches a message body; runs on a worker thread, raises with a user-readable message. name → (title, shortcut) of the mail actions; the list helper shows them in menus</extracomment>
+        <translation>回复</translation>
     </message>
     <message>
         <location filename="../../ui/detail/chat.py" line="121"/>
         <source>Write a reply… (Enter to send, Shift+Enter for a new line)</source>
-        <translation type="unfinished"></translation>
+        <translation>输入回复…（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
         <location filename="../../ui/detail/chat.py" line="137"/>
@@ -427,80 +615,145 @@
         <translation>账户 {0} 已不存在。</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="71"/>
+        <location filename="../../ui/detail/mail.py" line="97"/>
+        <source>Reply all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="98"/>
+        <source>Forward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="99"/>
+        <source>Archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="100"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="101"/>
+        <location filename="../../ui/detail/mail.py" line="413"/>
+        <source>Move to…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="123"/>
         <source>Cc:</source>
-        <extracomment>Fetches a message body; runs on a worker thread, raises with a user-readable message.</extracomment>
         <translation>抄送：</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="72"/>
+        <location filename="../../ui/detail/mail.py" line="124"/>
         <source>From:</source>
         <translation>发件人：</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="73"/>
+        <location filename="../../ui/detail/mail.py" line="125"/>
         <source>To:</source>
         <translation>收件人：</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="75"/>
+        <location filename="../../ui/detail/mail.py" line="127"/>
         <source>Date:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="81"/>
+        <location filename="../../ui/detail/mail.py" line="133"/>
         <source>Remote images in this message were blocked to protect your privacy.</source>
         <translation>为保护您的隐私，已阻止此邮件中的远程图片。</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="88"/>
+        <location filename="../../ui/detail/mail.py" line="140"/>
         <source>Open in mail client</source>
         <translation>在邮件客户端中打开</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="96"/>
+        <location filename="../../ui/detail/mail.py" line="169"/>
+        <source>Open Settings</source>
+        <translation type="unfinished">打开设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="187"/>
         <source>Loading the message…</source>
         <translation>正在加载邮件…</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="103"/>
+        <location filename="../../ui/detail/mail.py" line="194"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="109"/>
+        <location filename="../../ui/detail/mail.py" line="200"/>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>邮件内容</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="121"/>
+        <location filename="../../ui/detail/mail.py" line="212"/>
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="127"/>
+        <location filename="../../ui/detail/mail.py" line="218"/>
         <source>Attachments: loading…</source>
         <translation>附件：加载中…</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="147"/>
+        <location filename="../../ui/detail/mail.py" line="243"/>
+        <source>Sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="244"/>
+        <source>Sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="245"/>
+        <source>Not sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="266"/>
         <source>Message bodies cannot be fetched in this session.</source>
         <translation>本次会话无法获取邮件正文。</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="172"/>
+        <location filename="../../ui/detail/mail.py" line="291"/>
         <source>Attachments: {0}</source>
         <translation>附件：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="186"/>
+        <location filename="../../ui/detail/mail.py" line="305"/>
         <source>Could not load the message: {0}</source>
         <translation>无法加载邮件：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="213"/>
-        <source>No mail client took this message. Set a webmail address for the account in Settings.</source>
-        <translation>没有邮件客户端能打开此邮件。请在设置中为该账户填写网页邮箱地址。</translation>
+        <location filename="../../ui/detail/mail.py" line="330"/>
+        <source>This mail has no Message-ID, so no mail client can find it. Set a webmail address for the account in Settings to open mail in the browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="339"/>
+        <source>No mail client on this computer opens message links (mid:). Set a webmail address for the account in Settings to open mail in the browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="353"/>
+        <source>No mail client took this message. Set a webmail address for the account in Settings to open mail in the browser.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="361"/>
+        <source>The browser could not be started. The webmail address is: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/mail.py" line="437"/>
+        <source>The folders could not be listed: {0}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/detail/notice.py" line="34"/>
@@ -510,7 +763,7 @@
     <message>
         <location filename="../../ui/detail/notice.py" line="42"/>
         <source>Details</source>
-        <translation type="unfinished"></translation>
+        <translation>详情</translation>
     </message>
     <message>
         <location filename="../../ui/detail/notice.py" line="53"/>
@@ -544,42 +797,57 @@
 <context>
     <name>InboxDelegate</name>
     <message>
-        <location filename="../../ui/delegate.py" line="50"/>
+        <location filename="../../ui/delegate.py" line="54"/>
         <source>Pending</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="51"/>
+        <location filename="../../ui/delegate.py" line="55"/>
         <source>Approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="52"/>
+        <location filename="../../ui/delegate.py" line="56"/>
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="53"/>
+        <location filename="../../ui/delegate.py" line="57"/>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="62"/>
+        <location filename="../../ui/delegate.py" line="58"/>
+        <source>Sending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/delegate.py" line="59"/>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/delegate.py" line="60"/>
+        <source>Not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/delegate.py" line="69"/>
         <source>You</source>
         <translation>我</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="65"/>
+        <location filename="../../ui/delegate.py" line="72"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="67"/>
+        <location filename="../../ui/delegate.py" line="74"/>
         <source>Announcement</source>
         <translation>公告</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="218"/>
+        <location filename="../../ui/delegate.py" line="225"/>
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
@@ -600,12 +868,12 @@
     <message>
         <location filename="../../ui/window.py" line="233"/>
         <source>Clear search</source>
-        <translation type="unfinished"></translation>
+        <translation>清除搜索</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="235"/>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="237"/>
@@ -620,12 +888,12 @@
     <message>
         <location filename="../../ui/window.py" line="247"/>
         <source>Show all items</source>
-        <translation type="unfinished"></translation>
+        <translation>显示全部条目</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="248"/>
         <source>Show unread items only</source>
-        <translation type="unfinished"></translation>
+        <translation>只显示未读条目</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="250"/>
@@ -635,7 +903,7 @@
     <message>
         <location filename="../../ui/window.py" line="269"/>
         <source>Inbox</source>
-        <translation type="unfinished"></translation>
+        <translation>收件箱</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="292"/>
@@ -645,22 +913,22 @@
     <message>
         <location filename="../../ui/window.py" line="293"/>
         <source>Inbox status</source>
-        <translation type="unfinished"></translation>
+        <translation>收件箱状态</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="311"/>
         <source>← Back</source>
-        <translation type="unfinished"></translation>
+        <translation>← 返回</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="312"/>
         <source>Back to the list (Esc)</source>
-        <translation type="unfinished"></translation>
+        <translation>返回列表（Esc）</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="313"/>
         <source>Back to the list</source>
-        <translation type="unfinished"></translation>
+        <translation>返回列表</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="402"/>
@@ -670,127 +938,127 @@
     <message>
         <location filename="../../ui/window.py" line="455"/>
         <source>&amp;Open</source>
-        <translation type="unfinished"></translation>
+        <translation>打开(&amp;O)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="461"/>
         <source>&amp;Toggle read</source>
-        <translation type="unfinished"></translation>
+        <translation>切换已读/未读(&amp;T)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="462"/>
         <source>Mark as &amp;read</source>
-        <translation type="unfinished"></translation>
+        <translation>标为已读(&amp;R)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="463"/>
         <source>Mark as &amp;unread</source>
-        <translation type="unfinished"></translation>
+        <translation>标为未读(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="465"/>
         <source>&amp;Approve</source>
-        <translation type="unfinished"></translation>
+        <translation>批准(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="465"/>
         <source>Approve the request</source>
-        <translation type="unfinished"></translation>
+        <translation>批准此申请</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="468"/>
         <source>Re&amp;ject…</source>
-        <translation type="unfinished"></translation>
+        <translation>驳回(&amp;J)…</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="468"/>
         <source>Reject the request</source>
-        <translation type="unfinished"></translation>
+        <translation>驳回此申请</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="470"/>
         <source>&amp;Snooze</source>
-        <translation type="unfinished"></translation>
+        <translation>稍后提醒(&amp;S)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="472"/>
         <source>&amp;Snooze…</source>
-        <translation type="unfinished"></translation>
+        <translation>稍后提醒(&amp;S)…</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="474"/>
         <source>&amp;Next item</source>
-        <translation type="unfinished"></translation>
+        <translation>下一条(&amp;N)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="475"/>
         <source>&amp;Previous item</source>
-        <translation type="unfinished"></translation>
+        <translation>上一条(&amp;P)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="476"/>
         <source>&amp;Search</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索(&amp;S)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="479"/>
         <source>&amp;All items</source>
-        <translation type="unfinished"></translation>
+        <translation>全部条目(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="482"/>
         <source>&amp;Unread only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅未读(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="494"/>
         <source>Mark &amp;all read</source>
-        <translation type="unfinished"></translation>
+        <translation>全部标为已读(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="497"/>
         <source>Mark every item of this view read</source>
-        <translation type="unfinished"></translation>
+        <translation>将此视图中的所有条目标为已读</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="499"/>
         <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="500"/>
         <source>&amp;Back to the list</source>
-        <translation type="unfinished"></translation>
+        <translation>返回列表(&amp;B)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="501"/>
         <source>S&amp;ettings…</source>
-        <translation type="unfinished"></translation>
+        <translation>设置(&amp;E)…</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="502"/>
         <source>&amp;Close window</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭窗口(&amp;C)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="506"/>
         <source>Menu bar</source>
-        <translation type="unfinished"></translation>
+        <translation>菜单栏</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="507"/>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="514"/>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>查看(&amp;V)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="523"/>
         <source>&amp;Item</source>
-        <translation type="unfinished"></translation>
+        <translation>条目(&amp;I)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="525"/>
@@ -805,49 +1073,49 @@
     <message>
         <location filename="../../ui/window.py" line="569"/>
         <source>Item actions</source>
-        <translation type="unfinished"></translation>
+        <translation>条目操作</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="582"/>
         <source>Choose a time…</source>
-        <translation type="unfinished"></translation>
+        <translation>选择时间…</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="650"/>
         <source>Reject requests</source>
-        <translation type="unfinished"></translation>
+        <translation>驳回申请</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="651"/>
         <source>Reject {0} requests?</source>
-        <translation type="unfinished"></translation>
+        <translation>驳回这 {0} 个申请？</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="654"/>
         <source>No comment will be sent.</source>
-        <translation type="unfinished">不会附带意见。</translation>
+        <translation>不会发送批注。</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="655"/>
         <source>Reject</source>
-        <translation type="unfinished">拒绝</translation>
+        <translation>驳回</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="681"/>
         <location filename="../../ui/window.py" line="682"/>
         <source>Snoozed until {0}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已推迟到 {0} 再提醒。</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="705"/>
         <source>Nothing unread here.</source>
-        <translation type="unfinished"></translation>
+        <translation>这里没有未读条目。</translation>
     </message>
     <message numerus="yes">
         <location filename="../../ui/window.py" line="708"/>
         <source>Marked %n item(s) read.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已将 %n 个条目标为已读。</numerusform>
         </translation>
     </message>
     <message>
@@ -1314,12 +1582,12 @@
     <message>
         <location filename="../../config/settings.py" line="436"/>
         <source>Enter sends a chat reply</source>
-        <translation type="unfinished"></translation>
+        <translation>按 Enter 发送聊天回复</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="437"/>
         <source>true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter starts a new line and Ctrl+Enter sends, as in mail.</source>
-        <translation type="unfinished"></translation>
+        <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="66"/>
@@ -1345,138 +1613,138 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="365"/>
+        <location filename="../../ui/settings_dialog.py" line="433"/>
         <source>Tidings Settings</source>
         <translation>消息通设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="378"/>
+        <location filename="../../ui/settings_dialog.py" line="446"/>
         <source>Mail accounts</source>
         <translation>邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="379"/>
+        <location filename="../../ui/settings_dialog.py" line="447"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="380"/>
+        <location filename="../../ui/settings_dialog.py" line="448"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="389"/>
+        <location filename="../../ui/settings_dialog.py" line="457"/>
         <source>Parts of your organisation&apos;s policy could not be used; tell your helpdesk:</source>
         <translation>贵单位策略的部分内容无法使用，请告知技术支持：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="414"/>
+        <location filename="../../ui/settings_dialog.py" line="482"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="415"/>
+        <location filename="../../ui/settings_dialog.py" line="483"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="416"/>
+        <location filename="../../ui/settings_dialog.py" line="484"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="426"/>
-        <location filename="../../ui/settings_dialog.py" line="535"/>
+        <location filename="../../ui/settings_dialog.py" line="494"/>
+        <location filename="../../ui/settings_dialog.py" line="603"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="432"/>
+        <location filename="../../ui/settings_dialog.py" line="500"/>
         <source>Passwords are kept in the system keyring, never in the settings file.</source>
         <translation>密码保存在系统密钥环中，绝不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="447"/>
+        <location filename="../../ui/settings_dialog.py" line="515"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="449"/>
+        <location filename="../../ui/settings_dialog.py" line="517"/>
         <source>No system keyring: use a token command</source>
-        <translation type="unfinished"></translation>
+        <translation>没有系统密钥环：请使用令牌命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="451"/>
+        <location filename="../../ui/settings_dialog.py" line="519"/>
         <source>Paste the token your administrator gave you</source>
-        <translation type="unfinished"></translation>
+        <translation>粘贴管理员提供的令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="453"/>
+        <location filename="../../ui/settings_dialog.py" line="521"/>
         <source>Optional: a command that prints the token</source>
         <translation>可选：输出令牌的命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="455"/>
+        <location filename="../../ui/settings_dialog.py" line="523"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="455"/>
+        <location filename="../../ui/settings_dialog.py" line="523"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="461"/>
+        <location filename="../../ui/settings_dialog.py" line="529"/>
         <source>Token:</source>
         <translation>令牌：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="464"/>
+        <location filename="../../ui/settings_dialog.py" line="532"/>
         <source>Leave the URL empty to use Tidings for mail only.</source>
         <translation>地址留空则只用消息通收邮件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="479"/>
+        <location filename="../../ui/settings_dialog.py" line="547"/>
         <source>e.g. 19:00-08:00 (empty: off)</source>
         <translation>例如 19:00-08:00（留空：关闭）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="481"/>
+        <location filename="../../ui/settings_dialog.py" line="549"/>
         <source>One name or address per line</source>
         <translation>每行一个姓名或地址</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="485"/>
+        <location filename="../../ui/settings_dialog.py" line="553"/>
         <source>Sender, subject and text</source>
         <translation>发件人、主题和正文</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="486"/>
+        <location filename="../../ui/settings_dialog.py" line="554"/>
         <source>Sender and subject only</source>
         <translation>仅发件人和主题</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="487"/>
+        <location filename="../../ui/settings_dialog.py" line="555"/>
         <source>Hidden: only “New message”</source>
         <translation>隐藏：只显示“新消息”</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="509"/>
+        <location filename="../../ui/settings_dialog.py" line="577"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="634"/>
+        <location filename="../../ui/settings_dialog.py" line="702"/>
         <source>Mail account “{0}”: {1}.</source>
         <translation>邮件账户“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="687"/>
+        <location filename="../../ui/settings_dialog.py" line="755"/>
         <source>Could not save the password: there is no system keyring (Secret Service). Use a password or token command instead, or install and start a keyring such as GNOME Keyring or KWallet.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存密码：没有系统密钥环（Secret Service）。请改用密码或令牌命令，或安装并启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="695"/>
+        <location filename="../../ui/settings_dialog.py" line="763"/>
         <source>Could not save the password: {0}</source>
         <translation>无法保存密码：{0}</translation>
     </message>
@@ -1486,32 +1754,32 @@
     <message>
         <location filename="../../ui/snooze_menu.py" line="39"/>
         <source>Later today</source>
-        <translation type="unfinished"></translation>
+        <translation>今天稍后</translation>
     </message>
     <message>
         <location filename="../../ui/snooze_menu.py" line="40"/>
         <source>Tomorrow morning</source>
-        <translation type="unfinished"></translation>
+        <translation>明天上午</translation>
     </message>
     <message>
         <location filename="../../ui/snooze_menu.py" line="41"/>
         <source>Next week</source>
-        <translation type="unfinished"></translation>
+        <translation>下周</translation>
     </message>
     <message>
         <location filename="../../ui/snooze_menu.py" line="52"/>
         <source>Snooze until</source>
-        <translation type="unfinished"></translation>
+        <translation>推迟提醒到</translation>
     </message>
     <message>
         <location filename="../../ui/snooze_menu.py" line="57"/>
         <source>Date and time</source>
-        <translation type="unfinished"></translation>
+        <translation>日期和时间</translation>
     </message>
     <message>
         <location filename="../../ui/snooze_menu.py" line="58"/>
         <source>Bring it back unread at:</source>
-        <translation type="unfinished"></translation>
+        <translation>在此时间重新显示为未读：</translation>
     </message>
 </context>
 <context>
@@ -1520,147 +1788,147 @@
         <location filename="../../ui/status_text.py" line="19"/>
         <location filename="../../ui/tray.py" line="28"/>
         <source>connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在连接…</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="20"/>
         <location filename="../../ui/tray.py" line="29"/>
         <source>online</source>
-        <translation type="unfinished"></translation>
+        <translation>在线</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="21"/>
         <source>offline, retrying</source>
-        <translation type="unfinished">离线，正在重试</translation>
+        <translation>离线，正在重试</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="22"/>
         <location filename="../../ui/tray.py" line="31"/>
         <source>sign-in failed</source>
-        <translation type="unfinished">登录失败</translation>
+        <translation>登录失败</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="23"/>
         <source>stopped</source>
-        <translation type="unfinished">已停止</translation>
+        <translation>已停止</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="24"/>
         <location filename="../../ui/tray.py" line="33"/>
         <source>disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>已停用</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="29"/>
         <source>The gateway rejected the sign-in token</source>
         <extracomment>Whole sentences, as the sources write them.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>网关拒绝了登录令牌</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="30"/>
         <source>The connection to the gateway was lost</source>
-        <translation type="unfinished"></translation>
+        <translation>与网关的连接已断开</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="31"/>
         <source>The gateway did not answer</source>
-        <translation type="unfinished"></translation>
+        <translation>网关没有响应</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="32"/>
         <source>Cannot find the gateway&apos;s server name (check the address or the network)</source>
-        <translation type="unfinished"></translation>
+        <translation>找不到网关的服务器名称（请检查地址或网络）</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="33"/>
         <source>The gateway is not answering (connection refused)</source>
-        <translation type="unfinished"></translation>
+        <translation>网关没有响应（连接被拒绝）</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="34"/>
         <source>The server rejected the user name or password</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器拒绝了用户名或密码</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="35"/>
         <source>there is no system keyring to keep passwords in (no Secret Service is running, or it could not be unlocked): set a password command in Settings, or start a keyring such as GNOME Keyring or KWallet and sign in to it</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可保存密码的系统密钥环（Secret Service 未运行或无法解锁）：请在设置中填写密码命令，或启动 GNOME Keyring、KWallet 等密钥环并登录</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="48"/>
         <source>{0}; retrying in {1} s</source>
         <extracomment>(pattern, template): the template&apos;s {0}, {1}... are the pattern&apos;s groups, in order. A group named ``inner`` is itself a sentence and is translated too.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>{0}；{1} 秒后重试</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="52"/>
         <source>Cannot get the password: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法获取密码：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="56"/>
         <source>No gateway token: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>没有网关令牌：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="60"/>
         <source>no password is stored for {0}: set it in Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>没有为 {0} 保存密码：请在设置中填写</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="64"/>
         <source>no gateway token is stored for {0}: set it in Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>没有为 {0} 保存网关令牌：请在设置中填写</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="68"/>
         <source>The gateway answered HTTP {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>网关返回 HTTP {0}</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="72"/>
         <source>Cannot reach the gateway ({0})</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接网关（{0}）</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="76"/>
         <source>The server name {0} could not be found.</source>
-        <translation type="unfinished"></translation>
+        <translation>找不到服务器名称 {0}。</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="80"/>
         <source>{0} refused the connection on port {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 拒绝了端口 {1} 上的连接。</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="84"/>
         <source>{0} did not answer in time.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 未及时响应。</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="88"/>
         <source>{0} closed the connection.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 关闭了连接。</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="92"/>
         <source>The connection to {0} failed: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>与 {0} 的连接失败：{1}</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="96"/>
         <source>The connection to {0} broke while signing in.</source>
-        <translation type="unfinished"></translation>
+        <translation>登录时与 {0} 的连接中断。</translation>
     </message>
     <message>
         <location filename="../../ui/tray.py" line="30"/>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>离线</translation>
     </message>
     <message>
         <location filename="../../ui/tray.py" line="32"/>
         <source>error</source>
-        <translation type="unfinished"></translation>
+        <translation>出错</translation>
     </message>
 </context>
 <context>
@@ -1752,17 +2020,17 @@
     <message>
         <location filename="../../ui/window.py" line="169"/>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="170"/>
         <source>Undo (Ctrl+Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销（Ctrl+Z）</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="171"/>
         <source>Undo mark all read</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销全部标为已读</translation>
     </message>
 </context>
 <context>
@@ -1772,42 +2040,42 @@
         <location filename="../../ui/welcome.py" line="37"/>
         <source>Welcome to Tidings</source>
         <extracomment>&quot;Add a mail account&quot; &quot;Connect to your company&quot; (the gateway for chat and approvals)</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>欢迎使用 Tidings</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="36"/>
         <source>Tidings</source>
-        <translation type="unfinished">消息通</translation>
+        <translation>Tidings</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="45"/>
         <source>Tidings brings new mail, chat, approval requests and tasks into one inbox and tells you when something arrives. Start with your mail, your company&apos;s messages, or both.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidings 把新邮件、聊天、审批申请和任务汇集到一个收件箱，并在有新内容时提醒你。可以从邮件开始，也可以从公司的消息开始，或两者都用。</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="52"/>
         <source>Add a mail account</source>
-        <translation type="unfinished"></translation>
+        <translation>添加邮件账户</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="54"/>
         <source>Set up an IMAP mail account</source>
-        <translation type="unfinished"></translation>
+        <translation>设置 IMAP 邮件账户</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="55"/>
         <source>Connect to your company</source>
-        <translation type="unfinished"></translation>
+        <translation>连接到公司</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="57"/>
         <source>Chat, approvals and tasks through your company&apos;s message gateway</source>
-        <translation type="unfinished"></translation>
+        <translation>通过公司的消息网关接收聊天、审批和任务</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="61"/>
         <source>Tidings keeps running in the tray when you close its windows.</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭窗口后，Tidings 会继续在托盘中运行。</translation>
     </message>
 </context>
 </TS>
