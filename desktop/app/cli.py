@@ -7,11 +7,14 @@ import asyncio
 import getpass
 import importlib
 import importlib.metadata
+import logging
 import sys
 from pathlib import Path
 
 from desktop.config import logs, paths, policy, secrets
 from desktop.config.settings import ConfigError, Settings, load
+
+log = logging.getLogger(__name__)
 
 
 def _common(with_defaults: bool) -> argparse.ArgumentParser:
@@ -152,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print("Gateway token stored in the system keyring.")
         return 0
+    apply_autostart(settings, first_start=not args.config.exists())
     return _start_tray_app(settings, args.data_dir)
 
 
@@ -180,6 +184,25 @@ def _diagnostics(settings: Settings, args: argparse.Namespace) -> int:
 #: import (not even a function-level one, which import-linter counts) points from app
 #: up to ui; tests/unit/test_layers.py checks that the name still resolves.
 TRAY_APP_MODULE = "desktop.ui.app"
+
+
+def apply_autostart(settings: Settings, first_start: bool) -> None:
+    """The organisation's word on starting at login. Enforced (or written in the user's
+    file): made true at every start. A policy default: at the first start only, so a user
+    who then turns it off in Settings keeps it off. Set nowhere: the login entry is the
+    user's (Settings, or the desktop's own tools), untouched."""
+    origin = settings.origin("general.autostart")
+    if origin == "built-in" or (origin == "policy (default)" and not first_start):
+        return
+    from desktop.app import autostart
+
+    want = settings.general.autostart
+    try:
+        if autostart.is_enabled() != want:
+            autostart.set_enabled(want)
+            log.info("login entry %s (%s)", "made" if want else "removed", origin)
+    except autostart.AutostartError as exc:
+        log.warning("cannot apply the policy's autostart: %s", exc)
 
 
 def _start_tray_app(settings: Settings, data_dir: Path) -> int:

@@ -429,6 +429,19 @@ class GeneralSettings:
             ),
         ),
     ] = True
+    autostart: Annotated[
+        bool,
+        Declared(
+            Boolean(),
+            QT_TRANSLATE_NOOP("Settings", "Start Tidings in the tray when I log in"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Meant for a policy: enforced, the login entry is made (or removed) at every start; "
+                "a default applies at the first start only. Set nowhere, the entry is the user's "
+                "own choice in Settings.",
+            ),
+        ),
+    ] = False
     enter_sends: Annotated[
         bool,
         Declared(

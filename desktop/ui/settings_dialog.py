@@ -575,8 +575,10 @@ class SettingsDialog(QDialog):
         declared_row(form, "general.enter_sends", self.enter_sends, enforced, labelled=False)
         # Applied on OK like everything else; the login entry itself is the state.
         self.autostart = QCheckBox(self.tr("Start Tidings in the tray when I log in"))
-        self.autostart.setChecked(autostart.is_enabled())
-        form.addRow(self.autostart)
+        # The login entry is the state, unless the organisation enforces it.
+        forced = self._settings.is_enforced("general.autostart")
+        self.autostart.setChecked(self._settings.general.autostart if forced else autostart.is_enabled())
+        declared_row(form, "general.autostart", self.autostart, enforced, labelled=False, ignored=ignored)
         self.quiet_hours.textChanged.connect(self._validate)
         return page
 
@@ -686,6 +688,8 @@ class SettingsDialog(QDialog):
             "notifications.urgent_breaks_through": self.urgent_breaks.isChecked(),
             "notifications.previews": str(self.previews.currentData()),
             "general.allow_add_accounts": self._settings.general.allow_add_accounts,  # policy's, not shown
+            # The checkbox writes the login entry, not the file (apply_autostart in cli.py).
+            "general.autostart": self._settings.general.autostart,
             "general.enter_sends": self.enter_sends.isChecked(),
         }
         return {path: option(path).kind.normalize(value) for path, value in values.items()}

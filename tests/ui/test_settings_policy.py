@@ -97,3 +97,16 @@ def test_a_policy_with_mistakes_is_named_in_the_dialog(qtbot, tmp_path: Path, me
     clean = SettingsDialog(settings_under(tmp_path, ""))
     qtbot.addWidget(clean)
     assert clean.policy_label.isHidden() and clean.add_button.isEnabled()
+
+
+def test_an_enforced_autostart_is_shown_greyed(qtbot, tmp_path: Path, memory_keyring) -> None:
+    dialog = SettingsDialog(settings_under(tmp_path, "[enforced.general]\nautostart = true\n"))
+    qtbot.addWidget(dialog)
+    assert dialog.autostart.isChecked() and not dialog.autostart.isEnabled()
+    assert "Set by your organisation" in notes(dialog)
+    free = SettingsDialog(settings_under(tmp_path, ""))
+    qtbot.addWidget(free)
+    assert free.autostart.isEnabled() and not free.autostart.isChecked()  # no login entry yet
+    free.autostart.setChecked(True)
+    free.accept()
+    assert to_toml(free.result_settings()) == ""  # the entry is the state, not the file

@@ -271,3 +271,42 @@ def test_user_in_a_policy_table_and_a_name_that_would_merge_every_account(tmp_pa
         ("b", "li.lei@corp.example"),
     ]
     assert any("an account's name belongs in a [[mail]] template" in p for p in s.policy_problems)
+
+
+# -- autostart: a policy value applied to the login entry ---------------------------------------
+
+
+@pytest.fixture
+def login_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    return tmp_path / "xdg" / "autostart" / "tidings.desktop"
+
+
+@pytest.mark.parametrize(
+    ("policy_text", "user_text", "first_start", "before", "after"),
+    [
+        ("[enforced.general]\nautostart = true\n", "", False, False, True),
+        ("[enforced.general]\nautostart = false\n", "", False, True, False),
+        ("[defaults.general]\nautostart = true\n", "", True, False, True),  # the first start
+        ("[defaults.general]\nautostart = true\n", "", False, False, False),  # the user turned it off
+        ("", "", False, True, True),  # set nowhere: the user's own entry stays
+        ("", "", False, False, False),
+        ("", "[general]\nautostart = true\n", False, False, True),
+    ],
+)
+def test_autostart_from_the_policy(
+    tmp_path: Path,
+    login_entries: Path,
+    policy_text: str,
+    user_text: str,
+    first_start: bool,
+    before: bool,
+    after: bool,
+) -> None:
+    from desktop.app import autostart
+    from desktop.app.cli import apply_autostart
+
+    if before:
+        autostart.set_enabled(True, platform="linux")
+    apply_autostart(load_with(tmp_path, policy_text, user_text), first_start=first_start)
+    assert login_entries.exists() is after
