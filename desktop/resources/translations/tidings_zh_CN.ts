@@ -1581,11 +1581,21 @@
     </message>
     <message>
         <location filename="../../config/settings.py" line="436"/>
+        <source>Start Tidings in the tray when I log in</source>
+        <translation>登录时在托盘中启动消息通</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="437"/>
+        <source>Meant for a policy: enforced, the login entry is made (or removed) at every start; a default applies at the first start only. Set nowhere, the entry is the user&apos;s own choice in Settings.</source>
+        <translation>供策略使用：强制时，每次启动都会创建（或删除）登录启动项；默认值只在首次启动时生效。未设置时，启动项由用户在设置中自行决定。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="449"/>
         <source>Enter sends a chat reply</source>
         <translation>按 Enter 发送聊天回复</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="437"/>
+        <location filename="../../config/settings.py" line="450"/>
         <source>true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter starts a new line and Ctrl+Enter sends, as in mail.</source>
         <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
@@ -1654,7 +1664,7 @@
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="494"/>
-        <location filename="../../ui/settings_dialog.py" line="603"/>
+        <location filename="../../ui/settings_dialog.py" line="605"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
@@ -1734,17 +1744,17 @@
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="702"/>
+        <location filename="../../ui/settings_dialog.py" line="706"/>
         <source>Mail account “{0}”: {1}.</source>
         <translation>邮件账户“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="755"/>
+        <location filename="../../ui/settings_dialog.py" line="759"/>
         <source>Could not save the password: there is no system keyring (Secret Service). Use a password or token command instead, or install and start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>无法保存密码：没有系统密钥环（Secret Service）。请改用密码或令牌命令，或安装并启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="763"/>
+        <location filename="../../ui/settings_dialog.py" line="767"/>
         <source>Could not save the password: {0}</source>
         <translation>无法保存密码：{0}</translation>
     </message>
