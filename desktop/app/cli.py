@@ -80,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     gateway_sub.add_parser(
         "set-token", parents=[common], help="store the gateway token in the system keyring"
     )
+    login = gateway_sub.add_parser(
+        "login", parents=[common], help='sign in with your company account ([gateway] sign_in = "sso")'
+    )
+    login.add_argument(
+        "--device", action="store_true", help="sign in with a code on another device (no browser here)"
+    )
     diagnostics = sub.add_parser(
         "diagnostics",
         parents=[common],
@@ -146,6 +152,15 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"Password for {args.name} stored in the system keyring.")
         return 0
+    if args.command == "gateway" and args.gateway_command == "login":
+        from desktop.app import gateway_login
+
+        return gateway_login.run(
+            settings.gateway,
+            device=args.device,
+            say=print,
+            warn=lambda text: print(f"tidings: {text}", file=sys.stderr),
+        )
     if args.command == "gateway":
         token = _read_secret("Gateway token: ")
         try:

@@ -37,6 +37,13 @@ def mail_key(account_name: str) -> str:
 GATEWAY_KEY = "gateway"
 
 
+def oauth_key(issuer: str, client_id: str) -> str:
+    """The refresh token of a sign-in at a provider, keyed by the provider and registration,
+    not by what uses it: mail and the gateway signing in with the same company provider and
+    client find the same entry, so one browser sign-in serves both."""
+    return f"oauth:{client_id}@{issuer.rstrip('/')}"
+
+
 def run_command(command: str, what: str, timeout: float = 30.0) -> str:
     """Run a password_command / token_command; its first output line is the secret."""
     try:

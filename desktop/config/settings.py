@@ -71,6 +71,8 @@ log = logging.getLogger(__name__)
 SECURITY_CHOICES = ("tls", "starttls", "plain")
 #: What a notification shows: everything, who and what about, or only that something came.
 PREVIEW_CHOICES = ("full", "sender", "hidden")
+#: How Tidings signs in to the gateway: an administrator's token, or the company's provider.
+GATEWAY_SIGN_IN_CHOICES = ("token", "sso")
 DEFAULT_PORTS = {"tls": 993, "starttls": 143, "plain": 143}
 SMTP_SECURITY_CHOICES = ("starttls", "tls")
 SMTP_DEFAULT_PORTS = {"starttls": 587, "tls": 465}
@@ -338,10 +340,70 @@ class GatewaySettings:
             ),
         ),
     ] = ""
+    sign_in: Annotated[
+        str,
+        Declared(
+            Choice(*GATEWAY_SIGN_IN_CHOICES),
+            QT_TRANSLATE_NOOP("Settings", "Gateway sign-in"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "token: a token from the gateway's administrator; sso: sign in with your company "
+                "account in the browser (tidings gateway login), renewed without asking.",
+            ),
+        ),
+    ] = "token"
+    issuer: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Sign-in provider"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "With sso: the company's OpenID Connect issuer, e.g. "
+                "https://login.microsoftonline.com/TENANT/v2.0.",
+            ),
+        ),
+    ] = ""
+    client_id: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Client id"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "With sso: the id of the company's registration of Tidings at the provider."
+            ),
+        ),
+    ] = ""
+    audience: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Gateway audience"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "With sso: the gateway's resource at the provider (its --oidc-audience), asked for "
+                "as a resource indicator; empty: the provider's tokens name the gateway by scope.",
+            ),
+        ),
+    ] = ""
+    scopes: Annotated[
+        list[str],
+        Declared(
+            TextList(),
+            QT_TRANSLATE_NOOP("Settings", "Sign-in scopes"),
+            QT_TRANSLATE_NOOP(
+                "Settings", "With sso: the scopes asked for; offline_access keeps the sign-in."
+            ),
+        ),
+    ] = dataclasses.field(default_factory=lambda: ["openid", "offline_access"])
 
     @property
     def enabled(self) -> bool:
         return bool(self.url)
+
+    @property
+    def sso(self) -> bool:
+        return self.sign_in == "sso"
 
 
 @dataclasses.dataclass(slots=True)

@@ -1505,6 +1505,56 @@
         <translation>输出网关令牌的命令；留空则使用系统密钥环中保存的令牌。</translation>
     </message>
     <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>Gateway sign-in</source>
+        <translation>网关登录方式</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>token: a token from the gateway's administrator; sso: sign in with your company account in the browser (tidings gateway login), renewed without asking.</source>
+        <translation>token：使用网关管理员发放的令牌；sso：在浏览器中用公司账号登录（tidings gateway login），之后自动续期，无需再次确认。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>Sign-in provider</source>
+        <translation>登录服务</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>With sso: the company's OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</source>
+        <translation>sso 时：公司的 OpenID Connect 签发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>Client id</source>
+        <translation>客户端 ID</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>With sso: the id of the company's registration of Tidings at the provider.</source>
+        <translation>sso 时：公司在登录服务中为 Tidings 注册的应用 ID。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>Gateway audience</source>
+        <translation>网关受众</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>With sso: the gateway's resource at the provider (its --oidc-audience), asked for as a resource indicator; empty: the provider's tokens name the gateway by scope.</source>
+        <translation>sso 时：网关在登录服务中的资源标识（即网关的 --oidc-audience），以资源指示符请求；留空则由登录服务按权限范围确定网关。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>Sign-in scopes</source>
+        <translation>登录权限范围</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="0"/>
+        <source>With sso: the scopes asked for; offline_access keeps the sign-in.</source>
+        <translation>sso 时：请求的权限范围；offline_access 用于保持登录。</translation>
+    </message>
+    <message>
         <location filename="../../config/settings.py" line="334"/>
         <source>A PEM file with the certificate authority of the gateway&apos;s certificate, if the system does not trust it. Certificates are always verified.</source>
         <translation>包含网关证书颁发机构的 PEM 文件，在系统不信任该证书时使用。证书始终会被验证。</translation>

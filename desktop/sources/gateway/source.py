@@ -54,6 +54,7 @@ from desktop.sources.gateway.connection import (
 )
 from desktop.sources.gateway.mapping import SOURCE_ID, Malformed, map_event
 from desktop.sources.gateway.outbox import GatewayOutbox
+from desktop.sources.gateway.sso import SIGN_IN_AGAIN, GatewaySignIn
 
 __all__ = ["GatewaySource", "stream_url"]
 
@@ -97,6 +98,8 @@ class GatewaySource:
         self.backoff = Backoff(backoff_base, backoff_cap)
         self._stopping = False
         self._outbox = GatewayOutbox(store, self._send_event)
+        # [gateway] sign_in = "sso": sessions from the company's provider instead of a token.
+        self.sign_in = GatewaySignIn(settings) if settings.sso else None
 
         self._user = ""
         self._hello_seq = -1
@@ -230,12 +233,45 @@ class GatewaySource:
             )
             async with stream as ws:
                 await self._hello(ws, stored)
-                await self._serve(ws)
+                await self._serve_renewing(ws)
             return Outcome(ConnectionState.OFFLINE, "The gateway closed the connection")
         except EXPECTED as exc:
-            return classify(exc, url, online=self.online)
+            return self._refused_session(exc, classify(exc, url, online=self.online))
+
+    def _refused_session(self, exc: BaseException, outcome: Outcome) -> Outcome:
+        """With SSO, the gateway refusing our session (4401) means it expired (renew: retry) or
+        was revoked (sign in again), not a bad token."""
+        if (
+            self.sign_in is None
+            or isinstance(exc, SessionEnd)
+            or outcome.state is not ConnectionState.AUTH_FAILED
+        ):
+            return outcome
+        if self.sign_in.expired():
+            return Outcome(ConnectionState.OFFLINE, "The gateway session ended before it was renewed")
+        self.sign_in.ended_by_gateway()
+        return Outcome(ConnectionState.AUTH_FAILED, f"{SIGN_IN_AGAIN}: the gateway ended this sign-in")
+
+    async def _serve_renewing(self, ws: ClientConnection) -> None:
+        """``_serve``, and with SSO the session's renewal beside it; whichever ends first ends both."""
+        if self.sign_in is None:
+            await self._serve(ws)
+            return
+        tasks = {asyncio.create_task(self._serve(ws)), asyncio.create_task(self.sign_in.keep_fresh())}
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
 
     async def _token(self) -> str:
+        if self.sign_in is not None:
+            return await self.sign_in.session_token()
         try:
             return await asyncio.to_thread(
                 get_secret, GATEWAY_KEY, self.settings.token_command, what="gateway token"
