@@ -90,10 +90,10 @@ def declared_row(
         text = QCoreApplication.translate("Settings", "Set by your organisation")
         if ignored and path in ignored:
             text = QCoreApplication.translate(
-                "Settings", "Set by your organisation; the value in your settings file is ignored"
+                "Settings", "Set by your organisation; your own value is ignored"
             )
+        # Not word-wrapped: a wrapped label in a form row gets too little height and is cut off.
         note = QLabel(text)
-        note.setWordWrap(True)
         note.setObjectName("enforcedNote")
         note.setEnabled(False)  # the disabled palette: greyed like the field it explains
         form.addRow("", note)
@@ -189,12 +189,13 @@ class AccountDialog(QDialog):
         self.password.setAccessibleName(self.tr("Password"))
         self.keyring_note = QLabel(
             self.tr(
-                "There is no system keyring (Secret Service) to keep a password in. Enter a "
-                "password command below (for example pass show mail/work), or install and start "
-                "a keyring such as GNOME Keyring or KWallet, then open this form again."
+                "No system keyring (Secret Service) to keep a password in: enter a password "
+                "command below, or start a keyring such as GNOME Keyring or KWallet."
             )
         )
         self.keyring_note.setWordWrap(True)
+        # Its whole height, also in a tall form: a squeezed warning would be cut off.
+        self.keyring_note.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.keyring_note.setStyleSheet(f"color: {WARN_COLOR};")
         self.keyring_note.setVisible(keyring_state == "no-keyring")
         self.password_command = QLineEdit()

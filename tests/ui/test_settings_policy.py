@@ -61,7 +61,7 @@ def test_a_preset_account_cannot_be_removed_and_its_enforced_fields_are_greyed(
     assert form.host.text() == "imap.corp.example" and form.username.text() == "li.lei@corp.example"
     assert form.folders.isEnabled() and form.folders.text() == "INBOX, Approvals"
     # The user's file had another host: the note says it is ignored, not just "set".
-    assert "Set by your organisation; the value in your settings file is ignored" in notes(form)
+    assert "Set by your organisation; your own value is ignored" in notes(form)
     assert notes(form).count("Set by your organisation") == 2  # name and user name
     form.folders.setText("INBOX")
     dialog.apply_account_dialog(form, dialog._accounts[0])
