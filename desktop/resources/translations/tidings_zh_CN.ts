@@ -25,7 +25,7 @@
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="169"/>
-        <location filename="../../ui/settings_dialog.py" line="220"/>
+        <location filename="../../ui/settings_dialog.py" line="221"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
@@ -71,91 +71,91 @@
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="192"/>
-        <source>There is no system keyring (Secret Service) to keep a password in. Enter a password command below (for example pass show mail/work), or install and start a keyring such as GNOME Keyring or KWallet, then open this form again.</source>
-        <translation>没有可保存密码的系统密钥环（Secret Service）。请在下方填写密码命令（例如 pass show mail/work），或安装并启动 GNOME Keyring、KWallet 等密钥环，然后重新打开此表单。</translation>
+        <source>No system keyring (Secret Service) to keep a password in: enter a password command below, or start a keyring such as GNOME Keyring or KWallet.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="201"/>
+        <location filename="../../ui/settings_dialog.py" line="202"/>
         <source>Optional, e.g. pass show mail/work</source>
         <translation>可选，例如 pass show mail/work</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="203"/>
+        <location filename="../../ui/settings_dialog.py" line="204"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="203"/>
+        <location filename="../../ui/settings_dialog.py" line="204"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="206"/>
+        <location filename="../../ui/settings_dialog.py" line="207"/>
         <source>Folders to watch, separated by commas</source>
         <translation>要监视的文件夹，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="211"/>
+        <location filename="../../ui/settings_dialog.py" line="212"/>
         <source>e.g. Li Lei</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="213"/>
+        <location filename="../../ui/settings_dialog.py" line="214"/>
         <source>Default: the user name, if it is an address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="216"/>
+        <location filename="../../ui/settings_dialog.py" line="217"/>
         <source>STARTTLS, port 587 (recommended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="217"/>
+        <location filename="../../ui/settings_dialog.py" line="218"/>
         <source>TLS, port 465</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="229"/>
+        <location filename="../../ui/settings_dialog.py" line="230"/>
         <source>The server&apos;s own, else {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="242"/>
+        <location filename="../../ui/settings_dialog.py" line="243"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="260"/>
+        <location filename="../../ui/settings_dialog.py" line="261"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="357"/>
+        <location filename="../../ui/settings_dialog.py" line="358"/>
         <source>Default: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="357"/>
+        <location filename="../../ui/settings_dialog.py" line="358"/>
         <source>smtp.example.com</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="368"/>
+        <location filename="../../ui/settings_dialog.py" line="369"/>
         <source>another account already has this name</source>
         <translation>已有另一个账户使用此名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="374"/>
+        <location filename="../../ui/settings_dialog.py" line="375"/>
         <source>Default ({0})</source>
         <translation>默认（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="386"/>
+        <location filename="../../ui/settings_dialog.py" line="387"/>
         <source>Connection testing is not available.</source>
         <translation>无法测试连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="407"/>
+        <location filename="../../ui/settings_dialog.py" line="408"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
@@ -1313,339 +1313,339 @@
         <translation>{0}的格式应为 19:00-08:00（起-止，24 小时制）</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="85"/>
+        <location filename="../../config/settings.py" line="87"/>
         <source>Name</source>
-        <extracomment>What a notification shows: everything, who and what about, or only that something came.</extracomment>
+        <extracomment>What a notification shows: everything, who and what about, or only that something came. How Tidings signs in to the gateway: an administrator&apos;s token, or the company&apos;s provider.</extracomment>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="86"/>
+        <location filename="../../config/settings.py" line="88"/>
         <source>What Tidings calls the account; it also names its password in the system keyring.</source>
         <translation>Tidings 中的账户名称；系统密钥环中的密码也以它命名。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="96"/>
+        <location filename="../../config/settings.py" line="98"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="97"/>
+        <location filename="../../config/settings.py" line="99"/>
         <source>The IMAP server&apos;s name, e.g. imap.example.com.</source>
         <translation>IMAP 服务器的名称，例如 imap.example.com。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="104"/>
+        <location filename="../../config/settings.py" line="106"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="105"/>
+        <location filename="../../config/settings.py" line="107"/>
         <source>The name to sign in with, often the mail address.</source>
         <translation>登录用的名称，通常是邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="112"/>
+        <location filename="../../config/settings.py" line="114"/>
         <source>Security</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="113"/>
+        <location filename="../../config/settings.py" line="115"/>
         <source>tls: encrypted from the first byte; starttls: encryption negotiated on the plain port; plain: no encryption, so the password crosses the network in clear text.</source>
         <translation>tls：从第一个字节起加密；starttls：在普通端口上协商加密；plain：不加密，密码以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="124"/>
+        <location filename="../../config/settings.py" line="126"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="125"/>
+        <location filename="../../config/settings.py" line="127"/>
         <source>The server&apos;s port; 0 uses the usual one: 993 for tls, 143 otherwise.</source>
         <translation>服务器端口；0 表示使用常用端口：tls 为 993，其他为 143。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="134"/>
-        <location filename="../../config/settings.py" line="333"/>
+        <location filename="../../config/settings.py" line="136"/>
+        <location filename="../../config/settings.py" line="335"/>
         <source>CA file</source>
         <translation>CA 文件</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="135"/>
+        <location filename="../../config/settings.py" line="137"/>
         <source>A PEM file with your organisation&apos;s certificate authority, for a server whose certificate the system does not trust. Certificates are always verified.</source>
         <translation>包含贵单位证书颁发机构的 PEM 文件，用于系统不信任其证书的服务器。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="146"/>
+        <location filename="../../config/settings.py" line="148"/>
         <source>Folders</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="147"/>
+        <location filename="../../config/settings.py" line="149"/>
         <source>The folders watched for new mail.</source>
         <translation>要关注新邮件的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="154"/>
+        <location filename="../../config/settings.py" line="156"/>
         <source>Password command</source>
         <translation>密码命令</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="155"/>
+        <location filename="../../config/settings.py" line="157"/>
         <source>A command that prints the password, e.g. pass show mail/work; empty: the password stored in the system keyring.</source>
         <translation>输出密码的命令，例如 pass show mail/work；留空则使用系统密钥环中保存的密码。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="167"/>
+        <location filename="../../config/settings.py" line="169"/>
         <source>Webmail URL</source>
         <translation>网页邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="168"/>
+        <location filename="../../config/settings.py" line="170"/>
         <source>For “Open in mail client”: a webmail address in which {message_id} is replaced by the message&apos;s id; empty: the system&apos;s mail client.</source>
         <translation>用于“在邮件客户端中打开”：网页邮箱地址，其中的 {message_id} 会被替换为邮件的 ID；留空则使用系统的邮件客户端。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="180"/>
+        <location filename="../../config/settings.py" line="182"/>
         <source>Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="181"/>
+        <location filename="../../config/settings.py" line="183"/>
         <source>The name recipients see on mail you send from this account, e.g. Li Lei.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="190"/>
+        <location filename="../../config/settings.py" line="192"/>
         <source>Mail address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="191"/>
+        <location filename="../../config/settings.py" line="193"/>
         <source>The address you send from; empty: the user name, when it is a mail address.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="201"/>
+        <location filename="../../config/settings.py" line="203"/>
         <source>Sending server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="202"/>
+        <location filename="../../config/settings.py" line="204"/>
         <source>The SMTP submission server, e.g. smtp.example.com; empty: the IMAP server&apos;s name with imap. replaced by smtp. (or the same name). It uses the same user name and password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="213"/>
+        <location filename="../../config/settings.py" line="215"/>
         <source>Sending security</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="214"/>
+        <location filename="../../config/settings.py" line="216"/>
         <source>starttls: port 587, encryption negotiated first; tls: port 465, encrypted from the first byte. Mail is never sent without encryption.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="225"/>
+        <location filename="../../config/settings.py" line="227"/>
         <source>Sending port</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="226"/>
+        <location filename="../../config/settings.py" line="228"/>
         <source>The sending server&apos;s port; 0 uses the usual one: 587 for starttls, 465 for tls.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="235"/>
+        <location filename="../../config/settings.py" line="237"/>
         <source>Sent folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="236"/>
+        <location filename="../../config/settings.py" line="238"/>
         <source>Where a copy of sent mail goes when the server marks no folder as Sent (SPECIAL-USE); empty: Sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="247"/>
+        <location filename="../../config/settings.py" line="249"/>
         <source>Archive folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="248"/>
+        <location filename="../../config/settings.py" line="250"/>
         <source>Where Archive moves mail when the server marks no folder as Archive; empty: Archive.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="258"/>
+        <location filename="../../config/settings.py" line="260"/>
         <source>Trash folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="259"/>
+        <location filename="../../config/settings.py" line="261"/>
         <source>Where Delete moves mail when the server marks no folder as Trash; empty: Trash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="309"/>
+        <location filename="../../config/settings.py" line="311"/>
         <source>Gateway URL</source>
         <translation>网关地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="310"/>
+        <location filename="../../config/settings.py" line="312"/>
         <source>The company&apos;s message gateway for chat, approvals, tasks and announcements, e.g. wss://gateway.example.com; empty: Tidings is for mail only.</source>
         <translation>公司的消息网关，用于聊天、审批、任务和公告，例如 wss://gateway.example.com；留空则 Tidings 只用于邮件。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="321"/>
+        <location filename="../../config/settings.py" line="323"/>
         <source>Token command</source>
         <translation>令牌命令</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="322"/>
+        <location filename="../../config/settings.py" line="324"/>
         <source>A command that prints the gateway token; empty: the token stored in the system keyring.</source>
         <translation>输出网关令牌的命令；留空则使用系统密钥环中保存的令牌。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
+        <location filename="../../config/settings.py" line="347"/>
         <source>Gateway sign-in</source>
         <translation>网关登录方式</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
-        <source>token: a token from the gateway's administrator; sso: sign in with your company account in the browser (tidings gateway login), renewed without asking.</source>
+        <location filename="../../config/settings.py" line="348"/>
+        <source>token: a token from the gateway&apos;s administrator; sso: sign in with your company account in the browser (tidings gateway login), renewed without asking.</source>
         <translation>token：使用网关管理员发放的令牌；sso：在浏览器中用公司账号登录（tidings gateway login），之后自动续期，无需再次确认。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
+        <location filename="../../config/settings.py" line="359"/>
         <source>Sign-in provider</source>
         <translation>登录服务</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
-        <source>With sso: the company's OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</source>
+        <location filename="../../config/settings.py" line="360"/>
+        <source>With sso: the company&apos;s OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</source>
         <translation>sso 时：公司的 OpenID Connect 签发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
+        <location filename="../../config/settings.py" line="371"/>
         <source>Client id</source>
         <translation>客户端 ID</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
-        <source>With sso: the id of the company's registration of Tidings at the provider.</source>
+        <location filename="../../config/settings.py" line="372"/>
+        <source>With sso: the id of the company&apos;s registration of Tidings at the provider.</source>
         <translation>sso 时：公司在登录服务中为 Tidings 注册的应用 ID。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
+        <location filename="../../config/settings.py" line="381"/>
         <source>Gateway audience</source>
         <translation>网关受众</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
-        <source>With sso: the gateway's resource at the provider (its --oidc-audience), asked for as a resource indicator; empty: the provider's tokens name the gateway by scope.</source>
+        <location filename="../../config/settings.py" line="382"/>
+        <source>With sso: the gateway&apos;s resource at the provider (its --oidc-audience), asked for as a resource indicator; empty: the provider&apos;s tokens name the gateway by scope.</source>
         <translation>sso 时：网关在登录服务中的资源标识（即网关的 --oidc-audience），以资源指示符请求；留空则由登录服务按权限范围确定网关。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
+        <location filename="../../config/settings.py" line="393"/>
         <source>Sign-in scopes</source>
         <translation>登录权限范围</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="0"/>
+        <location filename="../../config/settings.py" line="394"/>
         <source>With sso: the scopes asked for; offline_access keeps the sign-in.</source>
         <translation>sso 时：请求的权限范围；offline_access 用于保持登录。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="334"/>
+        <location filename="../../config/settings.py" line="336"/>
         <source>A PEM file with the certificate authority of the gateway&apos;s certificate, if the system does not trust it. Certificates are always verified.</source>
         <translation>包含网关证书颁发机构的 PEM 文件，在系统不信任该证书时使用。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="353"/>
+        <location filename="../../config/settings.py" line="415"/>
         <source>Show notifications</source>
         <translation>显示通知</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="354"/>
+        <location filename="../../config/settings.py" line="416"/>
         <source>Show a notification for each new item (a burst becomes one summary).</source>
         <translation>每条新事项显示一条通知（大量同时到达时合并为一条摘要）。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="363"/>
+        <location filename="../../config/settings.py" line="425"/>
         <source>Quiet hours</source>
         <translation>免打扰时段</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="364"/>
+        <location filename="../../config/settings.py" line="426"/>
         <source>A daily time without notifications, e.g. 19:00-08:00 (it may span midnight); empty: off.</source>
         <translation>每天不显示通知的时段，例如 19:00-08:00（可以跨越午夜）；留空则关闭。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="374"/>
+        <location filename="../../config/settings.py" line="436"/>
         <source>VIP senders</source>
         <translation>重要联系人</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="375"/>
+        <location filename="../../config/settings.py" line="437"/>
         <source>Names or mail addresses whose items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，也会提醒其事项的姓名或邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="386"/>
+        <location filename="../../config/settings.py" line="448"/>
         <source>Muted sources</source>
         <translation>静音的来源</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="387"/>
+        <location filename="../../config/settings.py" line="449"/>
         <source>Sources that never notify, e.g. mail:work or gateway; their items still reach the inbox.</source>
         <translation>从不发出通知的来源，例如 mail:work 或 gateway；其事项仍会进入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="397"/>
+        <location filename="../../config/settings.py" line="459"/>
         <source>Urgent items break through quiet hours</source>
         <translation>紧急事项可在免打扰时段内提醒</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="398"/>
+        <location filename="../../config/settings.py" line="460"/>
         <source>Urgent items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，紧急事项也会提醒。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="407"/>
+        <location filename="../../config/settings.py" line="469"/>
         <source>Notification previews</source>
         <translation>通知预览</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="408"/>
+        <location filename="../../config/settings.py" line="470"/>
         <source>What a notification shows, for shared screens and screen sharing: full: sender, subject and the start of the text; sender: sender and subject only; hidden: only “New message”.</source>
         <translation>通知显示多少内容（适用于共享屏幕和屏幕共享）：full：发件人、主题和正文开头；sender：仅发件人和主题；hidden：只显示“新消息”。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="424"/>
+        <location filename="../../config/settings.py" line="486"/>
         <source>Users may add mail accounts</source>
         <translation>用户可以添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="425"/>
+        <location filename="../../config/settings.py" line="487"/>
         <source>false: the Settings dialog offers no “Add…”; only the accounts in the organisation&apos;s policy and the settings file are used. Meant for a policy.</source>
         <translation>false：设置对话框不提供“添加…”；只使用贵单位策略和设置文件中的账户。供策略使用。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="436"/>
+        <location filename="../../config/settings.py" line="498"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="437"/>
+        <location filename="../../config/settings.py" line="499"/>
         <source>Meant for a policy: enforced, the login entry is made (or removed) at every start; a default applies at the first start only. Set nowhere, the entry is the user&apos;s own choice in Settings.</source>
         <translation>供策略使用：强制时，每次启动都会创建（或删除）登录启动项；默认值只在首次启动时生效。未设置时，启动项由用户在设置中自行决定。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="449"/>
+        <location filename="../../config/settings.py" line="511"/>
         <source>Enter sends a chat reply</source>
         <translation>按 Enter 发送聊天回复</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="450"/>
+        <location filename="../../config/settings.py" line="512"/>
         <source>true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter starts a new line and Ctrl+Enter sends, as in mail.</source>
         <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
@@ -1666,145 +1666,145 @@
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="92"/>
-        <source>Set by your organisation; the value in your settings file is ignored</source>
-        <translation>由贵单位设定；您设置文件中的值已被忽略</translation>
+        <source>Set by your organisation; your own value is ignored</source>
+        <translation>由贵单位设定；您自己的值已被忽略</translation>
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="433"/>
+        <location filename="../../ui/settings_dialog.py" line="434"/>
         <source>Tidings Settings</source>
         <translation>消息通设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="446"/>
+        <location filename="../../ui/settings_dialog.py" line="447"/>
         <source>Mail accounts</source>
         <translation>邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="447"/>
+        <location filename="../../ui/settings_dialog.py" line="448"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="448"/>
+        <location filename="../../ui/settings_dialog.py" line="449"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="457"/>
+        <location filename="../../ui/settings_dialog.py" line="458"/>
         <source>Parts of your organisation&apos;s policy could not be used; tell your helpdesk:</source>
         <translation>贵单位策略的部分内容无法使用，请告知技术支持：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="482"/>
+        <location filename="../../ui/settings_dialog.py" line="483"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="483"/>
+        <location filename="../../ui/settings_dialog.py" line="484"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="484"/>
+        <location filename="../../ui/settings_dialog.py" line="485"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="494"/>
-        <location filename="../../ui/settings_dialog.py" line="605"/>
+        <location filename="../../ui/settings_dialog.py" line="495"/>
+        <location filename="../../ui/settings_dialog.py" line="606"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="500"/>
+        <location filename="../../ui/settings_dialog.py" line="501"/>
         <source>Passwords are kept in the system keyring, never in the settings file.</source>
         <translation>密码保存在系统密钥环中，绝不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="515"/>
+        <location filename="../../ui/settings_dialog.py" line="516"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="517"/>
+        <location filename="../../ui/settings_dialog.py" line="518"/>
         <source>No system keyring: use a token command</source>
         <translation>没有系统密钥环：请使用令牌命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="519"/>
+        <location filename="../../ui/settings_dialog.py" line="520"/>
         <source>Paste the token your administrator gave you</source>
         <translation>粘贴管理员提供的令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="521"/>
+        <location filename="../../ui/settings_dialog.py" line="522"/>
         <source>Optional: a command that prints the token</source>
         <translation>可选：输出令牌的命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="523"/>
+        <location filename="../../ui/settings_dialog.py" line="524"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="523"/>
+        <location filename="../../ui/settings_dialog.py" line="524"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="529"/>
+        <location filename="../../ui/settings_dialog.py" line="530"/>
         <source>Token:</source>
         <translation>令牌：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="532"/>
+        <location filename="../../ui/settings_dialog.py" line="533"/>
         <source>Leave the URL empty to use Tidings for mail only.</source>
         <translation>地址留空则只用消息通收邮件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="547"/>
+        <location filename="../../ui/settings_dialog.py" line="548"/>
         <source>e.g. 19:00-08:00 (empty: off)</source>
         <translation>例如 19:00-08:00（留空：关闭）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="549"/>
+        <location filename="../../ui/settings_dialog.py" line="550"/>
         <source>One name or address per line</source>
         <translation>每行一个姓名或地址</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="553"/>
+        <location filename="../../ui/settings_dialog.py" line="554"/>
         <source>Sender, subject and text</source>
         <translation>发件人、主题和正文</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="554"/>
+        <location filename="../../ui/settings_dialog.py" line="555"/>
         <source>Sender and subject only</source>
         <translation>仅发件人和主题</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="555"/>
+        <location filename="../../ui/settings_dialog.py" line="556"/>
         <source>Hidden: only “New message”</source>
         <translation>隐藏：只显示“新消息”</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="577"/>
+        <location filename="../../ui/settings_dialog.py" line="578"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="706"/>
+        <location filename="../../ui/settings_dialog.py" line="707"/>
         <source>Mail account “{0}”: {1}.</source>
         <translation>邮件账户“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="759"/>
+        <location filename="../../ui/settings_dialog.py" line="760"/>
         <source>Could not save the password: there is no system keyring (Secret Service). Use a password or token command instead, or install and start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>无法保存密码：没有系统密钥环（Secret Service）。请改用密码或令牌命令，或安装并启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="767"/>
+        <location filename="../../ui/settings_dialog.py" line="768"/>
         <source>Could not save the password: {0}</source>
         <translation>无法保存密码：{0}</translation>
     </message>
