@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, QTime, Signal
 from PySide6.QtWidgets import QDateTimeEdit, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 MORNING_HOUR = 8
@@ -40,6 +40,19 @@ def choices(now: datetime | None = None) -> list[tuple[str, datetime]]:
     out.append((QCoreApplication.translate("Snooze", "Tomorrow morning"), tomorrow_morning(now)))
     out.append((QCoreApplication.translate("Snooze", "Next week"), next_week(now)))
     return out
+
+
+def when_text(when: datetime, now: datetime | None = None) -> str:
+    """Short, as a menu shows it: "17:00", "Tue 08:00", or "12/7 08:00" further away."""
+    now = now or datetime.now().astimezone()
+    locale = QLocale()
+    clock = locale.toString(QTime(when.hour, when.minute), QLocale.FormatType.ShortFormat)
+    if when.date() == now.date():
+        return clock
+    if when.date() - now.date() < timedelta(days=7):
+        return f"{locale.dayName(when.isoweekday(), QLocale.FormatType.ShortFormat)} {clock}"
+    date = locale.toString(QDate(when.year, when.month, when.day), QLocale.FormatType.ShortFormat)
+    return f"{date} {clock}"
 
 
 class SnoozeDialog(QDialog):

@@ -68,7 +68,7 @@ from desktop.ui.delegate import InboxDelegate
 from desktop.ui.detail import BodyFetcher, DetailPane
 from desktop.ui.formatting import full_time
 from desktop.ui.inbox_model import InboxModel, ItemRole
-from desktop.ui.snooze_menu import SnoozeDialog, choices
+from desktop.ui.snooze_menu import SnoozeDialog, choices, when_text
 from desktop.ui.status_text import state_text, status_message
 
 SEARCH_DEBOUNCE_MS = 150
@@ -469,7 +469,7 @@ class InboxWindow(QMainWindow):
         )
         self.snooze_menu = QMenu(self.tr("&Snooze"), self)
         self.snooze_menu.aboutToShow.connect(self._fill_snooze_menu)
-        self.snooze_action = self._action(self.tr("&Snooze…"), self.popup_snooze_menu, "B")
+        self.snooze_action = self._action(self.tr("&Snooze"), self.popup_snooze_menu, "B")
         self.snooze_action.setMenu(self.snooze_menu)
         self.next_action = self._action(self.tr("&Next item"), lambda: self.move_current(1), "J")
         self.previous_action = self._action(self.tr("&Previous item"), lambda: self.move_current(-1), "K")
@@ -575,7 +575,7 @@ class InboxWindow(QMainWindow):
     def _fill_snooze_menu(self) -> None:
         self.snooze_menu.clear()
         for label, when in choices():
-            action = self.snooze_menu.addAction(f"{label}\t{full_time(when)}")
+            action = self.snooze_menu.addAction(f"{label}\t{when_text(when)}")
             stamp = when.timestamp()
             action.triggered.connect(lambda _c=False, t=stamp: self.snooze(t))
         self.snooze_menu.addSeparator()
