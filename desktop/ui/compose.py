@@ -62,10 +62,10 @@ def open_compose(app: AppFacade, item: Item, mode: str, parent: QWidget | None =
     """Show the compose window for ``mode`` of ``item``: the open one, else a new one."""
     key = f"{mode}:{item.id}"
     window = _open.get(key)
-    if window is None:
+    if window is None or window.closing:  # one on its way out is not reused
         window = ComposeWindow(app, item, mode, parent)
         _open[key] = window
-        window.destroyed.connect(lambda *_: _open.pop(key, None))
+        window.destroyed.connect(lambda *_: _open.get(key) is window and _open.pop(key, None))
     window.show()
     window.raise_()
     window.activateWindow()
@@ -239,6 +239,10 @@ class ComposeWindow(QWidget):
     # -- state ---------------------------------------------------------------------------------
 
     _filling = False
+
+    @property
+    def closing(self) -> bool:
+        return self._closing
 
     def current(self) -> ComposeDraft | None:
         """The draft as the fields hold it now."""

@@ -153,6 +153,8 @@ class Sender:
 
     def _record(self, entry: QueuedAction, phase: Phase) -> None:
         """Store ``phase`` and wait for the commit: Delivery's next step depends on it."""
+        if phase is Phase.FAILED:
+            return  # the last step: stored once, with the server's reason (``_deliver``)
         written: Future[None] = Future()
         self.src.emit(OutboxProgress(self.src.id, entry.id, str(phase), written=written))
         try:
