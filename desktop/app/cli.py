@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     login.add_argument(
         "--device", action="store_true", help="sign in with a code on another device (no browser here)"
     )
+    proxy = sub.add_parser("proxy", parents=[common], help="the proxy password ([network])")
+    proxy_sub = proxy.add_subparsers(dest="proxy_command", required=True)
+    proxy_sub.add_parser(
+        "set-password", parents=[common], help="store the proxy user's password in the system keyring"
+    )
     diagnostics = sub.add_parser(
         "diagnostics",
         parents=[common],
@@ -161,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             say=print,
             warn=lambda text: print(f"tidings: {text}", file=sys.stderr),
         )
+    if args.command == "proxy":
+        return _set_proxy_password(settings)
     if args.command == "gateway":
         token = _read_secret("Gateway token: ")
         try:
@@ -172,6 +179,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     apply_autostart(settings, first_start=not args.config.exists())
     return _start_tray_app(settings, args.data_dir)
+
+
+def _set_proxy_password(settings: Settings) -> int:
+    user = settings.network.proxy_username
+    if not user:
+        print(
+            "tidings: no proxy user is set ([network] proxy_username); the password is stored "
+            "for the user named in the proxy URL.",
+            file=sys.stderr,
+        )
+    secret = _read_secret(f"Proxy password{' for ' + user if user else ''}: ")
+    if not secret:
+        print("tidings: no password given; nothing stored.", file=sys.stderr)
+        return 2
+    try:
+        secrets.set_secret(secrets.PROXY_KEY, secret)
+    except secrets.SecretError as exc:
+        print(f"tidings: {exc}", file=sys.stderr)
+        return 1
+    print("Proxy password stored in the system keyring; Tidings uses it from its next connection on.")
+    return 0
 
 
 def _diagnostics(settings: Settings, args: argparse.Namespace) -> int:

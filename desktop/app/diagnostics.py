@@ -191,7 +191,7 @@ def _settings(settings: Settings) -> list[str]:
         lines += [
             _line(o, getattr(account, o.key), settings.origin(o.path, account.name)) for o in MAIL_OPTIONS
         ]
-    for section in ("gateway", "notifications", "general"):
+    for section in ("gateway", "notifications", "general", "network"):
         holder = getattr(settings, section)
         lines.append(f"[{section}]")
         for o in (o for o in OPTIONS if o.section == section):

@@ -13,6 +13,7 @@ from desktop.app.snooze import SnoozeTimer
 from desktop.config import secrets
 from desktop.config.settings import MailAccount, Settings
 from desktop.sources.base import Source
+from desktop.sources.net import network
 from desktop.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Runtime:
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self.pipeline.bind(loop)
+        network.configure(self.settings.network)  # before any source opens a connection
         # A "Mark all read" whose undo window a crash or quit cut short: the user kept it.
         self.actions.release()
         for account in self.settings.mail:
@@ -69,7 +71,16 @@ class Runtime:
         old = {a.source_id: a for a in self.settings.mail}
         new = {a.source_id: a for a in settings.mail}
         gateway_changed = settings.gateway != self.settings.gateway
+        network_changed = settings.network != self.settings.network
         self.settings = settings
+        if network_changed:
+            # Every connection may take another way now: reopen the ones the loops below keep.
+            network.configure(settings.network)
+            for source_id, account in old.items():
+                if new.get(source_id) == account:
+                    await self._remove(source_id)
+                    self._add(make_mail_source(account, self.store))
+            gateway_changed = True
         for source_id, account in old.items():
             if source_id not in new:
                 await self._remove(source_id)

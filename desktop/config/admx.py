@@ -34,6 +34,7 @@ SECTION_TITLES = {
     "gateway": "Chat and approvals (gateway)",
     "notifications": "Notifications",
     "general": "General",
+    "network": "Network (proxy)",
 }
 LAYER_TITLES = {
     "enforced": (

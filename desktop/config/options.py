@@ -195,6 +195,43 @@ class FilePath(Text):
         return "empty, or an existing file"
 
 
+class ProxyAddress(Text):
+    """The proxy setting: ``system``, ``none``, a proxy URL or ``pac+`` a PAC file's URL.
+
+    Only its shape is checked here; ``desktop.sources.net.proxy.parse_setting`` (above this
+    layer) parses it fully and says what is wrong when a connection is made.
+    """
+
+    _SCHEMES = ("http", "socks5", "socks5h", "socks")
+    _PAC_SCHEMES = ("http", "https", "file")
+
+    def problem(self, value: str, name: str) -> str | None:
+        text = value.strip()
+        if text.lower() in ("", "system", "none", "direct"):
+            return None
+        pac = text.lower().startswith("pac+")
+        url = text[4:] if pac else text
+        parts = urlsplit(url) if not any(c.isspace() for c in url) else None
+        schemes = self._PAC_SCHEMES if pac else self._SCHEMES
+        try:
+            ok = parts is not None and parts.scheme.lower() in schemes and parts.port != 0
+        except ValueError:  # a port that is not a number, or out of range
+            ok = False
+        if ok and parts is not None and (parts.hostname or (pac and parts.scheme.lower() == "file")):
+            return None
+        return translate(
+            "Settings",
+            "{0} must be system, none, a proxy like http://proxy.example.com:3128 or "
+            "socks5://proxy.example.com:1080, or pac+https://… for a PAC file",
+        ).format(name)
+
+    def rule(self) -> str:
+        return (
+            "`system`, `none`, `http://[user[:password]@]host:port`, `socks5://[user[:password]@]host:port`, "
+            "or `pac+https://…` (also `pac+http://`, `pac+file:///…`)"
+        )
+
+
 class MailAddress(Text):
     """One mail address, as a sender uses it: ``name@domain``, no spaces or brackets."""
 

@@ -19,6 +19,7 @@ from desktop.config.settings import (
     GATEWAY_OPTIONS,
     GENERAL_OPTIONS,
     MAIL_OPTIONS,
+    NETWORK_OPTIONS,
     NOTIFICATION_OPTIONS,
     Option,
 )
@@ -56,6 +57,15 @@ _SECTIONS = (
     ("[gateway]", "The company's message gateway: chat, approvals, tasks, announcements.", GATEWAY_OPTIONS),
     ("[notifications]", "When and how Tidings interrupts.", NOTIFICATION_OPTIONS),
     ("[general]", "What users may change; mostly set by an organisation's policy.", GENERAL_OPTIONS),
+    (
+        "[network]",
+        "How every connection (mail, sending, the gateway, sign-in) reaches its server: the proxy, "
+        "the servers that bypass it, the proxy user. The proxy password is kept in the system "
+        "keyring (`tidings proxy set-password`). Certificates are checked against the system's "
+        "trust store plus any CA file set: a company CA installed by IT needs no setting. "
+        "More: [administration.md](administration.md#networks).",
+        NETWORK_OPTIONS,
+    ),
 )
 
 _EXAMPLE = """\

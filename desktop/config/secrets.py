@@ -35,6 +35,8 @@ def mail_key(account_name: str) -> str:
 
 
 GATEWAY_KEY = "gateway"
+#: The password of the proxy user in ``[network] proxy_username`` (or the proxy URL's user).
+PROXY_KEY = "proxy"
 
 
 def oauth_key(issuer: str, client_id: str) -> str:

@@ -33,6 +33,7 @@ from desktop.config.options import (
     Integer,
     MailAddress,
     Option,
+    ProxyAddress,
     QuietHours,
     Template,
     Text,
@@ -53,6 +54,7 @@ __all__ = [
     "GeneralSettings",
     "Layer",
     "MailAccount",
+    "NetworkSettings",
     "NotificationSettings",
     "Option",
     "Preset",
@@ -519,11 +521,67 @@ class GeneralSettings:
 
 
 @dataclasses.dataclass(slots=True)
+class NetworkSettings:
+    proxy: Annotated[
+        str,
+        Declared(
+            ProxyAddress(),
+            QT_TRANSLATE_NOOP("Settings", "Proxy"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "How mail, the gateway and sign-in reach the network. system: the proxy variables "
+                "(https_proxy, all_proxy, no_proxy), else on Windows and macOS the system's proxy "
+                "settings; none: always direct; http://host:port or socks5://host:port: that proxy; "
+                "pac+https://host/proxy.pac: the PAC file decides (a PAC file that cannot be used "
+                "means direct, with a warning).",
+            ),
+        ),
+    ] = "system"
+    no_proxy: Annotated[
+        list[str],
+        Declared(
+            TextList(),
+            QT_TRANSLATE_NOOP("Settings", "Bypass the proxy for"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "Servers reached directly whatever the proxy setting: names (example.com also "
+                "covers every name below it), IP addresses or blocks (10.0.0.0/8), host:port, or * for all.",
+            ),
+        ),
+    ] = dataclasses.field(default_factory=list)
+    proxy_username: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Proxy user name"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "The user name for a proxy that asks for one; its password is kept in the system "
+                "keyring (tidings proxy set-password). Empty: the user name in the proxy URL, if any.",
+            ),
+        ),
+    ] = ""
+    pac_ca_file: Annotated[
+        str,
+        Declared(
+            FilePath(),
+            QT_TRANSLATE_NOOP("Settings", "PAC file CA"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "A PEM file with the certificate authority of the server the PAC file comes from, "
+                "if the system does not trust it already. Certificates are always verified.",
+            ),
+        ),
+    ] = ""
+
+
+@dataclasses.dataclass(slots=True)
 class Settings:
     mail: list[MailAccount] = dataclasses.field(default_factory=list)
     gateway: GatewaySettings = dataclasses.field(default_factory=GatewaySettings)
     notifications: NotificationSettings = dataclasses.field(default_factory=NotificationSettings)
     general: GeneralSettings = dataclasses.field(default_factory=GeneralSettings)
+    network: NetworkSettings = dataclasses.field(default_factory=NetworkSettings)
     path: Path | None = dataclasses.field(default=None, compare=False)
     #: option path ("gateway.url", "mail.security") -> the value an administrator enforces
     enforced: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
@@ -580,12 +638,20 @@ MAIL_OPTIONS = options_of(MailAccount, "mail")
 GATEWAY_OPTIONS = options_of(GatewaySettings, "gateway")
 NOTIFICATION_OPTIONS = options_of(NotificationSettings, "notifications")
 GENERAL_OPTIONS = options_of(GeneralSettings, "general")
+NETWORK_OPTIONS = options_of(NetworkSettings, "network")
 #: Every option, in the order of the reference. ``mail`` options apply per account.
-OPTIONS: tuple[Option, ...] = (*MAIL_OPTIONS, *GATEWAY_OPTIONS, *NOTIFICATION_OPTIONS, *GENERAL_OPTIONS)
+OPTIONS: tuple[Option, ...] = (
+    *MAIL_OPTIONS,
+    *GATEWAY_OPTIONS,
+    *NOTIFICATION_OPTIONS,
+    *GENERAL_OPTIONS,
+    *NETWORK_OPTIONS,
+)
 _TABLES: dict[str, Sequence[Option]] = {
     "gateway": GATEWAY_OPTIONS,
     "notifications": NOTIFICATION_OPTIONS,
     "general": GENERAL_OPTIONS,
+    "network": NETWORK_OPTIONS,
 }
 
 
@@ -629,6 +695,7 @@ def load_layers(layers: Sequence[Layer], path: Path | None = None, user: str | N
         gateway=GatewaySettings(**merged.tables["gateway"]),
         notifications=NotificationSettings(**merged.tables["notifications"]),
         general=GeneralSettings(**merged.tables["general"]),
+        network=NetworkSettings(**merged.tables["network"]),
         path=path,
         enforced=merged.enforced,
         inherited=merged.inherited,

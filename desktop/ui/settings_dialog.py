@@ -724,6 +724,10 @@ class SettingsDialog(QDialog):
             gateway=GatewaySettings(**sections["gateway"]),
             notifications=NotificationSettings(**sections["notifications"]),
             general=GeneralSettings(**sections["general"]),
+            # [network] has no page here (tidings proxy set-password, the settings file, policy)
+            network=dataclasses.replace(
+                self._settings.network, no_proxy=list(self._settings.network.no_proxy)
+            ),
             path=self._settings.path,
             enforced=self._settings.enforced,
             inherited=self._settings.inherited,
