@@ -25,7 +25,7 @@ from desktop.config.secrets import SERVICE
 from desktop.config.settings import GatewaySettings
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.sources.gateway import GatewaySource
-from desktop.sources.gateway.sso import refresh_token_key
+from desktop.sources.gateway.sso import make_oauth_client, refresh_token_key
 from desktop.store import Store
 from harness.gateway import GatewayProcess, OidcOptions
 from harness.idp import RESOURCE_GATEWAY_JWT, IdentityProvider
@@ -290,3 +290,41 @@ async def test_the_provider_down_during_renewal_is_an_outage_not_a_sign_in_failu
             await desktop.close()
         gateway.stop()
         idp.cleanup()
+
+
+@pytest.mark.asyncio
+async def test_another_holder_of_the_same_sign_in_rotating_its_refresh_token_does_not_end_it(
+    idp: IdentityProvider,
+    gateway: GatewayProcess,
+    use_browser: Callable[[str], None],
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    """Mail on the same provider and client shares the keyring entry. Refresh tokens rotate and
+    the provider ends the whole grant when a replaced one is replayed, so the gateway must
+    renew with whatever the keyring holds now, not with the token it started from."""
+    settings = settings_for(gateway, idp)
+    use_browser("dave")
+    code, said = await asyncio.to_thread(login, settings, device=False)
+    assert code == 0, said
+    desktop = await Desktop(tmp_path / "desk.db", settings).start()
+    try:
+        key = refresh_token_key(settings)
+        before = memory_keyring.get_password(SERVICE, key)
+        # Another holder (as mail would) refreshes from the keyring and stores the rotated token.
+        other = make_oauth_client(settings, before)
+        await asyncio.to_thread(other.access_token, force_refresh=True)
+        assert memory_keyring.get_password(SERVICE, key) != before
+        session_id = desktop.source.sign_in.session_id if desktop.source.sign_in else None
+        renewed = [s.renewed_at for s in gateway.sessions("dave") if s.id == session_id]
+        await wait_for(
+            lambda: [s.renewed_at for s in gateway.sessions("dave") if s.id == session_id] != renewed,
+            "a renewal after the rotation",
+        )
+        # And the other holder's sign-in still works too: the grant was not ended.
+        await asyncio.to_thread(
+            make_oauth_client(settings, memory_keyring.get_password(SERVICE, key)).access_token
+        )
+        assert [s.state for s in desktop.statuses] == [ConnectionState.CONNECTING, ConnectionState.ONLINE]
+    finally:
+        await desktop.close()

@@ -7,7 +7,8 @@
 The provider's refresh token is the lasting secret: it lives in the keyring under
 ``secrets.oauth_key(issuer, client_id)`` (``tidings gateway login`` puts it there), keyed by the
 provider and not by the gateway, so mail signing in with the same provider and client shares
-it. The gateway session token and the provider's access tokens stay in memory.
+it; it is read again before each renewal, because whoever refreshed last holds the current
+one. The gateway session token and the provider's access tokens stay in memory.
 
 Every exchange or renewal (``POST /v1/sessions``, docs/protocol/README.md) first asks the
 provider for a fresh access token for the gateway's audience, because the gateway accepts only
@@ -283,8 +284,12 @@ class GatewaySignIn:
         return self._session
 
     async def _client(self) -> OAuthClient:
-        if self._oauth is not None:
-            return self._oauth
+        """The provider's client, with the refresh token the keyring holds now.
+
+        Read before every renewal, not only at start: refresh tokens rotate, and another
+        holder of the same sign-in (mail on the same provider, ``tidings gateway login`` in
+        another process) may have stored a newer one; refreshing with the one it replaced
+        would be refused, and providers that detect the replay end the whole grant."""
         try:
             refresh = await asyncio.to_thread(self._load)
         except SecretError as exc:
@@ -294,6 +299,8 @@ class GatewaySignIn:
         if self._ended_with is not None and refresh == self._ended_with:
             raise _sign_in_again("the gateway ended this sign-in")
         self._ended_with = None
+        if self._oauth is not None and refresh == self._refresh_in_use:
+            return self._oauth
         self._refresh_in_use = refresh
         try:
             self._oauth = make_oauth_client(self.settings, refresh, saved=self._rotated)
