@@ -11,7 +11,7 @@ approvals, tasks; see benchmarks/_common.py) and makes them all unread, then:
   Store.undo_batch, to separate SQL from Qt;
 - window: InboxWindow.mark_all_read() over a Runtime on that store, on an asyncio loop
   with Qt's events processed every turn: what Shift+C runs (the transaction, then the
-  first slice of 500 changed items read back and told to the list model, the detail
+  first slice of 200 changed items read back and told to the list model, the detail
   pane and the notifier) plus the repaint: "until the list shows it". The other slices
   follow one loop turn each; "longest stall" is the longest the loop (the list) was
   blocked until every row was told. Printed with Undo (Ctrl+Z), and the release after

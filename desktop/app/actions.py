@@ -28,7 +28,7 @@ from desktop.sources.base import Source
 from desktop.store.database import ViewRow
 
 #: items per listener call when many change at once ("Mark all read", its undo)
-ANNOUNCE_SLICE = 500
+ANNOUNCE_SLICE = 200  # about a page of the list: the top is told first, in one turn
 
 
 class ActionError(Exception):
