@@ -76,6 +76,19 @@ def open_windows() -> list[ComposeWindow]:
     return list(_open.values())
 
 
+MAX_OFFERED = 5  # more unsent drafts than this stay in the store until their mail is answered
+
+
+def offer_saved_drafts(app: AppFacade, parent: QWidget | None = None) -> list[ComposeWindow]:
+    """Reopen the drafts a crash or a quit left unsent, each saying it is back (at start)."""
+    windows: list[ComposeWindow] = []
+    for draft in app.saved_drafts()[:MAX_OFFERED]:
+        item = app.inbox.get(draft.item_id)
+        if item is not None and draft.mode in MODES:
+            windows.append(open_compose(app, item, draft.mode, parent))
+    return windows
+
+
 class ComposeWindow(QWidget):
     """One draft. ``sent`` carries the outbox entry id once the message is queued."""
 
@@ -137,6 +150,7 @@ class ComposeWindow(QWidget):
         notes.addWidget(self.start_over_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addStretch()  # the buttons keep their size while no status is shown
         buttons.addWidget(self.discard_button)
         buttons.addWidget(self.send_button)
 

@@ -273,3 +273,17 @@ def test_compose_window_opens_with_accessible_fields(qtbot, facade, mail_pane):
     window = wait_window(qtbot)
     names = {w.accessibleName() for w in (window.to_edit, window.cc_edit, window.subject_edit, window.body)}
     assert names == {"To", "Cc", "Subject", "Message"}
+
+
+def test_drafts_left_by_a_crash_are_offered_back_at_start(qtbot, facade, mail_pane):
+    press(qtbot, mail_pane, Qt.Key.Key_F)
+    window = wait_window(qtbot)
+    qtbot.keyClicks(window.to_edit, "dora@example.org")
+    window.save_now()
+    window._closing = True  # the process dies
+    window.deleteLater()
+    qtbot.waitUntil(lambda: not open_windows())
+
+    [offered] = compose.offer_saved_drafts(facade)
+    assert offered.mode == "forward" and offered.to_edit.text() == "dora@example.org"
+    assert "unsent draft" in offered.note.text()
