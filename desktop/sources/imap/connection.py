@@ -7,7 +7,6 @@ import imaplib
 import logging
 import socket
 import ssl
-from pathlib import Path
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -16,6 +15,9 @@ from imapclient.imapclient import SocketTimeout
 from desktop.config.secrets import SecretError
 from desktop.config.settings import MailAccount
 from desktop.core.events import ConnectionState
+from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, Route, client_context, network
+from desktop.sources.net.errors import find_proxy_error
+from desktop.sources.net.imap import ProxiedIMAPClient
 from desktop.sources.tls import describe_certificate_problem
 
 log = logging.getLogger(__name__)
@@ -38,14 +40,12 @@ class ImapProblem(Exception):
 
 
 def ssl_context(account: MailAccount) -> ssl.SSLContext:
-    """Verification always on; a private CA is added by file, never by turning checks off."""
-    cafile = str(Path(account.ca_file).expanduser()) if account.ca_file else None
+    """Verification always on: the system's trust store (a company CA IT installed just
+    works) plus the account's CA file, never by turning checks off."""
     try:
-        return ssl.create_default_context(cafile=cafile)
-    except (OSError, ssl.SSLError) as exc:
-        raise ImapProblem(
-            ConnectionState.ERROR, f"The CA file {account.ca_file} cannot be used: {exc}"
-        ) from exc
+        return client_context(account.ca_file or None)
+    except CaFileError as exc:
+        raise ImapProblem(ConnectionState.ERROR, str(exc)) from exc
 
 
 def _keepalive(sock: socket.socket) -> None:
@@ -67,10 +67,14 @@ def connect(account: MailAccount, password: str, timeout: float = DEFAULT_TIMEOU
     """A logged-in client, or :class:`ImapProblem`. Every socket operation has ``timeout``."""
     ctx = ssl_context(account)
     client: IMAPClient | None = None
+    route: Route | None = None
     try:
-        client = IMAPClient(
+        scheme = "imaps" if account.security == "tls" else "imap"
+        route = network.route(scheme, account.host, account.effective_port)
+        client = ProxiedIMAPClient(
             account.host,
             account.effective_port,
+            route=route,
             ssl=account.security == "tls",
             ssl_context=ctx,
             timeout=SocketTimeout(connect=timeout, read=timeout),
@@ -94,8 +98,26 @@ def connect(account: MailAccount, password: str, timeout: float = DEFAULT_TIMEOU
         if isinstance(exc, ImapProblem):
             raise
         if isinstance(exc, Exception):
-            raise classify(exc, account) from exc
+            raise _through(route, exc, account) from exc
         raise
+
+
+def _through(route: Route | None, exc: Exception, account: MailAccount) -> ImapProblem:
+    """:func:`classify`, knowing the way the connection took: the proxy's failures in its
+    words (a refused proxy password stops retries like a wrong password), and the PAC
+    file's warning on a direct connection that failed."""
+    proxy_error = find_proxy_error(exc)
+    if isinstance(proxy_error, ProxyAuthError):
+        return ImapProblem(ConnectionState.AUTH_FAILED, proxy_error.message)
+    if proxy_error is not None:
+        return ImapProblem(ConnectionState.OFFLINE, proxy_error.message)
+    if isinstance(exc, ProxyConfigError):
+        return ImapProblem(ConnectionState.ERROR, str(exc))
+    problem = classify(exc, account)
+    if problem.state is ConnectionState.OFFLINE and route is not None:
+        message = network.with_warning(problem.message, route)
+        return ImapProblem(problem.state, message, refused=problem.refused)
+    return problem
 
 
 def classify(exc: BaseException, account: MailAccount) -> ImapProblem:
