@@ -283,7 +283,7 @@ class TidingsApp(QObject):
         from desktop.ui.welcome import WelcomeWindow
 
         if self.welcome is None:
-            self.welcome = WelcomeWindow()
+            self.welcome = WelcomeWindow(tray=self.tray_available)
             self.welcome.add_mail_requested.connect(self._welcome_add_mail)
             self.welcome.connect_company_requested.connect(lambda: self.open_settings("gateway"))
         self.welcome.show()

@@ -25,7 +25,7 @@ class WelcomeWindow(QWidget):
     #: "Connect to your company" (the gateway for chat and approvals)
     connect_company_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, tray: bool = True) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(self.tr("Welcome to Tidings"))
         self.setWindowIcon(icons.app_icon())
@@ -62,6 +62,7 @@ class WelcomeWindow(QWidget):
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setEnabled(False)
+        hint.setVisible(tray)  # without a tray, closing the last window is not "in the tray"
         layout = QVBoxLayout(self)
         layout.setContentsMargins(36, 28, 36, 24)
         layout.setSpacing(14)

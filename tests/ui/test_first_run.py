@@ -11,6 +11,7 @@ import keyring
 import keyring.backends.fail
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtWidgets import QLabel
 
 from desktop.config import secrets
 from desktop.config.settings import GatewaySettings, MailAccount, Settings
@@ -190,3 +191,12 @@ def test_banner_shows_translated_status(qtbot, facade, bridge, qapp):
         )
     )
     assert "stopped" in banner.label.text() and "password command" in banner.label.text()
+
+
+def test_without_a_tray_the_welcome_does_not_promise_one(qtbot):
+    with_tray, without = WelcomeWindow(), WelcomeWindow(tray=False)
+    for w in (with_tray, without):
+        qtbot.addWidget(w)
+    hint = "keeps running in the tray"
+    shown = lambda w: [lb for lb in w.findChildren(QLabel) if hint in lb.text() and not lb.isHidden()]  # noqa: E731
+    assert shown(with_tray) and not shown(without)
