@@ -8,12 +8,14 @@ certificate never turns into a reconnect storm.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import socket
 import ssl
+from types import TracebackType
 from urllib.parse import urlencode, urlsplit
 
-from websockets.asyncio.client import connect
+from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import (
     ConnectionClosed,
     InvalidHandshake,
@@ -22,7 +24,19 @@ from websockets.exceptions import (
     WebSocketException,
 )
 
+from desktop.config.secrets import SecretError
 from desktop.core.events import ConnectionState
+from desktop.sources.net import (
+    CaFileError,
+    ProxyAuthError,
+    ProxyConfigError,
+    ProxyError,
+    Route,
+    client_context,
+    network,
+)
+from desktop.sources.net import classify as proxy_failure
+from desktop.sources.net.websocket import websocket_proxy
 from desktop.sources.tls import describe_certificate_problem
 
 PROTOCOL = 1
@@ -64,22 +78,21 @@ def stream_url(base: str, since: int, at: str = "") -> str:
 
 
 def tls_context(url: str, ca_file: str) -> ssl.SSLContext | None:
-    """Verification always on for wss://; a company CA is added by file. None for ws://."""
+    """Verification always on for wss://: the system's trust store (a company CA IT installed
+    just works) plus the gateway's CA file. None for ws://."""
     if not stream_url(url, 0).lower().startswith("wss://"):
         return None
     try:
-        return ssl.create_default_context(cafile=ca_file or None)
-    except (OSError, ssl.SSLError) as exc:
-        raise SessionEnd(
-            Outcome(ConnectionState.ERROR, f"The CA file {ca_file} cannot be used: {exc}")
-        ) from exc
+        return client_context(ca_file or None)
+    except CaFileError as exc:
+        raise SessionEnd(Outcome(ConnectionState.ERROR, str(exc))) from exc
 
 
 def open_stream(
     url: str, token: str, tls: ssl.SSLContext | None, *, open_timeout: float, ping_interval: float
-) -> connect:
+) -> Stream:
     """The websocket connection, as an async context manager. The token goes in a header only."""
-    return connect(
+    return Stream(
         url,
         additional_headers={"Authorization": f"Bearer {token}"},
         ssl=tls,
@@ -90,6 +103,72 @@ def open_stream(
         max_size=MAX_FRAME,
         user_agent_header="Tidings",
     )
+
+
+class Stream:
+    """websockets' ``connect`` by the way the ``[network]`` settings give for the gateway.
+
+    The route is resolved on entering (in a thread: a PAC file may be fetched, the keyring
+    asked), and ``proxy=`` is always passed, None for direct: websockets' default would
+    follow ``https_proxy`` by itself, and ``none`` must mean none. Failures at the proxy,
+    or of a direct connection a failed PAC file chose, end the session with their words.
+    """
+
+    def __init__(self, url: str, **kwargs: object) -> None:
+        self.url = url
+        self._kwargs = kwargs
+        self._connect: connect | None = None
+
+    async def __aenter__(self) -> ClientConnection:
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "wss" else 80)
+        route = await _route(parts.scheme, host, port)
+        self._connect = connect(self.url, proxy=websocket_proxy(route), **self._kwargs)  # type: ignore[arg-type]
+        try:
+            return await self._connect.__aenter__()
+        except Exception as exc:
+            outcome = _route_failure(exc, route, self.url, host, port)
+            if outcome is None:
+                raise
+            raise SessionEnd(outcome) from exc
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._connect is not None:
+            await self._connect.__aexit__(exc_type, exc, traceback)
+
+
+async def _route(scheme: str, host: str, port: int) -> Route:
+    try:
+        return await asyncio.to_thread(network.route, scheme, host, port)
+    except ProxyAuthError as exc:  # no proxy password stored: the user must act
+        raise SessionEnd(Outcome(ConnectionState.AUTH_FAILED, exc.message)) from exc
+    except ProxyConfigError as exc:
+        raise SessionEnd(Outcome(ConnectionState.ERROR, str(exc))) from exc
+    except SecretError as exc:
+        raise SessionEnd(Outcome(ConnectionState.ERROR, f"Cannot get the proxy password: {exc}")) from exc
+
+
+def _route_failure(exc: Exception, route: Route, url: str, host: str, port: int) -> Outcome | None:
+    """The outcome of a failed opening the proxy or the route explains, else None.
+
+    A refused proxy password stops retries as a rejected token does; a proxy that cannot
+    be reached, or cannot reach the gateway, is an outage."""
+    error: ProxyError | None = proxy_failure(exc, route.proxy, host, port)
+    if isinstance(error, ProxyAuthError):
+        return Outcome(ConnectionState.AUTH_FAILED, error.message)
+    if error is not None:
+        return Outcome(ConnectionState.OFFLINE, error.message)
+    if route.direct and route.warning:
+        outcome = classify(exc, url, online=False)
+        if outcome.state is ConnectionState.OFFLINE:
+            return Outcome(outcome.state, network.with_warning(outcome.message, route))
+    return None
 
 
 # Exceptions a session may end with; anything else is a bug, logged by the caller.
