@@ -21,13 +21,10 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
-from imapclient import IMAPClient
-
 from desktop.config.secrets import SecretError, get_secret, mail_key
 from desktop.core.backoff import Backoff
 from desktop.core.events import OutboxProgress
 from desktop.sources.base import QueuedAction
-from desktop.sources.imap.connection import connect
 from desktop.sources.smtp.delivery import Delivery, Outcome, Phase
 from desktop.sources.smtp.outgoing import Outgoing
 from desktop.sources.smtp.sent import SentFolder
@@ -66,7 +63,8 @@ class Sender:
         self.account = source.account
         self.wake = threading.Event()
         self.backoff = Backoff(source.backoff_first, source.backoff_cap)
-        self._sent = SentFolder(self._imap, self.account.sent_folder)
+        # The source's own login: one sign-in path (password or token) and one blocked state.
+        self._sent = SentFolder(source.login, self.account.sent_folder)
         self._password: str | None = None
         self.thread = threading.Thread(target=self._run, name=f"smtp:{self.account.name}", daemon=True)
 
@@ -172,6 +170,3 @@ class Sender:
         if self._password is None:
             self._password = get_secret(mail_key(self.account.name), self.account.password_command)
         return self._password
-
-    def _imap(self) -> IMAPClient:
-        return connect(self.account, self._secret(), self.src.timeout)
