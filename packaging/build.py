@@ -302,8 +302,10 @@ def wix_files_fragment(bundle: Path) -> str:
             else:
                 cid = _wix_id("c", rel)
                 groups.append(cid)
+                # File ids default to the file name, which repeats (LICENSE in every dist-info)
+                source = escape(str(child))
                 lines.append(
-                    f'{indent}<Component Id="{cid}"><File Source="{escape(str(child))}" /></Component>'
+                    f'{indent}<Component Id="{cid}"><File Id="{_wix_id("f", rel)}" Source="{source}" /></Component>'
                 )
 
     lines.append('    <DirectoryRef Id="INSTALLFOLDER">')
@@ -333,8 +335,6 @@ def build_msi(bundle: Path, icons: Path, out_dir: Path) -> Path:
             f"Version={version}",
             "-d",
             f"IconFile={icons / 'tidings.ico'}",
-            "-d",
-            f"LicenseRtf={PACKAGING / 'windows' / 'License.rtf'}",
             str(PACKAGING / "windows" / "tidings.wxs"),
             str(work / "files.wxs"),
             "-o",
