@@ -13,6 +13,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio
+import base64
 import dataclasses
 import itertools
 from collections.abc import Callable, Iterator
@@ -60,7 +61,7 @@ def sink() -> Iterator[SmtpSink]:
 
 @pytest.fixture(scope="module")
 def server(sink: SmtpSink) -> Iterator[Dovecot]:
-    with Dovecot(smtp_relay_port=sink.port) as d:
+    with Dovecot(smtp_relay_port=sink.port, submission_max_mail_size="64k") as d:
         yield d
 
 
@@ -341,6 +342,47 @@ def test_a_crash_after_the_server_accepted_does_not_send_or_file_twice(
     sentinel(server, sink, rig.user)
     assert len(sink.with_message_id(message_id)) == 1
     assert len(rig.uids("Sent", message_id)) == 1
+
+
+def test_a_crash_while_submitting_looks_in_sent_before_sending_again(
+    rig: Rig, server: Dovecot, sink: SmtpSink
+) -> None:
+    server.append(rig.user, raw_mail("Did it go?", 12))
+    rig.start()
+    rig.until(lambda: len(rig.inbox_items()) == 1, "the first sync")
+    rig.run(rig.runtime._remove("mail:work"))  # the app is down; what it left behind:
+    store = rig.runtime.store
+    entry, out_id = queue_reply(rig, rig.inbox_items()[0])
+    store.outbox_phase(entry, "submitting")  # died after handing it over, before the answer
+    [queued] = store.pending("mail:work")
+    message_id = str(queued.payload["message_id"])
+    server.append(rig.user, base64.b64decode(queued.payload["data"]), folder="Sent")  # it had gone
+
+    source = ImapSource(account_for(server, rig.user), store, timeout=10)
+    rig.runtime.sources[source.id] = source
+    source.start(rig.runtime.pipeline.emit)
+    rig.until(lambda: store.pending("mail:work") == [], "the entry settled")
+    item = rig.item(out_id)
+    assert item is not None and item.state == "sent"
+    sentinel(server, sink, rig.user)
+    assert sink.with_message_id(message_id) == []  # found in Sent: not sent again
+    assert len(rig.uids("Sent", message_id)) == 1
+
+
+def test_a_message_over_the_servers_size_limit_fails_with_its_reason(
+    rig: Rig, server: Dovecot, sink: SmtpSink
+) -> None:
+    server.append(rig.user, raw_mail("Send me the whole report", 13))
+    rig.start()
+    rig.until(lambda: len(rig.inbox_items()) == 1, "the first sync")
+    report = "A line of the quarterly report, pasted in full.\n" * 3000
+    _entry, out_id = queue_reply(rig, rig.inbox_items()[0], text=report)
+    rig.until(lambda: (rig.item(out_id) or Item.__new__(Item)).state == "failed", "the failed state")
+    item = rig.item(out_id)
+    assert item is not None and "too big" in item.payload["last_error"]
+    assert "size" in item.payload["last_error"].lower()
+    sentinel(server, sink, rig.user)
+    assert sink.with_message_id(str(item.payload["message_id"])) == []
 
 
 # -- archive, delete, move ------------------------------------------------------------------------
