@@ -25,9 +25,12 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Callable
-from pathlib import Path
 from typing import Literal
 
+from desktop.config.secrets import SecretError
+from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, Route, client_context, network
+from desktop.sources.net.errors import find_proxy_error
+from desktop.sources.net.smtp import ProxiedSMTP, ProxiedSMTP_SSL
 from desktop.sources.oauth import sasl
 from desktop.sources.oauth.errors import OAuthProblem
 from desktop.sources.smtp.outgoing import Outgoing
@@ -118,22 +121,28 @@ def submit(server: SmtpServer, credentials: Credentials, message: Outgoing) -> s
             f"Tidings does not send your password to {server.host} without encryption: "
             "choose STARTTLS (port 587) or TLS (port 465).",
         )
+    route = _route(server)
     smtp: smtplib.SMTP | None = None
     stage = "connect"
     try:
         # local_hostname given: smtplib would otherwise ask DNS for this machine's name
         # (seconds when offline) and announce it; the address literal says nothing private.
         if server.security == "tls":
-            smtp = smtplib.SMTP_SSL(
+            smtp = ProxiedSMTP_SSL(
                 server.host,
                 server.effective_port,
+                route=route,
                 timeout=server.timeout,
                 context=context,
                 local_hostname="localhost",
             )
         else:
-            smtp = smtplib.SMTP(
-                server.host, server.effective_port, timeout=server.timeout, local_hostname="localhost"
+            smtp = ProxiedSMTP(
+                server.host,
+                server.effective_port,
+                route=route,
+                timeout=server.timeout,
+                local_hostname="localhost",
             )
         smtp.local_hostname = _address_literal(smtp)
         stage = "greeting"
@@ -150,7 +159,7 @@ def submit(server: SmtpServer, credentials: Credentials, message: Outgoing) -> s
                 raise _refusal(code, reply, "STARTTLS", server)
             _ehlo(smtp, server)
         elif server.security == "plain":
-            _require_loopback(smtp, server)
+            _require_loopback(smtp, server, route)
         stage = "auth"
         _authenticate(smtp, credentials, server)
         stage = "envelope"
@@ -165,7 +174,7 @@ def submit(server: SmtpServer, credentials: Credentials, message: Outgoing) -> s
     except smtplib.SMTPResponseException as exc:
         raise _refusal(exc.smtp_code, exc.smtp_error, stage, server) from exc
     except Exception as exc:
-        raise _broken(exc, server, uncertain=stage == "data") from exc
+        raise _through(route, exc, server, uncertain=stage == "data") from exc
     finally:
         _close(smtp)
 
@@ -174,12 +183,25 @@ def submit(server: SmtpServer, credentials: Credentials, message: Outgoing) -> s
 
 
 def _tls_context(server: SmtpServer) -> ssl.SSLContext:
-    """Verification always on; a private CA is added by file, never by turning checks off."""
-    cafile = str(Path(server.ca_file).expanduser()) if server.ca_file else None
+    """Verification always on: the system's trust store (a company CA IT installed just
+    works) plus the account's CA file, never by turning checks off."""
     try:
-        return ssl.create_default_context(cafile=cafile)
-    except (OSError, ssl.SSLError) as exc:
-        raise SendError(FailureKind.SETUP, f"The CA file {server.ca_file} cannot be used: {exc}") from exc
+        return client_context(server.ca_file or None)
+    except CaFileError as exc:
+        raise SendError(FailureKind.SETUP, str(exc)) from exc
+
+
+def _route(server: SmtpServer) -> Route:
+    """The way to the server under the ``[network]`` settings (direct, or a proxy)."""
+    scheme = "smtps" if server.security == "tls" else "smtp"
+    try:
+        return network.route(scheme, server.host, server.effective_port)
+    except ProxyAuthError as exc:  # no proxy password stored: the user must act
+        raise SendError(FailureKind.AUTH, exc.message) from exc
+    except ProxyConfigError as exc:
+        raise SendError(FailureKind.SETUP, str(exc)) from exc
+    except SecretError as exc:
+        raise SendError(FailureKind.SETUP, f"Cannot get the proxy password: {exc}") from exc
 
 
 def _address_literal(smtp: smtplib.SMTP) -> str:
@@ -199,10 +221,11 @@ def _ehlo(smtp: smtplib.SMTP, server: SmtpServer) -> None:
         raise _refusal(code, reply, "EHLO", server)
 
 
-def _require_loopback(smtp: smtplib.SMTP, server: SmtpServer) -> None:
-    """Checked on the connected socket, not the name: "localhost" could resolve anywhere."""
+def _require_loopback(smtp: smtplib.SMTP, server: SmtpServer, route: Route) -> None:
+    """Checked on the connected socket, not the name: "localhost" could resolve anywhere.
+    Through a proxy the socket's peer is the proxy, so that is never loopback enough."""
     try:
-        peer = ipaddress.ip_address(smtp.sock.getpeername()[0]) if smtp.sock else None
+        peer = ipaddress.ip_address(smtp.sock.getpeername()[0]) if smtp.sock and route.direct else None
     except (OSError, ValueError):
         peer = None
     if peer is None or not peer.is_loopback:
@@ -368,6 +391,22 @@ def _refusal(code: int, reply: bytes | str, stage: str, server: SmtpServer) -> S
     if code == 552:
         return SendError(FailureKind.PERMANENT, f"The message is too big for the server. {said}", code, text)
     return SendError(FailureKind.PERMANENT, f"The server refused the message. {said}", code, text)
+
+
+def _through(route: Route, exc: BaseException, server: SmtpServer, uncertain: bool) -> SendError:
+    """:func:`_broken`, knowing the way the connection took: the proxy's failures in its
+    words (a refused proxy password stops sending, as a refused sign-in does), and the
+    PAC file's warning on a direct connection that failed."""
+    proxy_error = find_proxy_error(exc)
+    if isinstance(proxy_error, ProxyAuthError):
+        return SendError(FailureKind.AUTH, proxy_error.message)
+    if proxy_error is not None:
+        return SendError(FailureKind.TRANSIENT, proxy_error.message)
+    error = _broken(exc, server, uncertain)
+    if error.kind is FailureKind.TRANSIENT and not uncertain:
+        error.message = network.with_warning(error.message, route)
+        error.args = (error.message,)
+    return error
 
 
 def _broken(exc: BaseException, server: SmtpServer, uncertain: bool) -> SendError:
