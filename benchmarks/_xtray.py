@@ -164,7 +164,15 @@ class TrayWatcher:
 class App:
     """The real tray app as a subprocess; stderr lines timestamped (perf_counter) on arrival."""
 
-    def __init__(self, config: Path, data_dir: Path, env: dict[str, str], log_path: Path) -> None:
+    def __init__(
+        self,
+        config: Path,
+        data_dir: Path,
+        env: dict[str, str],
+        log_path: Path,
+        command: list[str] | None = None,
+    ) -> None:
+        """``command``: how to start Tidings (default: this interpreter, ``-m desktop.app.cli``)."""
         root = Path(__file__).resolve().parent.parent
         self.lines: list[tuple[float, str]] = []
         self.log_path = log_path
@@ -172,7 +180,7 @@ class App:
         full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), full_env.get("PYTHONPATH", "")) if p)
         self.t_popen = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "desktop.app.cli", "--config", str(config), "--data-dir", str(data_dir)],
+            [*(command or [sys.executable, "-m", "desktop.app.cli"]), "--config", str(config), "--data-dir", str(data_dir)],
             cwd=root, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         self._reader = threading.Thread(target=self._read, daemon=True)

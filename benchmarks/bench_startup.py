@@ -2,6 +2,11 @@
 
     .venv/bin/python benchmarks/bench_startup.py               # 5 runs, 10k stored items
     .venv/bin/python benchmarks/bench_startup.py --runs 9 --items 0
+    .venv/bin/python benchmarks/bench_startup.py --bundle build/bundle/dist/tidings/tidings
+
+--bundle times the PyInstaller bundle (packaging/build.py; /usr/bin/tidings once the .deb is
+installed) instead of `python -m desktop.app.cli`, and prints its size: the folder installed
+in /opt/tidings and the .deb in build/packages.
 
 Each run starts a new process, `python -m desktop.app.cli --config ... --data-dir ...`, under
 a harness DesktopSession with trayer (Xvfb + D-Bus + dunst + trayer), with one Dovecot
@@ -92,6 +97,14 @@ def wait_gone(watcher: TrayWatcher, timeout: float = 10) -> None:
         time.sleep(0.05)
 
 
+def print_bundle_size(exe: Path) -> None:
+    folder = exe.resolve().parent
+    size = sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    print(f"bundle: {size / 1e6:.1f} MB installed ({folder})")
+    for deb in sorted((ROOT / "build" / "packages").glob("tidings_*.deb")):
+        print(f"package: {deb.stat().st_size / 1e6:.1f} MB ({deb.name})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -101,6 +114,7 @@ def main() -> int:
     parser.add_argument("--poll-ms", type=float, default=5.0)
     parser.add_argument("--timeout", type=float, default=20.0, help="per run, seconds")
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare PySide6 tray icon runs")
+    parser.add_argument("--bundle", type=Path, metavar="EXE", help="time this bundled tidings executable")
     args = parser.parse_args()
 
     from harness.desktop_session import DesktopSession
@@ -124,7 +138,8 @@ def main() -> int:
                     data = tmp / f"data-{run}"
                     data.mkdir()
                     shutil.copy(template, data / "inbox.sqlite3")
-                    app = App(config, data, desk.env, tmp / f"app-{run}.log")
+                    command = [str(args.bundle.resolve())] if args.bundle else None
+                    app = App(config, data, desk.env, tmp / f"app-{run}.log", command)
                     try:
                         embedded, painted = wait_icon(watcher, app.t_popen, args.timeout, args.poll_ms / 1000)
                         time.sleep(0.3)  # let the log lines of start() arrive
@@ -159,8 +174,11 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    header("Cold start: Popen -> tray icon shown (real app under trayer)")
+    what = f"the bundle {args.bundle}" if args.bundle else "real app"
+    header(f"Cold start: Popen -> tray icon shown ({what} under trayer)")
     print(f"machine: {machine_line()}")
+    if args.bundle:
+        print_bundle_size(args.bundle)
     print(f"store: {args.items:,} pre-filled items (copied per run); one Dovecot account (20 mails, first sync each run); "
           f"X polled every {args.poll_ms:.0f} ms")  # fmt: skip
     print()

@@ -23,6 +23,10 @@ class AutostartError(Exception):
 
 def command() -> list[str]:
     """How to start this installation of Tidings."""
+    if getattr(sys, "frozen", False):
+        # the PyInstaller bundle: its executable is Tidings (`-m` means nothing to it),
+        # and on Windows and macOS it is not on PATH
+        return [sys.executable]
     exe = shutil.which("tidings")
     if exe:
         return [exe]

@@ -85,3 +85,14 @@ def test_icons_rendered_in_every_hicolor_size(build: ModuleType, tmp_path: Path)
         assert image.pixelColor(size // 2, size // 2).alpha() > 0  # drawn, not blank
     assert (tmp_path / "tidings.ico").stat().st_size > 0
     assert (tmp_path / "tidings.icns").stat().st_size > 0
+
+
+def test_autostart_starts_the_bundle_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the bundle, sys.executable is Tidings: `tidings.exe -m desktop.app.cli` would fail."""
+    import sys
+
+    from desktop.app import autostart
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", r"C:\Program Files\Tidings\tidings.exe")
+    assert autostart.command() == [r"C:\Program Files\Tidings\tidings.exe"]

@@ -203,3 +203,15 @@ def test_user_install_finds_resources(wheel: Path, tmp_path: Path) -> None:
     empty = tmp_path / "elsewhere"
     empty.mkdir()
     _check_found(_probe(base, empty, env), user_base)
+
+
+def test_gateway_without_its_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gateway import cli
+
+    for module in GATEWAY_ONLY:
+        monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    assert cli.main(["serve", "--db", str(tmp_path / "gateway.db")]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'tidings[gateway]'" in err
