@@ -306,6 +306,8 @@ class InboxWindow(QMainWindow):
         # No fetcher given: the real one (IMAP, on a worker thread); tests pass a fake.
         self.detail = DetailPane(app, bridge, body_fetcher or app.fetch_body)
         self.detail.settings_requested.connect(lambda: self.settings_requested.emit(""))
+        # Archive and Delete take every selected mail, not only the one shown.
+        self.detail.mail.targets = self._mail_targets  # type: ignore[method-assign]
         # In the one-pane layout the item comes with a way back to the list.
         self.back_button = QToolButton()
         self.back_button.setText(self.tr("← Back"))
@@ -536,6 +538,14 @@ class InboxWindow(QMainWindow):
     def _fill_item_menu(self, menu: QMenu) -> None:
         menu.addAction(self.open_action)
         menu.addSeparator()
+        # The mail view's own actions (with their shortcuts), shown here to be found.
+        mail = self.detail.mail.mail_actions
+        for name in ("reply", "reply_all", "forward"):
+            menu.addAction(mail[name])
+        menu.addSeparator()
+        for name in ("archive", "delete", "move"):
+            menu.addAction(mail[name])
+        menu.addSeparator()
         menu.addAction(self.toggle_read_action)
         menu.addAction(self.read_action)
         menu.addAction(self.unread_action)
@@ -556,6 +566,14 @@ class InboxWindow(QMainWindow):
         self.approve_action.setEnabled(decidable)
         self.reject_action.setEnabled(decidable)
         self.undo_action.setEnabled(self._marked is not None)
+        # Mail actions belong to the mail view: with another kind open they must not act on
+        # the mail shown before it. With mail open the view enables what fits the mail.
+        if self.detail.current_view is not self.detail.mail:
+            for action in self.detail.mail.mail_actions.values():
+                action.setEnabled(False)
+        elif len(items) > 1:
+            for name in ("reply", "reply_all", "forward", "move"):  # one mail at a time
+                self.detail.mail.mail_actions[name].setEnabled(False)
         self.back_action.setEnabled(self._narrow and not self.detail_holder.isHidden())
 
     def _show_context_menu(self, at: QPoint) -> None:
@@ -680,6 +698,13 @@ class InboxWindow(QMainWindow):
         if current is None or current.id in ids:
             self.detail.clear(self.tr("Snoozed until {0}.").format(when))
         self.statusBar().showMessage(self.tr("Snoozed until {0}.").format(when), 8000)
+
+    def _mail_targets(self) -> list[str]:
+        """The selected mails, for Archive and Delete, which take them out of the list: the
+        next row that stays becomes the current one first, as in mail clients."""
+        ids = [i.id for i in self.selected_items() if i.kind is Kind.MAIL]
+        self._select_after(set(ids))
+        return ids
 
     def _select_after(self, leaving: set[str]) -> None:
         """Before rows leave: make the next row that stays the current one."""
@@ -851,11 +876,12 @@ class InboxWindow(QMainWindow):
     # -- selection and reading ----------------------------------------------------------------
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._update_actions()
         if self._updating:
+            self._update_actions()
             return
         item: Item | None = current.data(ItemRole) if current.isValid() else None
         self.detail.show_item(item)
+        self._update_actions()  # after the view is chosen: the mail actions follow it
         self._read_timer.stop()
         if item is not None and item.unread:
             self._read_timer.start()

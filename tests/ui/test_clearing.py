@@ -182,8 +182,32 @@ def test_every_shortcut_is_shown_in_a_menu(window):
         "Esc",
     ):
         assert key in shown, key
-    # No shortcut for actions that do not exist yet (reply, archive, delete).
-    assert not {"R", "A", "F", "E", "Del"} & set(shown)
+    # The mail view's actions (reply, archive...), shown in the Item menu too.
+    for key in ("R", "A", "F", "E", "Del", "Ctrl+Shift+V"):
+        assert key in shown, key
+
+
+def test_mail_shortcuts_do_nothing_while_another_kind_is_open(qtbot, store, runtime, window):
+    runtime.pipeline.handle(ItemsArrived("mail:work", [make_item(1)]))
+    runtime.pipeline.handle(ItemsArrived("gateway", [_approval(2)]))
+    window.show_item(make_item(1).id)
+    assert window.detail.mail.mail_actions["archive"].isEnabled()
+    window.show_item(_approval(2).id)
+    assert not any(a.isEnabled() for a in window.detail.mail.mail_actions.values())
+    window.list.setFocus()
+    qtbot.keyClick(window.list, Qt.Key.Key_E)  # the mail shown before must not be archived
+    assert window.model.rowCount() == 2
+
+
+def test_archive_takes_every_selected_mail(qtbot, store, runtime, window):
+    runtime.pipeline.handle(ItemsArrived("mail:work", [make_item(n) for n in range(4)]))
+    _select(window, [0, 1, 2])
+    assert window.detail.mail.mail_actions["archive"].isEnabled()
+    assert not window.detail.mail.mail_actions["reply"].isEnabled()  # one mail at a time
+    window.detail.mail.mail_actions["archive"].trigger()
+    assert [i.id for i in window.selected_items()] == [make_item(0).id]
+    moves = [e for e in store.pending("mail:work") if e.action == "move"]
+    assert sorted(e.item_id for e in moves) == sorted(make_item(n).id for n in (1, 2, 3))
 
 
 def test_j_and_k_move_and_enter_opens(qtbot, store, runtime, window):

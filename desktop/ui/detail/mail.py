@@ -379,15 +379,20 @@ class MailView(DetailView):
 
         open_compose(self.app, item, mode, self.window())
 
+    def targets(self) -> list[str]:
+        """What Archive and Delete act on: the shown mail, or the rows the window has
+        selected (it replaces this method)."""
+        return [self.item.id] if self.item is not None else []
+
     def archive(self) -> None:
-        if self.item is not None:
-            item_id = self.item.id
-            self.run_action(lambda: self.app.archive([item_id]))
+        item_ids = self.targets()
+        if item_ids:
+            self.run_action(lambda: self.app.archive(item_ids))
 
     def delete(self) -> None:
-        if self.item is not None:
-            item_id = self.item.id
-            self.run_action(lambda: self.app.delete([item_id]))
+        item_ids = self.targets()
+        if item_ids:
+            self.run_action(lambda: self.app.delete(item_ids))
 
     def choose_folder(self) -> None:
         """ "Move to…": the account's folders (fetched once, then cached) in a menu."""
