@@ -4,158 +4,158 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="154"/>
+        <location filename="../../ui/settings_dialog.py" line="155"/>
         <source>Edit mail account</source>
         <translation>编辑邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="154"/>
+        <location filename="../../ui/settings_dialog.py" line="155"/>
         <source>Add mail account</source>
         <translation>添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="164"/>
+        <location filename="../../ui/settings_dialog.py" line="165"/>
         <source>Work</source>
         <translation>工作</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="166"/>
+        <location filename="../../ui/settings_dialog.py" line="167"/>
         <source>imap.example.com</source>
         <translation>imap.example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="169"/>
-        <location filename="../../ui/settings_dialog.py" line="221"/>
+        <location filename="../../ui/settings_dialog.py" line="170"/>
+        <location filename="../../ui/settings_dialog.py" line="222"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="171"/>
+        <location filename="../../ui/settings_dialog.py" line="172"/>
         <source>TLS (recommended)</source>
         <translation>TLS（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="172"/>
+        <location filename="../../ui/settings_dialog.py" line="173"/>
         <source>STARTTLS</source>
         <translation>STARTTLS</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="173"/>
+        <location filename="../../ui/settings_dialog.py" line="174"/>
         <source>None — unencrypted</source>
         <translation>无 — 不加密</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="175"/>
+        <location filename="../../ui/settings_dialog.py" line="176"/>
         <source>Without encryption your password and mail cross the network in clear text.</source>
         <translation>不加密时，您的密码和邮件会以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="184"/>
+        <location filename="../../ui/settings_dialog.py" line="185"/>
         <source>No system keyring: use a password command</source>
         <translation>没有系统密钥环：请使用密码命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="186"/>
+        <location filename="../../ui/settings_dialog.py" line="187"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="188"/>
+        <location filename="../../ui/settings_dialog.py" line="189"/>
         <source>Will be stored in the system keyring</source>
         <translation>将保存在系统密钥环中</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="189"/>
+        <location filename="../../ui/settings_dialog.py" line="190"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="192"/>
+        <location filename="../../ui/settings_dialog.py" line="193"/>
         <source>No system keyring (Secret Service) to keep a password in: enter a password command below, or start a keyring such as GNOME Keyring or KWallet.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可保存密码的系统密钥环（Secret Service）：请在下方填写密码命令，或启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="202"/>
+        <location filename="../../ui/settings_dialog.py" line="203"/>
         <source>Optional, e.g. pass show mail/work</source>
         <translation>可选，例如 pass show mail/work</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="204"/>
+        <location filename="../../ui/settings_dialog.py" line="205"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="204"/>
+        <location filename="../../ui/settings_dialog.py" line="205"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="207"/>
+        <location filename="../../ui/settings_dialog.py" line="208"/>
         <source>Folders to watch, separated by commas</source>
         <translation>要监视的文件夹，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="212"/>
+        <location filename="../../ui/settings_dialog.py" line="213"/>
         <source>e.g. Li Lei</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="214"/>
+        <location filename="../../ui/settings_dialog.py" line="215"/>
         <source>Default: the user name, if it is an address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="217"/>
+        <location filename="../../ui/settings_dialog.py" line="218"/>
         <source>STARTTLS, port 587 (recommended)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="218"/>
+        <location filename="../../ui/settings_dialog.py" line="219"/>
         <source>TLS, port 465</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="230"/>
+        <location filename="../../ui/settings_dialog.py" line="231"/>
         <source>The server&apos;s own, else {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="243"/>
+        <location filename="../../ui/settings_dialog.py" line="244"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="261"/>
+        <location filename="../../ui/settings_dialog.py" line="262"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="358"/>
+        <location filename="../../ui/settings_dialog.py" line="359"/>
         <source>Default: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="358"/>
+        <location filename="../../ui/settings_dialog.py" line="359"/>
         <source>smtp.example.com</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="369"/>
+        <location filename="../../ui/settings_dialog.py" line="370"/>
         <source>another account already has this name</source>
         <translation>已有另一个账户使用此名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="375"/>
+        <location filename="../../ui/settings_dialog.py" line="376"/>
         <source>Default ({0})</source>
         <translation>默认（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="387"/>
+        <location filename="../../ui/settings_dialog.py" line="388"/>
         <source>Connection testing is not available.</source>
         <translation>无法测试连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="408"/>
+        <location filename="../../ui/settings_dialog.py" line="409"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
@@ -223,118 +223,118 @@
 <context>
     <name>ComposeWindow</name>
     <message>
-        <location filename="../../ui/compose.py" line="102"/>
+        <location filename="../../ui/compose.py" line="115"/>
         <source>From</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="104"/>
+        <location filename="../../ui/compose.py" line="117"/>
         <source>Name &lt;address&gt;, another@example.com</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="105"/>
+        <location filename="../../ui/compose.py" line="118"/>
         <source>To</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="107"/>
+        <location filename="../../ui/compose.py" line="120"/>
         <source>Cc</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="109"/>
+        <location filename="../../ui/compose.py" line="122"/>
         <source>Subject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="111"/>
+        <location filename="../../ui/compose.py" line="124"/>
         <source>Message</source>
         <translation type="unfinished">邮件内容</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="113"/>
-        <location filename="../../ui/compose.py" line="236"/>
+        <location filename="../../ui/compose.py" line="126"/>
+        <location filename="../../ui/compose.py" line="250"/>
         <source>Loading the original message…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="115"/>
+        <location filename="../../ui/compose.py" line="128"/>
         <source>From:</source>
         <translation type="unfinished">发件人：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="116"/>
+        <location filename="../../ui/compose.py" line="129"/>
         <source>To:</source>
         <translation type="unfinished">收件人：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="117"/>
+        <location filename="../../ui/compose.py" line="130"/>
         <source>Cc:</source>
         <translation type="unfinished">抄送：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="118"/>
+        <location filename="../../ui/compose.py" line="131"/>
         <source>Subject:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="123"/>
+        <location filename="../../ui/compose.py" line="136"/>
         <source>Start over</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="124"/>
+        <location filename="../../ui/compose.py" line="137"/>
         <source>Throw this draft away and quote the original again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="128"/>
+        <location filename="../../ui/compose.py" line="141"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="129"/>
+        <location filename="../../ui/compose.py" line="142"/>
         <source>Discard</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="131"/>
+        <location filename="../../ui/compose.py" line="144"/>
         <source>Send</source>
         <translation type="unfinished">发送</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="132"/>
+        <location filename="../../ui/compose.py" line="145"/>
         <source>Send (Ctrl+Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="186"/>
+        <location filename="../../ui/compose.py" line="200"/>
         <source>Cannot start the message: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="206"/>
+        <location filename="../../ui/compose.py" line="220"/>
         <source>Your unsent draft from {0} is back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="276"/>
+        <location filename="../../ui/compose.py" line="294"/>
         <source>The draft could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="292"/>
+        <location filename="../../ui/compose.py" line="310"/>
         <source>Something went wrong: {0}</source>
         <translation type="unfinished">出错了：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="304"/>
+        <location filename="../../ui/compose.py" line="322"/>
         <source>Discard this message?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="305"/>
+        <location filename="../../ui/compose.py" line="323"/>
         <source>What you wrote will be lost.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -636,7 +636,7 @@
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="101"/>
-        <location filename="../../ui/detail/mail.py" line="413"/>
+        <location filename="../../ui/detail/mail.py" line="418"/>
         <source>Move to…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -751,7 +751,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/detail/mail.py" line="437"/>
+        <location filename="../../ui/detail/mail.py" line="442"/>
         <source>The folders could not be listed: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -784,12 +784,12 @@
 <context>
     <name>FileField</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="116"/>
+        <location filename="../../ui/settings_dialog.py" line="117"/>
         <source>Optional: the system&apos;s certificates are used</source>
         <translation>可选：默认使用系统证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="118"/>
+        <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -916,235 +916,231 @@
         <translation>收件箱状态</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="311"/>
+        <location filename="../../ui/window.py" line="313"/>
         <source>← Back</source>
         <translation>← 返回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="312"/>
+        <location filename="../../ui/window.py" line="314"/>
         <source>Back to the list (Esc)</source>
         <translation>返回列表（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="313"/>
+        <location filename="../../ui/window.py" line="315"/>
         <source>Back to the list</source>
         <translation>返回列表</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="402"/>
+        <location filename="../../ui/window.py" line="404"/>
         <source>This item is gone: it was deleted or moved at its source.</source>
         <translation>此项已不存在：它已在来源处被删除或移动。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="455"/>
+        <location filename="../../ui/window.py" line="457"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="461"/>
+        <location filename="../../ui/window.py" line="463"/>
         <source>&amp;Toggle read</source>
         <translation>切换已读/未读(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="462"/>
+        <location filename="../../ui/window.py" line="464"/>
         <source>Mark as &amp;read</source>
         <translation>标为已读(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="463"/>
+        <location filename="../../ui/window.py" line="465"/>
         <source>Mark as &amp;unread</source>
         <translation>标为未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="465"/>
+        <location filename="../../ui/window.py" line="467"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="465"/>
+        <location filename="../../ui/window.py" line="467"/>
         <source>Approve the request</source>
         <translation>批准此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="468"/>
+        <location filename="../../ui/window.py" line="470"/>
         <source>Re&amp;ject…</source>
         <translation>驳回(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="468"/>
+        <location filename="../../ui/window.py" line="470"/>
         <source>Reject the request</source>
         <translation>驳回此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="470"/>
+        <location filename="../../ui/window.py" line="472"/>
+        <location filename="../../ui/window.py" line="474"/>
         <source>&amp;Snooze</source>
         <translation>稍后提醒(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="472"/>
-        <source>&amp;Snooze…</source>
-        <translation>稍后提醒(&amp;S)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/window.py" line="474"/>
+        <location filename="../../ui/window.py" line="476"/>
         <source>&amp;Next item</source>
         <translation>下一条(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="475"/>
+        <location filename="../../ui/window.py" line="477"/>
         <source>&amp;Previous item</source>
         <translation>上一条(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="476"/>
+        <location filename="../../ui/window.py" line="478"/>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="479"/>
+        <location filename="../../ui/window.py" line="481"/>
         <source>&amp;All items</source>
         <translation>全部条目(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="482"/>
+        <location filename="../../ui/window.py" line="484"/>
         <source>&amp;Unread only</source>
         <translation>仅未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="494"/>
+        <location filename="../../ui/window.py" line="496"/>
         <source>Mark &amp;all read</source>
         <translation>全部标为已读(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="497"/>
+        <location filename="../../ui/window.py" line="499"/>
         <source>Mark every item of this view read</source>
         <translation>将此视图中的所有条目标为已读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="499"/>
+        <location filename="../../ui/window.py" line="501"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="500"/>
+        <location filename="../../ui/window.py" line="502"/>
         <source>&amp;Back to the list</source>
         <translation>返回列表(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="501"/>
+        <location filename="../../ui/window.py" line="503"/>
         <source>S&amp;ettings…</source>
         <translation>设置(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="502"/>
+        <location filename="../../ui/window.py" line="504"/>
         <source>&amp;Close window</source>
         <translation>关闭窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="506"/>
+        <location filename="../../ui/window.py" line="508"/>
         <source>Menu bar</source>
         <translation>菜单栏</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="507"/>
+        <location filename="../../ui/window.py" line="509"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="514"/>
+        <location filename="../../ui/window.py" line="516"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="523"/>
+        <location filename="../../ui/window.py" line="525"/>
         <source>&amp;Item</source>
         <translation>条目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="525"/>
+        <location filename="../../ui/window.py" line="527"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="526"/>
+        <location filename="../../ui/window.py" line="528"/>
         <source>Copy diagnostics…</source>
         <translation>复制诊断信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="569"/>
+        <location filename="../../ui/window.py" line="587"/>
         <source>Item actions</source>
         <translation>条目操作</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="582"/>
+        <location filename="../../ui/window.py" line="600"/>
         <source>Choose a time…</source>
         <translation>选择时间…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="650"/>
+        <location filename="../../ui/window.py" line="668"/>
         <source>Reject requests</source>
         <translation>驳回申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="651"/>
+        <location filename="../../ui/window.py" line="669"/>
         <source>Reject {0} requests?</source>
         <translation>驳回这 {0} 个申请？</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="654"/>
+        <location filename="../../ui/window.py" line="672"/>
         <source>No comment will be sent.</source>
         <translation>不会发送批注。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="655"/>
+        <location filename="../../ui/window.py" line="673"/>
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="681"/>
-        <location filename="../../ui/window.py" line="682"/>
+        <location filename="../../ui/window.py" line="699"/>
+        <location filename="../../ui/window.py" line="700"/>
         <source>Snoozed until {0}.</source>
         <translation>已推迟到 {0} 再提醒。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="705"/>
+        <location filename="../../ui/window.py" line="730"/>
         <source>Nothing unread here.</source>
         <translation>这里没有未读条目。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="708"/>
+        <location filename="../../ui/window.py" line="733"/>
         <source>Marked %n item(s) read.</source>
         <translation>
             <numerusform>已将 %n 个条目标为已读。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="833"/>
+        <location filename="../../ui/window.py" line="858"/>
         <source>Nothing matches “{0}”.</source>
         <translation>没有与“{0}”匹配的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="835"/>
+        <location filename="../../ui/window.py" line="860"/>
         <source>All caught up: nothing unread.</source>
         <translation>全部处理完毕：没有未读项。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="837"/>
+        <location filename="../../ui/window.py" line="862"/>
         <source>No accounts yet — add one in Settings.</source>
         <translation>还没有账户 — 请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="839"/>
+        <location filename="../../ui/window.py" line="864"/>
         <source>Your inbox is empty. New mail, messages and requests will appear here.</source>
         <translation>收件箱是空的。新邮件、消息和申请会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="848"/>
+        <location filename="../../ui/window.py" line="873"/>
         <source>{0} unread</source>
         <translation>{0} 条未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="848"/>
+        <location filename="../../ui/window.py" line="873"/>
         <source>No unread items</source>
         <translation>没有未读项</translation>
     </message>
@@ -1298,374 +1294,419 @@
         <translation>{0}指向的文件不存在：{1}</translation>
     </message>
     <message>
-        <location filename="../../config/options.py" line="205"/>
+        <location filename="../../config/options.py" line="222"/>
+        <source>{0} must be system, none, a proxy like http://proxy.example.com:3128 or socks5://proxy.example.com:1080, or pac+https://… for a PAC file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/options.py" line="242"/>
         <source>{0} must be a mail address like name@example.com</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/options.py" line="221"/>
+        <location filename="../../config/options.py" line="258"/>
         <source>{0} needs {1} where the message goes</source>
         <translation>{0}中需要用 {1} 表示邮件的位置</translation>
     </message>
     <message>
-        <location filename="../../config/options.py" line="257"/>
+        <location filename="../../config/options.py" line="294"/>
         <source>{0} must look like 19:00-08:00 (from-to, 24-hour clock)</source>
         <translation>{0}的格式应为 19:00-08:00（起-止，24 小时制）</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="87"/>
+        <location filename="../../config/settings.py" line="89"/>
         <source>Name</source>
         <extracomment>What a notification shows: everything, who and what about, or only that something came. How Tidings signs in to the gateway: an administrator&apos;s token, or the company&apos;s provider.</extracomment>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="88"/>
+        <location filename="../../config/settings.py" line="90"/>
         <source>What Tidings calls the account; it also names its password in the system keyring.</source>
         <translation>Tidings 中的账户名称；系统密钥环中的密码也以它命名。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="98"/>
+        <location filename="../../config/settings.py" line="100"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="99"/>
+        <location filename="../../config/settings.py" line="101"/>
         <source>The IMAP server&apos;s name, e.g. imap.example.com.</source>
         <translation>IMAP 服务器的名称，例如 imap.example.com。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="106"/>
+        <location filename="../../config/settings.py" line="108"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="107"/>
+        <location filename="../../config/settings.py" line="109"/>
         <source>The name to sign in with, often the mail address.</source>
         <translation>登录用的名称，通常是邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="114"/>
+        <location filename="../../config/settings.py" line="116"/>
         <source>Security</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="115"/>
+        <location filename="../../config/settings.py" line="117"/>
         <source>tls: encrypted from the first byte; starttls: encryption negotiated on the plain port; plain: no encryption, so the password crosses the network in clear text.</source>
         <translation>tls：从第一个字节起加密；starttls：在普通端口上协商加密；plain：不加密，密码以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="126"/>
+        <location filename="../../config/settings.py" line="128"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="127"/>
+        <location filename="../../config/settings.py" line="129"/>
         <source>The server&apos;s port; 0 uses the usual one: 993 for tls, 143 otherwise.</source>
         <translation>服务器端口；0 表示使用常用端口：tls 为 993，其他为 143。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="136"/>
-        <location filename="../../config/settings.py" line="335"/>
+        <location filename="../../config/settings.py" line="138"/>
+        <location filename="../../config/settings.py" line="337"/>
         <source>CA file</source>
         <translation>CA 文件</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="137"/>
+        <location filename="../../config/settings.py" line="139"/>
         <source>A PEM file with your organisation&apos;s certificate authority, for a server whose certificate the system does not trust. Certificates are always verified.</source>
         <translation>包含贵单位证书颁发机构的 PEM 文件，用于系统不信任其证书的服务器。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="148"/>
+        <location filename="../../config/settings.py" line="150"/>
         <source>Folders</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="149"/>
+        <location filename="../../config/settings.py" line="151"/>
         <source>The folders watched for new mail.</source>
         <translation>要关注新邮件的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="156"/>
+        <location filename="../../config/settings.py" line="158"/>
         <source>Password command</source>
         <translation>密码命令</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="157"/>
+        <location filename="../../config/settings.py" line="159"/>
         <source>A command that prints the password, e.g. pass show mail/work; empty: the password stored in the system keyring.</source>
         <translation>输出密码的命令，例如 pass show mail/work；留空则使用系统密钥环中保存的密码。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="169"/>
+        <location filename="../../config/settings.py" line="171"/>
         <source>Webmail URL</source>
         <translation>网页邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="170"/>
+        <location filename="../../config/settings.py" line="172"/>
         <source>For “Open in mail client”: a webmail address in which {message_id} is replaced by the message&apos;s id; empty: the system&apos;s mail client.</source>
         <translation>用于“在邮件客户端中打开”：网页邮箱地址，其中的 {message_id} 会被替换为邮件的 ID；留空则使用系统的邮件客户端。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="182"/>
+        <location filename="../../config/settings.py" line="184"/>
         <source>Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="183"/>
+        <location filename="../../config/settings.py" line="185"/>
         <source>The name recipients see on mail you send from this account, e.g. Li Lei.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="192"/>
+        <location filename="../../config/settings.py" line="194"/>
         <source>Mail address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="193"/>
+        <location filename="../../config/settings.py" line="195"/>
         <source>The address you send from; empty: the user name, when it is a mail address.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="203"/>
+        <location filename="../../config/settings.py" line="205"/>
         <source>Sending server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="204"/>
+        <location filename="../../config/settings.py" line="206"/>
         <source>The SMTP submission server, e.g. smtp.example.com; empty: the IMAP server&apos;s name with imap. replaced by smtp. (or the same name). It uses the same user name and password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="215"/>
+        <location filename="../../config/settings.py" line="217"/>
         <source>Sending security</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="216"/>
+        <location filename="../../config/settings.py" line="218"/>
         <source>starttls: port 587, encryption negotiated first; tls: port 465, encrypted from the first byte. Mail is never sent without encryption.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="227"/>
+        <location filename="../../config/settings.py" line="229"/>
         <source>Sending port</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="228"/>
+        <location filename="../../config/settings.py" line="230"/>
         <source>The sending server&apos;s port; 0 uses the usual one: 587 for starttls, 465 for tls.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="237"/>
+        <location filename="../../config/settings.py" line="239"/>
         <source>Sent folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="238"/>
+        <location filename="../../config/settings.py" line="240"/>
         <source>Where a copy of sent mail goes when the server marks no folder as Sent (SPECIAL-USE); empty: Sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="249"/>
+        <location filename="../../config/settings.py" line="251"/>
         <source>Archive folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="250"/>
+        <location filename="../../config/settings.py" line="252"/>
         <source>Where Archive moves mail when the server marks no folder as Archive; empty: Archive.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="260"/>
+        <location filename="../../config/settings.py" line="262"/>
         <source>Trash folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="261"/>
+        <location filename="../../config/settings.py" line="263"/>
         <source>Where Delete moves mail when the server marks no folder as Trash; empty: Trash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="311"/>
+        <location filename="../../config/settings.py" line="313"/>
         <source>Gateway URL</source>
         <translation>网关地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="312"/>
+        <location filename="../../config/settings.py" line="314"/>
         <source>The company&apos;s message gateway for chat, approvals, tasks and announcements, e.g. wss://gateway.example.com; empty: Tidings is for mail only.</source>
         <translation>公司的消息网关，用于聊天、审批、任务和公告，例如 wss://gateway.example.com；留空则 Tidings 只用于邮件。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="323"/>
+        <location filename="../../config/settings.py" line="325"/>
         <source>Token command</source>
         <translation>令牌命令</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="324"/>
+        <location filename="../../config/settings.py" line="326"/>
         <source>A command that prints the gateway token; empty: the token stored in the system keyring.</source>
         <translation>输出网关令牌的命令；留空则使用系统密钥环中保存的令牌。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="347"/>
+        <location filename="../../config/settings.py" line="349"/>
         <source>Gateway sign-in</source>
         <translation>网关登录方式</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="348"/>
+        <location filename="../../config/settings.py" line="350"/>
         <source>token: a token from the gateway&apos;s administrator; sso: sign in with your company account in the browser (tidings gateway login), renewed without asking.</source>
         <translation>token：使用网关管理员发放的令牌；sso：在浏览器中用公司账号登录（tidings gateway login），之后自动续期，无需再次确认。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="359"/>
+        <location filename="../../config/settings.py" line="361"/>
         <source>Sign-in provider</source>
         <translation>登录服务</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="360"/>
+        <location filename="../../config/settings.py" line="362"/>
         <source>With sso: the company&apos;s OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</source>
         <translation>sso 时：公司的 OpenID Connect 签发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="371"/>
+        <location filename="../../config/settings.py" line="373"/>
         <source>Client id</source>
         <translation>客户端 ID</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="372"/>
+        <location filename="../../config/settings.py" line="374"/>
         <source>With sso: the id of the company&apos;s registration of Tidings at the provider.</source>
         <translation>sso 时：公司在登录服务中为 Tidings 注册的应用 ID。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="381"/>
+        <location filename="../../config/settings.py" line="383"/>
         <source>Gateway audience</source>
         <translation>网关受众</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="382"/>
+        <location filename="../../config/settings.py" line="384"/>
         <source>With sso: the gateway&apos;s resource at the provider (its --oidc-audience), asked for as a resource indicator; empty: the provider&apos;s tokens name the gateway by scope.</source>
         <translation>sso 时：网关在登录服务中的资源标识（即网关的 --oidc-audience），以资源指示符请求；留空则由登录服务按权限范围确定网关。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="393"/>
+        <location filename="../../config/settings.py" line="395"/>
         <source>Sign-in scopes</source>
         <translation>登录权限范围</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="394"/>
+        <location filename="../../config/settings.py" line="396"/>
         <source>With sso: the scopes asked for; offline_access keeps the sign-in.</source>
         <translation>sso 时：请求的权限范围；offline_access 用于保持登录。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="336"/>
+        <location filename="../../config/settings.py" line="529"/>
+        <source>Proxy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="530"/>
+        <source>How mail, the gateway and sign-in reach the network. system: the proxy variables (https_proxy, all_proxy, no_proxy), else on Windows and macOS the system&apos;s proxy settings; none: always direct; http://host:port or socks5://host:port: that proxy; pac+https://host/proxy.pac: the PAC file decides (a PAC file that cannot be used means direct, with a warning).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="544"/>
+        <source>Bypass the proxy for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="545"/>
+        <source>Servers reached directly whatever the proxy setting: names (example.com also covers every name below it), IP addresses or blocks (10.0.0.0/8), host:port, or * for all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="556"/>
+        <source>Proxy user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="557"/>
+        <source>The user name for a proxy that asks for one; its password is kept in the system keyring (tidings proxy set-password). Empty: the user name in the proxy URL, if any.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="568"/>
+        <source>PAC file CA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="569"/>
+        <source>A PEM file with the certificate authority of the server the PAC file comes from, if the system does not trust it already. Certificates are always verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="338"/>
         <source>A PEM file with the certificate authority of the gateway&apos;s certificate, if the system does not trust it. Certificates are always verified.</source>
         <translation>包含网关证书颁发机构的 PEM 文件，在系统不信任该证书时使用。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="415"/>
+        <location filename="../../config/settings.py" line="417"/>
         <source>Show notifications</source>
         <translation>显示通知</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="416"/>
+        <location filename="../../config/settings.py" line="418"/>
         <source>Show a notification for each new item (a burst becomes one summary).</source>
         <translation>每条新事项显示一条通知（大量同时到达时合并为一条摘要）。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="425"/>
+        <location filename="../../config/settings.py" line="427"/>
         <source>Quiet hours</source>
         <translation>免打扰时段</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="426"/>
+        <location filename="../../config/settings.py" line="428"/>
         <source>A daily time without notifications, e.g. 19:00-08:00 (it may span midnight); empty: off.</source>
         <translation>每天不显示通知的时段，例如 19:00-08:00（可以跨越午夜）；留空则关闭。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="436"/>
+        <location filename="../../config/settings.py" line="438"/>
         <source>VIP senders</source>
         <translation>重要联系人</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="437"/>
+        <location filename="../../config/settings.py" line="439"/>
         <source>Names or mail addresses whose items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，也会提醒其事项的姓名或邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="448"/>
+        <location filename="../../config/settings.py" line="450"/>
         <source>Muted sources</source>
         <translation>静音的来源</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="449"/>
+        <location filename="../../config/settings.py" line="451"/>
         <source>Sources that never notify, e.g. mail:work or gateway; their items still reach the inbox.</source>
         <translation>从不发出通知的来源，例如 mail:work 或 gateway；其事项仍会进入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="459"/>
+        <location filename="../../config/settings.py" line="461"/>
         <source>Urgent items break through quiet hours</source>
         <translation>紧急事项可在免打扰时段内提醒</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="460"/>
+        <location filename="../../config/settings.py" line="462"/>
         <source>Urgent items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，紧急事项也会提醒。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="469"/>
+        <location filename="../../config/settings.py" line="471"/>
         <source>Notification previews</source>
         <translation>通知预览</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="470"/>
+        <location filename="../../config/settings.py" line="472"/>
         <source>What a notification shows, for shared screens and screen sharing: full: sender, subject and the start of the text; sender: sender and subject only; hidden: only “New message”.</source>
         <translation>通知显示多少内容（适用于共享屏幕和屏幕共享）：full：发件人、主题和正文开头；sender：仅发件人和主题；hidden：只显示“新消息”。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="486"/>
+        <location filename="../../config/settings.py" line="488"/>
         <source>Users may add mail accounts</source>
         <translation>用户可以添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="487"/>
+        <location filename="../../config/settings.py" line="489"/>
         <source>false: the Settings dialog offers no “Add…”; only the accounts in the organisation&apos;s policy and the settings file are used. Meant for a policy.</source>
         <translation>false：设置对话框不提供“添加…”；只使用贵单位策略和设置文件中的账户。供策略使用。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="498"/>
+        <location filename="../../config/settings.py" line="500"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="499"/>
+        <location filename="../../config/settings.py" line="501"/>
         <source>Meant for a policy: enforced, the login entry is made (or removed) at every start; a default applies at the first start only. Set nowhere, the entry is the user&apos;s own choice in Settings.</source>
         <translation>供策略使用：强制时，每次启动都会创建（或删除）登录启动项；默认值只在首次启动时生效。未设置时，启动项由用户在设置中自行决定。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="511"/>
+        <location filename="../../config/settings.py" line="513"/>
         <source>Enter sends a chat reply</source>
         <translation>按 Enter 发送聊天回复</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="512"/>
+        <location filename="../../config/settings.py" line="514"/>
         <source>true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter starts a new line and Ctrl+Enter sends, as in mail.</source>
         <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="66"/>
+        <location filename="../../ui/settings_dialog.py" line="67"/>
         <source>{0}.</source>
         <translation>{0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="84"/>
+        <location filename="../../ui/settings_dialog.py" line="85"/>
         <source>{0}:</source>
         <translation>{0}：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="90"/>
+        <location filename="../../ui/settings_dialog.py" line="91"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="92"/>
+        <location filename="../../ui/settings_dialog.py" line="93"/>
         <source>Set by your organisation; your own value is ignored</source>
         <translation>由贵单位设定；您自己的值已被忽略</translation>
     </message>
@@ -1673,138 +1714,138 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="434"/>
+        <location filename="../../ui/settings_dialog.py" line="435"/>
         <source>Tidings Settings</source>
         <translation>消息通设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="447"/>
+        <location filename="../../ui/settings_dialog.py" line="448"/>
         <source>Mail accounts</source>
         <translation>邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="448"/>
+        <location filename="../../ui/settings_dialog.py" line="449"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="449"/>
+        <location filename="../../ui/settings_dialog.py" line="450"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="458"/>
+        <location filename="../../ui/settings_dialog.py" line="459"/>
         <source>Parts of your organisation&apos;s policy could not be used; tell your helpdesk:</source>
         <translation>贵单位策略的部分内容无法使用，请告知技术支持：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="483"/>
+        <location filename="../../ui/settings_dialog.py" line="484"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="484"/>
+        <location filename="../../ui/settings_dialog.py" line="485"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="485"/>
+        <location filename="../../ui/settings_dialog.py" line="486"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="495"/>
-        <location filename="../../ui/settings_dialog.py" line="606"/>
+        <location filename="../../ui/settings_dialog.py" line="496"/>
+        <location filename="../../ui/settings_dialog.py" line="607"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="501"/>
+        <location filename="../../ui/settings_dialog.py" line="502"/>
         <source>Passwords are kept in the system keyring, never in the settings file.</source>
         <translation>密码保存在系统密钥环中，绝不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="516"/>
+        <location filename="../../ui/settings_dialog.py" line="517"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="518"/>
+        <location filename="../../ui/settings_dialog.py" line="519"/>
         <source>No system keyring: use a token command</source>
         <translation>没有系统密钥环：请使用令牌命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="520"/>
+        <location filename="../../ui/settings_dialog.py" line="521"/>
         <source>Paste the token your administrator gave you</source>
         <translation>粘贴管理员提供的令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="522"/>
+        <location filename="../../ui/settings_dialog.py" line="523"/>
         <source>Optional: a command that prints the token</source>
         <translation>可选：输出令牌的命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="524"/>
+        <location filename="../../ui/settings_dialog.py" line="525"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="524"/>
+        <location filename="../../ui/settings_dialog.py" line="525"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="530"/>
+        <location filename="../../ui/settings_dialog.py" line="531"/>
         <source>Token:</source>
         <translation>令牌：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="533"/>
+        <location filename="../../ui/settings_dialog.py" line="534"/>
         <source>Leave the URL empty to use Tidings for mail only.</source>
         <translation>地址留空则只用消息通收邮件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="548"/>
+        <location filename="../../ui/settings_dialog.py" line="549"/>
         <source>e.g. 19:00-08:00 (empty: off)</source>
         <translation>例如 19:00-08:00（留空：关闭）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="550"/>
+        <location filename="../../ui/settings_dialog.py" line="551"/>
         <source>One name or address per line</source>
         <translation>每行一个姓名或地址</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="554"/>
+        <location filename="../../ui/settings_dialog.py" line="555"/>
         <source>Sender, subject and text</source>
         <translation>发件人、主题和正文</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="555"/>
+        <location filename="../../ui/settings_dialog.py" line="556"/>
         <source>Sender and subject only</source>
         <translation>仅发件人和主题</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="556"/>
+        <location filename="../../ui/settings_dialog.py" line="557"/>
         <source>Hidden: only “New message”</source>
         <translation>隐藏：只显示“新消息”</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="578"/>
+        <location filename="../../ui/settings_dialog.py" line="579"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="707"/>
+        <location filename="../../ui/settings_dialog.py" line="708"/>
         <source>Mail account “{0}”: {1}.</source>
         <translation>邮件账户“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="760"/>
+        <location filename="../../ui/settings_dialog.py" line="765"/>
         <source>Could not save the password: there is no system keyring (Secret Service). Use a password or token command instead, or install and start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>无法保存密码：没有系统密钥环（Secret Service）。请改用密码或令牌命令，或安装并启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="768"/>
+        <location filename="../../ui/settings_dialog.py" line="773"/>
         <source>Could not save the password: {0}</source>
         <translation>无法保存密码：{0}</translation>
     </message>
@@ -1827,17 +1868,17 @@
         <translation>下周</translation>
     </message>
     <message>
-        <location filename="../../ui/snooze_menu.py" line="52"/>
+        <location filename="../../ui/snooze_menu.py" line="65"/>
         <source>Snooze until</source>
         <translation>推迟提醒到</translation>
     </message>
     <message>
-        <location filename="../../ui/snooze_menu.py" line="57"/>
+        <location filename="../../ui/snooze_menu.py" line="70"/>
         <source>Date and time</source>
         <translation>日期和时间</translation>
     </message>
     <message>
-        <location filename="../../ui/snooze_menu.py" line="58"/>
+        <location filename="../../ui/snooze_menu.py" line="71"/>
         <source>Bring it back unread at:</source>
         <translation>在此时间重新显示为未读：</translation>
     </message>
