@@ -34,6 +34,7 @@ from typing import Any
 import httpx
 
 from desktop.config.logs import register_secret
+from desktop.sources.net import CaFileError, ProxyConfigError, client_context, network
 from desktop.sources.oauth._authlib import DEVICE_CODE_GRANT_TYPE, AuthlibOAuthError, OAuth2Client
 from desktop.sources.oauth.discovery import ProviderMetadata, discover
 from desktop.sources.oauth.errors import (
@@ -165,18 +166,25 @@ class OAuthClient:
         # installed on the machine must work here too. Plus the account's CA file, if any.
         if self._ssl is None:
             try:
-                self._ssl = ssl.create_default_context(cafile=self._ca_file or None)
-            except (OSError, ssl.SSLError) as exc:
-                raise OAuthSetupError(
-                    f"The CA file {self._ca_file} cannot be used: {exc}", reason="ca_file"
-                ) from None
+                self._ssl = client_context(self._ca_file or None)
+            except CaFileError as exc:
+                raise OAuthSetupError(str(exc), reason="ca_file") from None
         return self._ssl
 
     def _options(self) -> dict[str, Any]:
+        transport = self._transport
+        if transport is None:
+            # Through the [network] proxy, resolved per request (a PAC file may send the
+            # provider and the token endpoint two ways); httpx's own environment reading off.
+            try:
+                transport = network.http_transport(self._tls())
+            except ProxyConfigError as exc:
+                raise OAuthSetupError(str(exc), reason="proxy") from None
         return {
             "timeout": self._timeout,
             "verify": self._tls(),
-            "transport": self._transport,
+            "transport": transport,
+            "trust_env": False,
             "follow_redirects": False,
         }
 

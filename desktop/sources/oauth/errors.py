@@ -19,6 +19,7 @@ from typing import ClassVar, Literal
 
 import httpx
 
+from desktop.sources.net import ProxyAuthError, find_proxy_error
 from desktop.sources.tls import describe_certificate_problem
 
 Kind = Literal["sign_in_again", "outage", "setup"]
@@ -112,6 +113,11 @@ def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | Non
 def from_http_error(provider: str, url: str, exc: httpx.HTTPError) -> OAuthProblem:
     """A transport failure or an unexpected HTTP status while talking to ``provider``."""
     host = httpx.URL(url).host if url else "the sign-in service"
+    proxy_error = find_proxy_error(exc)
+    if isinstance(proxy_error, ProxyAuthError):  # retrying cannot help: the proxy password must change
+        return OAuthSetupError(proxy_error.message, reason="proxy_auth")
+    if proxy_error is not None:
+        return ProviderUnavailable(f"{proxy_error.message} Tidings will try again shortly.", reason="proxy")
     cert = _certificate_error(exc)
     if cert is not None:
         text = describe_certificate_problem(cert, host, "the provider's CA file")
