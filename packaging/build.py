@@ -133,7 +133,7 @@ def render_icons(dest: Path) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         renderer.render(painter)
         painter.end()
-        if not image.save(str(dest / f"tidings-{size}.png"), "PNG"):
+        if not image.save(str(dest / f"tidings-{size}.png"), b"PNG"):
             raise BuildError(f"cannot write tidings-{size}.png")
         images[size] = image
     # Qt's ico and icns writers store one image; the largest each format holds.
