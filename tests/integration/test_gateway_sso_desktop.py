@@ -206,11 +206,11 @@ async def test_login_then_sessions_renew_without_the_user_until_the_gateway_revo
         assert desktop.last.message.startswith("Sign in again")
         assert gateway.sessions("alice") == []
 
-        # A new sign-in (a new refresh token in the keyring) is what brings it back.
+        # A new sign-in (a new refresh token in the keyring, here from `tidings gateway login`)
+        # is what brings it back, without anything else from the user.
         use_browser("alice")
         code, said = await asyncio.to_thread(login, settings, device=False)
         assert code == 0, said
-        desktop.source.reconnect_now()
         await desktop.reaches(ConnectionState.ONLINE)
     finally:
         await desktop.close()
@@ -254,6 +254,10 @@ async def test_a_user_disabled_at_the_provider_loses_access_at_the_next_renewal(
         assert status.message.startswith("Sign in again")
         assert "expired or was revoked" in status.message
         assert ConnectionState.OFFLINE not in [s.state for s in desktop.statuses]
+        # Looking for a new sign-in costs no attempt at the provider while none is stored.
+        assert desktop.source.sign_in is not None
+        assert not await desktop.source.sign_in.has_new_sign_in()
+        assert len(desktop.statuses) == 3
     finally:
         await desktop.close()
 

@@ -61,6 +61,8 @@ __all__ = ["GatewaySource", "stream_url"]
 log = logging.getLogger(__name__)
 
 NO_HELLO = Outcome(ConnectionState.OFFLINE, "The gateway did not say hello")
+#: while waiting for the user to sign in again, look for a new sign-in this often
+SIGN_IN_POLL_S = 2.0
 
 
 class GatewaySource:
@@ -182,7 +184,7 @@ class GatewaySource:
     async def _run(self) -> None:
         while not self._stopping:
             if self._blocked:
-                await self._wake.wait()
+                await self._wait_for_user()
             self._wake.clear()
             self._blocked = False
             self._session = asyncio.create_task(self._connect_once())
@@ -210,6 +212,20 @@ class GatewaySource:
             self._status(ConnectionState.OFFLINE, f"{outcome.message}; retrying in {max(1, round(delay))} s")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def _wait_for_user(self) -> None:
+        """Blocked (AUTH_FAILED, ERROR) until reconnect_now; with SSO also until a new sign-in
+        is stored (``tidings gateway login`` in another process), looked for every few seconds."""
+        while not self._wake.is_set():
+            if self.sign_in is None:
+                await self._wake.wait()
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), SIGN_IN_POLL_S)
+            if not self._wake.is_set() and await self.sign_in.has_new_sign_in():
+                log.info("a new gateway sign-in was stored; connecting again")
+                self.backoff.reset()
+                return
 
     async def _connect_once(self) -> Outcome:
         """One session, from the token to the end of the stream: how it ended."""

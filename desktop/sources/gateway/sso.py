@@ -209,6 +209,8 @@ class GatewaySignIn:
         except OAuthProblem as exc:
             outcome = _outcome_of(exc)
             if outcome.state is ConnectionState.AUTH_FAILED:
+                # The provider refused this sign-in: not tried again until another is stored.
+                self._ended_with = self._refresh_in_use
                 self._session = None
                 self._oauth = None
             raise SessionEnd(outcome) from exc
@@ -307,6 +309,15 @@ class GatewaySignIn:
         except OAuthProblem as exc:
             raise SessionEnd(_outcome_of(exc)) from exc
         return self._oauth
+
+    async def has_new_sign_in(self) -> bool:
+        """After "sign in again": does the keyring hold a sign-in other than the refused one
+        (``tidings gateway login``, here or in another process)? Nothing is sent anywhere."""
+        try:
+            stored = await asyncio.to_thread(self._load)
+        except SecretError:
+            return False
+        return stored != self._ended_with
 
     def _rotated(self, refresh: str) -> None:
         self._refresh_in_use = refresh
