@@ -75,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     setpw.add_argument("name")
     account_sub.add_parser("list", parents=[common], help="list configured accounts")
+    account_login = account_sub.add_parser(
+        "login", parents=[common], help='sign in to an OAuth2 mail account (auth = "oauth2") in the browser'
+    )
+    account_login.add_argument("name")
+    account_login.add_argument(
+        "--device", action="store_true", help="sign in with a code on another device (no browser here)"
+    )
     gateway = sub.add_parser("gateway", parents=[common], help="gateway sign-in")
     gateway_sub = gateway.add_subparsers(dest="gateway_command", required=True)
     gateway_sub.add_parser(
@@ -149,6 +156,16 @@ def main(argv: list[str] | None = None) -> int:
         if settings.account(args.name) is None:
             print(f"tidings: no mail account called {args.name!r} in {args.config}", file=sys.stderr)
             return 2
+        if args.account_command == "login":
+            from desktop.app import account_login
+
+            return account_login.run(
+                settings,
+                args.name,
+                device=args.device,
+                say=print,
+                warn=lambda text: print(f"tidings: {text}", file=sys.stderr),
+            )
         secret = _read_secret(f"Password for {args.name}: ")
         try:
             secrets.set_secret(secrets.mail_key(args.name), secret)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from desktop.config import secrets
 from desktop.config.settings import MailAccount, Settings
 from desktop.sources.base import Source
 from desktop.sources.net import network
+from desktop.sources.oauth.accounts import sign_ins
 from desktop.store import Store
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,9 @@ DB_NAME = "inbox.sqlite3"
 def make_mail_source(account: MailAccount, store: Store) -> Source:
     from desktop.sources.imap import ImapSource
 
+    if account.auth == "oauth2":
+        # Resolved at each login, so a missing client id is the account's status, not a crash.
+        return ImapSource(account, store, sign_in=functools.partial(sign_ins.for_account, account))
     return ImapSource(account, store)
 
 
@@ -47,6 +52,7 @@ class Runtime:
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self.pipeline.bind(loop)
+        sign_ins.use(self.settings)  # the [oauth.NAME] providers of OAuth2 mail accounts
         network.configure(self.settings.network)  # before any source opens a connection
         # A "Mark all read" whose undo window a crash or quit cut short: the user kept it.
         self.actions.release()
@@ -68,6 +74,7 @@ class Runtime:
 
     async def apply_settings(self, settings: Settings) -> None:
         """Restart what changed, start what was added, stop and forget what was removed."""
+        sign_ins.use(settings)
         old = {a.source_id: a for a in self.settings.mail}
         new = {a.source_id: a for a in settings.mail}
         gateway_changed = settings.gateway != self.settings.gateway

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from desktop.config.oauth_providers import OAUTH_OPTIONS
 from desktop.config.settings import (
     GATEWAY_OPTIONS,
     GENERAL_OPTIONS,
@@ -65,6 +66,15 @@ _SECTIONS = (
         "trust store plus any CA file set: a company CA installed by IT needs no setting. "
         "More: [administration.md](administration.md#networks).",
         NETWORK_OPTIONS,
+    ),
+    (
+        "[oauth.NAME]",
+        'Sign-in providers for mail accounts with `auth = "oauth2"`, named by their `oauth` key: '
+        "`[oauth.microsoft]` and `[oauth.google]` need only the organisation's `client_id` (and "
+        "Microsoft's `tenant`, Google's `client_secret`); any other name is a company's OpenID "
+        "Connect provider with `issuer`, `client_id` and `scopes`. Usually set in the "
+        "organisation's policy (`[enforced.oauth.NAME]`). How to register Tidings: README.md.",
+        OAUTH_OPTIONS,
     ),
 )
 

@@ -21,8 +21,9 @@ from typing import Annotated, Any
 
 import tomli_w
 
-from desktop.config import paths
+from desktop.config import oauth_providers, paths
 from desktop.config.layers import Layer, Preset, merge, read_toml
+from desktop.config.oauth_providers import OAuthProviderSettings
 from desktop.config.options import (
     AccountName,
     Boolean,
@@ -44,6 +45,7 @@ from desktop.config.options import (
 from desktop.core.i18n import QT_TRANSLATE_NOOP
 
 __all__ = [
+    "AUTH_CHOICES",
     "DEFAULT_PORTS",
     "OPTIONS",
     "PREVIEW_CHOICES",
@@ -71,6 +73,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SECURITY_CHOICES = ("tls", "starttls", "plain")
+#: How a mail account signs in: a password (LOGIN), or a token from a provider (OAuth2).
+AUTH_CHOICES = ("password", "oauth2")
 #: What a notification shows: everything, who and what about, or only that something came.
 PREVIEW_CHOICES = ("full", "sender", "hidden")
 #: How Tidings signs in to the gateway: an administrator's token, or the company's provider.
@@ -109,6 +113,31 @@ class MailAccount:
             QT_TRANSLATE_NOOP("Settings", "The name to sign in with, often the mail address."),
         ),
     ]
+    auth: Annotated[
+        str,
+        Declared(
+            Choice(*AUTH_CHOICES),
+            QT_TRANSLATE_NOOP("Settings", "Sign-in"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "password: the account's password (keyring or password command); oauth2: sign in "
+                "with the provider named in oauth, in the browser (Microsoft 365, Google, a company "
+                "provider).",
+            ),
+        ),
+    ] = "password"
+    oauth: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Sign-in provider"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "With auth = oauth2: microsoft, google, or the name of an [oauth.NAME] table that "
+                "declares the company's provider.",
+            ),
+        ),
+    ] = ""
     security: Annotated[
         str,
         Declared(
@@ -582,7 +611,14 @@ class Settings:
     notifications: NotificationSettings = dataclasses.field(default_factory=NotificationSettings)
     general: GeneralSettings = dataclasses.field(default_factory=GeneralSettings)
     network: NetworkSettings = dataclasses.field(default_factory=NetworkSettings)
+    #: [oauth.NAME]: the sign-in providers mail accounts name (desktop.config.oauth_providers)
+    oauth: dict[str, OAuthProviderSettings] = dataclasses.field(default_factory=dict)
     path: Path | None = dataclasses.field(default=None, compare=False)
+    #: provider name -> key -> what the user's [oauth.NAME] falls back to; and enforced keys
+    oauth_inherited: dict[str, dict[str, Any]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+    oauth_enforced: dict[str, set[str]] = dataclasses.field(default_factory=dict, compare=False, repr=False)
     #: option path ("gateway.url", "mail.security") -> the value an administrator enforces
     enforced: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
     #: option path -> the value the user's file falls back to (an administrator's default
@@ -677,6 +713,9 @@ def load_layers(layers: Sequence[Layer], path: Path | None = None, user: str | N
     """Settings merged from ``layers`` (see ``desktop.config.layers``); ``path`` is the
     user's file, where ``save`` writes; ``user`` fills ``{user}`` in account templates
     (default: the login name)."""
+    layers, oauth_tables = oauth_providers.split(layers)
+    oauth_problems: list[str] = []
+    oauth, oauth_inherited, oauth_enforced = oauth_providers.merge(oauth_tables, oauth_problems)
     merged = merge(layers, _TABLES, ("mail", MAIL_OPTIONS), user=user)
     accounts = [MailAccount(**values) for values in merged.accounts]
     origin = next((layer.origin for layer in layers if layer.user), "")
@@ -696,12 +735,15 @@ def load_layers(layers: Sequence[Layer], path: Path | None = None, user: str | N
         notifications=NotificationSettings(**merged.tables["notifications"]),
         general=GeneralSettings(**merged.tables["general"]),
         network=NetworkSettings(**merged.tables["network"]),
+        oauth=oauth,
+        oauth_inherited=oauth_inherited,
+        oauth_enforced=oauth_enforced,
         path=path,
         enforced=merged.enforced,
         inherited=merged.inherited,
         presets=merged.presets,
         ignored=merged.ignored,
-        policy_problems=merged.problems,
+        policy_problems=[*merged.problems, *oauth_problems],
     )
 
 
@@ -741,6 +783,9 @@ def to_toml(settings: Settings) -> str:
         values = table(getattr(settings, section), options)
         if values:
             data[section] = values
+    oauth = oauth_providers.user_tables(settings.oauth, settings.oauth_inherited, settings.oauth_enforced)
+    if oauth:
+        data["oauth"] = oauth
     return tomli_w.dumps(data)
 
 

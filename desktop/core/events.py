@@ -16,6 +16,9 @@ class ConnectionState(enum.StrEnum):
     ONLINE = "online"
     OFFLINE = "offline"  # temporarily down; the source is retrying
     AUTH_FAILED = "auth_failed"  # retries stopped until the user fixes the credentials
+    # OAuth2: the provider ended the sign-in (revoked, expired: invalid_grant). Retries stopped
+    # until the user signs in again in the browser; distinct from an outage and from a password.
+    SIGN_IN_AGAIN = "sign_in_again"
     ERROR = "error"  # retries stopped: a configuration problem (certificate, host name)
     DISABLED = "disabled"
 

@@ -20,6 +20,7 @@ _STATES = {
     ConnectionState.ONLINE: QT_TRANSLATE_NOOP("Status", "online"),
     ConnectionState.OFFLINE: QT_TRANSLATE_NOOP("Status", "offline, retrying"),
     ConnectionState.AUTH_FAILED: QT_TRANSLATE_NOOP("Status", "sign-in failed"),
+    ConnectionState.SIGN_IN_AGAIN: QT_TRANSLATE_NOOP("Status", "sign in again"),
     ConnectionState.ERROR: QT_TRANSLATE_NOOP("Status", "stopped"),
     ConnectionState.DISABLED: QT_TRANSLATE_NOOP("Status", "disabled"),
 }

@@ -19,7 +19,14 @@ from desktop.ui import icons
 from desktop.ui.bridge import Bridge
 from desktop.ui.status_text import status_message
 
-UNHEALTHY = frozenset({ConnectionState.OFFLINE, ConnectionState.AUTH_FAILED, ConnectionState.ERROR})
+UNHEALTHY = frozenset(
+    {
+        ConnectionState.OFFLINE,
+        ConnectionState.AUTH_FAILED,
+        ConnectionState.SIGN_IN_AGAIN,
+        ConnectionState.ERROR,
+    }
+)
 ICON_SIZES = (16, 22, 24, 32, 48, 64)
 REFRESH_MS = 150  # a burst of 10k items repaints once, not 10k times
 
@@ -29,6 +36,7 @@ _STATE_WORDS = {
     ConnectionState.ONLINE: QT_TRANSLATE_NOOP("Status", "online"),
     ConnectionState.OFFLINE: QT_TRANSLATE_NOOP("Status", "offline"),
     ConnectionState.AUTH_FAILED: QT_TRANSLATE_NOOP("Status", "sign-in failed"),
+    ConnectionState.SIGN_IN_AGAIN: QT_TRANSLATE_NOOP("Status", "sign in again"),
     ConnectionState.ERROR: QT_TRANSLATE_NOOP("Status", "error"),
     ConnectionState.DISABLED: QT_TRANSLATE_NOOP("Status", "disabled"),
 }

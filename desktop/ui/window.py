@@ -13,6 +13,7 @@ items, in the list's context menu; they act on all selected rows. Narrower than
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -76,7 +77,12 @@ MARK_READ_DELAY_MS = 1000
 UNDO_MS = 7000  # how long "Mark all read" can be undone before it is delivered
 NARROW_WIDTH = 720  # below this the window shows one pane at a time
 DEFAULT_SIZE = QSize(1080, 700)
-PROBLEM_STATES = (ConnectionState.OFFLINE, ConnectionState.AUTH_FAILED, ConnectionState.ERROR)
+PROBLEM_STATES = (
+    ConnectionState.OFFLINE,
+    ConnectionState.AUTH_FAILED,
+    ConnectionState.SIGN_IN_AGAIN,
+    ConnectionState.ERROR,
+)
 
 
 class ConnectionBanner(QFrame):
@@ -170,6 +176,31 @@ class UndoBar(QFrame):
         self.button.setToolTip(self.tr("Undo (Ctrl+Z)"))
         self.button.setAccessibleName(self.tr("Undo mark all read"))
         self.button.clicked.connect(self.undo_requested)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.hide()
+
+
+class BurstBar(QFrame):
+    """ "12 items from the notification [Show all unread]" above a burst's list."""
+
+    show_all_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("burstBar")
+        self.setStyleSheet(
+            "#burstBar { background: rgba(64, 128, 220, 0.10);"
+            " border-bottom: 1px solid rgba(64, 128, 220, 0.35); }"
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 4, 8, 4)
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setAccessibleName(self.tr("Items of a notification"))
+        self.button = QPushButton(self.tr("Show all unread"))
+        self.button.setAccessibleName(self.tr("Show all unread items"))
+        self.button.clicked.connect(self.show_all_requested)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.button)
         self.hide()
@@ -386,13 +417,17 @@ class InboxWindow(QMainWindow):
 
     # -- public API ------------------------------------------------------------------------
 
-    def show_item(self, item_id: str) -> bool:
-        """Bring the window up with exactly this item selected (notification click-through)."""
+    def _bring_up(self) -> None:
         self.show()
         if self.isMinimized():
             self.showNormal()
         self.raise_()
         self.activateWindow()
+
+    def show_item(self, item_id: str) -> bool:
+        """Bring the window up with exactly this item selected (notification click-through)."""
+        self._bring_up()
+        self._search_timer.stop()  # a search still in its debounce must not move the list after
         row = self.model.row_of(item_id)
         if row is None and (self.model.query or self.model.unread_only):
             # The filter hides it: drop the filter rather than fail the click.
@@ -403,13 +438,83 @@ class InboxWindow(QMainWindow):
             self.list.clearSelection()
             self.detail.clear(self.tr("This item is gone: it was deleted or moved at its source."))
             return False
-        self.select_row(row)
+        self.reveal_row(row)
         return True
+
+    def show_items(self, item_ids: Sequence[str]) -> bool:
+        """Bring the window up listing exactly these items, unread, the first selected (a
+        burst's summary was clicked); the filter buttons or "Show all" leave that view."""
+        self._bring_up()
+        self._search_timer.stop()
+        self._set_filter_widgets("", unread_only=True)
+        self._updating = True
+        try:
+            self.model.show_only(item_ids)
+        finally:
+            self._updating = False
+        bar = self._burst_bar()
+        count = self.model.rowCount()
+        bar.label.setText(self.tr("%n item(s) from the notification", "", count))
+        bar.show()
+        if not count:
+            self.list.clearSelection()
+            self.detail.clear(self.tr("These items were read or removed since the notification."))
+            return False
+        self.reveal_row(0)
+        return True
+
+    def show_all_unread(self) -> None:
+        """Leave a burst's view for the whole Unread view."""
+        self._set_filter_widgets("", unread_only=True)
+        self._apply_filter()
+
+    def _burst_bar(self) -> BurstBar:
+        """Made on the first burst shown, above the list."""
+        bar = getattr(self, "burst_bar", None)
+        if bar is None:
+            bar = self.burst_bar = BurstBar()
+            bar.show_all_requested.connect(self.show_all_unread)
+            layout = self.centralWidget().layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(layout.indexOf(self.banner) + 1, bar)
+            # Any other filter (All, a search, Show all) ends the burst's view.
+            self.model.reloaded.connect(lambda: bar.setVisible(self.model.only is not None))
+        return bar
 
     def select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
         self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.list.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def reveal_row(self, row: int) -> None:
+        """Select ``row`` and bring it to the middle of the list (a notification click): now,
+        and once more after the event loop has laid out a window that was just shown or
+        resized, whose viewport had its old (or no) size when the row was scrolled to."""
+        self.select_row(row)
+        self.list.scrollTo(self.model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+        target = QPersistentModelIndex(self.model.index(row, 0))
+
+        def again() -> None:
+            if target.isValid():
+                self.list.scrollTo(
+                    self.model.index(target.row(), 0), QAbstractItemView.ScrollHint.EnsureVisible
+                )
+
+        QTimer.singleShot(0, self, again)
+
+    def focused_thread(self) -> str:
+        """The conversation the user has open and in front, else "" (the notifier skips it)."""
+        item = self.detail.current_item
+        if (
+            item is None
+            or item.kind is not Kind.CHAT
+            or not self.isVisible()
+            or self.isMinimized()
+            or not self.isActiveWindow()
+            or self.detail_holder.isHidden()
+        ):
+            return ""
+        return item.thread_key
 
     def current_item(self) -> Item | None:
         return self.detail.current_item
@@ -812,6 +917,15 @@ class InboxWindow(QMainWindow):
         row = self.model.loaded_row(keep.id) if keep is not None else None
         if row is not None:
             self._select_quietly(row)
+        elif keep is not None:
+            self._left_view()
+
+    def _left_view(self) -> None:
+        """The open item is no longer listed here (a filter, a search): the pane says so
+        instead of showing an item the list does not have, as Thunderbird does."""
+        self._read_timer.stop()
+        self.list.selectionModel().clearSelection()
+        self.detail.clear(self.tr("The item you were reading is not in this view."))
 
     def _pointer_position(self) -> QPoint | None:
         """Where the pointer rests on the list, or None when it is elsewhere.
@@ -937,7 +1051,7 @@ class InboxWindow(QMainWindow):
         # row_of follows a chat message to its conversation's current row.
         row = self.model.row_of(current.id)
         if row is None:
-            self.list.selectionModel().clearSelection()
+            self._left_view()
             return
         selected = self.list.currentIndex()
         if not selected.isValid() or selected.row() != row:
@@ -967,6 +1081,11 @@ class InboxWindow(QMainWindow):
         self._update_counts()
 
     def _on_items_removed(self, item_ids: list[str]) -> None:
+        current = self.list.currentIndex()
+        if current.isValid() and current.data(ItemRole) is not None and current.data(ItemRole).id in item_ids:
+            # The row being read leaves (archived, deleted, moved elsewhere): the pane
+            # follows to the next row, as in Thunderbird.
+            self._select_after(set(item_ids))
         self._updating = True
         try:
             self.model.on_items_removed(item_ids)

@@ -7,6 +7,7 @@ import imaplib
 import logging
 import socket
 import ssl
+from collections.abc import Callable
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -18,12 +19,15 @@ from desktop.core.events import ConnectionState
 from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, Route, client_context, network
 from desktop.sources.net.errors import find_proxy_error
 from desktop.sources.net.imap import ProxiedIMAPClient
+from desktop.sources.oauth import OAuthProblem, TokenRejected, imap_login
 from desktop.sources.tls import describe_certificate_problem
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30.0
 AUTH_FAILED_TEXT = "The server rejected the user name or password"
+#: An OAuth2 account's access token: ``token(force_refresh)`` (``oauth.accounts.AccountSignIn``).
+TokenSource = Callable[[bool], str]
 
 
 class ImapProblem(Exception):
@@ -63,8 +67,12 @@ def _keepalive(sock: socket.socket) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 60_000)
 
 
-def connect(account: MailAccount, password: str, timeout: float = DEFAULT_TIMEOUT) -> IMAPClient:
-    """A logged-in client, or :class:`ImapProblem`. Every socket operation has ``timeout``."""
+def connect(
+    account: MailAccount, password: str | TokenSource, timeout: float = DEFAULT_TIMEOUT
+) -> IMAPClient:
+    """A logged-in client, or :class:`ImapProblem`. Every socket operation has ``timeout``.
+
+    ``password``: the password, or for an OAuth2 account where its access tokens come from."""
     ctx = ssl_context(account)
     client: IMAPClient | None = None
     route: Route | None = None
@@ -89,7 +97,10 @@ def connect(account: MailAccount, password: str, timeout: float = DEFAULT_TIMEOU
                 )
             client.starttls(ctx)
         client.normalise_times = False  # keep INTERNALDATE's own time zone
-        client.login(account.username, password)
+        if callable(password):
+            _token_login(client, account, password)
+        else:
+            client.login(account.username, password)
         return client
     except BaseException as exc:
         if client is not None:
@@ -120,11 +131,31 @@ def _through(route: Route | None, exc: Exception, account: MailAccount) -> ImapP
     return problem
 
 
+def _token_login(client: IMAPClient, account: MailAccount, token: TokenSource) -> None:
+    """OAUTHBEARER or XOAUTH2, whichever the server offers (``oauth.imap_login``)."""
+    try:
+        imap_login(client, account.username, token(False))
+    except TokenRejected:
+        # Refused before it expired (revoked at the server, or our clock): once with a new one.
+        imap_login(client, account.username, token(True))
+
+
+def _oauth_problem(exc: OAuthProblem) -> ImapProblem:
+    """The provider's three kinds: sign in again (no retries), an outage (retried), setup."""
+    if exc.kind == "sign_in_again":
+        return ImapProblem(ConnectionState.SIGN_IN_AGAIN, exc.message)
+    if exc.kind == "outage":
+        return ImapProblem(ConnectionState.OFFLINE, exc.message)
+    return ImapProblem(ConnectionState.ERROR, exc.message)
+
+
 def classify(exc: BaseException, account: MailAccount) -> ImapProblem:
     """Map an exception to a state and a sentence. Never includes the password."""
     host, port = account.host, account.effective_port
     if isinstance(exc, ImapProblem):
         return exc
+    if isinstance(exc, OAuthProblem):
+        return _oauth_problem(exc)
     if isinstance(exc, SecretError):
         state = ConnectionState.AUTH_FAILED if str(exc).startswith("no ") else ConnectionState.ERROR
         return ImapProblem(state, f"Cannot get the password: {exc}")

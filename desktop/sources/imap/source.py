@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from imapclient import IMAPClient
@@ -28,13 +29,18 @@ from desktop.sources.imap.worker import Blocked, FolderWorker
 
 if TYPE_CHECKING:
     from desktop.sources.imap.sending import Sender
+    from desktop.sources.oauth.accounts import AccountSignIn
 
 __all__ = ["ImapSource", "item_id", "parse_item_id"]
 
 log = logging.getLogger(__name__)
 
+#: how often a source waiting for "Sign in again" looks for a sign-in stored by another process
+SIGN_IN_POLL_S = 2.0
+
 # Worst first: the account shows the most serious problem of any of its folders.
 _SEVERITY = (
+    ConnectionState.SIGN_IN_AGAIN,
     ConnectionState.AUTH_FAILED,
     ConnectionState.ERROR,
     ConnectionState.OFFLINE,
@@ -57,7 +63,9 @@ class ImapSource:
         probe_interval: float = 30.0,
         timeout: float = 30.0,
         first_sync_limit: int = 200,
+        sign_in: Callable[[], AccountSignIn] | None = None,
     ) -> None:
+        """``sign_in``: for an OAuth2 account, gives its sign-in (may raise OAuthSetupError)."""
         self.account = account
         self.store = store
         self.id = account.source_id
@@ -71,6 +79,7 @@ class ImapSource:
         self.probe_interval = probe_interval
         self.timeout = timeout
         self.first_sync_limit = first_sync_limit
+        self._sign_in = sign_in
         self.folders = list(dict.fromkeys(f.strip() for f in account.folders if f.strip())) or ["INBOX"]
         self.stopping = threading.Event()
         self._emit: Emit | None = None
@@ -156,6 +165,8 @@ class ImapSource:
         with self._login_lock:
             if self._blocked is not None:
                 raise Blocked
+            if self._sign_in is not None:
+                return connect(self.account, self._token, self.timeout)
             try:
                 password = self._password or get_secret(
                     mail_key(self.account.name), self.account.password_command
@@ -166,10 +177,31 @@ class ImapSource:
             self._password = password
             return client
 
+    def _token(self, force_refresh: bool) -> str:
+        assert self._sign_in is not None
+        return self._sign_in().access_token(force_refresh=force_refresh)
+
     def block(self, problem: ImapProblem) -> None:
         with self._login_lock:
             self._blocked = problem
             self._password = None
+        if problem.state is ConnectionState.SIGN_IN_AGAIN and self._sign_in is not None:
+            # No retries at the server; only a look at the keyring, where a sign-in made
+            # elsewhere (tidings account login, another window) appears.
+            threading.Thread(
+                target=self._await_sign_in, name=f"imap:{self.account.name}:sign-in", daemon=True
+            ).start()
+
+    def _await_sign_in(self) -> None:
+        assert self._sign_in is not None
+        sign_in = self._sign_in()
+        while not self.stopping.wait(SIGN_IN_POLL_S):
+            if self._blocked is None:
+                return  # reconnect_now() came first
+            if sign_in.has_new_sign_in():
+                log.info("mail account %s: a new sign-in was stored; connecting", self.account.name)
+                self.reconnect_now()
+                return
 
     @property
     def blocked(self) -> bool:

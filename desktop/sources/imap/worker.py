@@ -95,7 +95,11 @@ class FolderWorker:
             problem = self._connection()
             if src.stopping.is_set() or problem is None:
                 continue
-            if problem.state in (ConnectionState.AUTH_FAILED, ConnectionState.ERROR):
+            if problem.state in (
+                ConnectionState.AUTH_FAILED,
+                ConnectionState.SIGN_IN_AGAIN,
+                ConnectionState.ERROR,
+            ):
                 log.warning("mail account %s: %s", self.account.name, problem.message)
                 src.block(problem)
                 src.set_state(self.folder, problem.state, problem.message)

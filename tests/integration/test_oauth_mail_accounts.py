@@ -1,0 +1,267 @@
+"""OAuth2 mail accounts end to end: `tidings account login` in real headless Chromium against
+the harness provider, the IMAP source logging in to Dovecot (passdb oauth2) with the stored
+sign-in, a revoked sign-in turning into "Sign in again" without retries, a new sign-in picked
+up by the running source, and the provider being down treated as an outage (retried)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+import webbrowser
+from collections.abc import Callable, Iterator, Sequence
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.app import account_login
+from desktop.app.pipeline import Pipeline
+from desktop.config.secrets import get_secret, oauth_key
+from desktop.config.settings import MailAccount, Settings, parse
+from desktop.core.events import ConnectionState, SourceStatus
+from desktop.core.item import Item
+from desktop.sources.imap import ImapSource
+from desktop.sources.oauth.accounts import sign_ins
+from desktop.store import Store
+from harness.dovecot import Dovecot
+from harness.idp import RESOURCE_IMAP, IdentityProvider
+from harness.signin_browser import SignInBrowser
+
+pytestmark = [pytest.mark.dovecot, pytest.mark.asyncio, pytest.mark.usefixtures("memory_keyring")]
+
+
+@pytest.fixture(scope="module")
+def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IdentityProvider]:
+    provider = IdentityProvider(tmp_path_factory.mktemp("idp"), device_interval=1)
+    provider.start()
+    try:
+        yield provider
+    finally:
+        provider.cleanup()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInBrowser]:
+    with SignInBrowser(tmp_path_factory.mktemp("browser")) as b:
+        yield b
+
+
+@pytest.fixture
+def dovecot(idp: IdentityProvider) -> Iterator[Dovecot]:
+    """One per test: Dovecot delays logins after a refused token (anvil penalty)."""
+    server = Dovecot(oauth2=idp.dovecot_validation("introspection"))
+    for user in ("alice", "bob", "carol"):
+        server.add_user(user, "unused-password")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(autouse=True)
+def fresh_sign_ins() -> Iterator[None]:
+    sign_ins.clear()
+    yield
+    sign_ins.clear()
+
+
+@pytest.fixture
+def use_browser(browser: SignInBrowser, monkeypatch: pytest.MonkeyPatch) -> Callable[[str, str], None]:
+    def use(scenario: str, login: str) -> None:
+        monkeypatch.setenv("BROWSER", str(browser.browser_script(scenario, login)))
+        monkeypatch.delenv("DISPLAY", raising=False)
+        monkeypatch.setattr(webbrowser, "_tryorder", None)  # BROWSER is read once per process
+
+    return use
+
+
+def settings_for(idp: IdentityProvider, dovecot: Dovecot, user: str) -> Settings:
+    return parse(
+        {
+            "mail": [
+                {
+                    "name": "work",
+                    "host": "127.0.0.1",
+                    "port": dovecot.imap_port,
+                    "security": "plain",
+                    "username": user,
+                    "auth": "oauth2",
+                    "oauth": "corp",
+                }
+            ],
+            "oauth": {
+                "corp": {
+                    "issuer": idp.issuer,
+                    "client_id": idp.client_id,
+                    "scopes": ["openid", "offline_access", "mail"],
+                    "resource": RESOURCE_IMAP,
+                }
+            },
+        }
+    )
+
+
+def mail(subject: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Ann Example <ann@example.com>"
+    msg["To"] = "me@example.com"
+    msg["Subject"] = subject
+    msg.set_content("hello")
+    return msg.as_bytes()
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.added: list[tuple[Item, bool]] = []
+        self.statuses: list[SourceStatus] = []
+
+    def items_added(self, items: Sequence[Item], quiet: bool) -> None:
+        self.added += [(i, quiet) for i in items]
+
+    def items_changed(self, items: Sequence[Item]) -> None:
+        pass
+
+    def items_removed(self, item_ids: Sequence[str]) -> None:
+        pass
+
+    def status_changed(self, status: SourceStatus) -> None:
+        self.statuses.append(status)
+
+    @property
+    def state(self) -> ConnectionState | None:
+        return self.statuses[-1].state if self.statuses else None
+
+    def titles(self) -> list[str]:
+        return [i.title for i, _quiet in self.added]
+
+
+async def until(check: Callable[[], bool], what: str, timeout: float = 40.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+class Rig:
+    def __init__(self, settings: Settings, db: Path) -> None:
+        sign_ins.use(settings)
+        self.account: MailAccount = settings.mail[0]
+        self.store = Store(db)
+        self.pipeline = Pipeline(self.store, asyncio.get_running_loop())
+        self.rec = Recorder()
+        self.pipeline.add_listener(self.rec)
+        self.source = ImapSource(
+            self.account,
+            self.store,
+            backoff_first=0.2,
+            backoff_cap=1.0,
+            timeout=5.0,
+            sign_in=functools.partial(sign_ins.for_account, self.account),
+        )
+
+    async def __aenter__(self) -> Rig:
+        self.source.start(self.pipeline.emit)
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.source.stop()
+        self.store.close()
+
+
+def login(settings: Settings, *, check: bool = True) -> tuple[int, list[str], list[str]]:
+    said: list[str] = []
+    warned: list[str] = []
+    rc = account_login.run(
+        settings, "work", device=False, say=said.append, warn=warned.append, browser_timeout=60, check=check
+    )
+    return rc, said, warned
+
+
+def oauth_failures(dovecot: Dovecot, user: str) -> int:
+    return sum(
+        1
+        for line in dovecot.log_text().splitlines()
+        if "imap-login" in line and f"user=<{user}>" in line and "auth failed" in line
+    )
+
+
+def temporary_failures(dovecot: Dovecot) -> int:
+    return dovecot.log_text().count("auth service reported temporary failure")
+
+
+async def test_login_then_mail_then_revoked_then_signed_in_again(
+    idp: IdentityProvider, dovecot: Dovecot, use_browser: Callable[[str, str], None], tmp_path: Path
+) -> None:
+    settings = settings_for(idp, dovecot, "alice")
+    use_browser("consent", "alice")
+    rc, said, warned = await asyncio.to_thread(login, settings)
+    assert (rc, warned) == (0, []), warned
+    assert "accepts the sign-in for alice" in said[-1]
+    stored = get_secret(oauth_key(idp.issuer, idp.client_id))
+    assert stored and all(stored not in line for line in said)
+
+    async with Rig(settings, tmp_path / "db.sqlite3") as rig:
+        await until(lambda: rig.rec.state is ConnectionState.ONLINE, "online")
+        dovecot.append("alice", mail("first after sign-in"))
+        await until(lambda: "first after sign-in" in rig.rec.titles(), "the first mail")
+        assert "method=OAUTHBEARER" in dovecot.log_text()
+
+        # An administrator ends the sign-in; the next login finds out.
+        assert idp.revoke_grants("alice") >= 1
+        rig.source.reconnect_now()
+        await until(lambda: rig.rec.state is ConnectionState.SIGN_IN_AGAIN, "sign in again")
+        assert "sign in" in rig.rec.statuses[-1].message.lower()
+        assert rig.source.blocked
+        failures = oauth_failures(dovecot, "alice")
+
+        # Signing in again (here from the command line) is noticed by the running source.
+        use_browser("consent", "alice")
+        rc, _said, warned = await asyncio.to_thread(login, settings, check=False)
+        assert (rc, warned) == (0, [])
+        await until(lambda: rig.rec.state is ConnectionState.ONLINE, "online after signing in again")
+        # The successful login is the sentinel: no failed attempt came between the block and it.
+        assert oauth_failures(dovecot, "alice") == failures
+        dovecot.append("alice", mail("after signing in again"))
+        await until(lambda: "after signing in again" in rig.rec.titles(), "mail after signing in again")
+    states = [s.state for s in rig.rec.statuses]
+    assert ConnectionState.AUTH_FAILED not in states  # never mistaken for a wrong password
+
+
+async def test_the_provider_down_is_an_outage_that_is_retried(
+    idp: IdentityProvider, dovecot: Dovecot, use_browser: Callable[[str, str], None], tmp_path: Path
+) -> None:
+    settings = settings_for(idp, dovecot, "bob")
+    use_browser("consent", "bob")
+    rc, _said, warned = await asyncio.to_thread(login, settings)
+    assert (rc, warned) == (0, [])
+    async with Rig(settings, tmp_path / "db.sqlite3") as rig:
+        await until(lambda: rig.rec.state is ConnectionState.ONLINE, "online")
+        idp.stop()
+        try:
+            before = temporary_failures(dovecot)
+            rig.source.reconnect_now()
+            await until(lambda: rig.rec.state is ConnectionState.OFFLINE, "offline")
+            # Retried with backoff: Dovecot sees more than one attempt while the provider is down.
+            await until(lambda: temporary_failures(dovecot) >= before + 2, "a second attempt")
+            assert not rig.source.blocked
+            states = {s.state for s in rig.rec.statuses}
+            assert ConnectionState.SIGN_IN_AGAIN not in states and ConnectionState.AUTH_FAILED not in states
+            assert rig.rec.statuses[-1].message
+        finally:
+            idp.start()
+
+
+async def test_a_missing_client_id_is_the_accounts_status(
+    idp: IdentityProvider, dovecot: Dovecot, tmp_path: Path
+) -> None:
+    settings = settings_for(idp, dovecot, "carol")
+    settings.oauth["corp"].client_id = ""
+    async with Rig(settings, tmp_path / "db.sqlite3") as rig:
+        await until(lambda: rig.rec.state is ConnectionState.ERROR, "error")
+        assert "ask your IT department" in rig.rec.statuses[-1].message
+    rc, _said, warned = login(settings)
+    assert rc == 1 and "client id" in warned[0]
