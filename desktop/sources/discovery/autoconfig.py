@@ -21,6 +21,7 @@ import httpx
 from defusedxml import DefusedXmlException
 
 from desktop.sources.discovery.finding import DiscoveryError, Server
+from desktop.sources.net import ProxyConfigError, network
 from desktop.sources.net.http_client import http_client
 from desktop.sources.net.tls import CaFileError
 from desktop.sources.tls import describe_certificate_problem
@@ -88,9 +89,14 @@ def fetch(
             reason="insecure",
         )
     try:
-        client = http_client(proxy or "system", ca_file=ca_file, timeout=timeout, follow_redirects=False)
+        if proxy is None:  # the [network] settings in force
+            client = network.http_client(ca_file, timeout=timeout, follow_redirects=False)
+        else:
+            client = http_client(proxy, ca_file=ca_file, timeout=timeout, follow_redirects=False)
     except CaFileError as exc:
         raise DiscoveryError(str(exc), reason="ca_file") from None
+    except ProxyConfigError as exc:
+        raise DiscoveryError(str(exc), reason="proxy") from None
     host = httpx.URL(url).host
     try:
         with client:

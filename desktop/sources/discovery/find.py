@@ -32,7 +32,7 @@ class Lookups:
     autoconfig_base: str | None = None
     #: a CA file trusted besides the system's (a company's, or a test's private CA)
     ca_file: str | None = None
-    #: the proxy setting for the HTTPS fetch ("system", "none", a URL)
+    #: the proxy setting for the HTTPS fetch ("system", "none", a URL); None: [network]'s
     proxy: str | None = None
     timeout: float = 10.0
 
