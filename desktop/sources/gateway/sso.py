@@ -25,9 +25,7 @@ the keyring) continues, so a revocation means what the administrator meant.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +38,7 @@ from desktop.config.secrets import SecretError, get_secret, oauth_key, set_secre
 from desktop.config.settings import GatewaySettings
 from desktop.core.events import ConnectionState
 from desktop.sources.gateway.connection import Outcome, SessionEnd, stream_url
+from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, network
 from desktop.sources.oauth import OAuthClient, OAuthProblem, OAuthProvider, classify, custom
 
 log = logging.getLogger(__name__)
@@ -220,10 +219,15 @@ class GatewaySignIn:
         # The session's end is reckoned from before the request: never later than the gateway's.
         asked_at = self._clock()
         try:
-            async with httpx.AsyncClient(
-                timeout=self._timeout, verify=self._tls(), follow_redirects=False
+            # Through the [network] proxy, with the system's trust store plus the CA file.
+            async with network.async_http_client(
+                ca_file=self.settings.ca_file or None, timeout=self._timeout, follow_redirects=False
             ) as http:
                 response = await http.post(url, json={"provider_token": provider_token}, headers=headers)
+        except CaFileError as exc:
+            raise SessionEnd(Outcome(ConnectionState.ERROR, str(exc))) from exc
+        except (ProxyConfigError, ProxyAuthError) as exc:
+            raise SessionEnd(Outcome(ConnectionState.ERROR, str(exc))) from exc
         except httpx.HTTPError as exc:
             raise SessionEnd(
                 Outcome(
@@ -321,9 +325,3 @@ class GatewaySignIn:
 
     def _rotated(self, refresh: str) -> None:
         self._refresh_in_use = refresh
-
-    def _tls(self) -> ssl.SSLContext | bool:
-        ca = self.settings.ca_file or None
-        with contextlib.suppress(OSError, ssl.SSLError):
-            return ssl.create_default_context(cafile=ca)
-        raise SessionEnd(Outcome(ConnectionState.ERROR, f"The CA file {ca} cannot be used"))
