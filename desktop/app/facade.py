@@ -13,7 +13,7 @@ import asyncio
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -89,6 +89,10 @@ class InboxQuery:
 
     def get(self, item_id: str) -> Item | None:
         return self._store.get_item(item_id)
+
+    def get_many(self, item_ids: Sequence[str]) -> list[Item]:
+        """The items that still exist, in the order asked (a burst a notification named)."""
+        return self._store.get_items(list(dict.fromkeys(item_ids)))
 
     def thread(self, thread_key: str, limit: int = 50) -> list[Item]:
         """A conversation's messages, oldest first; ``limit=1`` gives the listed (newest) one."""

@@ -4,22 +4,38 @@
 strings land in the same .ts files as the widgets'. The tray app installs
 ``QCoreApplication.translate`` at start-up; without it (``tidings watch``,
 tests) the English text is used.
+
+Counts: ``translate(context, "%n new mail(s)", None, n)`` puts ``n`` for ``%n``, as
+Qt does, and then reads "(s)" as English plural: "1 new mail", "12 new mails". A
+translation (Chinese has one form) carries no "(s)". lupdate marks only ``tr()`` calls
+as numerus, so a language with several plural forms would need its own rule here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-_translator: Callable[[str, str], str] | None = None
+#: QCoreApplication.translate: (context, text, disambiguation, n) -> text
+Translator = Callable[[str, str, str | None, int], str]
+
+_translator: Translator | None = None
+_PLURAL_S = re.compile(r"\(s\)")
 
 
-def install(translator: Callable[[str, str], str] | None) -> None:
+def install(translator: Translator | None) -> None:
     global _translator
     _translator = translator
 
 
-def translate(context: str, text: str) -> str:
-    return _translator(context, text) if _translator is not None else text
+def translate(context: str, text: str, disambiguation: str | None = None, n: int = -1) -> str:
+    if _translator is not None:
+        out = _translator(context, text, disambiguation, n)
+    else:
+        out = text.replace("%n", str(n)) if n >= 0 else text
+    if n >= 0:
+        out = _PLURAL_S.sub("" if n == 1 else "s", out)
+    return out
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # named as lupdate expects

@@ -12,9 +12,11 @@ import asyncio
 import contextlib
 import contextvars
 import dataclasses
+import functools
 import html
 import logging
 import platform
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +38,7 @@ class NotificationActions(Protocol):
     """What a click or a button in a notification can do (implemented by the app)."""
 
     def open_item(self, item_id: str) -> None: ...
+    def open_items(self, item_ids: Sequence[str]) -> None: ...  # a burst's summary
     def mark_read(self, item_id: str) -> None: ...
     def reply(self, item_id: str, text: str) -> None: ...
     def approve(self, item_id: str) -> None: ...
@@ -61,12 +64,23 @@ class Notice:
     summary_of: tuple[str, ...] = ()  # ids covered by a summary notice
     #: freedesktop category ("email.arrived", "im.received", "x-tidings.approval", ...)
     category: str = ""
+    #: names the bubble for ``withdraw``: the item id, or "burst:<n>" for a summary
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.item_id)
 
 
-def run_action(handler: NotificationActions, action: str, item_id: str, text: str = "") -> None:
-    """One place mapping a button to the handler, shared by every backend."""
+def run_action(
+    handler: NotificationActions, action: str, item_id: str, text: str = "", burst: Sequence[str] = ()
+) -> None:
+    """One place mapping a button to the handler, shared by every backend; a click on a
+    summary (``burst``: the ids it covers) opens exactly that burst."""
     try:
-        if action == MARK_READ:
+        if action == OPEN and burst:
+            handler.open_items(burst)
+        elif action == MARK_READ:
             handler.mark_read(item_id)
         elif action == APPROVE:
             handler.approve(item_id)
@@ -88,8 +102,8 @@ class NotifierBackend(abc.ABC):
     async def show(self, notice: Notice) -> bool:
         """Show ``notice``; False when it could not be delivered."""
 
-    async def withdraw(self, item_id: str) -> None:  # noqa: B027 - optional capability
-        """Take back the bubble for ``item_id`` if it is still shown and the platform can."""
+    async def withdraw(self, key: str) -> None:  # noqa: B027 - optional capability
+        """Take back the bubble ``key`` (a notice's key) if it is still shown and the platform can."""
 
     async def close(self) -> None:  # noqa: B027 - optional
         """Release the connection to the notification service."""
@@ -108,6 +122,8 @@ class NullBackend(NotifierBackend):
 _EXTRA_HINTS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
     "tidings_hints", default=None
 )
+#: The Notify call's answer (the daemon's notification id) for the ``show`` of this task.
+_SENT_IDS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("tidings_sent", default=None)
 
 
 def _with_hints(interface: Any) -> None:
@@ -132,7 +148,11 @@ def _with_hints(interface: Any) -> None:
             else:  # a{ss}: an old server (desktop-notifier converts for those too)
                 added = dict(extra)
             args = (*args[:6], {**hints, **added}, *args[7:])
-        return await original(*args, **kwargs)
+        result = await original(*args, **kwargs)
+        sent = _SENT_IDS.get()
+        if sent is not None and isinstance(result, int):
+            sent.append(result)
+        return result
 
     interface.call_notify = call_notify
     interface._tidings_hints = True
@@ -157,7 +177,11 @@ class DesktopNotifierBackend(NotifierBackend):
         icon = Icon(path=icon_path.resolve()) if icon_path and icon_path.exists() else None
         self._notifier = DesktopNotifier(app_name=app_name, app_icon=icon)
         self._is_dbus = platform.system() == "Linux"
-        self._shown: dict[str, str] = {}  # item id -> notification identifier
+        self._shown: dict[str, str] = {}  # notice key -> notification identifier
+        # notice key -> the daemon's id (D-Bus): desktop-notifier forgets a bubble once a
+        # button or click was used, but the daemon may keep it up (dunst does), and a
+        # bubble acted on must still be closed.
+        self._dbus_ids: dict[str, int] = {}
 
     async def probe(self) -> None:
         """Raise if no notification service can be reached (no bus, no daemon)."""
@@ -185,14 +209,14 @@ class DesktopNotifierBackend(NotifierBackend):
         from desktop_notifier import Button as DnButton
         from desktop_notifier import Notification, ReplyField, Urgency
 
-        handler, item_id = self._handler, notice.item_id
+        handler, item_id, burst = self._handler, notice.item_id, notice.summary_of
         buttons = []
         if self.supports_buttons:
             for b in notice.buttons:
                 if b.action == REPLY and notice.reply_field and self.supports_reply:
                     continue  # the reply field replaces the button
                 buttons.append(
-                    DnButton(title=b.title, on_pressed=lambda a=b.action: run_action(handler, a, item_id))
+                    DnButton(title=b.title, on_pressed=functools.partial(run_action, handler, b.action, item_id))
                 )
         reply = None
         if notice.reply_field and self.supports_reply:
@@ -209,13 +233,15 @@ class DesktopNotifierBackend(NotifierBackend):
             urgency=Urgency.Critical if notice.urgent else Urgency.Normal,
             buttons=tuple(buttons),
             reply_field=reply,
-            on_clicked=lambda: run_action(handler, OPEN, item_id),
+            on_clicked=lambda: run_action(handler, OPEN, item_id, burst=burst),
             thread=notice.thread or None,
         )
         hints = {"desktop-entry": DESKTOP_ENTRY}
         if notice.category:
             hints["category"] = notice.category
         token = _EXTRA_HINTS.set(hints)
+        sent: list[int] = []
+        sent_token = _SENT_IDS.set(sent)
         try:
             if self._is_dbus:
                 # The proxy exists once the capabilities were asked for (probe).
@@ -223,23 +249,41 @@ class DesktopNotifierBackend(NotifierBackend):
             identifier = await self._notifier.send_notification(notification)
         finally:
             _EXTRA_HINTS.reset(token)
+            _SENT_IDS.reset(sent_token)
         # send_notification logs and swallows failures (daemon gone); its cache says
         # whether the service took it.
         if identifier not in await self._notifier.get_current_notifications():
             return False
-        self._shown[item_id] = identifier
+        self._shown[notice.key] = identifier
+        if sent:
+            self._dbus_ids[notice.key] = sent[-1]
+        if len(self._shown) > 1000:  # bubbles the dispatcher no longer tracks
+            oldest = next(iter(self._shown))
+            self._shown.pop(oldest)
+            self._dbus_ids.pop(oldest, None)
         return True
 
-    async def withdraw(self, item_id: str) -> None:
-        identifier = self._shown.pop(item_id, None)
+    async def withdraw(self, key: str) -> None:
+        identifier = self._shown.pop(key, None)
+        platform_id = self._dbus_ids.pop(key, None)
         if identifier is None:
             return
         try:
             await self._notifier.clear(identifier)
+            return
         except KeyError:
-            pass  # already closed by the user or the daemon (desktop-notifier's id map forgot it)
+            pass  # desktop-notifier forgot it: a button or a click was used, or it was closed
         except Exception as exc:
-            log.debug("withdrawing the notification for %s failed: %s", item_id, exc)
+            log.debug("withdrawing the notification %s failed: %s", key, exc)
+            return
+        interface: Any = getattr(self._notifier._backend, "interface", None)
+        if platform_id is None or interface is None:
+            return
+        try:
+            # CloseNotification on an id already closed is an error the spec allows: ignore it.
+            await interface.call_close_notification(platform_id)
+        except Exception as exc:
+            log.debug("closing the notification %s failed: %s", key, exc)
 
     async def close(self) -> None:
         bus: Any = getattr(self._notifier._backend, "bus", None)
@@ -264,8 +308,8 @@ class FallbackBackend(NotifierBackend):
         log.warning("%s could not show a notification; using %s", self.first.name, self.then.name)
         return await self.then.show(notice)
 
-    async def withdraw(self, item_id: str) -> None:
-        await self.first.withdraw(item_id)
+    async def withdraw(self, key: str) -> None:
+        await self.first.withdraw(key)
 
     async def close(self) -> None:
         await self.first.close()

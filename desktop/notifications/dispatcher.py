@@ -1,14 +1,18 @@
 """From new items to bubbles: rules, coalescing, withdrawal. A pipeline listener; no Qt.
 
 The first few items of a burst are shown at once (a single new mail must not wait
-for a timer); the rest are held and shown as one summary when the coalescing
-window closes, scheduled with ``loop.call_at`` on the loop's own clock.
+for a timer); the rest are held and shown as one summary once the burst is quiet
+(``desktop.core.coalesce``), scheduled with ``loop.call_at`` on the loop's own clock.
+The summary replaces the burst's earlier bubbles. A bubble is taken back once every
+item it tells of was read or acted on (here, on another device, or from its buttons);
+nothing is shown for the conversation the user has open in front of them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -17,7 +21,7 @@ from desktop.config.options import parse_quiet_hours
 from desktop.config.settings import PREVIEW_CHOICES, NotificationSettings
 from desktop.core.coalesce import Coalescer, Single, Summary
 from desktop.core.events import SourceStatus
-from desktop.core.i18n import QT_TRANSLATE_NOOP, translate
+from desktop.core.i18n import translate
 from desktop.core.item import Item, Kind, Urgency, sender_name, utc_now
 from desktop.core.rules import Rules
 from desktop.core.text import one_line
@@ -46,23 +50,6 @@ CATEGORIES = {
     Kind.ANNOUNCEMENT: "x-tidings.announcement",
 }
 SUMMARY_CATEGORY = "x-tidings.summary"  # a burst of several kinds
-
-_KIND_WORDS = {
-    Kind.MAIL: (QT_TRANSLATE_NOOP("Notifications", "{0} mail"),) * 2,
-    Kind.CHAT: (QT_TRANSLATE_NOOP("Notifications", "{0} chat"),) * 2,
-    Kind.APPROVAL: (
-        QT_TRANSLATE_NOOP("Notifications", "{0} approval"),
-        QT_TRANSLATE_NOOP("Notifications", "{0} approvals"),
-    ),
-    Kind.TASK: (
-        QT_TRANSLATE_NOOP("Notifications", "{0} task"),
-        QT_TRANSLATE_NOOP("Notifications", "{0} tasks"),
-    ),
-    Kind.ANNOUNCEMENT: (
-        QT_TRANSLATE_NOOP("Notifications", "{0} announcement"),
-        QT_TRANSLATE_NOOP("Notifications", "{0} announcements"),
-    ),
-}
 
 
 def rules_from_settings(settings: NotificationSettings, previous: Rules | None = None) -> Rules:
@@ -120,38 +107,89 @@ def item_notice(item: Item, previews: str = FULL) -> Notice:
         reply_field=item.kind is Kind.CHAT,
         thread=item.thread_key,
         category=CATEGORIES.get(item.kind, SUMMARY_CATEGORY),
+        key=item.id,
     )
 
 
-def summary_notice(items: Sequence[Item], previews: str = FULL) -> Notice:
-    """One bubble for a burst; with previews hidden it names no sender."""
+def _new_count(kind: Kind | None, n: int) -> str:
+    """ "12 new mails"; ``None`` for a burst of several kinds."""
+    if kind is Kind.MAIL:
+        return translate("Notifications", "%n new mail(s)", None, n)
+    if kind is Kind.CHAT:
+        return translate("Notifications", "%n new chat message(s)", None, n)
+    if kind is Kind.APPROVAL:
+        return translate("Notifications", "%n new approval request(s)", None, n)
+    if kind is Kind.TASK:
+        return translate("Notifications", "%n new task(s)", None, n)
+    if kind is Kind.ANNOUNCEMENT:
+        return translate("Notifications", "%n new announcement(s)", None, n)
+    return translate("Notifications", "%n new item(s)", None, n)
+
+
+def _count(kind: Kind, n: int) -> str:
+    """One part of a mixed burst's breakdown: "3 chat messages"."""
+    if kind is Kind.MAIL:
+        return translate("Notifications", "%n mail(s)", None, n)
+    if kind is Kind.CHAT:
+        return translate("Notifications", "%n chat message(s)", None, n)
+    if kind is Kind.APPROVAL:
+        return translate("Notifications", "%n approval request(s)", None, n)
+    if kind is Kind.TASK:
+        return translate("Notifications", "%n task(s)", None, n)
+    return translate("Notifications", "%n announcement(s)", None, n)
+
+
+def _from_senders(what: str, senders: Sequence[str]) -> str:
+    """ "12 new mails from Newsletter, GitLab and 3 more"."""
+    if len(senders) == 1:
+        return translate("Notifications", "{0} from {1}").format(what, *senders)
+    if len(senders) == 2:
+        return translate("Notifications", "{0} from {1} and {2}").format(what, *senders)
+    if len(senders) == 3:
+        return translate("Notifications", "{0} from {1}, {2} and {3}").format(what, *senders)
+    more = len(senders) - 2
+    return translate("Notifications", "{0} from {1}, {2} and %n more", None, more).format(what, *senders[:2])
+
+
+def summary_notice(items: Sequence[Item], previews: str = FULL, key: str = "") -> Notice:
+    """One bubble for a burst: "12 new mails from Newsletter, GitLab and 3 more"; a burst
+    of several kinds says what it holds in the body. With previews hidden it names no sender."""
     counts = collections.Counter(i.kind for i in items)
-    parts = [
-        translate("Notifications", _KIND_WORDS[kind][0 if n == 1 else 1]).format(n)
-        for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], list(Kind).index(kv[0])))
-    ]
-    newest = max(items, key=lambda i: i.time)
-    senders = list(
-        dict.fromkeys(sender_name(i.sender) for i in sorted(items, key=lambda i: i.time, reverse=True))
-    )
-    names = ", ".join(senders[:3])
-    if len(senders) > 3:
-        body = translate("Notifications", "From {0} and {1} more").format(names, len(senders) - 3)
+    newest_first = sorted(items, key=lambda i: i.time, reverse=True)
+    kinds = sorted(counts, key=lambda k: (-counts[k], list(Kind).index(k)))
+    what = _new_count(kinds[0] if len(kinds) == 1 else None, len(items))
+    senders = [s for s in dict.fromkeys(one_line(sender_name(i.sender), 40) for i in newest_first) if s]
+    title = what if previews == HIDDEN or not senders else _from_senders(what, senders)
+    if len(kinds) > 1:
+        body = translate("Notifications", ", ", "list separator").join(_count(k, counts[k]) for k in kinds)
+    elif previews == HIDDEN:
+        body = ""
     else:
-        body = translate("Notifications", "From {0}").format(names)
-    kinds = set(counts)
+        body = translate("Notifications", "Latest: {0}").format(one_line(newest_first[0].title, 120))
     return Notice(
-        item_id=newest.id,
-        title=translate("Notifications", "{0} new items: {1}").format(len(items), ", ".join(parts)),
-        body="" if previews == HIDDEN else one_line(body, PREVIEW_CHARS),
+        item_id=newest_first[0].id,
+        title=title,
+        body=one_line(body, PREVIEW_CHARS),
         urgent=any(i.urgency >= Urgency.URGENT for i in items),
         summary_of=tuple(i.id for i in items),
-        category=CATEGORIES.get(kinds.pop(), SUMMARY_CATEGORY) if len(kinds) == 1 else SUMMARY_CATEGORY,
+        category=CATEGORIES.get(kinds[0], SUMMARY_CATEGORY) if len(kinds) == 1 else SUMMARY_CATEGORY,
+        key=key,
     )
+
+
+def acted_on(item: Item) -> bool:
+    """Read, or decided / completed (here, on another device, or from its bubble): its
+    notification has nothing left to say."""
+    if not item.unread or item.payload.get("pending_decision"):
+        return True
+    return item.kind in (Kind.APPROVAL, Kind.TASK) and item.state not in ("", "pending")
 
 
 class NotificationDispatcher:
-    """Pipeline listener: decides what to show and hands it to the backend."""
+    """Pipeline listener: decides what to show and hands it to the backend; takes a
+    bubble back once everything it tells of was read or acted on, anywhere."""
+
+    MAX_BUBBLES = 500  # bubbles remembered for taking back; older ones the daemon has let go
 
     def __init__(
         self,
@@ -162,11 +200,14 @@ class NotificationDispatcher:
         coalescer: Coalescer | None = None,
         now: Callable[[], datetime] = utc_now,
         previews: str = FULL,
+        focused_thread: Callable[[], str] | None = None,
     ) -> None:
         self.backend = backend
         self.rules = rules
         self.enabled = enabled
         self.previews = previews  # applied here, so every backend gets the same text
+        #: the conversation the user has open and in front (the window says): no bubbles for it
+        self.focused_thread: Callable[[], str] = focused_thread or str
         self._loop = loop
         self._coalescer = coalescer or Coalescer()
         self._now = now
@@ -176,8 +217,9 @@ class NotificationDispatcher:
         # never overtakes the show it takes back.
         self._queue: collections.deque[Callable[[], Awaitable[object]]] = collections.deque()
         self._worker: asyncio.Task[None] | None = None
-        self._shown: set[str] = set()  # item ids with a bubble that may still be up
-        self._gone: set[str] = set()  # held items read or removed before the summary
+        self._bubbles: dict[str, set[str]] = {}  # bubble key -> ids on it not yet read
+        self._covering: dict[str, str] = {}  # item id -> the key of the bubble telling of it
+        self._burst_count = 0
         self.shown_count = 0  # notices handed to the backend (tests, diagnostics)
 
     def apply_settings(self, settings: NotificationSettings) -> None:
@@ -185,20 +227,31 @@ class NotificationDispatcher:
         self.enabled = settings.enabled
         self.previews = settings.previews
 
+    def bubble_of(self, item_id: str) -> str | None:
+        """The key of the bubble that tells of ``item_id`` while it may be up (tests)."""
+        return self._covering.get(item_id)
+
     # -- pipeline Listener -----------------------------------------------------------
 
     def items_added(self, items: Sequence[Item], quiet: bool = False) -> None:
         if quiet or not self.enabled:
             return
         now = self._now()
-        wanted = [i for i in items if self.rules.should_notify(i, now)]
+        focused = self.focused_thread()
+        wanted = [
+            i
+            for i in items
+            if i.unread
+            and not (focused and i.kind is Kind.CHAT and i.thread_key == focused)
+            and self.rules.should_notify(i, now)
+        ]
         if not wanted:
             return
         self._show(self._coalescer.offer(wanted, self._loop.time()))
         self._schedule_flush()
 
     def items_changed(self, items: Sequence[Item]) -> None:
-        self._take_back([i.id for i in items if not i.unread])
+        self._take_back([i.id for i in items if acted_on(i)])
 
     def items_removed(self, item_ids: Sequence[str]) -> None:
         self._take_back(item_ids)
@@ -209,35 +262,48 @@ class NotificationDispatcher:
     # -- internals ----------------------------------------------------------------------
 
     def _take_back(self, item_ids: Sequence[str]) -> None:
+        self._coalescer.discard(item_ids)
         for item_id in item_ids:
-            self._gone.add(item_id)
-            if item_id in self._shown:
-                self._shown.discard(item_id)
-                if self.backend.supports_withdraw:
-                    self._enqueue(lambda i=item_id: self.backend.withdraw(i))
-        if self._coalescer.deadline() is None:
-            self._gone.clear()  # nothing held: nothing to filter at the next flush
+            key = self._covering.pop(item_id, None)
+            if key is None:
+                continue
+            left = self._bubbles.get(key)
+            if left is not None:
+                left.discard(item_id)
+                if not left:  # a summary stays while any of its items is unread
+                    self._withdraw(key)
+
+    def _withdraw(self, key: str) -> None:
+        for item_id in self._bubbles.pop(key, ()):
+            if self._covering.get(item_id) == key:
+                del self._covering[item_id]
+        if self.backend.supports_withdraw:
+            self._enqueue(lambda: self.backend.withdraw(key))
 
     def _show(self, notices: Sequence[Single | Summary]) -> None:
         for n in notices:
-            if isinstance(n, Single):
-                if n.item.id in self._gone:
-                    continue
-                notice = item_notice(n.item, self.previews)
-                self._shown.add(n.item.id)
+            items = [n.item] if isinstance(n, Single) else list(n.items)
+            if len(items) == 1:
+                if items[0].id in self._covering:
+                    continue  # what is left of a summary is the bubble it already has
+                notice = item_notice(items[0], self.previews)
             else:
-                items = [i for i in n.items if i.id not in self._gone]
-                if not items:
-                    continue
-                notice = (
-                    item_notice(items[0], self.previews)
-                    if len(items) == 1
-                    else summary_notice(items, self.previews)
-                )
-                if len(items) == 1:
-                    self._shown.add(items[0].id)
+                self._burst_count += 1
+                notice = summary_notice(items, self.previews, key=f"burst:{self._burst_count}")
+            # A summary replaces the bubbles of its items shown before it in the burst.
+            for old in {self._covering[i.id] for i in items if i.id in self._covering}:
+                self._withdraw(old)
+            self._bubbles[notice.key] = {i.id for i in items}
+            self._covering.update((i.id, notice.key) for i in items)
+            while len(self._bubbles) > self.MAX_BUBBLES:
+                self._forget(next(iter(self._bubbles)))
             self.shown_count += 1
-            self._enqueue(lambda n=notice: self._deliver(n))
+            self._enqueue(functools.partial(self._deliver, notice))
+
+    def _forget(self, key: str) -> None:
+        for item_id in self._bubbles.pop(key, ()):
+            if self._covering.get(item_id) == key:
+                del self._covering[item_id]
 
     async def _deliver(self, notice: Notice) -> None:
         if not await self.backend.show(notice):
@@ -261,18 +327,20 @@ class NotificationDispatcher:
         if due is None:
             return
         if self._timer is not None:
-            if self._timer_due <= due:
+            if self._timer_due == due:
                 return
-            self._timer.cancel()
+            self._timer.cancel()  # a burst that goes on moves its summary later
         self._timer = self._loop.call_at(due, self._flush)
         self._timer_due = due
 
     def _flush(self) -> None:
         self._timer = None
         self._show(self._coalescer.flush(self._loop.time()))
-        if self._coalescer.deadline() is None:
-            self._gone.clear()
         self._schedule_flush()
+
+    def pending(self) -> bool:
+        """Whether a burst is being held for its summary (tests, benchmarks)."""
+        return self._coalescer.deadline() is not None
 
     async def drain(self) -> None:
         """Wait for notices being delivered (tests, shutdown)."""

@@ -71,6 +71,9 @@ class InboxModel(QAbstractListModel):
         self._changing = False
         self._query = ""
         self._unread_only = False
+        # A burst a notification named: exactly these items (and their conversations).
+        self._only: frozenset[str] | None = None
+        self._only_threads: frozenset[str] = frozenset()
         if bridge is not None:
             bridge.items_added.connect(self.on_items_added)
             bridge.items_changed.connect(self.on_items_changed)
@@ -86,12 +89,26 @@ class InboxModel(QAbstractListModel):
     def unread_only(self) -> bool:
         return self._unread_only
 
+    @property
+    def only(self) -> frozenset[str] | None:
+        """The ids of the burst the list is limited to, or None."""
+        return self._only
+
     def set_filter(self, query: str | None = None, unread_only: bool | None = None) -> None:
+        """Search and unread filter; any filter leaves a burst view (``show_only``)."""
         query = self._query if query is None else query.strip()
         unread_only = self._unread_only if unread_only is None else unread_only
-        if query == self._query and unread_only == self._unread_only:
+        if query == self._query and unread_only == self._unread_only and self._only is None:
             return
         self._query, self._unread_only = query, unread_only
+        self._only, self._only_threads = None, frozenset()
+        self.reload()
+
+    def show_only(self, item_ids: Sequence[str], unread_only: bool = True) -> None:
+        """List exactly these items (a notification's burst), newest first, no search."""
+        self._query, self._unread_only = "", unread_only
+        self._only = frozenset(item_ids)
+        self._only_threads = frozenset()
         self.reload()
 
     def reload(self) -> None:
@@ -109,6 +126,8 @@ class InboxModel(QAbstractListModel):
 
     def total_count(self) -> int:
         """Every row the current filter would list, loaded or not."""
+        if self._only is not None:
+            return len(self._items)  # a burst is loaded whole
         return self._inbox.count(self._query, self._unread_only)
 
     # -- Qt model interface --------------------------------------------------------------
@@ -213,6 +232,8 @@ class InboxModel(QAbstractListModel):
                 row = self._row_index().get(item.id)
                 if row is not None:
                     return row
+        if self._only is not None:
+            return None  # a burst is loaded whole: not in it is not in the list
         position = self._inbox.position(item.id, self._query, self._unread_only)
         if position is None:
             return None
@@ -229,10 +250,16 @@ class InboxModel(QAbstractListModel):
     # -- loading -------------------------------------------------------------------------
 
     def _fetch(self, limit: int) -> None:
-        after = _sort_key(self._items[-1]) if self._items else None
-        page = self._inbox.page(after=after, limit=limit, query=self._query, unread_only=self._unread_only)
-        if len(page) < limit:
+        if self._only is not None:
+            page = self._burst_rows()
             self._exhausted = True
+        else:
+            after = _sort_key(self._items[-1]) if self._items else None
+            page = self._inbox.page(
+                after=after, limit=limit, query=self._query, unread_only=self._unread_only
+            )
+            if len(page) < limit:
+                self._exhausted = True
         known = self._row_index()
         # Defensive: a row inserted live may also come back in a later page.
         page = [i for i in page if i.id not in known]
@@ -249,6 +276,22 @@ class InboxModel(QAbstractListModel):
         self.endInsertRows()
         self._changing = False
 
+    def _burst_rows(self) -> list[Item]:
+        """The burst's rows: one per conversation (its listed, newest message), newest first."""
+        assert self._only is not None
+        rows: dict[str, Item] = {}
+        threads: set[str] = set()
+        for item in self._inbox.get_many(sorted(self._only)):
+            if item.kind is Kind.CHAT and item.thread_key:
+                threads.add(item.thread_key)
+                newest = self._inbox.thread(item.thread_key, limit=1)
+                item = newest[0] if newest else item
+            rows[item.id] = item
+        self._only_threads = frozenset(threads)
+        return sorted(
+            (i for i in rows.values() if not self._unread_only or i.unread), key=_sort_key, reverse=True
+        )
+
     def _row_index(self) -> dict[str, int]:
         if self._rows is None:
             self._rows = {item.id: row for row, item in enumerate(self._items)}
@@ -257,6 +300,8 @@ class InboxModel(QAbstractListModel):
     def _accepts(self, item: Item) -> bool:
         if self._unread_only and not item.unread:
             return False
+        if self._only is not None:
+            return item.id in self._only or (item.kind is Kind.CHAT and item.thread_key in self._only_threads)
         return not self._query or _matches_text(item, self._query)
 
     def _insert(self, item: Item) -> None:

@@ -1,4 +1,5 @@
-"""Coalescing: the first items at once, a burst as one summary, flushed on time."""
+"""Coalescing: the first items at once; a burst, however it is batched, as one summary
+once it is quiet (bounded); a summary covers the bubbles shown before it in its window."""
 
 from __future__ import annotations
 
@@ -35,66 +36,69 @@ def test_single_item_is_notified_at_once_and_nothing_is_held() -> None:
     assert c.flush(now=200.0) == []
 
 
-def test_budget_items_are_single_then_the_rest_is_held_until_the_window_closes() -> None:
-    c = Coalescer(budget=3, window=2.0)
+def test_budget_items_are_single_then_one_summary_covers_the_whole_window_when_quiet() -> None:
+    c = Coalescer(budget=3, window=2.0, quiet=1.0, longest=8.0)
     assert ids(c.offer(items(1), 0.0)) == [["i1"]]
     assert ids(c.offer(items(2, 3), 0.5)) == [["i2"], ["i3"]]
     assert c.offer(items(4), 0.6) == []
+    assert c.deadline() == 1.6
     assert c.offer(items(5), 1.0) == []
-    assert c.deadline() == 2.0
-    assert c.flush(1.99) == []  # not before the deadline
+    assert c.deadline() == 2.0  # each arrival moves the summary on by the quiet period
+    assert c.flush(1.99) == []
     out = c.flush(2.0)
+    # the three single bubbles are covered too: the dispatcher replaces them
     assert len(out) == 1 and isinstance(out[0], Summary)
-    assert out[0].count == 2 and ids(out) == [["i4", "i5"]]
+    assert ids(out) == [["i1", "i2", "i3", "i4", "i5"]]
     assert c.deadline() is None
 
 
-def test_one_held_item_is_flushed_as_a_single() -> None:
-    c = Coalescer(budget=1, window=2.0)
-    c.offer(items(1), 0.0)
-    assert c.offer(items(2), 0.1) == []
-    assert ids(c.flush(2.0)) == [["i2"]]
-    assert isinstance(c.flush(2.0), list)
+def test_batches_of_one_burst_give_one_summary_however_the_source_splits_them() -> None:
+    # 200 mails as IMAP delivers them: 100 + 51 a moment apart, 49 half a second later.
+    c = Coalescer(budget=3, window=2.0, quiet=1.5, longest=8.0)
+    assert c.offer(items(*range(100)), 0.0) == []
+    assert c.offer(items(*range(100, 151)), 0.02) == []
+    assert c.flush(0.6) == []
+    assert c.offer(items(*range(151, 200)), 0.6) == []
+    assert c.flush(2.0) == []
+    (summary,) = c.flush(2.1)
+    assert isinstance(summary, Summary) and summary.count == 200
 
 
-def test_a_batch_larger_than_the_budget_is_one_summary_straight_away() -> None:
-    c = Coalescer(budget=3, window=2.0)
-    out = c.offer(items(*range(50)), 0.0)
-    assert len(out) == 1 and isinstance(out[0], Summary) and out[0].count == 50
-    # the budget is used up: a straggler in the same window is held, not shown
-    assert c.offer(items(99), 0.5) == []
-    assert ids(c.flush(2.0)) == [["i99"]]
+def test_a_steady_stream_is_still_summarised_after_the_longest_wait() -> None:
+    c = Coalescer(budget=0, window=2.0, quiet=1.0, longest=3.0)
+    for n in range(6):
+        assert c.offer(items(n), n * 0.5) == []
+    assert c.deadline() == 3.0  # not 3.5: the burst began at 0
+    (summary,) = c.flush(3.0)
+    assert isinstance(summary, Summary) and summary.count == 6
 
 
-def test_a_burst_with_items_already_held_gives_one_summary_not_two() -> None:
-    c = Coalescer(budget=2, window=2.0)
-    c.offer(items(1, 2), 0.0)
-    c.offer(items(3), 0.1)  # held
-    out = c.offer(items(4, 5, 6), 0.2)
-    assert ids(out) == [["i3", "i4", "i5", "i6"]]
-    assert c.deadline() is None
-
-
-def test_after_a_flush_the_next_window_is_rate_limited_then_opens_again() -> None:
-    c = Coalescer(budget=2, window=2.0)
-    c.offer(items(1, 2), 0.0)
-    c.offer(items(3), 0.1)
-    c.flush(2.0)
-    # within the window after a summary new items are held again
-    assert c.offer(items(4), 2.5) == []
-    assert c.deadline() == 4.0
-    assert ids(c.flush(4.0)) == [["i4"]]
-    # once a whole quiet window has passed, items are immediate again
+def test_stragglers_after_a_summary_update_it_instead_of_a_new_one() -> None:
+    c = Coalescer(budget=2, window=2.0, quiet=1.0)
+    c.offer(items(1, 2, 3), 0.0)
+    assert ids(c.flush(1.0)) == [["i1", "i2", "i3"]]
+    # within the window after a summary the budget is spent: held, then a summary of all
+    assert c.offer(items(4), 1.5) == []
+    assert ids(c.flush(2.5)) == [["i1", "i2", "i3", "i4"]]
+    # once a whole quiet window has passed, items are immediate and on their own again
     assert ids(c.offer(items(5), 10.0)) == [["i5"]]
+
+
+def test_read_items_are_left_out_of_the_summary() -> None:
+    c = Coalescer(budget=1, window=2.0, quiet=1.0)
+    c.offer(items(1), 0.0)
+    c.offer(items(2, 3), 0.1)
+    c.discard(["i1", "i3"])
+    assert ids(c.flush(1.1)) == [["i2"]]  # one left: shown as itself
 
 
 def test_held_items_of_an_expired_window_are_not_pushed_behind_new_ones() -> None:
     # The flush timer ran late (a busy loop, a suspend): the next offer must release them.
-    c = Coalescer(budget=1, window=2.0)
+    c = Coalescer(budget=1, window=2.0, quiet=1.0)
     c.offer(items(1), 0.0)
-    c.offer(items(2), 0.5)  # held, due at 2.0
+    c.offer(items(2), 0.5)  # held, due at 1.5
     out = c.offer(items(3), 30.0)
-    assert ids(out) == [["i2"], ["i3"]]
+    assert ids(out) == [["i1", "i2"], ["i3"]]
     assert c.deadline() is None
 
 

@@ -39,10 +39,13 @@ def test_one_item(previews: str, title: str, body: str) -> None:
 
 
 def test_a_summary_names_no_sender_when_hidden() -> None:
-    items = [item(1), item(2, Kind.CHAT)]
-    assert summary_notice(items, "sender").body == "From Ann Lee"
+    items = [item(1), item(2)]
+    sender = summary_notice(items, "sender")
+    assert (sender.title, sender.body) == ("2 new mails from Ann Lee", "Latest: Budget 2")
     hidden = summary_notice(items, "hidden")
-    assert hidden.body == "" and "Ann" not in hidden.title and "Budget" not in hidden.title
+    assert (hidden.title, hidden.body) == ("2 new mails", "")
+    mixed = summary_notice([item(1), item(2, Kind.CHAT)], "hidden")
+    assert (mixed.title, mixed.body) == ("2 new items", "1 mail, 1 chat message")
 
 
 @pytest.mark.parametrize(
