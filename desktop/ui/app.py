@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,9 @@ class NotificationHandler(QObject):
 
     def open_item(self, item_id: str) -> None:
         self._app.show_item(item_id)
+
+    def open_items(self, item_ids: Sequence[str]) -> None:
+        self._app.show_burst(item_ids)
 
     def mark_read(self, item_id: str) -> None:
         self._do(lambda: self._app.facade.mark_read(item_id))
@@ -139,6 +143,7 @@ class TidingsApp(QObject):
             loop,
             enabled=settings.notifications.enabled,
             previews=settings.notifications.previews,
+            focused_thread=self.focused_thread,
         )
         self.facade.add_listener(self.dispatcher)
         self._window: InboxWindow | None = None
@@ -270,6 +275,16 @@ class TidingsApp(QObject):
     def show_item(self, item_id: str) -> None:
         self.show_window()
         self.window.show_item(item_id)
+
+    def show_burst(self, item_ids: Sequence[str]) -> None:
+        """A summary was clicked: the window lists exactly that burst."""
+        self.show_window()
+        self.window.show_items(item_ids)
+
+    def focused_thread(self) -> str:
+        """The conversation open in the window the user is looking at, else "": its new
+        messages are seen (and read) there, so they get no bubble."""
+        return self._window.focused_thread() if self._window is not None else ""
 
     def _show_message(self, text: str) -> None:
         bar = getattr(self.window, "statusBar", None)
