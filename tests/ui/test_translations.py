@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from desktop.config.settings import option
 from desktop.core import i18n
+from desktop.core.item import Kind
 from desktop.notifications.dispatcher import summary_notice
 from desktop.ui.app import install_translations
 from tests.ui.helpers import make_item
@@ -65,7 +66,12 @@ def test_chinese_ui_and_notifications(qapp) -> None:
             "免打扰时段的格式应为 19:00-08:00（起-止，24 小时制）"
         )
         items = [make_item(n) for n in range(4)]
-        assert summary_notice(items).title == "4 条新消息：4 封邮件"
+        assert summary_notice(items).title == "4 封新邮件，来自 Sender 3、Sender 2 等另外 2 位"
+        mixed = [*items, make_item(9, Kind.CHAT)]
+        assert (summary_notice(mixed, "hidden").title, summary_notice(mixed, "hidden").body) == (
+            "5 条新消息",
+            "4 封邮件，1 条聊天消息",
+        )
     finally:
         for translator in qapp.findChildren(QTranslator):
             QCoreApplication.removeTranslator(translator)

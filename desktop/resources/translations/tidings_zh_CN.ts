@@ -161,6 +161,24 @@
     </message>
 </context>
 <context>
+    <name>BurstBar</name>
+    <message>
+        <location filename="../../ui/window.py" line="200"/>
+        <source>Items of a notification</source>
+        <translation>通知中的条目</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="201"/>
+        <source>Show all unread</source>
+        <translation>显示全部未读</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="202"/>
+        <source>Show all unread items</source>
+        <translation>显示全部未读条目</translation>
+    </message>
+</context>
+<context>
     <name>Compose</name>
     <message>
         <location filename="../../app/composing.py" line="99"/>
@@ -342,37 +360,37 @@
 <context>
     <name>ConnectionBanner</name>
     <message>
-        <location filename="../../ui/window.py" line="101"/>
+        <location filename="../../ui/window.py" line="107"/>
         <source>Connection problems</source>
         <translation>连接问题</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="102"/>
+        <location filename="../../ui/window.py" line="108"/>
         <source>Retry now</source>
         <translation>立即重试</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="103"/>
+        <location filename="../../ui/window.py" line="109"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="104"/>
+        <location filename="../../ui/window.py" line="110"/>
         <source>Open the settings to fix the connection</source>
         <translation>打开设置以修复连接</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="116"/>
+        <location filename="../../ui/window.py" line="122"/>
         <source>Mail “{0}”</source>
         <translation>邮件“{0}”</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="118"/>
+        <location filename="../../ui/window.py" line="124"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="120"/>
+        <location filename="../../ui/window.py" line="126"/>
         <source>Inbox database</source>
         <translation>收件箱数据库</translation>
     </message>
@@ -604,13 +622,13 @@
         <translation>出错了：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="302"/>
+        <location filename="../../app/facade.py" line="306"/>
         <source>(unnamed)</source>
         <translation>（未命名）</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="233"/>
-        <location filename="../../app/facade.py" line="287"/>
+        <location filename="../../app/facade.py" line="237"/>
+        <location filename="../../app/facade.py" line="291"/>
         <source>The account {0} is no longer set up.</source>
         <translation>账户 {0} 已不存在。</translation>
     </message>
@@ -855,292 +873,309 @@
 <context>
     <name>InboxWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="216"/>
+        <location filename="../../ui/window.py" line="247"/>
         <source>Tidings</source>
         <extracomment>open the settings dialog; the argument is the source to focus (&quot;mail:work&quot;) or &quot;&quot;</extracomment>
         <translation>消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="230"/>
+        <location filename="../../ui/window.py" line="261"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="233"/>
+        <location filename="../../ui/window.py" line="264"/>
         <source>Clear search</source>
         <translation>清除搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="235"/>
+        <location filename="../../ui/window.py" line="266"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="237"/>
+        <location filename="../../ui/window.py" line="268"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="239"/>
+        <location filename="../../ui/window.py" line="270"/>
         <source>Unread</source>
         <translation>未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="247"/>
+        <location filename="../../ui/window.py" line="278"/>
         <source>Show all items</source>
         <translation>显示全部条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="248"/>
+        <location filename="../../ui/window.py" line="279"/>
         <source>Show unread items only</source>
         <translation>只显示未读条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="250"/>
+        <location filename="../../ui/window.py" line="281"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="269"/>
+        <location filename="../../ui/window.py" line="300"/>
         <source>Inbox</source>
         <translation>收件箱</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="292"/>
+        <location filename="../../ui/window.py" line="323"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="293"/>
+        <location filename="../../ui/window.py" line="324"/>
         <source>Inbox status</source>
         <translation>收件箱状态</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="313"/>
+        <location filename="../../ui/window.py" line="344"/>
         <source>← Back</source>
         <translation>← 返回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="314"/>
+        <location filename="../../ui/window.py" line="345"/>
         <source>Back to the list (Esc)</source>
         <translation>返回列表（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="315"/>
+        <location filename="../../ui/window.py" line="346"/>
         <source>Back to the list</source>
         <translation>返回列表</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="404"/>
+        <location filename="../../ui/window.py" line="439"/>
         <source>This item is gone: it was deleted or moved at its source.</source>
         <translation>此项已不存在：它已在来源处被删除或移动。</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../ui/window.py" line="457"/>
+        <source>%n item(s) from the notification</source>
+        <translation>
+            <numerusform>通知中的 %n 个条目</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="461"/>
+        <source>These items were read or removed since the notification.</source>
+        <translation>这些条目在通知之后已被阅读或移除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="562"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="463"/>
+        <location filename="../../ui/window.py" line="568"/>
         <source>&amp;Toggle read</source>
         <translation>切换已读/未读(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="464"/>
+        <location filename="../../ui/window.py" line="569"/>
         <source>Mark as &amp;read</source>
         <translation>标为已读(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="465"/>
+        <location filename="../../ui/window.py" line="570"/>
         <source>Mark as &amp;unread</source>
         <translation>标为未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="467"/>
+        <location filename="../../ui/window.py" line="572"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="467"/>
+        <location filename="../../ui/window.py" line="572"/>
         <source>Approve the request</source>
         <translation>批准此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="470"/>
+        <location filename="../../ui/window.py" line="575"/>
         <source>Re&amp;ject…</source>
         <translation>驳回(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="470"/>
+        <location filename="../../ui/window.py" line="575"/>
         <source>Reject the request</source>
         <translation>驳回此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="472"/>
-        <location filename="../../ui/window.py" line="474"/>
+        <location filename="../../ui/window.py" line="577"/>
+        <location filename="../../ui/window.py" line="579"/>
         <source>&amp;Snooze</source>
         <translation>稍后提醒(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="476"/>
+        <location filename="../../ui/window.py" line="581"/>
         <source>&amp;Next item</source>
         <translation>下一条(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="477"/>
+        <location filename="../../ui/window.py" line="582"/>
         <source>&amp;Previous item</source>
         <translation>上一条(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="478"/>
+        <location filename="../../ui/window.py" line="583"/>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="481"/>
+        <location filename="../../ui/window.py" line="586"/>
         <source>&amp;All items</source>
         <translation>全部条目(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="484"/>
+        <location filename="../../ui/window.py" line="589"/>
         <source>&amp;Unread only</source>
         <translation>仅未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="496"/>
+        <location filename="../../ui/window.py" line="601"/>
         <source>Mark &amp;all read</source>
         <translation>全部标为已读(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="499"/>
+        <location filename="../../ui/window.py" line="604"/>
         <source>Mark every item of this view read</source>
         <translation>将此视图中的所有条目标为已读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="501"/>
+        <location filename="../../ui/window.py" line="606"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="502"/>
+        <location filename="../../ui/window.py" line="607"/>
         <source>&amp;Back to the list</source>
         <translation>返回列表(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="503"/>
+        <location filename="../../ui/window.py" line="608"/>
         <source>S&amp;ettings…</source>
         <translation>设置(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="504"/>
+        <location filename="../../ui/window.py" line="609"/>
         <source>&amp;Close window</source>
         <translation>关闭窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="508"/>
+        <location filename="../../ui/window.py" line="613"/>
         <source>Menu bar</source>
         <translation>菜单栏</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="509"/>
+        <location filename="../../ui/window.py" line="614"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="516"/>
+        <location filename="../../ui/window.py" line="621"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="525"/>
+        <location filename="../../ui/window.py" line="630"/>
         <source>&amp;Item</source>
         <translation>条目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="527"/>
+        <location filename="../../ui/window.py" line="632"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="528"/>
+        <location filename="../../ui/window.py" line="633"/>
         <source>Copy diagnostics…</source>
         <translation>复制诊断信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="587"/>
+        <location filename="../../ui/window.py" line="692"/>
         <source>Item actions</source>
         <translation>条目操作</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="600"/>
+        <location filename="../../ui/window.py" line="705"/>
         <source>Choose a time…</source>
         <translation>选择时间…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="668"/>
+        <location filename="../../ui/window.py" line="773"/>
         <source>Reject requests</source>
         <translation>驳回申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="669"/>
+        <location filename="../../ui/window.py" line="774"/>
         <source>Reject {0} requests?</source>
         <translation>驳回这 {0} 个申请？</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="672"/>
+        <location filename="../../ui/window.py" line="777"/>
         <source>No comment will be sent.</source>
         <translation>不会发送批注。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="673"/>
+        <location filename="../../ui/window.py" line="778"/>
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="699"/>
-        <location filename="../../ui/window.py" line="700"/>
+        <location filename="../../ui/window.py" line="804"/>
+        <location filename="../../ui/window.py" line="805"/>
         <source>Snoozed until {0}.</source>
         <translation>已推迟到 {0} 再提醒。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="730"/>
+        <location filename="../../ui/window.py" line="835"/>
         <source>Nothing unread here.</source>
         <translation>这里没有未读条目。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="733"/>
+        <location filename="../../ui/window.py" line="838"/>
         <source>Marked %n item(s) read.</source>
         <translation>
             <numerusform>已将 %n 个条目标为已读。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="858"/>
+        <location filename="../../ui/window.py" line="928"/>
+        <source>The item you were reading is not in this view.</source>
+        <translation>正在阅读的条目不在此视图中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="972"/>
         <source>Nothing matches “{0}”.</source>
         <translation>没有与“{0}”匹配的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="860"/>
+        <location filename="../../ui/window.py" line="974"/>
         <source>All caught up: nothing unread.</source>
         <translation>全部处理完毕：没有未读项。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="862"/>
+        <location filename="../../ui/window.py" line="976"/>
         <source>No accounts yet — add one in Settings.</source>
         <translation>还没有账户 — 请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="864"/>
+        <location filename="../../ui/window.py" line="978"/>
         <source>Your inbox is empty. New mail, messages and requests will appear here.</source>
         <translation>收件箱是空的。新邮件、消息和申请会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="873"/>
+        <location filename="../../ui/window.py" line="987"/>
         <source>{0} unread</source>
         <translation>{0} 条未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="873"/>
+        <location filename="../../ui/window.py" line="987"/>
         <source>No unread items</source>
         <translation>没有未读项</translation>
     </message>
@@ -1148,91 +1183,122 @@
 <context>
     <name>Notifications</name>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="51"/>
-        <source>{0} mail</source>
-        <extracomment>freedesktop notification categories, so desktops can group and tune them; the spec has none for approvals, tasks or announcements, hence the x-vendor ones.</extracomment>
-        <translation>{0} 封邮件</translation>
-    </message>
-    <message>
-        <location filename="../../notifications/dispatcher.py" line="52"/>
-        <source>{0} chat</source>
-        <translation>{0} 条聊天</translation>
-    </message>
-    <message>
-        <location filename="../../notifications/dispatcher.py" line="54"/>
-        <source>{0} approval</source>
-        <translation>{0} 个审批</translation>
-    </message>
-    <message>
-        <location filename="../../notifications/dispatcher.py" line="55"/>
-        <source>{0} approvals</source>
-        <translation>{0} 个审批</translation>
-    </message>
-    <message>
-        <location filename="../../notifications/dispatcher.py" line="58"/>
-        <source>{0} task</source>
-        <translation>{0} 个任务</translation>
-    </message>
-    <message>
-        <location filename="../../notifications/dispatcher.py" line="59"/>
-        <source>{0} tasks</source>
-        <translation>{0} 个任务</translation>
-    </message>
-    <message>
-        <location filename="../../notifications/dispatcher.py" line="62"/>
-        <source>{0} announcement</source>
-        <translation>{0} 条公告</translation>
-    </message>
-    <message>
-        <location filename="../../notifications/dispatcher.py" line="63"/>
-        <source>{0} announcements</source>
-        <translation>{0} 条公告</translation>
-    </message>
-    <message>
-        <location filename="../../notifications/dispatcher.py" line="94"/>
+        <location filename="../../notifications/dispatcher.py" line="81"/>
         <source>New item</source>
+        <extracomment>freedesktop notification categories, so desktops can group and tune them; the spec has none for approvals, tasks or announcements, hence the x-vendor ones.</extracomment>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="98"/>
+        <location filename="../../notifications/dispatcher.py" line="85"/>
         <source>New message</source>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="104"/>
+        <location filename="../../notifications/dispatcher.py" line="91"/>
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="105"/>
-        <location filename="../../notifications/dispatcher.py" line="113"/>
+        <location filename="../../notifications/dispatcher.py" line="92"/>
+        <location filename="../../notifications/dispatcher.py" line="100"/>
         <source>Mark read</source>
         <translation>标为已读</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="109"/>
+        <location filename="../../notifications/dispatcher.py" line="96"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="110"/>
+        <location filename="../../notifications/dispatcher.py" line="97"/>
         <source>Reject…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="139"/>
-        <source>From {0} and {1} more</source>
-        <translation>来自 {0} 等 {1} 人</translation>
+        <location filename="../../notifications/dispatcher.py" line="117"/>
+        <source>%n new mail(s)</source>
+        <translation>%n 封新邮件</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="141"/>
-        <source>From {0}</source>
-        <translation>来自 {0}</translation>
+        <location filename="../../notifications/dispatcher.py" line="119"/>
+        <source>%n new chat message(s)</source>
+        <translation>%n 条新聊天消息</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="121"/>
+        <source>%n new approval request(s)</source>
+        <translation>%n 个新审批请求</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="123"/>
+        <source>%n new task(s)</source>
+        <translation>%n 个新任务</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="125"/>
+        <source>%n new announcement(s)</source>
+        <translation>%n 条新公告</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="126"/>
+        <source>%n new item(s)</source>
+        <translation>%n 条新消息</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="132"/>
+        <source>%n mail(s)</source>
+        <translation>%n 封邮件</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="134"/>
+        <source>%n chat message(s)</source>
+        <translation>%n 条聊天消息</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="136"/>
+        <source>%n approval request(s)</source>
+        <translation>%n 个审批请求</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="138"/>
+        <source>%n task(s)</source>
+        <translation>%n 个任务</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="139"/>
+        <source>%n announcement(s)</source>
+        <translation>%n 条公告</translation>
     </message>
     <message>
         <location filename="../../notifications/dispatcher.py" line="145"/>
-        <source>{0} new items: {1}</source>
-        <translation>{0} 条新消息：{1}</translation>
+        <source>{0} from {1}</source>
+        <translation>{0}，来自 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="147"/>
+        <source>{0} from {1} and {2}</source>
+        <translation>{0}，来自 {1} 和 {2}</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="149"/>
+        <source>{0} from {1}, {2} and {3}</source>
+        <translation>{0}，来自 {1}、{2} 和 {3}</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="151"/>
+        <source>{0} from {1}, {2} and %n more</source>
+        <translation>{0}，来自 {1}、{2} 等另外 %n 位</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="164"/>
+        <source>, </source>
+        <comment>list separator</comment>
+        <translation>，</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="168"/>
+        <source>Latest: {0}</source>
+        <translation>最新：{0}</translation>
     </message>
 </context>
 <context>
@@ -1314,379 +1380,452 @@
         <translation>{0}的格式应为 19:00-08:00（起-止，24 小时制）</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="89"/>
+        <location filename="../../config/settings.py" line="93"/>
         <source>Name</source>
-        <extracomment>What a notification shows: everything, who and what about, or only that something came. How Tidings signs in to the gateway: an administrator&apos;s token, or the company&apos;s provider.</extracomment>
+        <extracomment>How a mail account signs in: a password (LOGIN), or a token from a provider (OAuth2). What a notification shows: everything, who and what about, or only that something came. How Tidings signs in to the gateway: an administrator&apos;s token, or the company&apos;s provider.</extracomment>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="90"/>
+        <location filename="../../config/settings.py" line="94"/>
         <source>What Tidings calls the account; it also names its password in the system keyring.</source>
         <translation>Tidings 中的账户名称；系统密钥环中的密码也以它命名。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="100"/>
+        <location filename="../../config/settings.py" line="104"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="101"/>
+        <location filename="../../config/settings.py" line="105"/>
         <source>The IMAP server&apos;s name, e.g. imap.example.com.</source>
         <translation>IMAP 服务器的名称，例如 imap.example.com。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="108"/>
+        <location filename="../../config/settings.py" line="112"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="109"/>
+        <location filename="../../config/settings.py" line="113"/>
         <source>The name to sign in with, often the mail address.</source>
         <translation>登录用的名称，通常是邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="116"/>
+        <location filename="../../config/settings.py" line="120"/>
+        <source>Sign-in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="121"/>
+        <source>password: the account&apos;s password (keyring or password command); oauth2: sign in with the provider named in oauth, in the browser (Microsoft 365, Google, a company provider).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="134"/>
+        <source>With auth = oauth2: microsoft, google, or the name of an [oauth.NAME] table that declares the company&apos;s provider.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="145"/>
         <source>Security</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="117"/>
+        <location filename="../../config/settings.py" line="146"/>
         <source>tls: encrypted from the first byte; starttls: encryption negotiated on the plain port; plain: no encryption, so the password crosses the network in clear text.</source>
         <translation>tls：从第一个字节起加密；starttls：在普通端口上协商加密；plain：不加密，密码以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="128"/>
+        <location filename="../../config/settings.py" line="157"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="129"/>
+        <location filename="../../config/settings.py" line="158"/>
         <source>The server&apos;s port; 0 uses the usual one: 993 for tls, 143 otherwise.</source>
         <translation>服务器端口；0 表示使用常用端口：tls 为 993，其他为 143。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="138"/>
-        <location filename="../../config/settings.py" line="337"/>
+        <location filename="../../config/settings.py" line="167"/>
+        <location filename="../../config/settings.py" line="366"/>
         <source>CA file</source>
         <translation>CA 文件</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="139"/>
+        <location filename="../../config/settings.py" line="168"/>
         <source>A PEM file with your organisation&apos;s certificate authority, for a server whose certificate the system does not trust. Certificates are always verified.</source>
         <translation>包含贵单位证书颁发机构的 PEM 文件，用于系统不信任其证书的服务器。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="150"/>
+        <location filename="../../config/settings.py" line="179"/>
         <source>Folders</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="151"/>
+        <location filename="../../config/settings.py" line="180"/>
         <source>The folders watched for new mail.</source>
         <translation>要关注新邮件的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="158"/>
+        <location filename="../../config/settings.py" line="187"/>
         <source>Password command</source>
         <translation>密码命令</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="159"/>
+        <location filename="../../config/settings.py" line="188"/>
         <source>A command that prints the password, e.g. pass show mail/work; empty: the password stored in the system keyring.</source>
         <translation>输出密码的命令，例如 pass show mail/work；留空则使用系统密钥环中保存的密码。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="171"/>
+        <location filename="../../config/settings.py" line="200"/>
         <source>Webmail URL</source>
         <translation>网页邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="172"/>
+        <location filename="../../config/settings.py" line="201"/>
         <source>For “Open in mail client”: a webmail address in which {message_id} is replaced by the message&apos;s id; empty: the system&apos;s mail client.</source>
         <translation>用于“在邮件客户端中打开”：网页邮箱地址，其中的 {message_id} 会被替换为邮件的 ID；留空则使用系统的邮件客户端。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="184"/>
+        <location filename="../../config/settings.py" line="213"/>
         <source>Your name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="185"/>
+        <location filename="../../config/settings.py" line="214"/>
         <source>The name recipients see on mail you send from this account, e.g. Li Lei.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="194"/>
+        <location filename="../../config/settings.py" line="223"/>
         <source>Mail address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="195"/>
+        <location filename="../../config/settings.py" line="224"/>
         <source>The address you send from; empty: the user name, when it is a mail address.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="205"/>
+        <location filename="../../config/settings.py" line="234"/>
         <source>Sending server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="206"/>
+        <location filename="../../config/settings.py" line="235"/>
         <source>The SMTP submission server, e.g. smtp.example.com; empty: the IMAP server&apos;s name with imap. replaced by smtp. (or the same name). It uses the same user name and password.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="217"/>
+        <location filename="../../config/settings.py" line="246"/>
         <source>Sending security</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="218"/>
+        <location filename="../../config/settings.py" line="247"/>
         <source>starttls: port 587, encryption negotiated first; tls: port 465, encrypted from the first byte. Mail is never sent without encryption.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="229"/>
+        <location filename="../../config/settings.py" line="258"/>
         <source>Sending port</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="230"/>
+        <location filename="../../config/settings.py" line="259"/>
         <source>The sending server&apos;s port; 0 uses the usual one: 587 for starttls, 465 for tls.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="239"/>
+        <location filename="../../config/settings.py" line="268"/>
         <source>Sent folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="240"/>
+        <location filename="../../config/settings.py" line="269"/>
         <source>Where a copy of sent mail goes when the server marks no folder as Sent (SPECIAL-USE); empty: Sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="251"/>
+        <location filename="../../config/settings.py" line="280"/>
         <source>Archive folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="252"/>
+        <location filename="../../config/settings.py" line="281"/>
         <source>Where Archive moves mail when the server marks no folder as Archive; empty: Archive.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="262"/>
+        <location filename="../../config/settings.py" line="291"/>
         <source>Trash folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="263"/>
+        <location filename="../../config/settings.py" line="292"/>
         <source>Where Delete moves mail when the server marks no folder as Trash; empty: Trash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="313"/>
+        <location filename="../../config/settings.py" line="342"/>
         <source>Gateway URL</source>
         <translation>网关地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="314"/>
+        <location filename="../../config/settings.py" line="343"/>
         <source>The company&apos;s message gateway for chat, approvals, tasks and announcements, e.g. wss://gateway.example.com; empty: Tidings is for mail only.</source>
         <translation>公司的消息网关，用于聊天、审批、任务和公告，例如 wss://gateway.example.com；留空则 Tidings 只用于邮件。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="325"/>
+        <location filename="../../config/settings.py" line="354"/>
         <source>Token command</source>
         <translation>令牌命令</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="326"/>
+        <location filename="../../config/settings.py" line="355"/>
         <source>A command that prints the gateway token; empty: the token stored in the system keyring.</source>
         <translation>输出网关令牌的命令；留空则使用系统密钥环中保存的令牌。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="349"/>
+        <location filename="../../config/settings.py" line="378"/>
         <source>Gateway sign-in</source>
         <translation>网关登录方式</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="350"/>
+        <location filename="../../config/settings.py" line="379"/>
         <source>token: a token from the gateway&apos;s administrator; sso: sign in with your company account in the browser (tidings gateway login), renewed without asking.</source>
         <translation>token：使用网关管理员发放的令牌；sso：在浏览器中用公司账号登录（tidings gateway login），之后自动续期，无需再次确认。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="361"/>
-        <source>Sign-in provider</source>
-        <translation>登录服务</translation>
-    </message>
-    <message>
-        <location filename="../../config/settings.py" line="362"/>
-        <source>With sso: the company&apos;s OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</source>
-        <translation>sso 时：公司的 OpenID Connect 签发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
-    </message>
-    <message>
-        <location filename="../../config/settings.py" line="373"/>
-        <source>Client id</source>
-        <translation>客户端 ID</translation>
-    </message>
-    <message>
-        <location filename="../../config/settings.py" line="374"/>
-        <source>With sso: the id of the company&apos;s registration of Tidings at the provider.</source>
-        <translation>sso 时：公司在登录服务中为 Tidings 注册的应用 ID。</translation>
-    </message>
-    <message>
-        <location filename="../../config/settings.py" line="383"/>
-        <source>Gateway audience</source>
-        <translation>网关受众</translation>
-    </message>
-    <message>
-        <location filename="../../config/settings.py" line="384"/>
-        <source>With sso: the gateway&apos;s resource at the provider (its --oidc-audience), asked for as a resource indicator; empty: the provider&apos;s tokens name the gateway by scope.</source>
-        <translation>sso 时：网关在登录服务中的资源标识（即网关的 --oidc-audience），以资源指示符请求；留空则由登录服务按权限范围确定网关。</translation>
-    </message>
-    <message>
-        <location filename="../../config/settings.py" line="395"/>
-        <source>Sign-in scopes</source>
-        <translation>登录权限范围</translation>
-    </message>
-    <message>
-        <location filename="../../config/settings.py" line="396"/>
-        <source>With sso: the scopes asked for; offline_access keeps the sign-in.</source>
-        <translation>sso 时：请求的权限范围；offline_access 用于保持登录。</translation>
-    </message>
-    <message>
-        <location filename="../../config/settings.py" line="529"/>
+        <location filename="../../config/settings.py" line="558"/>
         <source>Proxy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="530"/>
+        <location filename="../../config/settings.py" line="559"/>
         <source>How mail, the gateway and sign-in reach the network. system: the proxy variables (https_proxy, all_proxy, no_proxy), else on Windows and macOS the system&apos;s proxy settings; none: always direct; http://host:port or socks5://host:port: that proxy; pac+https://host/proxy.pac: the PAC file decides (a PAC file that cannot be used means direct, with a warning).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="544"/>
+        <location filename="../../config/settings.py" line="573"/>
         <source>Bypass the proxy for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="545"/>
+        <location filename="../../config/settings.py" line="574"/>
         <source>Servers reached directly whatever the proxy setting: names (example.com also covers every name below it), IP addresses or blocks (10.0.0.0/8), host:port, or * for all.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="556"/>
+        <location filename="../../config/settings.py" line="585"/>
         <source>Proxy user name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="557"/>
+        <location filename="../../config/settings.py" line="586"/>
         <source>The user name for a proxy that asks for one; its password is kept in the system keyring (tidings proxy set-password). Empty: the user name in the proxy URL, if any.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="568"/>
+        <location filename="../../config/settings.py" line="597"/>
         <source>PAC file CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="569"/>
+        <location filename="../../config/settings.py" line="598"/>
         <source>A PEM file with the certificate authority of the server the PAC file comes from, if the system does not trust it already. Certificates are always verified.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="338"/>
+        <location filename="../../config/settings.py" line="133"/>
+        <location filename="../../config/settings.py" line="390"/>
+        <source>Sign-in provider</source>
+        <translation>登录服务</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="391"/>
+        <source>With sso: the company&apos;s OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</source>
+        <translation>sso 时：公司的 OpenID Connect 签发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="59"/>
+        <source>Issuer</source>
+        <extracomment>the presets whose endpoints and scopes Tidings knows; their tables need only a client id</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="60"/>
+        <source>A company provider&apos;s OpenID Connect issuer, e.g. https://sso.example.com; Tidings reads its endpoints from &lt;issuer&gt;/.well-known/openid-configuration. Not used for microsoft and google.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="72"/>
+        <location filename="../../config/settings.py" line="402"/>
+        <source>Client id</source>
+        <translation>客户端 ID</translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="73"/>
+        <source>Your organisation&apos;s registration of Tidings at the provider (a public client / desktop app with the redirect http://127.0.0.1). Tidings ships none: ask IT for it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="84"/>
+        <source>Scopes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="85"/>
+        <source>A company provider&apos;s scopes for mail; include offline_access to stay signed in. Empty for microsoft and google, whose scopes are built in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="96"/>
+        <source>Tenant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="97"/>
+        <source>microsoft only: the directory (tenant) id or domain; empty: common (any work or personal account).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="108"/>
+        <source>Client secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="109"/>
+        <source>google only: the secret Google issues with a desktop-app client. It is not confidential (RFC 8252 §8.5), but Google&apos;s token endpoint wants it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="121"/>
+        <source>Resource</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/oauth_providers.py" line="122"/>
+        <source>A company provider only: the RFC 8707 resource indicator of the mail server, if the provider issues tokens per resource; empty: none.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="403"/>
+        <source>With sso: the id of the company&apos;s registration of Tidings at the provider.</source>
+        <translation>sso 时：公司在登录服务中为 Tidings 注册的应用 ID。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="412"/>
+        <source>Gateway audience</source>
+        <translation>网关受众</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="413"/>
+        <source>With sso: the gateway&apos;s resource at the provider (its --oidc-audience), asked for as a resource indicator; empty: the provider&apos;s tokens name the gateway by scope.</source>
+        <translation>sso 时：网关在登录服务中的资源标识（即网关的 --oidc-audience），以资源指示符请求；留空则由登录服务按权限范围确定网关。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="424"/>
+        <source>Sign-in scopes</source>
+        <translation>登录权限范围</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="425"/>
+        <source>With sso: the scopes asked for; offline_access keeps the sign-in.</source>
+        <translation>sso 时：请求的权限范围；offline_access 用于保持登录。</translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="367"/>
         <source>A PEM file with the certificate authority of the gateway&apos;s certificate, if the system does not trust it. Certificates are always verified.</source>
         <translation>包含网关证书颁发机构的 PEM 文件，在系统不信任该证书时使用。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="417"/>
+        <location filename="../../config/settings.py" line="446"/>
         <source>Show notifications</source>
         <translation>显示通知</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="418"/>
+        <location filename="../../config/settings.py" line="447"/>
         <source>Show a notification for each new item (a burst becomes one summary).</source>
         <translation>每条新事项显示一条通知（大量同时到达时合并为一条摘要）。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="427"/>
+        <location filename="../../config/settings.py" line="456"/>
         <source>Quiet hours</source>
         <translation>免打扰时段</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="428"/>
+        <location filename="../../config/settings.py" line="457"/>
         <source>A daily time without notifications, e.g. 19:00-08:00 (it may span midnight); empty: off.</source>
         <translation>每天不显示通知的时段，例如 19:00-08:00（可以跨越午夜）；留空则关闭。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="438"/>
+        <location filename="../../config/settings.py" line="467"/>
         <source>VIP senders</source>
         <translation>重要联系人</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="439"/>
+        <location filename="../../config/settings.py" line="468"/>
         <source>Names or mail addresses whose items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，也会提醒其事项的姓名或邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="450"/>
+        <location filename="../../config/settings.py" line="479"/>
         <source>Muted sources</source>
         <translation>静音的来源</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="451"/>
+        <location filename="../../config/settings.py" line="480"/>
         <source>Sources that never notify, e.g. mail:work or gateway; their items still reach the inbox.</source>
         <translation>从不发出通知的来源，例如 mail:work 或 gateway；其事项仍会进入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="461"/>
+        <location filename="../../config/settings.py" line="490"/>
         <source>Urgent items break through quiet hours</source>
         <translation>紧急事项可在免打扰时段内提醒</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="462"/>
+        <location filename="../../config/settings.py" line="491"/>
         <source>Urgent items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，紧急事项也会提醒。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="471"/>
+        <location filename="../../config/settings.py" line="500"/>
         <source>Notification previews</source>
         <translation>通知预览</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="472"/>
+        <location filename="../../config/settings.py" line="501"/>
         <source>What a notification shows, for shared screens and screen sharing: full: sender, subject and the start of the text; sender: sender and subject only; hidden: only “New message”.</source>
         <translation>通知显示多少内容（适用于共享屏幕和屏幕共享）：full：发件人、主题和正文开头；sender：仅发件人和主题；hidden：只显示“新消息”。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="488"/>
+        <location filename="../../config/settings.py" line="517"/>
         <source>Users may add mail accounts</source>
         <translation>用户可以添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="489"/>
+        <location filename="../../config/settings.py" line="518"/>
         <source>false: the Settings dialog offers no “Add…”; only the accounts in the organisation&apos;s policy and the settings file are used. Meant for a policy.</source>
         <translation>false：设置对话框不提供“添加…”；只使用贵单位策略和设置文件中的账户。供策略使用。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="500"/>
+        <location filename="../../config/settings.py" line="529"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="501"/>
+        <location filename="../../config/settings.py" line="530"/>
         <source>Meant for a policy: enforced, the login entry is made (or removed) at every start; a default applies at the first start only. Set nowhere, the entry is the user&apos;s own choice in Settings.</source>
         <translation>供策略使用：强制时，每次启动都会创建（或删除）登录启动项；默认值只在首次启动时生效。未设置时，启动项由用户在设置中自行决定。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="513"/>
+        <location filename="../../config/settings.py" line="542"/>
         <source>Enter sends a chat reply</source>
         <translation>按 Enter 发送聊天回复</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="514"/>
+        <location filename="../../config/settings.py" line="543"/>
         <source>true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter starts a new line and Ctrl+Enter sends, as in mail.</source>
         <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
@@ -1887,13 +2026,13 @@
     <name>Status</name>
     <message>
         <location filename="../../ui/status_text.py" line="19"/>
-        <location filename="../../ui/tray.py" line="28"/>
+        <location filename="../../ui/tray.py" line="35"/>
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="20"/>
-        <location filename="../../ui/tray.py" line="29"/>
+        <location filename="../../ui/tray.py" line="36"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
@@ -1904,130 +2043,136 @@
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="22"/>
-        <location filename="../../ui/tray.py" line="31"/>
+        <location filename="../../ui/tray.py" line="38"/>
         <source>sign-in failed</source>
         <translation>登录失败</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="23"/>
+        <location filename="../../ui/tray.py" line="39"/>
+        <source>sign in again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="24"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="24"/>
-        <location filename="../../ui/tray.py" line="33"/>
+        <location filename="../../ui/status_text.py" line="25"/>
+        <location filename="../../ui/tray.py" line="41"/>
         <source>disabled</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="29"/>
+        <location filename="../../ui/status_text.py" line="30"/>
         <source>The gateway rejected the sign-in token</source>
         <extracomment>Whole sentences, as the sources write them.</extracomment>
         <translation>网关拒绝了登录令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="30"/>
+        <location filename="../../ui/status_text.py" line="31"/>
         <source>The connection to the gateway was lost</source>
         <translation>与网关的连接已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="31"/>
+        <location filename="../../ui/status_text.py" line="32"/>
         <source>The gateway did not answer</source>
         <translation>网关没有响应</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="32"/>
+        <location filename="../../ui/status_text.py" line="33"/>
         <source>Cannot find the gateway&apos;s server name (check the address or the network)</source>
         <translation>找不到网关的服务器名称（请检查地址或网络）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="33"/>
+        <location filename="../../ui/status_text.py" line="34"/>
         <source>The gateway is not answering (connection refused)</source>
         <translation>网关没有响应（连接被拒绝）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="34"/>
+        <location filename="../../ui/status_text.py" line="35"/>
         <source>The server rejected the user name or password</source>
         <translation>服务器拒绝了用户名或密码</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="35"/>
+        <location filename="../../ui/status_text.py" line="36"/>
         <source>there is no system keyring to keep passwords in (no Secret Service is running, or it could not be unlocked): set a password command in Settings, or start a keyring such as GNOME Keyring or KWallet and sign in to it</source>
         <translation>没有可保存密码的系统密钥环（Secret Service 未运行或无法解锁）：请在设置中填写密码命令，或启动 GNOME Keyring、KWallet 等密钥环并登录</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="48"/>
+        <location filename="../../ui/status_text.py" line="49"/>
         <source>{0}; retrying in {1} s</source>
         <extracomment>(pattern, template): the template&apos;s {0}, {1}... are the pattern&apos;s groups, in order. A group named ``inner`` is itself a sentence and is translated too.</extracomment>
         <translation>{0}；{1} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="52"/>
+        <location filename="../../ui/status_text.py" line="53"/>
         <source>Cannot get the password: {0}</source>
         <translation>无法获取密码：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="56"/>
+        <location filename="../../ui/status_text.py" line="57"/>
         <source>No gateway token: {0}</source>
         <translation>没有网关令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="60"/>
+        <location filename="../../ui/status_text.py" line="61"/>
         <source>no password is stored for {0}: set it in Settings</source>
         <translation>没有为 {0} 保存密码：请在设置中填写</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="64"/>
+        <location filename="../../ui/status_text.py" line="65"/>
         <source>no gateway token is stored for {0}: set it in Settings</source>
         <translation>没有为 {0} 保存网关令牌：请在设置中填写</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="68"/>
+        <location filename="../../ui/status_text.py" line="69"/>
         <source>The gateway answered HTTP {0}</source>
         <translation>网关返回 HTTP {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="72"/>
+        <location filename="../../ui/status_text.py" line="73"/>
         <source>Cannot reach the gateway ({0})</source>
         <translation>无法连接网关（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="76"/>
+        <location filename="../../ui/status_text.py" line="77"/>
         <source>The server name {0} could not be found.</source>
         <translation>找不到服务器名称 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="80"/>
+        <location filename="../../ui/status_text.py" line="81"/>
         <source>{0} refused the connection on port {1}.</source>
         <translation>{0} 拒绝了端口 {1} 上的连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="84"/>
+        <location filename="../../ui/status_text.py" line="85"/>
         <source>{0} did not answer in time.</source>
         <translation>{0} 未及时响应。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="88"/>
+        <location filename="../../ui/status_text.py" line="89"/>
         <source>{0} closed the connection.</source>
         <translation>{0} 关闭了连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="92"/>
+        <location filename="../../ui/status_text.py" line="93"/>
         <source>The connection to {0} failed: {1}</source>
         <translation>与 {0} 的连接失败：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="96"/>
+        <location filename="../../ui/status_text.py" line="97"/>
         <source>The connection to {0} broke while signing in.</source>
         <translation>登录时与 {0} 的连接中断。</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="30"/>
+        <location filename="../../ui/tray.py" line="37"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="32"/>
+        <location filename="../../ui/tray.py" line="40"/>
         <source>error</source>
         <translation>出错</translation>
     </message>
@@ -2035,12 +2180,12 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/tray.py" line="283"/>
+        <location filename="../../ui/tray.py" line="291"/>
         <source>Diagnostics copied to the clipboard.</source>
         <translation>诊断信息已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="284"/>
+        <location filename="../../ui/tray.py" line="292"/>
         <source>Diagnostics copied to the clipboard and saved to {0}.</source>
         <translation>诊断信息已复制到剪贴板，并保存到 {0}。</translation>
     </message>
@@ -2048,70 +2193,70 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../ui/tray.py" line="140"/>
+        <location filename="../../ui/tray.py" line="148"/>
         <source>Open inbox</source>
         <extracomment>the user asked for the inbox window (menu &quot;Open inbox&quot;) left click: show the window if hidden, hide it if shown the pause state changed from the menu (paused_until or None)</extracomment>
         <translation>打开收件箱</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="142"/>
+        <location filename="../../ui/tray.py" line="150"/>
         <source>Pause notifications</source>
         <translation>暂停通知</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="148"/>
+        <location filename="../../ui/tray.py" line="156"/>
         <source>For 1 hour</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="150"/>
+        <location filename="../../ui/tray.py" line="158"/>
         <source>Until tomorrow</source>
         <translation>直到明天</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="153"/>
+        <location filename="../../ui/tray.py" line="161"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="157"/>
+        <location filename="../../ui/tray.py" line="165"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="159"/>
+        <location filename="../../ui/tray.py" line="167"/>
         <source>Copy diagnostics…</source>
         <translation>复制诊断信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="162"/>
+        <location filename="../../ui/tray.py" line="170"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="169"/>
+        <location filename="../../ui/tray.py" line="177"/>
         <source>Diagnostics</source>
         <translation>诊断信息</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="207"/>
+        <location filename="../../ui/tray.py" line="215"/>
         <source>Notifications are on</source>
         <translation>通知已开启</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="215"/>
+        <location filename="../../ui/tray.py" line="223"/>
         <source>Paused until %s</source>
         <translation>暂停至 %s</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/tray.py" line="239"/>
+        <location filename="../../ui/tray.py" line="247"/>
         <source>Tidings — %n unread</source>
         <translation>
             <numerusform>消息通 — %n 条未读</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="254"/>
+        <location filename="../../ui/tray.py" line="262"/>
         <source>Notifications paused until %s</source>
         <translation>通知已暂停至 %s</translation>
     </message>
@@ -2119,17 +2264,17 @@
 <context>
     <name>UndoBar</name>
     <message>
-        <location filename="../../ui/window.py" line="169"/>
+        <location filename="../../ui/window.py" line="175"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="170"/>
+        <location filename="../../ui/window.py" line="176"/>
         <source>Undo (Ctrl+Z)</source>
         <translation>撤销（Ctrl+Z）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="171"/>
+        <location filename="../../ui/window.py" line="177"/>
         <source>Undo mark all read</source>
         <translation>撤销全部标为已读</translation>
     </message>
