@@ -20,6 +20,7 @@ import httpx
 import pytest
 import yaml
 from gateway_helpers import SCHEMAS, Client, assert_valid
+from hypothesis import strategies as st
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
@@ -335,3 +336,70 @@ def test_the_exchange_is_documented() -> None:
         assert code in post["responses"][str(status)]["description"], (code, status)
     codes = yaml.safe_load((SCHEMAS / "session-error.json").read_text())["properties"]["error"]["allOf"][1]
     assert codes["properties"]["code"]["enum"] == list(protocol.SESSION_ERRORS)
+
+
+# -- fuzzing ---------------------------------------------------------------------------------------
+
+_B64 = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", max_size=300)
+
+
+def _b64json(value: Any) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=10,
+)
+_TOKENS = st.one_of(
+    st.text(max_size=400),
+    st.builds(lambda a, b, c: f"{a}.{b}.{c}", _B64, _B64, _B64),
+    # Well-formed JOSE headers and claims of any shape, with a junk signature.
+    st.builds(
+        lambda header, claims, sig: f"{_b64json(header)}.{_b64json(claims)}.{sig}",
+        st.fixed_dictionaries(
+            {"alg": st.sampled_from(["RS256", "none", "HS256", "ES256", "x"])},
+            optional={"kid": st.text(max_size=20)},
+        ),
+        st.dictionaries(st.sampled_from(["iss", "aud", "sub", "exp", "iat", "nbf", "username"]), _JSON),
+        _B64,
+    ),
+)
+_BODIES = st.one_of(
+    st.binary(max_size=300),
+    st.builds(lambda t: {"provider_token": t}, _TOKENS),
+    _JSON,
+)
+
+
+def test_fuzz_the_exchange(gateway: GatewayProcess) -> None:
+    """Whatever arrives, the answer is a documented refusal with a schema-valid body, and no
+    session comes of it."""
+    import json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st_
+
+    url = f"{gateway.http_url}/v1/sessions"
+    before = {user: gateway.sessions(user) for user in ("alice", "bob")}
+    with httpx.Client(timeout=15) as http:
+
+        @settings(
+            max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+        )
+        @given(body=_BODIES, bearer=st_.one_of(st_.none(), st_.text(max_size=60)))
+        def check(body: Any, bearer: str | None) -> None:
+            raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+            headers = {"Content-Type": "application/json"}
+            if bearer and bearer.isascii() and bearer.isprintable() and bearer.strip() == bearer:
+                headers["Authorization"] = f"Bearer {bearer}"
+            response = http.post(url, content=raw, headers=headers)
+            assert response.status_code in {401, 403, 413, 422}, (response.status_code, response.text)
+            assert_valid("session-error.json", response.json())
+
+        check()
+    assert {user: gateway.sessions(user) for user in ("alice", "bob")} == before
