@@ -12,7 +12,7 @@ import os
 import re
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
@@ -37,6 +37,7 @@ SENTINEL = "sentinel-after-everything"
 
 class Handler:
     def open_item(self, item_id: str) -> None: ...
+    def open_items(self, item_ids: Sequence[str]) -> None: ...
     def mark_read(self, item_id: str) -> None: ...
     def reply(self, item_id: str, text: str) -> None: ...
     def approve(self, item_id: str) -> None: ...
@@ -146,7 +147,7 @@ def run(previews: str, batches: list[list[Item]], expected: int, monitor: Notify
         loop = asyncio.get_running_loop()
         backend: NotifierBackend = await pick_backend(Handler(), None, app_name="Tidings")
         dispatcher = NotificationDispatcher(
-            backend, Rules(), loop, coalescer=Coalescer(budget=3, window=0.3), previews=previews
+            backend, Rules(), loop, coalescer=Coalescer(budget=3, window=0.3, quiet=0.3), previews=previews
         )
         for batch in batches:
             dispatcher.items_added(batch, quiet=False)
@@ -168,9 +169,11 @@ def run(previews: str, batches: list[list[Item]], expected: int, monitor: Notify
 
 
 def test_hidden_previews_send_no_word_of_the_item(session: DesktopSession, monitor: NotifyMonitor) -> None:
-    # A trickle: three single bubbles (the budget), then one summary of the rest.
+    # A trickle: three single bubbles (the budget), then one summary of all of them.
     calls = run("hidden", [[item(1)], *([item(n, Kind.CHAT)] for n in range(2, 9))], 4, monitor)
-    assert [summary_and_body(c) for c in calls] == [("New message", "")] * 3 + [("5 new items: 5 chat", "")]
+    assert [summary_and_body(c) for c in calls] == [("New message", "")] * 3 + [
+        ("8 new items", "7 chat messages, 1 mail")
+    ]
     wire = monitor.text()
     for word in SECRET_WORDS:
         assert word not in wire, f"{word!r} reached the notification daemon"
@@ -182,7 +185,8 @@ def test_sender_previews_show_who_and_what_about_but_no_text(
 ) -> None:
     calls = [summary_and_body(c) for c in run("sender", [[item(n)] for n in range(1, 8)], 4, monitor)]
     assert calls[:3] == [(f"Jan Kowalczyk — Merger plans {n}", "") for n in (1, 2, 3)]
-    assert calls[3] == ("4 new items: 4 mail", "From Jan Kowalczyk")  # senders, never text
+    # who and what about, never text
+    assert calls[3] == ("7 new mails from Jan Kowalczyk", "Latest: Merger plans 7")
     assert "Zanzibar" not in monitor.text()
 
 

@@ -13,8 +13,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio
+import dataclasses
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -48,6 +49,9 @@ class Recorder:
 
     def open_item(self, item_id: str) -> None:
         self.calls.append(("open_item", item_id))
+
+    def open_items(self, item_ids: Sequence[str]) -> None:
+        self.calls.append(("open_items", *item_ids))
 
     def mark_read(self, item_id: str) -> None:
         self.calls.append(("mark_read", item_id))
@@ -97,12 +101,12 @@ def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
 
 
 class Harness:
-    def __init__(self, loop: qasync.QEventLoop, window: float = 0.4) -> None:
+    def __init__(self, loop: qasync.QEventLoop, window: float = 0.4, handler: Recorder | None = None) -> None:
         self.loop = loop
-        self.handler = Recorder()
+        self.handler = handler or Recorder()
         self.backend = self.run(pick_backend(self.handler, None, app_name="Tidings", icon_path=ICON))
         self.dispatcher = NotificationDispatcher(
-            self.backend, Rules(), loop, coalescer=Coalescer(budget=3, window=window)
+            self.backend, Rules(), loop, coalescer=Coalescer(budget=3, window=window, quiet=window)
         )
 
     def run(self, coro: object, timeout: float = 10) -> object:
@@ -207,20 +211,24 @@ def test_chat_reply_button_opens_the_conversation_without_a_reply_field(
     assert harness.handler.calls == [("open_item", chat.id)]
 
 
-def test_a_burst_of_50_gives_one_summary(desktop: DesktopSession, harness: Harness) -> None:
+def test_a_burst_of_50_gives_one_summary_and_a_click_opens_exactly_that_burst(
+    desktop: DesktopSession, harness: Harness
+) -> None:
     before = len(desktop.notifications())
-    burst = [make(100 + n) for n in range(41)] + [make(200 + n, Kind.CHAT) for n in range(9)]
+    burst = [make(100 + n) for n in range(41)] + [make(200 + n, Kind.CHAT, sender="Bob") for n in range(9)]
     harness.dispatcher.items_added(burst, quiet=False)
     (bubble,) = new_bubbles(desktop, before, 1)
-    assert bubble["summary"] == "50 new items: 41 mail, 9 chat"
-    harness.settle(0.8)  # past the coalescing window: still exactly one
-    assert len(desktop.notifications()) == before + 1
+    assert bubble["summary"] == "50 new items from Bob and Ann Lee"
+    assert bubble["body"] == "41 mails, 9 chat messages"
+    harness.wait_for(lambda: not harness.dispatcher.pending())
+    harness.run(harness.dispatcher.drain())
+    assert len(desktop.notifications()) == before + 1  # nothing held: still exactly one
     desktop.click_default()
     harness.wait_for(lambda: bool(harness.handler.calls))
-    assert harness.handler.calls == [("open_item", burst[-1].id)]  # the newest item
+    assert harness.handler.calls == [("open_items", *(i.id for i in burst))]
 
 
-def test_a_trickle_gives_three_bubbles_then_one_summary_when_the_window_closes(
+def test_a_trickle_gives_three_bubbles_then_one_summary_that_replaces_them(
     desktop: DesktopSession, harness: Harness
 ) -> None:
     before = len(desktop.notifications())
@@ -229,8 +237,10 @@ def test_a_trickle_gives_three_bubbles_then_one_summary_when_the_window_closes(
     bubbles = new_bubbles(desktop, before, 3)
     assert [b["summary"] for b in bubbles] == [f"Ann Lee — Subject {300 + n}" for n in range(3)]
     bubbles = new_bubbles(desktop, before, 4, timeout=5)
-    assert bubbles[3]["summary"] == "7 new items: 7 mail"
-    harness.settle(0.6)
+    assert bubbles[3]["summary"] == "10 new mails from Ann Lee"
+    harness.wait_for(lambda: not harness.dispatcher.pending())
+    harness.run(harness.dispatcher.drain())
+    harness.wait_for(lambda: desktop.count("displayed") == 1)  # the three singles were closed
     assert len(desktop.notifications()) == before + 4
 
 
@@ -254,6 +264,86 @@ def test_reading_the_item_elsewhere_withdraws_its_bubble(desktop: DesktopSession
     harness.wait_for(lambda: desktop.count("displayed") == 1)
     mail.unread = False
     harness.dispatcher.items_changed([mail])
+    harness.wait_for(lambda: desktop.count("displayed") == 0)
+
+
+class ActingRecorder(Recorder):
+    """Acts like the tray app: a button marks the item read or decided, and the pipeline
+    tells the dispatcher (here directly) that the item changed."""
+
+    def __init__(self, items: dict[str, Item]) -> None:
+        super().__init__()
+        self.items = items
+        self.dispatcher: NotificationDispatcher | None = None
+
+    def _changed(self, item_id: str, **change: object) -> None:
+        item = dataclasses.replace(self.items[item_id], **change)  # type: ignore[arg-type]
+        assert self.dispatcher is not None
+        self.dispatcher.items_changed([item])
+
+    def mark_read(self, item_id: str) -> None:
+        super().mark_read(item_id)
+        self._changed(item_id, unread=False)
+
+    def approve(self, item_id: str) -> None:
+        super().approve(item_id)
+        self._changed(item_id, unread=False, payload={"pending_decision": "approve"})
+
+
+@pytest.fixture
+def acting(desktop: DesktopSession, loop: qasync.QEventLoop) -> Iterator[tuple[Harness, dict[str, Item]]]:
+    items: dict[str, Item] = {}
+    handler = ActingRecorder(items)
+    h = Harness(loop, handler=handler)
+    handler.dispatcher = h.dispatcher
+    yield h, items
+    h.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "button", "call"), [(Kind.APPROVAL, "Approve", "approve"), (Kind.MAIL, "Mark read", "mark_read")]
+)
+def test_a_bubbles_own_button_acts_and_closes_it(
+    desktop: DesktopSession, acting: tuple[Harness, dict[str, Item]], kind: Kind, button: str, call: str
+) -> None:
+    harness, items = acting
+    before = len(desktop.notifications())
+    item = make(700, kind)
+    items[item.id] = item
+    harness.dispatcher.items_added([item], quiet=False)
+    new_bubbles(desktop, before, 1)
+    harness.wait_for(lambda: desktop.count("displayed") == 1)
+    desktop.invoke_action(button)
+    harness.wait_for(lambda: bool(harness.handler.calls))
+    assert harness.handler.calls == [(call, item.id)]
+    # dunst keeps a bubble up after an action (desktop-notifier then forgets its id):
+    # it must be closed by Tidings, by the daemon's id
+    harness.wait_for(lambda: desktop.count("displayed") == 0)
+
+
+def test_an_approval_decided_on_another_device_closes_its_bubble(
+    desktop: DesktopSession, harness: Harness
+) -> None:
+    before = len(desktop.notifications())
+    request = make(710, Kind.APPROVAL)
+    harness.dispatcher.items_added([request], quiet=False)
+    new_bubbles(desktop, before, 1)
+    harness.wait_for(lambda: desktop.count("displayed") == 1)
+    # approval.resolved from the gateway: decided, and still unread here
+    harness.dispatcher.items_changed([dataclasses.replace(request, state="approved")])
+    harness.wait_for(lambda: desktop.count("displayed") == 0)
+
+
+def test_a_summary_stays_until_all_of_its_items_are_read(desktop: DesktopSession, harness: Harness) -> None:
+    before = len(desktop.notifications())
+    burst = [make(800 + n) for n in range(6)]
+    harness.dispatcher.items_added(burst, quiet=False)
+    (bubble,) = new_bubbles(desktop, before, 1)
+    assert bubble["summary"] == "6 new mails from Ann Lee"
+    harness.dispatcher.items_changed([dataclasses.replace(i, unread=False) for i in burst[:5]])
+    harness.run(harness.dispatcher.drain())
+    assert desktop.count("displayed") == 1  # every withdrawal so far has reached dunst
+    harness.dispatcher.items_changed([dataclasses.replace(burst[5], unread=False)])
     harness.wait_for(lambda: desktop.count("displayed") == 0)
 
 
