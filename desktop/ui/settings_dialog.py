@@ -47,6 +47,7 @@ from desktop.config.settings import (
     GatewaySettings,
     GeneralSettings,
     MailAccount,
+    NetworkSettings,
     NotificationSettings,
     Settings,
     blank_account,
@@ -448,6 +449,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._mail_tab(), self.tr("Mail accounts"))
         self.tabs.addTab(self._gateway_tab(), self.tr("Chat and approvals"))
         self.tabs.addTab(self._notifications_tab(), self.tr("General"))
+        self.tabs.addTab(self._network_tab(), self.tr("Network"))
 
         # What the organisation's policy got wrong: the user cannot fix it, but should be
         # able to tell the helpdesk (the messages name the file and the value).
@@ -538,6 +540,52 @@ class SettingsDialog(QDialog):
         for edit in (self.gateway_url, self.gateway_token_command):
             edit.textChanged.connect(self._validate)
         self.gateway_ca.changed.connect(self._validate)
+        return page
+
+    def _network_tab(self) -> QWidget:
+        page = QWidget()
+        net = self._settings.network
+        self.network_proxy = QLineEdit(net.proxy)
+        self.network_proxy.setPlaceholderText("system")
+        self.network_no_proxy = QPlainTextEdit("\n".join(net.no_proxy))
+        self.network_no_proxy.setPlaceholderText(self.tr("One per line, e.g. intranet.example.com"))
+        self.network_no_proxy.setMaximumHeight(80)
+        self.network_proxy_user = QLineEdit(net.proxy_username)
+        self.network_proxy_password = QLineEdit()
+        self.network_proxy_password.setEchoMode(QLineEdit.EchoMode.Password)
+        # The keyring is asked only where a proxy user is set: most users have no proxy.
+        stored = secrets.stored_state(secrets.PROXY_KEY) if net.proxy_username else ""
+        if stored == "stored":
+            self.network_proxy_password.setPlaceholderText(
+                self.tr("Unchanged (stored in the system keyring)")
+            )
+        elif stored == "no-keyring":
+            self.network_proxy_password.setPlaceholderText(self.tr("No system keyring to keep it in"))
+        self.network_pac_ca = FileField(
+            self.tr("Choose a CA certificate"), self.tr("Certificates (*.pem *.crt *.cer);;All files (*)")
+        )
+        self.network_pac_ca.setText(net.pac_ca_file)
+        form = QFormLayout(page)
+        enforced, ignored = self._settings.enforced, self._settings.ignored.get("", {})
+        declared_row(form, "network.proxy", self.network_proxy, enforced, ignored=ignored)
+        declared_row(form, "network.no_proxy", self.network_no_proxy, enforced, ignored=ignored)
+        declared_row(form, "network.proxy_username", self.network_proxy_user, enforced, ignored=ignored)
+        form.addRow(self.tr("Proxy password:"), self.network_proxy_password)
+        declared_row(form, "network.pac_ca_file", self.network_pac_ca, enforced, ignored=ignored)
+        hint = QLabel(
+            self.tr(
+                "system: the proxy your system or environment sets. Certificates are checked with "
+                "the system's trust store, so a company certificate authority installed on this "
+                "computer needs no setting."
+            )
+        )
+        hint.setEnabled(False)
+        hint.setWordWrap(True)
+        form.addRow("", hint)
+        for edit in (self.network_proxy, self.network_proxy_user):
+            edit.textChanged.connect(self._validate)
+        self.network_no_proxy.textChanged.connect(self._validate)
+        self.network_pac_ca.changed.connect(self._validate)
         return page
 
     def _notifications_tab(self) -> QWidget:
@@ -693,6 +741,10 @@ class SettingsDialog(QDialog):
             # The checkbox writes the login entry, not the file (apply_autostart in cli.py).
             "general.autostart": self._settings.general.autostart,
             "general.enter_sends": self.enter_sends.isChecked(),
+            "network.proxy": self.network_proxy.text(),
+            "network.no_proxy": self.network_no_proxy.toPlainText().splitlines(),
+            "network.proxy_username": self.network_proxy_user.text(),
+            "network.pac_ca_file": self.network_pac_ca.text(),
         }
         return {path: option(path).kind.normalize(value) for path, value in values.items()}
 
@@ -715,7 +767,12 @@ class SettingsDialog(QDialog):
 
     def result_settings(self) -> Settings:
         """The settings as edited. Contains no secret: those go to the keyring on OK."""
-        sections: dict[str, dict[str, Any]] = {"gateway": {}, "notifications": {}, "general": {}}
+        sections: dict[str, dict[str, Any]] = {
+            "gateway": {},
+            "notifications": {},
+            "general": {},
+            "network": {},
+        }
         for path, value in self.edited_values().items():
             section, key = path.split(".")
             sections[section][key] = value
@@ -724,10 +781,7 @@ class SettingsDialog(QDialog):
             gateway=GatewaySettings(**sections["gateway"]),
             notifications=NotificationSettings(**sections["notifications"]),
             general=GeneralSettings(**sections["general"]),
-            # [network] has no page here (tidings proxy set-password, the settings file, policy)
-            network=dataclasses.replace(
-                self._settings.network, no_proxy=list(self._settings.network.no_proxy)
-            ),
+            network=NetworkSettings(**sections["network"]),
             path=self._settings.path,
             enforced=self._settings.enforced,
             inherited=self._settings.inherited,
@@ -752,6 +806,9 @@ class SettingsDialog(QDialog):
         token = self.gateway_token.text()
         if token and not self.gateway_token_command.text().strip():
             secrets.set_secret(secrets.GATEWAY_KEY, token)
+        proxy_password = self.network_proxy_password.text()
+        if proxy_password:
+            secrets.set_secret(secrets.PROXY_KEY, proxy_password)
 
     def accept(self) -> None:
         if self.problems():
