@@ -8,11 +8,13 @@ sign-in within seconds and connects the account again.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from desktop.config.secrets import SecretError
-from desktop.config.settings import Settings
+from desktop.config.settings import MailAccount, Settings
 from desktop.core.events import ConnectionState
+from desktop.sources import discovery
 from desktop.sources.imap.connection import ImapProblem, close_quietly, connect
 from desktop.sources.oauth import OAuthProblem
 from desktop.sources.oauth.accounts import sign_ins
@@ -67,3 +69,40 @@ def run(
     close_quietly(client)
     say(f"Signed in to {provider}; {account.host} accepts the sign-in for {account.username}.")
     return 0
+
+
+# -- for the add-account dialog (the UI reaches sources only through desktop.app) ------------
+
+__all__ = [
+    "DiscoveryError",
+    "Finding",
+    "Lookups",
+    "OAuthProblem",
+    "browser_sign_in",
+    "find_account",
+    "provider_name",
+    "run",
+]
+
+Finding = discovery.Finding
+Lookups = discovery.Lookups
+DiscoveryError = discovery.DiscoveryError
+
+
+def find_account(address: str, lookups: Lookups | None = None) -> Finding:
+    """Blocking: the settings found for ``address`` (``desktop.sources.discovery``)."""
+    return discovery.find_account(address, lookups)
+
+
+def provider_name(account: MailAccount, settings: Settings) -> str:
+    """What the sign-in button names ("Microsoft 365"); OAuthProblem if it cannot be used."""
+    return sign_ins.for_account(account, settings).provider.display_name
+
+
+def browser_sign_in(
+    account: MailAccount, settings: Settings, *, timeout: float = 300.0, cancel: threading.Event | None = None
+) -> None:
+    """Blocking: the browser sign-in for ``account``; the refresh token goes to the keyring."""
+    sign_ins.for_account(account, settings).sign_in_with_browser(
+        timeout=timeout, login_hint=account.username or None, cancel=cancel
+    )

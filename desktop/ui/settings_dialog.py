@@ -15,7 +15,7 @@ import contextlib
 import copy
 import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -54,6 +54,10 @@ from desktop.config.settings import (
     option,
 )
 from desktop.ui.background import run_in_background
+
+if TYPE_CHECKING:
+    from desktop.app.account_login import Lookups
+    from desktop.ui.add_account import AddAccountDialog
 
 ERROR_COLOR = "#D64545"
 OK_COLOR = "#2E9E6A"
@@ -286,6 +290,8 @@ class AccountDialog(QDialog):
 
         # A new account starts from the defaults (the organisation's, where it has some).
         start = account if account is not None else blank_account(settings)
+        # Not on this form (set by "Add account" or in the file): kept as they are.
+        self._auth, self._oauth = start.auth, start.oauth
         self.name.setText(start.name)
         self.host.setText(start.host)
         self.port.setValue(start.port)
@@ -351,6 +357,8 @@ class AccountDialog(QDialog):
             sent_folder=self.sent_folder.text().strip(),
             archive_folder=self.archive_folder.text().strip(),
             trash_folder=self.trash_folder.text().strip(),
+            auth=self._auth,
+            oauth=self._oauth,
         )
 
     def _smtp_placeholder(self) -> None:
@@ -444,6 +452,8 @@ class SettingsDialog(QDialog):
             id(a): a.name for a in self._accounts
         }  # for moving a renamed account's password
         self._passwords: dict[int, str] = {}  # id(account) -> password typed, written on OK
+        #: where “Add…” looks an address up; None: DNS and HTTPS as usual (tests set local ones)
+        self.discovery_lookups: Lookups | None = None
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._mail_tab(), self.tr("Mail accounts"))
@@ -486,7 +496,7 @@ class SettingsDialog(QDialog):
         self.add_button = QPushButton(self.tr("Add…"))
         self.edit_button = QPushButton(self.tr("Edit…"))
         self.remove_button = QPushButton(self.tr("Remove"))
-        self.add_button.clicked.connect(self.add_account)
+        self.add_button.clicked.connect(self.find_account)
         self.edit_button.clicked.connect(self.edit_account)
         self.remove_button.clicked.connect(self.remove_account)
         buttons = QVBoxLayout()
@@ -671,7 +681,39 @@ class SettingsDialog(QDialog):
             keyring_state=state,
         )
 
+    def find_account(self) -> None:
+        """“Add…”: name and address first, the settings found for them (add_account.py)."""
+        from desktop.ui.add_account import AddAccountDialog
+
+        dialog = AddAccountDialog(
+            self._settings, {a.name for a in self._accounts}, parent=self, lookups=self.discovery_lookups
+        )
+        dialog.accepted.connect(lambda: self._add_found(dialog))
+        dialog.manual_requested.connect(self._add_manually)
+        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        self.account_form = dialog
+        dialog.open()
+
+    def _add_found(self, dialog: AddAccountDialog) -> None:
+        account = dialog.account()
+        self._accounts.append(account)
+        password = dialog.typed_password()
+        if password:
+            self._passwords[id(account)] = password
+        self._refresh_accounts(len(self._accounts) - 1)
+        self._validate()
+
+    def _add_manually(self, name: str, address: str) -> None:
+        """“Configure manually”: the full form, with what was typed so far."""
+        self.add_account()
+        form = self.account_form
+        if isinstance(form, AccountDialog):
+            form.name.setText(name)
+            form.address.setText(address)
+            form.username.setText(address)
+
     def add_account(self) -> None:
+        """The full form for a new account (“Configure manually”)."""
         self._open_account_dialog(None)
 
     def edit_account(self) -> None:
@@ -782,6 +824,10 @@ class SettingsDialog(QDialog):
             notifications=NotificationSettings(**sections["notifications"]),
             general=GeneralSettings(**sections["general"]),
             network=NetworkSettings(**sections["network"]),
+            # [oauth.NAME] has no page here either: the file or the organisation's policy
+            oauth=copy.deepcopy(self._settings.oauth),
+            oauth_inherited=self._settings.oauth_inherited,
+            oauth_enforced=self._settings.oauth_enforced,
             path=self._settings.path,
             enforced=self._settings.enforced,
             inherited=self._settings.inherited,
