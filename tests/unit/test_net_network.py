@@ -15,8 +15,13 @@ from desktop.app.cli import main
 from desktop.app.runtime import Runtime
 from desktop.config import secrets
 from desktop.config.settings import GatewaySettings, MailAccount, NetworkSettings, Settings, parse
+from desktop.core.events import ConnectionState
 from desktop.sources.base import Emit
+from desktop.sources.gateway.connection import SessionEnd, open_stream
+from desktop.sources.imap.connection import ImapProblem
+from desktop.sources.imap.connection import connect as imap_connect
 from desktop.sources.net import ProxyAuthError, ProxyConfigError, Route, network, pac
+from harness.net import free_port
 from tests.memory_keyring import MemoryKeyring
 
 NO_ENV: dict[str, str] = {}
@@ -175,3 +180,33 @@ def test_a_changed_network_reopens_every_connection(
         await rt.stop()
 
     asyncio.run(run())
+
+
+@pytest.fixture
+def unusable_pac() -> Iterator[str]:
+    """A [network] whose PAC file cannot be fetched (nothing listens there): direct, warned."""
+    pac_url = f"http://127.0.0.1:{free_port()}/proxy.pac"
+    network.configure(NetworkSettings(proxy=f"pac+{pac_url}"))
+    pac.set_default_cache(pac.PacCache())
+    yield pac_url
+    pac.set_default_cache(pac.PacCache())
+
+
+def test_a_failed_direct_imap_connection_names_the_pac_file(unusable_pac: str) -> None:
+    account = MailAccount(name="a", host="127.0.0.1", username="u", security="plain", port=free_port())
+    with pytest.raises(ImapProblem) as failed:
+        imap_connect(account, "pw", timeout=5)
+    assert failed.value.state is ConnectionState.OFFLINE  # retried: the network, not the user
+    assert "refused the connection" in failed.value.message
+    assert f"The PAC file {unusable_pac} cannot be used" in failed.value.message
+
+
+def test_a_failed_direct_gateway_connection_names_the_pac_file(unusable_pac: str) -> None:
+    async def run() -> None:
+        async with open_stream(f"ws://127.0.0.1:{free_port()}", "t", None, open_timeout=5, ping_interval=20):
+            pass
+
+    with pytest.raises(SessionEnd) as failed:
+        asyncio.run(run())
+    assert failed.value.outcome.state is ConnectionState.OFFLINE
+    assert f"The PAC file {unusable_pac} cannot be used" in failed.value.outcome.message
