@@ -4,160 +4,304 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="155"/>
+        <location filename="../../ui/settings_dialog.py" line="160"/>
         <source>Edit mail account</source>
         <translation>编辑邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="155"/>
+        <location filename="../../ui/settings_dialog.py" line="160"/>
         <source>Add mail account</source>
         <translation>添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="165"/>
+        <location filename="../../ui/settings_dialog.py" line="170"/>
         <source>Work</source>
         <translation>工作</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="167"/>
+        <location filename="../../ui/settings_dialog.py" line="172"/>
         <source>imap.example.com</source>
         <translation>imap.example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="170"/>
-        <location filename="../../ui/settings_dialog.py" line="222"/>
+        <location filename="../../ui/settings_dialog.py" line="175"/>
+        <location filename="../../ui/settings_dialog.py" line="227"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="172"/>
+        <location filename="../../ui/settings_dialog.py" line="177"/>
         <source>TLS (recommended)</source>
         <translation>TLS（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="173"/>
+        <location filename="../../ui/settings_dialog.py" line="178"/>
         <source>STARTTLS</source>
         <translation>STARTTLS</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="174"/>
+        <location filename="../../ui/settings_dialog.py" line="179"/>
         <source>None — unencrypted</source>
         <translation>无 — 不加密</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="176"/>
+        <location filename="../../ui/settings_dialog.py" line="181"/>
         <source>Without encryption your password and mail cross the network in clear text.</source>
         <translation>不加密时，您的密码和邮件会以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="185"/>
+        <location filename="../../ui/settings_dialog.py" line="190"/>
         <source>No system keyring: use a password command</source>
         <translation>没有系统密钥环：请使用密码命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="187"/>
+        <location filename="../../ui/settings_dialog.py" line="192"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="189"/>
+        <location filename="../../ui/settings_dialog.py" line="194"/>
         <source>Will be stored in the system keyring</source>
         <translation>将保存在系统密钥环中</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="190"/>
+        <location filename="../../ui/settings_dialog.py" line="195"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="193"/>
+        <location filename="../../ui/settings_dialog.py" line="198"/>
         <source>No system keyring (Secret Service) to keep a password in: enter a password command below, or start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>没有可保存密码的系统密钥环（Secret Service）：请在下方填写密码命令，或启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="203"/>
+        <location filename="../../ui/settings_dialog.py" line="208"/>
         <source>Optional, e.g. pass show mail/work</source>
         <translation>可选，例如 pass show mail/work</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="205"/>
+        <location filename="../../ui/settings_dialog.py" line="210"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="205"/>
+        <location filename="../../ui/settings_dialog.py" line="210"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="208"/>
+        <location filename="../../ui/settings_dialog.py" line="213"/>
         <source>Folders to watch, separated by commas</source>
         <translation>要监视的文件夹，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="213"/>
-        <source>e.g. Li Lei</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/settings_dialog.py" line="215"/>
-        <source>Default: the user name, if it is an address</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/settings_dialog.py" line="218"/>
+        <source>e.g. Li Lei</source>
+        <translation>例如 李雷</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="220"/>
+        <source>Default: the user name, if it is an address</source>
+        <translation>默认：用户名（如果它是邮件地址）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="223"/>
         <source>STARTTLS, port 587 (recommended)</source>
-        <translation type="unfinished"></translation>
+        <translation>STARTTLS，端口 587（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="219"/>
+        <location filename="../../ui/settings_dialog.py" line="224"/>
         <source>TLS, port 465</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS，端口 465</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="231"/>
+        <location filename="../../ui/settings_dialog.py" line="236"/>
         <source>The server&apos;s own, else {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器标记的文件夹，否则为 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="244"/>
+        <location filename="../../ui/settings_dialog.py" line="249"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="262"/>
+        <location filename="../../ui/settings_dialog.py" line="267"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="359"/>
+        <location filename="../../ui/settings_dialog.py" line="368"/>
         <source>Default: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>默认：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="359"/>
+        <location filename="../../ui/settings_dialog.py" line="368"/>
         <source>smtp.example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>smtp.example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="370"/>
+        <location filename="../../ui/settings_dialog.py" line="379"/>
         <source>another account already has this name</source>
         <translation>已有另一个账户使用此名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="376"/>
+        <location filename="../../ui/settings_dialog.py" line="385"/>
         <source>Default ({0})</source>
         <translation>默认（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="388"/>
+        <location filename="../../ui/settings_dialog.py" line="397"/>
         <source>Connection testing is not available.</source>
         <translation>无法测试连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="409"/>
+        <location filename="../../ui/settings_dialog.py" line="418"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
+    </message>
+</context>
+<context>
+    <name>AddAccountDialog</name>
+    <message>
+        <location filename="../../ui/add_account.py" line="63"/>
+        <source>Add mail account</source>
+        <translation type="unfinished">添加邮件账户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="82"/>
+        <source>Configure manually</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="84"/>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="86"/>
+        <location filename="../../ui/add_account.py" line="160"/>
+        <source>Continue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="89"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="114"/>
+        <source>Enter your name for the account and your mail address; Tidings looks up the rest.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="119"/>
+        <source>e.g. Work</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="121"/>
+        <source>name@example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="122"/>
+        <source>Account name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="123"/>
+        <source>Mail address</source>
+        <translation type="unfinished">邮件地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="146"/>
+        <source>Password</source>
+        <translation type="unfinished">密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="161"/>
+        <source>Use these settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="162"/>
+        <source>Add account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="184"/>
+        <source>The account name must be 1-64 letters, digits, spaces or . @ + - _</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="186"/>
+        <source>Another account already has this name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="222"/>
+        <source>Looking up the settings for {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="247"/>
+        <source>Found from {0}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="248"/>
+        <source>Incoming (IMAP): {0}, port {1}, {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="254"/>
+        <source>Outgoing (SMTP): {0}, port {1}, {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="258"/>
+        <source>User name: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="261"/>
+        <source>Sign-in: in the browser, with {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="264"/>
+        <source>Sign-in: password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="265"/>
+        <source>Nothing has been sent to these servers yet. Continue only if they look right.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="288"/>
+        <source>Sign in with {0} in your browser. Tidings keeps the sign-in, not your password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="291"/>
+        <source>Sign in with {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="294"/>
+        <source>The password for {0}; it is kept in the system keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="310"/>
+        <source>Waiting for the sign-in in your browser…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/add_account.py" line="322"/>
+        <source>Signed in. Add the account to start receiving mail.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -183,59 +327,59 @@
     <message>
         <location filename="../../app/composing.py" line="99"/>
         <source>The account {0} has no mail address to send from: set it in Settings (Mail address).</source>
-        <translation type="unfinished"></translation>
+        <translation>账户 {0} 没有可用于发信的邮件地址：请在设置中填写（邮件地址）。</translation>
     </message>
     <message>
         <location filename="../../app/composing.py" line="123"/>
         <location filename="../../app/composing.py" line="186"/>
         <source>The account {0} is no longer set up.</source>
-        <translation type="unfinished">账户 {0} 已不存在。</translation>
+        <translation>账户 {0} 已不再配置。</translation>
     </message>
     <message>
         <location filename="../../app/composing.py" line="129"/>
         <source>This mail no longer exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>这封邮件已不存在。</translation>
     </message>
     <message>
         <location filename="../../app/composing.py" line="131"/>
         <source>Only received mail can be answered or forwarded.</source>
-        <translation type="unfinished"></translation>
+        <translation>只能回复或转发收到的邮件。</translation>
     </message>
     <message>
         <location filename="../../app/composing.py" line="214"/>
         <source>To {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>发给 {0}</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="46"/>
         <source>Reply</source>
         <extracomment>Open compose windows by draft key: opening the same reply again raises its window.</extracomment>
-        <translation type="unfinished">回复</translation>
+        <translation>回复</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="47"/>
         <source>Reply all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部回复</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="48"/>
         <source>Forward</source>
-        <translation type="unfinished"></translation>
+        <translation>转发</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="55"/>
         <source>On {date}, {sender} wrote:</source>
-        <translation type="unfinished"></translation>
+        <translation>{sender} 于 {date} 写道：</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="56"/>
         <source>{sender} wrote:</source>
-        <translation type="unfinished"></translation>
+        <translation>{sender} 写道：</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="57"/>
         <source>---------- Forwarded message ----------</source>
-        <translation type="unfinished"></translation>
+        <translation>---------- 转发的邮件 ----------</translation>
     </message>
 </context>
 <context>
@@ -243,118 +387,118 @@
     <message>
         <location filename="../../ui/compose.py" line="115"/>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>发件人</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="117"/>
         <source>Name &lt;address&gt;, another@example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名 &lt;地址&gt;, another@example.com</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="118"/>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>收件人</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="120"/>
         <source>Cc</source>
-        <translation type="unfinished"></translation>
+        <translation>抄送</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="122"/>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>主题</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="124"/>
         <source>Message</source>
-        <translation type="unfinished">邮件内容</translation>
+        <translation>正文</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="126"/>
         <location filename="../../ui/compose.py" line="250"/>
         <source>Loading the original message…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在载入原邮件…</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="128"/>
         <source>From:</source>
-        <translation type="unfinished">发件人：</translation>
+        <translation>发件人：</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="129"/>
         <source>To:</source>
-        <translation type="unfinished">收件人：</translation>
+        <translation>收件人：</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="130"/>
         <source>Cc:</source>
-        <translation type="unfinished">抄送：</translation>
+        <translation>抄送：</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="131"/>
         <source>Subject:</source>
-        <translation type="unfinished"></translation>
+        <translation>主题：</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="136"/>
         <source>Start over</source>
-        <translation type="unfinished"></translation>
+        <translation>重新开始</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="137"/>
         <source>Throw this draft away and quote the original again</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃此草稿，重新引用原邮件</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="141"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="142"/>
         <source>Discard</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="144"/>
         <source>Send</source>
-        <translation type="unfinished">发送</translation>
+        <translation>发送</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="145"/>
         <source>Send (Ctrl+Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>发送（Ctrl+Enter）</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="200"/>
         <source>Cannot start the message: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法开始写邮件：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="220"/>
         <source>Your unsent draft from {0} is back.</source>
-        <translation type="unfinished"></translation>
+        <translation>已恢复你在 {0} 未发送的草稿。</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="294"/>
         <source>The draft could not be saved: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>草稿无法保存：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="310"/>
         <source>Something went wrong: {0}</source>
-        <translation type="unfinished">出错了：{0}</translation>
+        <translation>出错了：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="322"/>
         <source>Discard this message?</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃这封邮件？</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="323"/>
         <source>What you wrote will be lost.</source>
-        <translation type="unfinished"></translation>
+        <translation>你写的内容将会丢失。</translation>
     </message>
 </context>
 <context>
@@ -635,28 +779,28 @@
     <message>
         <location filename="../../ui/detail/mail.py" line="97"/>
         <source>Reply all</source>
-        <translation type="unfinished"></translation>
+        <translation>全部回复</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="98"/>
         <source>Forward</source>
-        <translation type="unfinished"></translation>
+        <translation>转发</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="99"/>
         <source>Archive</source>
-        <translation type="unfinished"></translation>
+        <translation>归档</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="100"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="101"/>
         <location filename="../../ui/detail/mail.py" line="418"/>
         <source>Move to…</source>
-        <translation type="unfinished"></translation>
+        <translation>移动到…</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="123"/>
@@ -691,7 +835,7 @@
     <message>
         <location filename="../../ui/detail/mail.py" line="169"/>
         <source>Open Settings</source>
-        <translation type="unfinished">打开设置</translation>
+        <translation>打开设置</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="187"/>
@@ -721,17 +865,17 @@
     <message>
         <location filename="../../ui/detail/mail.py" line="243"/>
         <source>Sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在发送…</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="244"/>
         <source>Sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>已发送。</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="245"/>
         <source>Not sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>未发送。</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="266"/>
@@ -751,27 +895,27 @@
     <message>
         <location filename="../../ui/detail/mail.py" line="330"/>
         <source>This mail has no Message-ID, so no mail client can find it. Set a webmail address for the account in Settings to open mail in the browser.</source>
-        <translation type="unfinished"></translation>
+        <translation>这封邮件没有 Message-ID，邮件客户端无法找到它。在设置中为该账户填写网页邮箱地址，即可在浏览器中打开邮件。</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="339"/>
         <source>No mail client on this computer opens message links (mid:). Set a webmail address for the account in Settings to open mail in the browser.</source>
-        <translation type="unfinished"></translation>
+        <translation>这台电脑上没有能打开邮件链接（mid:）的邮件客户端。在设置中为该账户填写网页邮箱地址，即可在浏览器中打开邮件。</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="353"/>
         <source>No mail client took this message. Set a webmail address for the account in Settings to open mail in the browser.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有邮件客户端接收这封邮件。在设置中为该账户填写网页邮箱地址，即可在浏览器中打开邮件。</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="361"/>
         <source>The browser could not be started. The webmail address is: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法启动浏览器。网页邮箱地址是：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="442"/>
         <source>The folders could not be listed: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法列出文件夹：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/detail/notice.py" line="34"/>
@@ -802,12 +946,12 @@
 <context>
     <name>FileField</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="117"/>
+        <location filename="../../ui/settings_dialog.py" line="122"/>
         <source>Optional: the system&apos;s certificates are used</source>
         <translation>可选：默认使用系统证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="119"/>
+        <location filename="../../ui/settings_dialog.py" line="124"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -837,17 +981,17 @@
     <message>
         <location filename="../../ui/delegate.py" line="58"/>
         <source>Sending</source>
-        <translation type="unfinished"></translation>
+        <translation>发送中</translation>
     </message>
     <message>
         <location filename="../../ui/delegate.py" line="59"/>
         <source>Sent</source>
-        <translation type="unfinished"></translation>
+        <translation>已发送</translation>
     </message>
     <message>
         <location filename="../../ui/delegate.py" line="60"/>
         <source>Not sent</source>
-        <translation type="unfinished"></translation>
+        <translation>未发送</translation>
     </message>
     <message>
         <location filename="../../ui/delegate.py" line="69"/>
@@ -1367,7 +1511,7 @@
     <message>
         <location filename="../../config/options.py" line="242"/>
         <source>{0} must be a mail address like name@example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 必须是邮件地址，例如 name@example.com</translation>
     </message>
     <message>
         <location filename="../../config/options.py" line="258"/>
@@ -1489,82 +1633,82 @@
     <message>
         <location filename="../../config/settings.py" line="213"/>
         <source>Your name</source>
-        <translation type="unfinished"></translation>
+        <translation>你的姓名</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="214"/>
         <source>The name recipients see on mail you send from this account, e.g. Li Lei.</source>
-        <translation type="unfinished"></translation>
+        <translation>收件人在你用此账户发出的邮件上看到的名字，例如 李雷。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="223"/>
         <source>Mail address</source>
-        <translation type="unfinished"></translation>
+        <translation>邮件地址</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="224"/>
         <source>The address you send from; empty: the user name, when it is a mail address.</source>
-        <translation type="unfinished"></translation>
+        <translation>发信使用的地址；留空：用户名（如果它是邮件地址）。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="234"/>
         <source>Sending server</source>
-        <translation type="unfinished"></translation>
+        <translation>发信服务器</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="235"/>
         <source>The SMTP submission server, e.g. smtp.example.com; empty: the IMAP server&apos;s name with imap. replaced by smtp. (or the same name). It uses the same user name and password.</source>
-        <translation type="unfinished"></translation>
+        <translation>SMTP 提交服务器，例如 smtp.example.com；留空：把 IMAP 服务器名中的 imap. 换成 smtp.（或使用同一个名字）。使用相同的用户名和密码。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="246"/>
         <source>Sending security</source>
-        <translation type="unfinished"></translation>
+        <translation>发信加密</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="247"/>
         <source>starttls: port 587, encryption negotiated first; tls: port 465, encrypted from the first byte. Mail is never sent without encryption.</source>
-        <translation type="unfinished"></translation>
+        <translation>starttls：端口 587，先协商加密；tls：端口 465，从第一个字节起加密。邮件绝不会未加密发送。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="258"/>
         <source>Sending port</source>
-        <translation type="unfinished"></translation>
+        <translation>发信端口</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="259"/>
         <source>The sending server&apos;s port; 0 uses the usual one: 587 for starttls, 465 for tls.</source>
-        <translation type="unfinished"></translation>
+        <translation>发信服务器的端口；0 表示常用端口：starttls 为 587，tls 为 465。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="268"/>
         <source>Sent folder</source>
-        <translation type="unfinished"></translation>
+        <translation>已发送文件夹</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="269"/>
         <source>Where a copy of sent mail goes when the server marks no folder as Sent (SPECIAL-USE); empty: Sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器未标记“已发送”文件夹（SPECIAL-USE）时，已发邮件副本的存放位置；留空：Sent。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="280"/>
         <source>Archive folder</source>
-        <translation type="unfinished"></translation>
+        <translation>归档文件夹</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="281"/>
         <source>Where Archive moves mail when the server marks no folder as Archive; empty: Archive.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器未标记“归档”文件夹时，归档操作把邮件移到这里；留空：Archive。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="291"/>
         <source>Trash folder</source>
-        <translation type="unfinished"></translation>
+        <translation>废纸篓文件夹</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="292"/>
         <source>Where Delete moves mail when the server marks no folder as Trash; empty: Trash.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器未标记“废纸篓”文件夹时，删除操作把邮件移到这里；留空：Trash。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="342"/>
@@ -1830,22 +1974,22 @@
         <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="67"/>
+        <location filename="../../ui/settings_dialog.py" line="72"/>
         <source>{0}.</source>
         <translation>{0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="85"/>
+        <location filename="../../ui/settings_dialog.py" line="90"/>
         <source>{0}:</source>
         <translation>{0}：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="91"/>
+        <location filename="../../ui/settings_dialog.py" line="96"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="93"/>
+        <location filename="../../ui/settings_dialog.py" line="98"/>
         <source>Set by your organisation; your own value is ignored</source>
         <translation>由贵单位设定；您自己的值已被忽略</translation>
     </message>
@@ -1853,138 +1997,167 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="435"/>
+        <location filename="../../ui/settings_dialog.py" line="444"/>
         <source>Tidings Settings</source>
         <translation>消息通设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="448"/>
+        <location filename="../../ui/settings_dialog.py" line="459"/>
         <source>Mail accounts</source>
+        <extracomment>where “Add…” looks an address up; None: DNS and HTTPS as usual (tests set local ones)</extracomment>
         <translation>邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="449"/>
+        <location filename="../../ui/settings_dialog.py" line="460"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="450"/>
+        <location filename="../../ui/settings_dialog.py" line="461"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="459"/>
+        <location filename="../../ui/settings_dialog.py" line="462"/>
+        <source>Network</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="471"/>
         <source>Parts of your organisation&apos;s policy could not be used; tell your helpdesk:</source>
         <translation>贵单位策略的部分内容无法使用，请告知技术支持：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="484"/>
+        <location filename="../../ui/settings_dialog.py" line="496"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="485"/>
+        <location filename="../../ui/settings_dialog.py" line="497"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="486"/>
+        <location filename="../../ui/settings_dialog.py" line="498"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="496"/>
-        <location filename="../../ui/settings_dialog.py" line="607"/>
+        <location filename="../../ui/settings_dialog.py" line="508"/>
+        <location filename="../../ui/settings_dialog.py" line="665"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="502"/>
+        <location filename="../../ui/settings_dialog.py" line="514"/>
         <source>Passwords are kept in the system keyring, never in the settings file.</source>
         <translation>密码保存在系统密钥环中，绝不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="517"/>
+        <location filename="../../ui/settings_dialog.py" line="529"/>
+        <location filename="../../ui/settings_dialog.py" line="570"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="519"/>
+        <location filename="../../ui/settings_dialog.py" line="531"/>
         <source>No system keyring: use a token command</source>
         <translation>没有系统密钥环：请使用令牌命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="521"/>
+        <location filename="../../ui/settings_dialog.py" line="533"/>
         <source>Paste the token your administrator gave you</source>
         <translation>粘贴管理员提供的令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="523"/>
+        <location filename="../../ui/settings_dialog.py" line="535"/>
         <source>Optional: a command that prints the token</source>
         <translation>可选：输出令牌的命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="525"/>
+        <location filename="../../ui/settings_dialog.py" line="537"/>
+        <location filename="../../ui/settings_dialog.py" line="575"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="525"/>
+        <location filename="../../ui/settings_dialog.py" line="537"/>
+        <location filename="../../ui/settings_dialog.py" line="575"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="531"/>
+        <location filename="../../ui/settings_dialog.py" line="543"/>
         <source>Token:</source>
         <translation>令牌：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="534"/>
+        <location filename="../../ui/settings_dialog.py" line="546"/>
         <source>Leave the URL empty to use Tidings for mail only.</source>
         <translation>地址留空则只用消息通收邮件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="549"/>
+        <location filename="../../ui/settings_dialog.py" line="561"/>
+        <source>One per line, e.g. intranet.example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="573"/>
+        <source>No system keyring to keep it in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="583"/>
+        <source>Proxy password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="587"/>
+        <source>system: the proxy your system or environment sets. Certificates are checked with the system&apos;s trust store, so a company certificate authority installed on this computer needs no setting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="607"/>
         <source>e.g. 19:00-08:00 (empty: off)</source>
         <translation>例如 19:00-08:00（留空：关闭）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="551"/>
+        <location filename="../../ui/settings_dialog.py" line="609"/>
         <source>One name or address per line</source>
         <translation>每行一个姓名或地址</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="555"/>
+        <location filename="../../ui/settings_dialog.py" line="613"/>
         <source>Sender, subject and text</source>
         <translation>发件人、主题和正文</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="556"/>
+        <location filename="../../ui/settings_dialog.py" line="614"/>
         <source>Sender and subject only</source>
         <translation>仅发件人和主题</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="557"/>
+        <location filename="../../ui/settings_dialog.py" line="615"/>
         <source>Hidden: only “New message”</source>
         <translation>隐藏：只显示“新消息”</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="579"/>
+        <location filename="../../ui/settings_dialog.py" line="637"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="708"/>
+        <location filename="../../ui/settings_dialog.py" line="802"/>
         <source>Mail account “{0}”: {1}.</source>
         <translation>邮件账户“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="765"/>
+        <location filename="../../ui/settings_dialog.py" line="868"/>
         <source>Could not save the password: there is no system keyring (Secret Service). Use a password or token command instead, or install and start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>无法保存密码：没有系统密钥环（Secret Service）。请改用密码或令牌命令，或安装并启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="773"/>
+        <location filename="../../ui/settings_dialog.py" line="876"/>
         <source>Could not save the password: {0}</source>
         <translation>无法保存密码：{0}</translation>
     </message>
