@@ -59,11 +59,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.app import account_login
 from desktop.app.facade import ActionError, AppFacade, MarkedRead
 from desktop.config import paths
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.item import Item, Kind
 from desktop.ui import icons
+from desktop.ui.background import run_in_background
 from desktop.ui.bridge import Bridge
 from desktop.ui.delegate import InboxDelegate
 from desktop.ui.detail import BodyFetcher, DetailPane
@@ -90,6 +92,8 @@ class ConnectionBanner(QFrame):
 
     settings_requested = Signal(str)
     retry_requested = Signal()
+    #: an OAuth2 mail account's "Sign in again": the source id ("mail:work")
+    sign_in_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,15 +110,20 @@ class ConnectionBanner(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setAccessibleName(self.tr("Connection problems"))
         self.retry_button = QPushButton(self.tr("Retry now"))
+        self.sign_in_button = QPushButton(self.tr("Sign in…"))
+        self.sign_in_button.setAccessibleName(self.tr("Sign in again in the browser"))
         self.settings_button = QPushButton(self.tr("Settings…"))
         self.settings_button.setAccessibleName(self.tr("Open the settings to fix the connection"))
         layout.addWidget(self.label, 1)
         layout.addWidget(self.retry_button)
+        layout.addWidget(self.sign_in_button)
         layout.addWidget(self.settings_button)
         self.retry_button.clicked.connect(self.retry_requested)
+        self.sign_in_button.clicked.connect(lambda: self.sign_in_requested.emit(self._sign_in_source))
         self.settings_button.clicked.connect(lambda: self.settings_requested.emit(self._settings_source))
         self._statuses: dict[str, SourceStatus] = {}
         self._settings_source = ""
+        self._sign_in_source = ""
         self.hide()
 
     def display_name(self, source: str) -> str:
@@ -149,7 +158,12 @@ class ConnectionBanner(QFrame):
                 line += f" — {status_message(status.message)}"
             lines.append(line)
         self.label.setText("\n".join(lines))
-        needs_settings = [s for s in problems if s.state is not ConnectionState.OFFLINE]
+        sign_in = [s for s in problems if s.state is ConnectionState.SIGN_IN_AGAIN]
+        self._sign_in_source = sign_in[0].source if sign_in else ""
+        self.sign_in_button.setVisible(bool(sign_in))
+        needs_settings = [
+            s for s in problems if s.state not in (ConnectionState.OFFLINE, ConnectionState.SIGN_IN_AGAIN)
+        ]
         self._settings_source = needs_settings[0].source if needs_settings else ""
         self.settings_button.setVisible(bool(needs_settings))
         self.retry_button.setVisible(any(s.state is ConnectionState.OFFLINE for s in problems))
@@ -293,6 +307,7 @@ class InboxWindow(QMainWindow):
         self.banner = ConnectionBanner()
         self.banner.settings_requested.connect(self.settings_requested)
         self.banner.retry_requested.connect(lambda: self.app.reconnect())
+        self.banner.sign_in_requested.connect(self.sign_in)
 
         # -- list
         self.list = QListView()
@@ -1093,6 +1108,27 @@ class InboxWindow(QMainWindow):
             self._updating = False
         self._reconcile_selection()
         self._update_counts()
+
+    def sign_in(self, source_id: str) -> None:
+        """The banner's “Sign in…”: the browser sign-in, off the GUI thread, then connect."""
+        settings = self.app.settings
+        account = settings.account(source_id.removeprefix("mail:"))
+        if account is None or account.auth != "oauth2":
+            return
+        self.banner.sign_in_button.setEnabled(False)
+        self.statusBar().showMessage(self.tr("Waiting for the sign-in in your browser…"))
+
+        def done(_result: object) -> None:
+            self.banner.sign_in_button.setEnabled(True)
+            self.statusBar().showMessage(self.tr("Signed in; connecting…"), 8000)
+            self.app.reconnect(source_id)
+
+        def failed(exc: BaseException) -> None:
+            self.banner.sign_in_button.setEnabled(True)
+            text = exc.message if isinstance(exc, account_login.OAuthProblem) else str(exc)
+            self.statusBar().showMessage(text, 15_000)
+
+        run_in_background(lambda: account_login.browser_sign_in(account, settings), done, failed)
 
     def _on_status_changed(self, status: SourceStatus) -> None:
         self.banner.update_status(status)

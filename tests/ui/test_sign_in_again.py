@@ -1,0 +1,71 @@
+"""“Sign in again” (an OAuth2 account whose sign-in the provider ended) in the tray and the
+inbox window: distinct from an outage, with a Sign in button that runs the browser sign-in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from desktop.app import account_login
+from desktop.config.settings import MailAccount
+from desktop.core.events import ConnectionState, SourceStatus
+from desktop.core.rules import Rules
+from desktop.ui.detail import MailBody
+from desktop.ui.tray import TrayIcon
+from desktop.ui.window import InboxWindow
+
+NOW = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+MESSAGE = "The sign-in has expired or was revoked: sign in to Contoso again."
+
+
+@pytest.fixture
+def window(qtbot, facade, bridge):  # type: ignore[no-untyped-def]
+    win = InboxWindow(facade, bridge, body_fetcher=lambda item: MailBody(text=""))
+    qtbot.addWidget(win)
+    return win
+
+
+def test_the_tray_marks_the_account_and_says_sign_in_again(qtbot, facade, bridge, runtime) -> None:  # type: ignore[no-untyped-def]
+    tray = TrayIcon(facade, bridge, lambda: Rules(), now=lambda: NOW)
+    runtime.pipeline.handle(SourceStatus("mail:work", ConnectionState.ONLINE))
+    qtbot.waitUntil(lambda: not tray.warning, timeout=2000)
+    runtime.pipeline.handle(SourceStatus("mail:work", ConnectionState.SIGN_IN_AGAIN, MESSAGE))
+    qtbot.waitUntil(lambda: tray.warning, timeout=2000)
+    assert f"mail:work — sign in again: {MESSAGE}" in tray.toolTip().splitlines()
+
+
+def test_the_banner_offers_sign_in_not_retry_or_settings(qtbot, runtime, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    runtime.settings.mail[0] = MailAccount(
+        name="work",
+        host="outlook.office365.com",
+        username="li.lei@contoso.com",
+        auth="oauth2",
+        oauth="microsoft",
+    )
+    window.show()
+    runtime.pipeline.handle(SourceStatus("mail:work", ConnectionState.SIGN_IN_AGAIN, MESSAGE))
+    banner = window.banner
+    assert banner.isVisible() and "sign in again" in banner.label.text() and MESSAGE in banner.label.text()
+    assert banner.sign_in_button.isVisible()
+    assert not banner.retry_button.isVisible() and not banner.settings_button.isVisible()
+
+    signed_in: list[str] = []
+    reconnected: list[str | None] = []
+    monkeypatch.setattr(
+        account_login, "browser_sign_in", lambda account, settings, **kw: signed_in.append(account.name)
+    )
+    monkeypatch.setattr(window.app, "reconnect", lambda source_id=None: reconnected.append(source_id))
+    with qtbot.waitSignal(banner.sign_in_requested) as blocker:
+        banner.sign_in_button.click()
+    assert blocker.args == ["mail:work"]
+    qtbot.waitUntil(lambda: reconnected == ["mail:work"], timeout=5000)
+    assert signed_in == ["work"]
+
+
+def test_an_outage_offers_retry_not_sign_in(qtbot, runtime, window) -> None:  # type: ignore[no-untyped-def]
+    window.show()
+    runtime.pipeline.handle(
+        SourceStatus("mail:work", ConnectionState.OFFLINE, "Contoso did not answer in time.")
+    )
+    assert window.banner.retry_button.isVisible() and not window.banner.sign_in_button.isVisible()
