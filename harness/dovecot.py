@@ -85,6 +85,7 @@ class Dovecot:
         oauth2: OAuth2Validation | None = None,
         smtp_relay_port: int | None = None,
         submission_max_mail_size: str = "",
+        imap_capability: str = "",
     ) -> None:
         self._own_root = root is None
         self.root = Path(root) if root is not None else Path(tempfile.mkdtemp(prefix="tidings-dovecot-"))
@@ -96,6 +97,9 @@ class Dovecot:
         self.oauth2 = oauth2
         self.smtp_relay_port = smtp_relay_port
         self.submission_max_mail_size = submission_max_mail_size
+        # The whole CAPABILITY list to announce instead of Dovecot's (e.g. one without MOVE,
+        # to test a client's fallback); Dovecot still executes what it leaves out.
+        self.imap_capability = imap_capability
         self.submission_port = free_port() if smtp_relay_port else 0
         self.submissions_port = free_port() if smtp_relay_port else 0
         self.log_path = self.root / "dovecot.log"
@@ -163,6 +167,7 @@ class Dovecot:
             "}",
             "protocol imap {",
             "  mail_max_userip_connections = 200",
+            *([f"  imap_capability = {self.imap_capability}"] if self.imap_capability else []),
             "}",
             "service imap-login {",
             f"  inet_listener imap {{\n    port = {self.imap_port}\n  }}",

@@ -433,6 +433,37 @@ def test_move_to_offers_the_accounts_folders(rig: Rig, server: Dovecot) -> None:
     assert {"Archive", "Drafts", "Junk", "Projects", "Sent", "Trash"} <= set(folders)
 
 
+NO_MOVE = (
+    "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT LITERAL+ UIDPLUS SPECIAL-USE CONDSTORE QRESYNC"
+)
+
+
+def test_archive_on_a_server_without_move_copies_and_expunges(
+    tmp_path: Path, loop: qasync.QEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_move(self: object, messages: object, folder: object) -> None:
+        raise AssertionError("MOVE sent to a server that does not offer it")
+
+    monkeypatch.setattr("imapclient.IMAPClient.move", no_move)
+    with Dovecot(imap_capability=NO_MOVE) as d:
+        user = f"act{next(_users)}"
+        d.add_user(user, "pw")
+        d.append(user, raw_mail("Old newsletter", 14))
+        d.append(user, raw_mail("Keep", 15))
+        r = Rig(d, user, tmp_path / "data", loop)
+        try:
+            r.start()
+            r.until(lambda: len(r.inbox_items()) == 2, "the first sync")
+            [old] = [i for i in r.inbox_items() if i.title == "Old newsletter"]
+            assert r.facade.archive([old.id]) == [old.id]
+            r.until(lambda: len(r.uids("Archive", "<orig.14@example.org>")) == 1, "the copy in Archive")
+            r.until(lambda: len(r.uids("INBOX")) == 1, "INBOX without it")
+            r.until(lambda: r.runtime.store.pending("mail:work") == [], "the entry settled")
+            assert r.item(old.id) is None and [i.title for i in r.inbox_items()] == ["Keep"]
+        finally:
+            r.close()
+
+
 def test_without_move_the_fallback_copies_flags_and_expunges_only_that_message(server: Dovecot) -> None:
     user = f"act{next(_users)}"
     server.add_user(user, "pw")
@@ -440,7 +471,7 @@ def test_without_move_the_fallback_copies_flags_and_expunges_only_that_message(s
     other = server.append(user, raw_mail("Flagged deleted by another client", 11), flags=["\\Deleted"])
     client = server.client(user)
     try:
-        assert b"MOVE" in client.capabilities()  # the branch is forced: Dovecot cannot hide MOVE
+        assert b"MOVE" in client.capabilities()  # this server has MOVE: the branch is forced
         client.select_folder("INBOX")
         target = imap_moves.resolve(client, "\\Archive")
         imap_moves.move(client, [moved], target, use_move=False)
