@@ -155,7 +155,9 @@ def summary_notice(items: Sequence[Item], previews: str = FULL, key: str = "") -
     """One bubble for a burst: "12 new mails from Newsletter, GitLab and 3 more"; a burst
     of several kinds says what it holds in the body. With previews hidden it names no sender."""
     counts = collections.Counter(i.kind for i in items)
-    newest_first = sorted(items, key=lambda i: i.time, reverse=True)
+    # Newest first; on equal times (servers stamp whole seconds) the later arrival first.
+    order = sorted(range(len(items)), key=lambda n: (items[n].time, n), reverse=True)
+    newest_first = [items[n] for n in order]
     kinds = sorted(counts, key=lambda k: (-counts[k], list(Kind).index(k)))
     what = _new_count(kinds[0] if len(kinds) == 1 else None, len(items))
     senders = [s for s in dict.fromkeys(one_line(sender_name(i.sender), 40) for i in newest_first) if s]
@@ -291,7 +293,7 @@ class NotificationDispatcher:
                 self._burst_count += 1
                 notice = summary_notice(items, self.previews, key=f"burst:{self._burst_count}")
             # A summary replaces the bubbles of its items shown before it in the burst.
-            for old in {self._covering[i.id] for i in items if i.id in self._covering}:
+            for old in dict.fromkeys(self._covering[i.id] for i in items if i.id in self._covering):
                 self._withdraw(old)
             self._bubbles[notice.key] = {i.id for i in items}
             self._covering.update((i.id, notice.key) for i in items)
