@@ -7,6 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
 import time
 import webbrowser
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +25,7 @@ import pytest
 from desktop.app import account_login
 from desktop.app.pipeline import Pipeline
 from desktop.config.secrets import get_secret, oauth_key
-from desktop.config.settings import MailAccount, Settings, parse
+from desktop.config.settings import MailAccount, Settings, parse, to_toml
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.item import Item
 from desktop.sources.imap import ImapSource
@@ -29,7 +35,7 @@ from harness.dovecot import Dovecot
 from harness.idp import RESOURCE_IMAP, IdentityProvider
 from harness.signin_browser import SignInBrowser
 
-pytestmark = [pytest.mark.dovecot, pytest.mark.asyncio, pytest.mark.usefixtures("memory_keyring")]
+pytestmark = [pytest.mark.dovecot, pytest.mark.usefixtures("memory_keyring")]
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +199,7 @@ def temporary_failures(dovecot: Dovecot) -> int:
     return dovecot.log_text().count("auth service reported temporary failure")
 
 
+@pytest.mark.asyncio
 async def test_login_then_mail_then_revoked_then_signed_in_again(
     idp: IdentityProvider, dovecot: Dovecot, use_browser: Callable[[str, str], None], tmp_path: Path
 ) -> None:
@@ -231,6 +238,7 @@ async def test_login_then_mail_then_revoked_then_signed_in_again(
     assert ConnectionState.AUTH_FAILED not in states  # never mistaken for a wrong password
 
 
+@pytest.mark.asyncio
 async def test_the_provider_down_is_an_outage_that_is_retried(
     idp: IdentityProvider, dovecot: Dovecot, use_browser: Callable[[str, str], None], tmp_path: Path
 ) -> None:
@@ -255,6 +263,7 @@ async def test_the_provider_down_is_an_outage_that_is_retried(
             idp.start()
 
 
+@pytest.mark.asyncio
 async def test_a_missing_client_id_is_the_accounts_status(
     idp: IdentityProvider, dovecot: Dovecot, tmp_path: Path
 ) -> None:
@@ -265,3 +274,79 @@ async def test_a_missing_client_id_is_the_accounts_status(
         assert "ask your IT department" in rig.rec.statuses[-1].message
     rc, _said, warned = login(settings)
     assert rc == 1 and "client id" in warned[0]
+
+
+def test_watch_json_tells_an_outage_from_sign_in_again(
+    idp: IdentityProvider, dovecot: Dovecot, use_browser: Callable[[str, str], None], tmp_path: Path
+) -> None:
+    """`tidings watch --json`: the provider down is "offline" (retried); a provider that
+    forgot the sign-in (restarted: its grants were in memory) is "sign_in_again"."""
+    settings = settings_for(idp, dovecot, "carol")
+    use_browser("consent", "carol")
+    rc, _said, warned = login(settings)
+    assert (rc, warned) == (0, [])
+    # The watch process reads the refresh token from a command, as a password can be.
+    token_file = tmp_path / "refresh-token"
+    token_file.write_text(get_secret(oauth_key(idp.issuer, idp.client_id)) + "\n", encoding="utf-8")
+    token_file.chmod(0o600)
+    settings.mail[0].password_command = f"cat {token_file}"
+    config = tmp_path / "settings.toml"
+    config.write_text(to_toml(settings), encoding="utf-8")
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop.app.cli", "--config", str(config), "--data-dir", str(tmp_path / "d"),
+         "watch", "--json"],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    lines: queue.Queue[dict[str, Any]] = queue.Queue()
+    seen: list[dict[str, Any]] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.strip():
+                lines.put(json.loads(line))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def status(state: str, words: str = "", timeout: float = 60.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            seen.append(line)
+            if (
+                line.get("event") == "status"
+                and line.get("source") == "mail:work"
+                and line["state"] == state
+                and words in line["message"]
+            ):
+                return line
+        raise AssertionError(f"no {state} status line; saw {seen}")
+
+    try:
+        status("online")
+        idp.stop()
+        try:
+            dovecot.restart()  # the IMAP connection drops: the next login meets the outage
+            # (First "closed the connection"; then the login meets the provider's outage.)
+            status("offline", words="identity provider")
+        finally:
+            idp.start()  # it forgot every grant: the stored sign-in is no longer valid
+        again = status("sign_in_again")
+        assert "sign in" in again["message"].lower()
+        assert not [o for o in seen if o.get("state") == "auth_failed"]
+        assert token_file.read_text(encoding="utf-8").strip() not in json.dumps(seen)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
