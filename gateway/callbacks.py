@@ -1,6 +1,6 @@
-"""Delivers queued approval decisions to integrations' callback URLs.
+"""Delivers queued callbacks (approval decisions, task completions) to integrations' callback URLs.
 
-The queue lives in the store, so a decision survives a restart. Each attempt is signed afresh
+The queue lives in the store, so a decision or a completion survives a restart. Each attempt is signed afresh
 (new timestamp) and retried with capped exponential backoff plus jitter until the callback
 answers 2xx. At-least-once: a receiver dedupes by delivery_id.
 """

@@ -17,7 +17,7 @@ PROTOCOL: Final = 1
 # Server -> client frame types.
 SERVER_FRAME_TYPES: Final = ("hello", "event", "result", "error")
 # Client -> server action types.
-ACTION_TYPES: Final = ("chat.send", "approval.decide", "item.read")
+ACTION_TYPES: Final = ("chat.send", "approval.decide", "item.read", "task.complete")
 # Event types (inside an "event" frame).
 EVENT_TYPES: Final = (
     "chat.message",
@@ -26,6 +26,7 @@ EVENT_TYPES: Final = (
     "task.assigned",
     "announcement",
     "item.read",
+    "task.completed",
 )
 # Event types a third-party system may push over POST /v1/events.
 INGEST_EVENT_TYPES: Final = (

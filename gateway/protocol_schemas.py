@@ -45,13 +45,25 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
  },
  "callback.json": {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "oneOf": [
+   {
+    "$ref": "callbacks/approval.decided.json"
+   },
+   {
+    "$ref": "callbacks/task.completed.json"
+   }
+  ],
+  "title": "Any callback (gateway \u2192 integration callback URL); its type says which"
+ },
+ "callbacks/approval.decided.json": {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
   "properties": {
    "approval": {
     "minLength": 1,
     "type": "string"
    },
    "by": {
-    "$ref": "common.json#/$defs/person"
+    "$ref": "../common.json#/$defs/person"
    },
    "comment": {
     "type": "string"
@@ -86,6 +98,41 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    "time"
   ],
   "title": "approval.decided (gateway \u2192 integration callback URL)",
+  "type": "object"
+ },
+ "callbacks/task.completed.json": {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "properties": {
+   "by": {
+    "$ref": "../common.json#/$defs/person"
+   },
+   "delivery_id": {
+    "description": "stable across retries: dedupe by it",
+    "pattern": "^dlv_",
+    "type": "string"
+   },
+   "task": {
+    "description": "the task's id, as the integration posted it",
+    "minLength": 1,
+    "type": "string"
+   },
+   "time": {
+    "description": "ISO 8601 with an offset; the gateway sends UTC with Z",
+    "format": "date-time",
+    "type": "string"
+   },
+   "type": {
+    "const": "task.completed"
+   }
+  },
+  "required": [
+   "type",
+   "delivery_id",
+   "task",
+   "by",
+   "time"
+  ],
+  "title": "task.completed (gateway \u2192 integration callback URL)",
   "type": "object"
  },
  "chat.send.json": {
@@ -126,6 +173,9 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    },
    {
     "$ref": "item.read.json"
+   },
+   {
+    "$ref": "task.complete.json"
    }
   ],
   "title": "Any client \u2192 server action"
@@ -360,6 +410,22 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
       }
      }
     }
+   },
+   {
+    "if": {
+     "properties": {
+      "type": {
+       "const": "task.completed"
+      }
+     }
+    },
+    "then": {
+     "properties": {
+      "data": {
+       "$ref": "events/task.completed.json"
+      }
+     }
+    }
    }
   ],
   "description": "One event. Its id is unique across the gateway; the same event reaches every recipient under each recipient's own seq.",
@@ -383,7 +449,8 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
      "approval.resolved",
      "task.assigned",
      "announcement",
-     "item.read"
+     "item.read",
+     "task.completed"
     ]
    }
   },
@@ -692,6 +759,43 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    "task"
   ],
   "title": "task.assigned data",
+  "type": "object"
+ },
+ "events/task.completed.json": {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "properties": {
+   "by": {
+    "$ref": "../common.json#/$defs/person"
+   },
+   "state": {
+    "const": "completed"
+   },
+   "task": {
+    "properties": {
+     "id": {
+      "minLength": 1,
+      "type": "string"
+     }
+    },
+    "required": [
+     "id"
+    ],
+    "type": "object"
+   },
+   "via": {
+    "description": "desktop: completed in Tidings (later versions of protocol 1 may add values)",
+    "enum": [
+     "desktop"
+    ]
+   }
+  },
+  "required": [
+   "task",
+   "state",
+   "by",
+   "via"
+  ],
+  "title": "task.completed data",
   "type": "object"
  },
  "health.json": {
@@ -1262,7 +1366,7 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    {
     "properties": {
      "data": {
-      "description": "already_resolved carries {\"state\": <final state>}"
+      "description": "already_resolved carries {\"state\": <final state>}: an approval's (approved, rejected, withdrawn) or a task's (completed)"
      },
      "error": {
       "properties": {
@@ -1427,6 +1531,29 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    "renewed"
   ],
   "title": "POST /v1/sessions answer: a gateway session",
+  "type": "object"
+ },
+ "task.complete.json": {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "properties": {
+   "id": {
+    "$ref": "common.json#/$defs/action_id"
+   },
+   "task": {
+    "$ref": "common.json#/$defs/nonblank",
+    "description": "the task's id (task.assigned data.task.id)",
+    "maxLength": 200
+   },
+   "type": {
+    "const": "task.complete"
+   }
+  },
+  "required": [
+   "type",
+   "id",
+   "task"
+  ],
+  "title": "task.complete (client \u2192 server)",
   "type": "object"
  }
 }

@@ -19,7 +19,7 @@ from gateway.protocol import (
     result_error,
     result_ok,
 )
-from gateway.storage.base import Approval, Delivery, GatewayStore, Integration, StoreTx, TokenInfo
+from gateway.storage.base import Approval, Delivery, GatewayStore, Integration, StoreTx, Task, TokenInfo
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ class GatewayService:
             "chat.send": self._chat_send,
             "approval.decide": self._approval_decide,
             "item.read": self._item_read,
+            "task.complete": self._task_complete,
         }[frame["type"]]
         try:
             async with self._store.transaction() as tx:
@@ -134,26 +135,51 @@ class GatewayService:
             now,
         )
         deliveries = await tx.append_event(approval.recipients, event)
-        integration = await self._store.integration(approval.integration)
-        queued = False
-        if integration is not None and integration.callback_url:
-            delivery_id = new_id("dlv")
-            body = {
-                "type": "approval.decided",
-                "delivery_id": delivery_id,
-                "approval": approval.id,
-                "decision": decision,
-                "comment": comment,
-                "by": by,
-                "time": now,
-            }
-            await tx.enqueue_callback(delivery_id, integration.name, json.dumps(body).encode(), time.time())
-            queued = True
-        else:
+        body = {"type": "approval.decided", "approval": approval.id, "decision": decision, "comment": comment}
+        queued = await self._queue_callback(tx, approval.integration, {**body, "by": by, "time": now})
+        if not queued:
             log.warning(
                 "approval %s decided but integration %r has no callback", approval.id, approval.integration
             )
         return _Outcome(result_ok(action_id, {"state": state}), deliveries, queued)
+
+    async def _task_complete(
+        self, tx: StoreTx, who: TokenInfo, action_id: str, frame: dict[str, Any]
+    ) -> _Outcome:
+        task_id: str = frame["task"]  # checked against schemas/task.complete.json
+        task = await tx.task(task_id)
+        # Not an assignee: answer as if it did not exist rather than reveal it.
+        if task is None or who.user not in task.recipients:
+            raise ActionFailed("not_found", f"no task {task_id!r}")
+        if task.state != "open":
+            raise ActionFailed("already_resolved", f"task already {task.state}", {"state": task.state})
+        await tx.put_task(Task(task.id, task.integration, task.recipients, "completed"))
+        now = now_iso()
+        by = {"id": who.user, "name": who.display_name}
+        event = _event(
+            "task.completed",
+            {"task": {"id": task.id}, "state": "completed", "by": by, "via": "desktop"},
+            now,
+        )
+        # Every assignee's devices: the task is done for all of them.
+        deliveries = await tx.append_event(task.recipients, event)
+        body = {"type": "task.completed", "task": task.id, "by": by, "time": now}
+        queued = await self._queue_callback(tx, task.integration, body)
+        if not queued:
+            log.warning("task %s completed but integration %r has no callback", task.id, task.integration)
+        return _Outcome(result_ok(action_id, {"state": "completed"}), deliveries, queued)
+
+    async def _queue_callback(self, tx: StoreTx, integration_name: str, body: dict[str, Any]) -> bool:
+        """Queue a signed callback to the integration (in the action's transaction, so it is sent
+        once the action commits, retried from the store); False if it has no callback URL."""
+        integration = await self._store.integration(integration_name)
+        if integration is None or not integration.callback_url:
+            return False
+        delivery_id = new_id("dlv")
+        # delivery_id second, as callbacks have always been laid out; the receiver dedupes by it.
+        payload = {"type": body["type"], "delivery_id": delivery_id, **body}
+        await tx.enqueue_callback(delivery_id, integration.name, json.dumps(payload).encode(), time.time())
+        return True
 
     async def _item_read(
         self, tx: StoreTx, who: TokenInfo, action_id: str, frame: dict[str, Any]
@@ -214,6 +240,15 @@ class GatewayService:
                 # Decided in the OA itself: a later desktop decision must get already_resolved.
                 keep = existing.recipients if existing else tuple(recipients)
                 await tx.put_approval(Approval(approval_id, integration.name, keep, data["state"]))
+
+        elif event_type == "task.assigned":
+            task_id = data["task"]["id"]
+            existing_task = await tx.task(task_id)
+            if existing_task is not None and existing_task.integration != integration.name:
+                raise v.Invalid(f"data.task.id: {task_id!r} belongs to another integration")
+            # Assigned again (to other people): they may complete it; a completed task stays so.
+            state = existing_task.state if existing_task else "open"
+            await tx.put_task(Task(task_id, integration.name, tuple(recipients), state))
 
         event = _event(event_type, data, now)
         deliveries = await tx.append_event(recipients, event)

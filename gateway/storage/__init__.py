@@ -9,6 +9,7 @@ from gateway.storage.base import (
     PendingCallback,
     SessionIdentity,
     StoreTx,
+    Task,
     TokenInfo,
     User,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "PendingCallback",
     "SessionIdentity",
     "StoreTx",
+    "Task",
     "TokenInfo",
     "User",
 ]

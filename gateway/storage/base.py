@@ -63,6 +63,16 @@ class Approval:
 
 
 @dataclass(frozen=True, slots=True)
+class Task:
+    """A task an integration assigned (task.assigned); owned by the integration that first used its id."""
+
+    id: str
+    integration: str
+    recipients: tuple[str, ...]
+    state: str  # "open" | "completed"
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
     """One event persisted into one user's stream under that user's sequence number."""
 
@@ -106,6 +116,13 @@ class StoreTx(ABC):
     @abstractmethod
     async def put_approval(self, approval: Approval) -> None:
         """Insert or replace the approval's row."""
+
+    @abstractmethod
+    async def task(self, task_id: str) -> Task | None: ...
+
+    @abstractmethod
+    async def put_task(self, task: Task) -> None:
+        """Insert or replace the task's row."""
 
     @abstractmethod
     async def integration_may_post(self, integration: str, conversation_id: str) -> bool:

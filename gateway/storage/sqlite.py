@@ -27,12 +27,13 @@ from gateway.storage.base import (
     PendingCallback,
     SessionIdentity,
     StoreTx,
+    Task,
     TokenInfo,
     User,
 )
 from gateway.storage.sealing import SecretBox, db_files, make_private, make_private_dir, private_umask
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Version 1 as it shipped; later versions are migrations on top, so old files upgrade in place.
 SCHEMA_V1 = """
@@ -140,6 +141,19 @@ ALTER TABLE tokens ADD COLUMN subject TEXT;
 CREATE INDEX IF NOT EXISTS tokens_user_kind ON tokens(user, kind);
 """
 
+# Version 4: tasks are remembered like approvals (owner, assignees, state) so a desktop can
+# complete one (task.complete) and the owner's callback hears of it. Tasks assigned before
+# this version have no row: completing one is answered not_found.
+_MIGRATE_V4 = """
+CREATE TABLE IF NOT EXISTS tasks (
+    id TEXT PRIMARY KEY,
+    integration TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    state TEXT NOT NULL,
+    updated_at REAL NOT NULL
+);
+"""
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -215,6 +229,16 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> SecretBox:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+    if version < 4:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < 4:  # not done meanwhile by the CLI
+                conn.execute(_MIGRATE_V4)
+                conn.execute("PRAGMA user_version=4")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
     return box
 
 
@@ -277,6 +301,20 @@ class _SqliteTx(StoreTx):
                 approval.state,
                 time.time(),
             ),
+        )
+
+    async def task(self, task_id: str) -> Task | None:
+        row = self._c.execute(
+            "SELECT id, integration, recipients, state FROM tasks WHERE id=?", (task_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Task(row[0], row[1], tuple(json.loads(row[2])), row[3])
+
+    async def put_task(self, task: Task) -> None:
+        self._c.execute(
+            "INSERT OR REPLACE INTO tasks(id, integration, recipients, state, updated_at) VALUES (?,?,?,?,?)",
+            (task.id, task.integration, json.dumps(list(task.recipients)), task.state, time.time()),
         )
 
     async def integration_may_post(self, integration: str, conversation_id: str) -> bool:

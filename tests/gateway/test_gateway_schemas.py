@@ -177,9 +177,10 @@ async def test_real_frames_of_every_type_validate(make_gateway) -> None:
     await alice.act({"type": "approval.decide", "id": "2", "approval": "A-1", "decision": "approve"})
     await alice.act({"type": "approval.decide", "id": "3", "approval": "A-1", "decision": "approve"})
     await alice.act({"type": "item.read", "id": "4", "item": "announcement:N-1"})
+    await alice.act({"type": "task.complete", "id": "5", "task": "T-1"})
     await alice.send("{")
     await alice.next(lambda f: f["type"] == "error")
-    await alice.events(3)  # chat.message, approval.resolved, item.read
+    await alice.events(4)  # chat.message, approval.resolved, item.read, task.completed
     await alice.close()
 
     wanted = set(protocol.SERVER_FRAME_TYPES) | {f"event:{t}" for t in protocol.EVENT_TYPES}
