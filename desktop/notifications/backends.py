@@ -28,6 +28,7 @@ MARK_READ = "mark_read"
 REPLY = "reply"
 APPROVE = "approve"
 REJECT = "reject"  # never decided from a bubble: opens the window for a comment + confirmation
+SIGN_IN = "sign_in"  # an account's "Sign in again": the item id is the source id ("mail:work")
 
 #: The desktop entry (packaging/linux/tidings.desktop without ".desktop"): GNOME and KDE
 #: group notifications by it and list Tidings in their own notification settings.
@@ -42,6 +43,7 @@ class NotificationActions(Protocol):
     def mark_read(self, item_id: str) -> None: ...
     def reply(self, item_id: str, text: str) -> None: ...
     def approve(self, item_id: str) -> None: ...
+    def sign_in(self, source_id: str) -> None: ...  # the browser sign-in for that account
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -84,6 +86,8 @@ def run_action(
             handler.mark_read(item_id)
         elif action == APPROVE:
             handler.approve(item_id)
+        elif action == SIGN_IN:
+            handler.sign_in(item_id)
         elif action == REPLY and text:
             handler.reply(item_id, text)
         else:  # OPEN, REJECT, and REPLY without a reply field: the window at the item
@@ -216,7 +220,9 @@ class DesktopNotifierBackend(NotifierBackend):
                 if b.action == REPLY and notice.reply_field and self.supports_reply:
                     continue  # the reply field replaces the button
                 buttons.append(
-                    DnButton(title=b.title, on_pressed=functools.partial(run_action, handler, b.action, item_id))
+                    DnButton(
+                        title=b.title, on_pressed=functools.partial(run_action, handler, b.action, item_id)
+                    )
                 )
         reply = None
         if notice.reply_field and self.supports_reply:

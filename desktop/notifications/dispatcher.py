@@ -20,7 +20,7 @@ from datetime import datetime
 from desktop.config.options import parse_quiet_hours
 from desktop.config.settings import PREVIEW_CHOICES, NotificationSettings
 from desktop.core.coalesce import Coalescer, Single, Summary
-from desktop.core.events import SourceStatus
+from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.i18n import translate
 from desktop.core.item import Item, Kind, Urgency, sender_name, utc_now
 from desktop.core.rules import Rules
@@ -30,6 +30,7 @@ from desktop.notifications.backends import (
     MARK_READ,
     REJECT,
     REPLY,
+    SIGN_IN,
     Button,
     Notice,
     NotifierBackend,
@@ -50,6 +51,20 @@ CATEGORIES = {
     Kind.ANNOUNCEMENT: "x-tidings.announcement",
 }
 SUMMARY_CATEGORY = "x-tidings.summary"  # a burst of several kinds
+SIGN_IN_CATEGORY = "x-tidings.sign-in"
+
+
+def sign_in_notice(status: SourceStatus) -> Notice:
+    """“Sign in again” for an account whose sign-in the provider ended, with a button."""
+    name = status.source.removeprefix("mail:")
+    return Notice(
+        item_id=status.source,
+        title=translate("Notifications", "Sign in again: {0}").format(one_line(name, 80)),
+        body=one_line(status.message, PREVIEW_CHARS),
+        buttons=(Button(SIGN_IN, translate("Notifications", "Sign in")),),
+        category=SIGN_IN_CATEGORY,
+        key=f"sign-in:{status.source}",
+    )
 
 
 def rules_from_settings(settings: NotificationSettings, previous: Rules | None = None) -> Rules:
@@ -222,6 +237,7 @@ class NotificationDispatcher:
         self._bubbles: dict[str, set[str]] = {}  # bubble key -> ids on it not yet read
         self._covering: dict[str, str] = {}  # item id -> the key of the bubble telling of it
         self._burst_count = 0
+        self._sign_ins: set[str] = set()  # keys of "Sign in again" notices up
         self.shown_count = 0  # notices handed to the backend (tests, diagnostics)
 
     def apply_settings(self, settings: NotificationSettings) -> None:
@@ -259,7 +275,17 @@ class NotificationDispatcher:
         self._take_back(item_ids)
 
     def status_changed(self, status: SourceStatus) -> None:
-        pass
+        # Once per "Sign in again", taken back when the account is back; other states are
+        # the tray's and the banner's to show.
+        key = f"sign-in:{status.source}"
+        if status.state is ConnectionState.SIGN_IN_AGAIN:
+            if key not in self._sign_ins and self.enabled:
+                self._sign_ins.add(key)
+                self._enqueue(functools.partial(self._deliver, sign_in_notice(status)))
+        elif key in self._sign_ins:
+            self._sign_ins.discard(key)
+            if self.backend.supports_withdraw:
+                self._enqueue(lambda: self.backend.withdraw(key))
 
     # -- internals ----------------------------------------------------------------------
 

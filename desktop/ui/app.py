@@ -84,6 +84,12 @@ class NotificationHandler(QObject):
     def approve(self, item_id: str) -> None:
         self._do(lambda: self._app.facade.decide(item_id, approve=True))
 
+    def sign_in(self, source_id: str) -> None:
+        """“Sign in” on a “Sign in again” bubble: the inbox (its banner says so) and the
+        browser sign-in."""
+        self._app.show_window()
+        self._app.window.sign_in(source_id)
+
     def _do(self, action: Any) -> None:
         try:
             action()
@@ -353,7 +359,11 @@ class TidingsApp(QObject):
         # A source waiting after a rejected password or certificate retries now: the
         # dialog may have stored a new secret or CA file without changing its settings.
         for source_id, status in self.facade.statuses().items():
-            if status.state in (ConnectionState.AUTH_FAILED, ConnectionState.ERROR):
+            if status.state in (
+                ConnectionState.AUTH_FAILED,
+                ConnectionState.SIGN_IN_AGAIN,
+                ConnectionState.ERROR,
+            ):
                 self.facade.reconnect(source_id)
         self.tray.refresh()
 
