@@ -33,9 +33,13 @@ def translate(context: str, text: str, disambiguation: str | None = None, n: int
         out = _translator(context, text, disambiguation, n)
     else:
         out = text.replace("%n", str(n)) if n >= 0 else text
-    if n >= 0:
-        out = _PLURAL_S.sub("" if n == 1 else "s", out)
-    return out
+    return english_plural(out, n) if n >= 0 else out
+
+
+def english_plural(text: str, n: int) -> str:
+    """ "(s)" as English plural, also for widgets' ``tr(text, "", n)`` (Tidings ships no
+    English .qm that would choose the form)."""
+    return _PLURAL_S.sub("" if n == 1 else "s", text)
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # named as lupdate expects

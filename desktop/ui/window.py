@@ -63,6 +63,7 @@ from desktop.app import account_login
 from desktop.app.facade import ActionError, AppFacade, MarkedRead
 from desktop.config import paths
 from desktop.core.events import ConnectionState, SourceStatus
+from desktop.core.i18n import english_plural
 from desktop.core.item import Item, Kind
 from desktop.ui import icons
 from desktop.ui.background import run_in_background
@@ -469,7 +470,7 @@ class InboxWindow(QMainWindow):
             self._updating = False
         bar = self._burst_bar()
         count = self.model.rowCount()
-        bar.label.setText(self.tr("%n item(s) from the notification", "", count))
+        bar.label.setText(english_plural(self.tr("%n item(s) from the notification", "", count), count))
         bar.show()
         if not count:
             self.list.clearSelection()
