@@ -192,6 +192,12 @@ class TidingsApp(QObject):
         self.facade.start(self.loop)
         if needs_welcome(self.settings):
             self.show_welcome()
+        elif self.facade.saved_drafts():
+            # Replies a crash or a quit left unsent open again, saying so (imported only then:
+            # the compose window pulls in the detail views).
+            from desktop.ui.compose import offer_saved_drafts
+
+            offer_saved_drafts(self.facade)
         self.tray.refresh()
         self._watch_network()
 

@@ -287,3 +287,48 @@ def test_drafts_left_by_a_crash_are_offered_back_at_start(qtbot, facade, mail_pa
     [offered] = compose.offer_saved_drafts(facade)
     assert offered.mode == "forward" and offered.to_edit.text() == "dora@example.org"
     assert "unsent draft" in offered.note.text()
+
+
+def test_the_tray_app_reopens_unsent_drafts_at_start(qapp, tmp_path, monkeypatch, memory_keyring):
+    import asyncio
+
+    from desktop.app.composing import ComposeDraft
+    from desktop.app.runtime import DB_NAME
+    from desktop.config.settings import MailAccount, Settings
+    from desktop.notifications.backends import NullBackend
+    from desktop.store import Store
+    from desktop.ui import app as app_module
+    from tests.ui.helpers import FakeSource
+
+    data = tmp_path / "data"
+    store = Store(data / DB_NAME)  # what the last run left: a mail and a reply being written
+    item = make_item(5, payload={"account": "work", "folder": "INBOX", "uidvalidity": 1, "uid": 5})
+    store.add_items([item])
+    draft = ComposeDraft(
+        "work", item.id, "reply", "<d.1@example.com>", "me@example.com", to="ann@example.org"
+    )
+    store.save_draft(draft.key, "work", item.id, {**draft.to_json(), "body": "Half-written"})
+    store.close()
+
+    async def null_backend(*_args, **_kwargs):
+        return NullBackend()
+
+    monkeypatch.setattr(app_module, "pick_backend", null_backend)
+    monkeypatch.setattr(app_module.TidingsApp, "_watch_network", lambda self: None)
+    monkeypatch.setattr(
+        "desktop.app.runtime.make_mail_source", lambda account, store: FakeSource(account.source_id)
+    )
+    loop = asyncio.new_event_loop()
+    settings = Settings(mail=[MailAccount(name="work", host="imap.example.com", username="me@example.com")])
+    tidings = app_module.build_app(settings, data, loop)
+    try:
+        loop.run_until_complete(tidings.start())
+        [window] = open_windows()
+        assert window.mode == "reply" and window.body.toPlainText() == "Half-written"
+        assert "unsent draft" in window.note.text()
+    finally:
+        for window in open_windows():
+            window.close()
+        loop.run_until_complete(tidings.stop())
+        tidings.deleteLater()
+        loop.close()
