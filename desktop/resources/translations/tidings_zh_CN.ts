@@ -165,159 +165,159 @@
     <message>
         <location filename="../../ui/add_account.py" line="63"/>
         <source>Add mail account</source>
-        <translation type="unfinished">添加邮件账户</translation>
+        <translation>添加邮件账户</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="82"/>
         <source>Configure manually</source>
-        <translation type="unfinished"></translation>
+        <translation>手动配置</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="84"/>
         <source>Back</source>
-        <translation type="unfinished"></translation>
+        <translation>返回</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="86"/>
         <location filename="../../ui/add_account.py" line="160"/>
         <source>Continue</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="89"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="114"/>
         <source>Enter your name for the account and your mail address; Tidings looks up the rest.</source>
-        <translation type="unfinished"></translation>
+        <translation>输入账户名称和邮件地址，其余设置由 Tidings 查找。</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="119"/>
         <source>e.g. Work</source>
-        <translation type="unfinished"></translation>
+        <translation>例如：工作</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="121"/>
         <source>name@example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>name@example.com</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="122"/>
         <source>Account name</source>
-        <translation type="unfinished"></translation>
+        <translation>账户名称</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="123"/>
         <source>Mail address</source>
-        <translation type="unfinished">邮件地址</translation>
+        <translation>邮件地址</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="146"/>
         <source>Password</source>
-        <translation type="unfinished">密码</translation>
+        <translation>密码</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="161"/>
         <source>Use these settings</source>
-        <translation type="unfinished"></translation>
+        <translation>使用这些设置</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="162"/>
         <source>Add account</source>
-        <translation type="unfinished"></translation>
+        <translation>添加账户</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="184"/>
         <source>The account name must be 1-64 letters, digits, spaces or . @ + - _</source>
-        <translation type="unfinished"></translation>
+        <translation>账户名称须为 1-64 个字母、数字、空格或 . @ + - _</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="186"/>
         <source>Another account already has this name.</source>
-        <translation type="unfinished"></translation>
+        <translation>已有账户使用此名称。</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="222"/>
         <source>Looking up the settings for {0}…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在查找 {0} 的设置…</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="247"/>
         <source>Found from {0}:</source>
-        <translation type="unfinished"></translation>
+        <translation>查找来源：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="248"/>
         <source>Incoming (IMAP): {0}, port {1}, {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>收件（IMAP）：{0}，端口 {1}，{2}</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="254"/>
         <source>Outgoing (SMTP): {0}, port {1}, {2}</source>
-        <translation type="unfinished"></translation>
+        <translation>发件（SMTP）：{0}，端口 {1}，{2}</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="258"/>
         <source>User name: {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>用户名：{0}</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="261"/>
         <source>Sign-in: in the browser, with {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>登录方式：在浏览器中通过 {0} 登录</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="264"/>
         <source>Sign-in: password</source>
-        <translation type="unfinished"></translation>
+        <translation>登录方式：密码</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="265"/>
         <source>Nothing has been sent to these servers yet. Continue only if they look right.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未向这些服务器发送任何内容。请确认无误后再继续。</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="288"/>
         <source>Sign in with {0} in your browser. Tidings keeps the sign-in, not your password.</source>
-        <translation type="unfinished"></translation>
+        <translation>请在浏览器中通过 {0} 登录。Tidings 只保存登录状态，不保存您的密码。</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="291"/>
         <source>Sign in with {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>通过 {0} 登录</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="294"/>
         <source>The password for {0}; it is kept in the system keyring.</source>
-        <translation type="unfinished"></translation>
+        <translation>{0} 的密码；它保存在系统密钥环中。</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="310"/>
         <source>Waiting for the sign-in in your browser…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在等待您在浏览器中登录…</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="322"/>
         <source>Signed in. Add the account to start receiving mail.</source>
-        <translation type="unfinished"></translation>
+        <translation>已登录。添加账户即可开始接收邮件。</translation>
     </message>
 </context>
 <context>
     <name>BurstBar</name>
     <message>
-        <location filename="../../ui/window.py" line="200"/>
+        <location filename="../../ui/window.py" line="215"/>
         <source>Items of a notification</source>
         <translation>通知中的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="201"/>
+        <location filename="../../ui/window.py" line="216"/>
         <source>Show all unread</source>
         <translation>显示全部未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="202"/>
+        <location filename="../../ui/window.py" line="217"/>
         <source>Show all unread items</source>
         <translation>显示全部未读条目</translation>
     </message>
@@ -504,37 +504,48 @@
 <context>
     <name>ConnectionBanner</name>
     <message>
-        <location filename="../../ui/window.py" line="107"/>
+        <location filename="../../ui/window.py" line="112"/>
         <source>Connection problems</source>
+        <extracomment>an OAuth2 mail account&apos;s &quot;Sign in again&quot;: the source id (&quot;mail:work&quot;)</extracomment>
         <translation>连接问题</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="108"/>
+        <location filename="../../ui/window.py" line="113"/>
         <source>Retry now</source>
         <translation>立即重试</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="109"/>
+        <location filename="../../ui/window.py" line="114"/>
+        <source>Sign in…</source>
+        <translation>登录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="115"/>
+        <source>Sign in again in the browser</source>
+        <translation>在浏览器中重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="116"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="110"/>
+        <location filename="../../ui/window.py" line="117"/>
         <source>Open the settings to fix the connection</source>
         <translation>打开设置以修复连接</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="122"/>
+        <location filename="../../ui/window.py" line="132"/>
         <source>Mail “{0}”</source>
         <translation>邮件“{0}”</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="124"/>
+        <location filename="../../ui/window.py" line="134"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="126"/>
+        <location filename="../../ui/window.py" line="136"/>
         <source>Inbox database</source>
         <translation>收件箱数据库</translation>
     </message>
@@ -766,13 +777,13 @@
         <translation>出错了：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="306"/>
+        <location filename="../../app/facade.py" line="311"/>
         <source>(unnamed)</source>
         <translation>（未命名）</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="237"/>
-        <location filename="../../app/facade.py" line="291"/>
+        <location filename="../../app/facade.py" line="242"/>
+        <location filename="../../app/facade.py" line="296"/>
         <source>The account {0} is no longer set up.</source>
         <translation>账户 {0} 已不存在。</translation>
     </message>
@@ -1017,430 +1028,450 @@
 <context>
     <name>InboxWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="247"/>
+        <location filename="../../ui/window.py" line="262"/>
         <source>Tidings</source>
         <extracomment>open the settings dialog; the argument is the source to focus (&quot;mail:work&quot;) or &quot;&quot;</extracomment>
         <translation>消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="261"/>
+        <location filename="../../ui/window.py" line="276"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="264"/>
+        <location filename="../../ui/window.py" line="279"/>
         <source>Clear search</source>
         <translation>清除搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="266"/>
+        <location filename="../../ui/window.py" line="281"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="268"/>
+        <location filename="../../ui/window.py" line="283"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="270"/>
+        <location filename="../../ui/window.py" line="285"/>
         <source>Unread</source>
         <translation>未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="278"/>
+        <location filename="../../ui/window.py" line="293"/>
         <source>Show all items</source>
         <translation>显示全部条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="279"/>
+        <location filename="../../ui/window.py" line="294"/>
         <source>Show unread items only</source>
         <translation>只显示未读条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="281"/>
+        <location filename="../../ui/window.py" line="296"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="300"/>
+        <location filename="../../ui/window.py" line="316"/>
         <source>Inbox</source>
         <translation>收件箱</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="323"/>
+        <location filename="../../ui/window.py" line="339"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="324"/>
+        <location filename="../../ui/window.py" line="340"/>
         <source>Inbox status</source>
         <translation>收件箱状态</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="344"/>
+        <location filename="../../ui/window.py" line="360"/>
         <source>← Back</source>
         <translation>← 返回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="345"/>
+        <location filename="../../ui/window.py" line="361"/>
         <source>Back to the list (Esc)</source>
         <translation>返回列表（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="346"/>
+        <location filename="../../ui/window.py" line="362"/>
         <source>Back to the list</source>
         <translation>返回列表</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="439"/>
+        <location filename="../../ui/window.py" line="455"/>
         <source>This item is gone: it was deleted or moved at its source.</source>
         <translation>此项已不存在：它已在来源处被删除或移动。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="457"/>
+        <location filename="../../ui/window.py" line="473"/>
         <source>%n item(s) from the notification</source>
         <translation>
             <numerusform>通知中的 %n 个条目</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="461"/>
+        <location filename="../../ui/window.py" line="477"/>
         <source>These items were read or removed since the notification.</source>
         <translation>这些条目在通知之后已被阅读或移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="562"/>
+        <location filename="../../ui/window.py" line="578"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="568"/>
+        <location filename="../../ui/window.py" line="584"/>
         <source>&amp;Toggle read</source>
         <translation>切换已读/未读(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="569"/>
+        <location filename="../../ui/window.py" line="585"/>
         <source>Mark as &amp;read</source>
         <translation>标为已读(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="570"/>
+        <location filename="../../ui/window.py" line="586"/>
         <source>Mark as &amp;unread</source>
         <translation>标为未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="572"/>
+        <location filename="../../ui/window.py" line="588"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="572"/>
+        <location filename="../../ui/window.py" line="588"/>
         <source>Approve the request</source>
         <translation>批准此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="575"/>
+        <location filename="../../ui/window.py" line="591"/>
         <source>Re&amp;ject…</source>
         <translation>驳回(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="575"/>
+        <location filename="../../ui/window.py" line="591"/>
         <source>Reject the request</source>
         <translation>驳回此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="577"/>
-        <location filename="../../ui/window.py" line="579"/>
+        <location filename="../../ui/window.py" line="593"/>
+        <location filename="../../ui/window.py" line="595"/>
         <source>&amp;Snooze</source>
         <translation>稍后提醒(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="581"/>
+        <location filename="../../ui/window.py" line="597"/>
         <source>&amp;Next item</source>
         <translation>下一条(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="582"/>
+        <location filename="../../ui/window.py" line="598"/>
         <source>&amp;Previous item</source>
         <translation>上一条(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="583"/>
+        <location filename="../../ui/window.py" line="599"/>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="586"/>
+        <location filename="../../ui/window.py" line="602"/>
         <source>&amp;All items</source>
         <translation>全部条目(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="589"/>
+        <location filename="../../ui/window.py" line="605"/>
         <source>&amp;Unread only</source>
         <translation>仅未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="601"/>
+        <location filename="../../ui/window.py" line="617"/>
         <source>Mark &amp;all read</source>
         <translation>全部标为已读(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="604"/>
+        <location filename="../../ui/window.py" line="620"/>
         <source>Mark every item of this view read</source>
         <translation>将此视图中的所有条目标为已读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="606"/>
+        <location filename="../../ui/window.py" line="622"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="607"/>
+        <location filename="../../ui/window.py" line="623"/>
         <source>&amp;Back to the list</source>
         <translation>返回列表(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="608"/>
+        <location filename="../../ui/window.py" line="624"/>
         <source>S&amp;ettings…</source>
         <translation>设置(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="609"/>
+        <location filename="../../ui/window.py" line="625"/>
         <source>&amp;Close window</source>
         <translation>关闭窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="613"/>
+        <location filename="../../ui/window.py" line="629"/>
         <source>Menu bar</source>
         <translation>菜单栏</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="614"/>
+        <location filename="../../ui/window.py" line="630"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="621"/>
+        <location filename="../../ui/window.py" line="637"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="630"/>
+        <location filename="../../ui/window.py" line="646"/>
         <source>&amp;Item</source>
         <translation>条目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="632"/>
+        <location filename="../../ui/window.py" line="648"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="633"/>
+        <location filename="../../ui/window.py" line="649"/>
         <source>Copy diagnostics…</source>
         <translation>复制诊断信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="692"/>
+        <location filename="../../ui/window.py" line="708"/>
         <source>Item actions</source>
         <translation>条目操作</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="705"/>
+        <location filename="../../ui/window.py" line="721"/>
         <source>Choose a time…</source>
         <translation>选择时间…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="773"/>
+        <location filename="../../ui/window.py" line="789"/>
         <source>Reject requests</source>
         <translation>驳回申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="774"/>
+        <location filename="../../ui/window.py" line="790"/>
         <source>Reject {0} requests?</source>
         <translation>驳回这 {0} 个申请？</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="777"/>
+        <location filename="../../ui/window.py" line="793"/>
         <source>No comment will be sent.</source>
         <translation>不会发送批注。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="778"/>
+        <location filename="../../ui/window.py" line="794"/>
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="804"/>
-        <location filename="../../ui/window.py" line="805"/>
+        <location filename="../../ui/window.py" line="820"/>
+        <location filename="../../ui/window.py" line="821"/>
         <source>Snoozed until {0}.</source>
         <translation>已推迟到 {0} 再提醒。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="835"/>
+        <location filename="../../ui/window.py" line="851"/>
         <source>Nothing unread here.</source>
         <translation>这里没有未读条目。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="838"/>
+        <location filename="../../ui/window.py" line="854"/>
         <source>Marked %n item(s) read.</source>
         <translation>
             <numerusform>已将 %n 个条目标为已读。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="928"/>
+        <location filename="../../ui/window.py" line="944"/>
         <source>The item you were reading is not in this view.</source>
         <translation>正在阅读的条目不在此视图中。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="972"/>
+        <location filename="../../ui/window.py" line="988"/>
         <source>Nothing matches “{0}”.</source>
         <translation>没有与“{0}”匹配的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="974"/>
+        <location filename="../../ui/window.py" line="990"/>
         <source>All caught up: nothing unread.</source>
         <translation>全部处理完毕：没有未读项。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="976"/>
+        <location filename="../../ui/window.py" line="992"/>
         <source>No accounts yet — add one in Settings.</source>
         <translation>还没有账户 — 请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="978"/>
+        <location filename="../../ui/window.py" line="994"/>
         <source>Your inbox is empty. New mail, messages and requests will appear here.</source>
         <translation>收件箱是空的。新邮件、消息和申请会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="987"/>
+        <location filename="../../ui/window.py" line="1003"/>
         <source>{0} unread</source>
         <translation>{0} 条未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="987"/>
+        <location filename="../../ui/window.py" line="1003"/>
         <source>No unread items</source>
         <translation>没有未读项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="1120"/>
+        <source>Waiting for the sign-in in your browser…</source>
+        <translation>正在等待您在浏览器中登录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="1124"/>
+        <source>Signed in; connecting…</source>
+        <translation>已登录，正在连接…</translation>
     </message>
 </context>
 <context>
     <name>Notifications</name>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="81"/>
-        <source>New item</source>
+        <location filename="../../notifications/dispatcher.py" line="62"/>
+        <source>Sign in again: {0}</source>
         <extracomment>freedesktop notification categories, so desktops can group and tune them; the spec has none for approvals, tasks or announcements, hence the x-vendor ones.</extracomment>
+        <translation>请重新登录：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="64"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="96"/>
+        <source>New item</source>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="85"/>
+        <location filename="../../notifications/dispatcher.py" line="100"/>
         <source>New message</source>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="91"/>
+        <location filename="../../notifications/dispatcher.py" line="106"/>
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="92"/>
-        <location filename="../../notifications/dispatcher.py" line="100"/>
+        <location filename="../../notifications/dispatcher.py" line="107"/>
+        <location filename="../../notifications/dispatcher.py" line="115"/>
         <source>Mark read</source>
         <translation>标为已读</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="96"/>
+        <location filename="../../notifications/dispatcher.py" line="111"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="97"/>
+        <location filename="../../notifications/dispatcher.py" line="112"/>
         <source>Reject…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="117"/>
+        <location filename="../../notifications/dispatcher.py" line="132"/>
         <source>%n new mail(s)</source>
         <translation>%n 封新邮件</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="119"/>
+        <location filename="../../notifications/dispatcher.py" line="134"/>
         <source>%n new chat message(s)</source>
         <translation>%n 条新聊天消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="121"/>
+        <location filename="../../notifications/dispatcher.py" line="136"/>
         <source>%n new approval request(s)</source>
         <translation>%n 个新审批请求</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="123"/>
+        <location filename="../../notifications/dispatcher.py" line="138"/>
         <source>%n new task(s)</source>
         <translation>%n 个新任务</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="125"/>
+        <location filename="../../notifications/dispatcher.py" line="140"/>
         <source>%n new announcement(s)</source>
         <translation>%n 条新公告</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="126"/>
+        <location filename="../../notifications/dispatcher.py" line="141"/>
         <source>%n new item(s)</source>
         <translation>%n 条新消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="132"/>
+        <location filename="../../notifications/dispatcher.py" line="147"/>
         <source>%n mail(s)</source>
         <translation>%n 封邮件</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="134"/>
+        <location filename="../../notifications/dispatcher.py" line="149"/>
         <source>%n chat message(s)</source>
         <translation>%n 条聊天消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="136"/>
+        <location filename="../../notifications/dispatcher.py" line="151"/>
         <source>%n approval request(s)</source>
         <translation>%n 个审批请求</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="138"/>
+        <location filename="../../notifications/dispatcher.py" line="153"/>
         <source>%n task(s)</source>
         <translation>%n 个任务</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="139"/>
+        <location filename="../../notifications/dispatcher.py" line="154"/>
         <source>%n announcement(s)</source>
         <translation>%n 条公告</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="145"/>
+        <location filename="../../notifications/dispatcher.py" line="160"/>
         <source>{0} from {1}</source>
         <translation>{0}，来自 {1}</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="147"/>
+        <location filename="../../notifications/dispatcher.py" line="162"/>
         <source>{0} from {1} and {2}</source>
         <translation>{0}，来自 {1} 和 {2}</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="149"/>
+        <location filename="../../notifications/dispatcher.py" line="164"/>
         <source>{0} from {1}, {2} and {3}</source>
         <translation>{0}，来自 {1}、{2} 和 {3}</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="151"/>
+        <location filename="../../notifications/dispatcher.py" line="166"/>
         <source>{0} from {1}, {2} and %n more</source>
         <translation>{0}，来自 {1}、{2} 等另外 %n 位</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="164"/>
+        <location filename="../../notifications/dispatcher.py" line="181"/>
         <source>, </source>
         <comment>list separator</comment>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="168"/>
+        <location filename="../../notifications/dispatcher.py" line="185"/>
         <source>Latest: {0}</source>
         <translation>最新：{0}</translation>
     </message>
@@ -1557,17 +1588,17 @@
     <message>
         <location filename="../../config/settings.py" line="120"/>
         <source>Sign-in</source>
-        <translation type="unfinished"></translation>
+        <translation>登录方式</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="121"/>
         <source>password: the account&apos;s password (keyring or password command); oauth2: sign in with the provider named in oauth, in the browser (Microsoft 365, Google, a company provider).</source>
-        <translation type="unfinished"></translation>
+        <translation>password：使用账户密码（系统密钥环或密码命令）；oauth2：在浏览器中通过 oauth 指定的提供方登录（Microsoft 365、Google 或公司自己的提供方）。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="134"/>
         <source>With auth = oauth2: microsoft, google, or the name of an [oauth.NAME] table that declares the company&apos;s provider.</source>
-        <translation type="unfinished"></translation>
+        <translation>当 auth = oauth2 时：microsoft、google，或声明公司提供方的 [oauth.NAME] 表的名称。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="145"/>
@@ -1741,53 +1772,63 @@
         <translation>token：使用网关管理员发放的令牌；sso：在浏览器中用公司账号登录（tidings gateway login），之后自动续期，无需再次确认。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="558"/>
+        <location filename="../../config/settings.py" line="390"/>
+        <source>Sign-in provider for the gateway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="391"/>
+        <source>With sso: the [oauth.NAME] provider to sign in with, the one your mail uses, so one browser sign-in serves both; empty: the issuer and client id below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../config/settings.py" line="570"/>
         <source>Proxy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="559"/>
+        <location filename="../../config/settings.py" line="571"/>
         <source>How mail, the gateway and sign-in reach the network. system: the proxy variables (https_proxy, all_proxy, no_proxy), else on Windows and macOS the system&apos;s proxy settings; none: always direct; http://host:port or socks5://host:port: that proxy; pac+https://host/proxy.pac: the PAC file decides (a PAC file that cannot be used means direct, with a warning).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="573"/>
+        <location filename="../../config/settings.py" line="585"/>
         <source>Bypass the proxy for</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="574"/>
+        <location filename="../../config/settings.py" line="586"/>
         <source>Servers reached directly whatever the proxy setting: names (example.com also covers every name below it), IP addresses or blocks (10.0.0.0/8), host:port, or * for all.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="585"/>
+        <location filename="../../config/settings.py" line="597"/>
         <source>Proxy user name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="586"/>
+        <location filename="../../config/settings.py" line="598"/>
         <source>The user name for a proxy that asks for one; its password is kept in the system keyring (tidings proxy set-password). Empty: the user name in the proxy URL, if any.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="597"/>
+        <location filename="../../config/settings.py" line="609"/>
         <source>PAC file CA</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="598"/>
+        <location filename="../../config/settings.py" line="610"/>
         <source>A PEM file with the certificate authority of the server the PAC file comes from, if the system does not trust it already. Certificates are always verified.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="133"/>
-        <location filename="../../config/settings.py" line="390"/>
+        <location filename="../../config/settings.py" line="402"/>
         <source>Sign-in provider</source>
         <translation>登录服务</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="391"/>
+        <location filename="../../config/settings.py" line="403"/>
         <source>With sso: the company&apos;s OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</source>
         <translation>sso 时：公司的 OpenID Connect 签发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
     </message>
@@ -1795,86 +1836,86 @@
         <location filename="../../config/oauth_providers.py" line="59"/>
         <source>Issuer</source>
         <extracomment>the presets whose endpoints and scopes Tidings knows; their tables need only a client id</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>颁发者</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="60"/>
         <source>A company provider&apos;s OpenID Connect issuer, e.g. https://sso.example.com; Tidings reads its endpoints from &lt;issuer&gt;/.well-known/openid-configuration. Not used for microsoft and google.</source>
-        <translation type="unfinished"></translation>
+        <translation>公司提供方的 OpenID Connect 颁发者，例如 https://sso.example.com；Tidings 从 &lt;issuer&gt;/.well-known/openid-configuration 读取其端点。microsoft 和 google 不使用此项。</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="72"/>
-        <location filename="../../config/settings.py" line="402"/>
+        <location filename="../../config/settings.py" line="414"/>
         <source>Client id</source>
         <translation>客户端 ID</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="73"/>
         <source>Your organisation&apos;s registration of Tidings at the provider (a public client / desktop app with the redirect http://127.0.0.1). Tidings ships none: ask IT for it.</source>
-        <translation type="unfinished"></translation>
+        <translation>贵组织在提供方为 Tidings 所做的注册（公共客户端/桌面应用，重定向地址 http://127.0.0.1）。Tidings 不自带客户端 ID：请向 IT 部门索取。</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="84"/>
         <source>Scopes</source>
-        <translation type="unfinished"></translation>
+        <translation>权限范围</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="85"/>
         <source>A company provider&apos;s scopes for mail; include offline_access to stay signed in. Empty for microsoft and google, whose scopes are built in.</source>
-        <translation type="unfinished"></translation>
+        <translation>公司提供方用于邮件的权限范围；包含 offline_access 以保持登录。microsoft 和 google 的权限范围已内置，此处留空。</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="96"/>
         <source>Tenant</source>
-        <translation type="unfinished"></translation>
+        <translation>租户</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="97"/>
         <source>microsoft only: the directory (tenant) id or domain; empty: common (any work or personal account).</source>
-        <translation type="unfinished"></translation>
+        <translation>仅 microsoft：目录（租户）ID 或域名；留空：common（任意工作或个人账户）。</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="108"/>
         <source>Client secret</source>
-        <translation type="unfinished"></translation>
+        <translation>客户端密钥</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="109"/>
         <source>google only: the secret Google issues with a desktop-app client. It is not confidential (RFC 8252 §8.5), but Google&apos;s token endpoint wants it.</source>
-        <translation type="unfinished"></translation>
+        <translation>仅 google：Google 为桌面应用客户端颁发的密钥。它并不保密（RFC 8252 §8.5），但 Google 的令牌端点要求提供。</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="121"/>
         <source>Resource</source>
-        <translation type="unfinished"></translation>
+        <translation>资源</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="122"/>
         <source>A company provider only: the RFC 8707 resource indicator of the mail server, if the provider issues tokens per resource; empty: none.</source>
-        <translation type="unfinished"></translation>
+        <translation>仅公司提供方：若提供方按资源颁发令牌，此处填写邮件服务器的 RFC 8707 资源标识；留空：无。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="403"/>
+        <location filename="../../config/settings.py" line="415"/>
         <source>With sso: the id of the company&apos;s registration of Tidings at the provider.</source>
         <translation>sso 时：公司在登录服务中为 Tidings 注册的应用 ID。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="412"/>
+        <location filename="../../config/settings.py" line="424"/>
         <source>Gateway audience</source>
         <translation>网关受众</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="413"/>
+        <location filename="../../config/settings.py" line="425"/>
         <source>With sso: the gateway&apos;s resource at the provider (its --oidc-audience), asked for as a resource indicator; empty: the provider&apos;s tokens name the gateway by scope.</source>
         <translation>sso 时：网关在登录服务中的资源标识（即网关的 --oidc-audience），以资源指示符请求；留空则由登录服务按权限范围确定网关。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="424"/>
+        <location filename="../../config/settings.py" line="436"/>
         <source>Sign-in scopes</source>
         <translation>登录权限范围</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="425"/>
+        <location filename="../../config/settings.py" line="437"/>
         <source>With sso: the scopes asked for; offline_access keeps the sign-in.</source>
         <translation>sso 时：请求的权限范围；offline_access 用于保持登录。</translation>
     </message>
@@ -1884,92 +1925,92 @@
         <translation>包含网关证书颁发机构的 PEM 文件，在系统不信任该证书时使用。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="446"/>
+        <location filename="../../config/settings.py" line="458"/>
         <source>Show notifications</source>
         <translation>显示通知</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="447"/>
+        <location filename="../../config/settings.py" line="459"/>
         <source>Show a notification for each new item (a burst becomes one summary).</source>
         <translation>每条新事项显示一条通知（大量同时到达时合并为一条摘要）。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="456"/>
+        <location filename="../../config/settings.py" line="468"/>
         <source>Quiet hours</source>
         <translation>免打扰时段</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="457"/>
+        <location filename="../../config/settings.py" line="469"/>
         <source>A daily time without notifications, e.g. 19:00-08:00 (it may span midnight); empty: off.</source>
         <translation>每天不显示通知的时段，例如 19:00-08:00（可以跨越午夜）；留空则关闭。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="467"/>
+        <location filename="../../config/settings.py" line="479"/>
         <source>VIP senders</source>
         <translation>重要联系人</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="468"/>
+        <location filename="../../config/settings.py" line="480"/>
         <source>Names or mail addresses whose items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，也会提醒其事项的姓名或邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="479"/>
+        <location filename="../../config/settings.py" line="491"/>
         <source>Muted sources</source>
         <translation>静音的来源</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="480"/>
+        <location filename="../../config/settings.py" line="492"/>
         <source>Sources that never notify, e.g. mail:work or gateway; their items still reach the inbox.</source>
         <translation>从不发出通知的来源，例如 mail:work 或 gateway；其事项仍会进入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="490"/>
+        <location filename="../../config/settings.py" line="502"/>
         <source>Urgent items break through quiet hours</source>
         <translation>紧急事项可在免打扰时段内提醒</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="491"/>
+        <location filename="../../config/settings.py" line="503"/>
         <source>Urgent items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，紧急事项也会提醒。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="500"/>
+        <location filename="../../config/settings.py" line="512"/>
         <source>Notification previews</source>
         <translation>通知预览</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="501"/>
+        <location filename="../../config/settings.py" line="513"/>
         <source>What a notification shows, for shared screens and screen sharing: full: sender, subject and the start of the text; sender: sender and subject only; hidden: only “New message”.</source>
         <translation>通知显示多少内容（适用于共享屏幕和屏幕共享）：full：发件人、主题和正文开头；sender：仅发件人和主题；hidden：只显示“新消息”。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="517"/>
+        <location filename="../../config/settings.py" line="529"/>
         <source>Users may add mail accounts</source>
         <translation>用户可以添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="518"/>
+        <location filename="../../config/settings.py" line="530"/>
         <source>false: the Settings dialog offers no “Add…”; only the accounts in the organisation&apos;s policy and the settings file are used. Meant for a policy.</source>
         <translation>false：设置对话框不提供“添加…”；只使用贵单位策略和设置文件中的账户。供策略使用。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="529"/>
+        <location filename="../../config/settings.py" line="541"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="530"/>
+        <location filename="../../config/settings.py" line="542"/>
         <source>Meant for a policy: enforced, the login entry is made (or removed) at every start; a default applies at the first start only. Set nowhere, the entry is the user&apos;s own choice in Settings.</source>
         <translation>供策略使用：强制时，每次启动都会创建（或删除）登录启动项；默认值只在首次启动时生效。未设置时，启动项由用户在设置中自行决定。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="542"/>
+        <location filename="../../config/settings.py" line="554"/>
         <source>Enter sends a chat reply</source>
         <translation>按 Enter 发送聊天回复</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="543"/>
+        <location filename="../../config/settings.py" line="555"/>
         <source>true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter starts a new line and Ctrl+Enter sends, as in mail.</source>
         <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
@@ -2224,7 +2265,7 @@
         <location filename="../../ui/status_text.py" line="23"/>
         <location filename="../../ui/tray.py" line="39"/>
         <source>sign in again</source>
-        <translation type="unfinished"></translation>
+        <translation>需要重新登录</translation>
     </message>
     <message>
         <location filename="../../ui/status_text.py" line="24"/>
@@ -2437,17 +2478,17 @@
 <context>
     <name>UndoBar</name>
     <message>
-        <location filename="../../ui/window.py" line="175"/>
+        <location filename="../../ui/window.py" line="190"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="176"/>
+        <location filename="../../ui/window.py" line="191"/>
         <source>Undo (Ctrl+Z)</source>
         <translation>撤销（Ctrl+Z）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="177"/>
+        <location filename="../../ui/window.py" line="192"/>
         <source>Undo mark all read</source>
         <translation>撤销全部标为已读</translation>
     </message>
