@@ -150,6 +150,9 @@ class FolderWorker:
             raise ImapProblem(
                 ConnectionState.OFFLINE, f"The folder {self.folder} cannot be opened: {server_text(exc)}"
             ) from exc
+        # Signed in and the folder open: the server works, so a link lost from here on (during
+        # the catch-up too, which takes longest) keeps the next wait short (core/backoff.py).
+        self.backoff.up()
         sync = FolderSync(
             client,
             source_id=self.src.id,
@@ -166,7 +169,6 @@ class FolderWorker:
         self.outbox.deliver(client, sync.uidvalidity)
         sync.catch_up()
         self.src.set_state(self.folder, ConnectionState.ONLINE)
-        self.backoff.up()
         self._idle_loop(client, sync)
 
     @staticmethod
