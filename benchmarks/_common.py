@@ -105,6 +105,38 @@ def thread_count(pid: int) -> int:
     return 0
 
 
+def smaps_rollup_kb(pid: int) -> dict[str, int]:
+    """/proc/PID/smaps_rollup in kB: Rss, Pss, Private_* and Shared_* (clean and dirty)."""
+    out: dict[str, int] = {}
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            fields = rest.split()
+            if len(fields) == 2 and fields[1] == "kB":
+                out[key] = int(fields[0])
+    return out
+
+
+def tcp_peers(pid: int) -> list[int]:
+    """Remote ports of the process's established IPv4 TCP connections (its socket inodes
+    matched with /proc/PID/net/tcp)."""
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+    ports = []
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/net/tcp", encoding="ascii") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if fields[3] == "01" and fields[9] in inodes:  # 01: ESTABLISHED
+                ports.append(int(fields[2].rsplit(":", 1)[1], 16))
+    return ports
+
+
 def stop_process(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
     """SIGTERM by PID, then SIGKILL by PID."""
     if proc.poll() is not None:
@@ -316,6 +348,28 @@ def raw_mail(subject: str, n: int = 0, sender: str = "Ann Lee <ann@example.org>"
     msg["Message-ID"] = f"<bench-{n}-{time.time_ns()}@example.org>"
     msg.set_content(body or f"Hello, this is benchmark mail number {n}.\n\nRegards,\nAnn\n")
     return bytes(msg)
+
+
+def write_settings(
+    path: Path,
+    dovecot_port: int,
+    users: Sequence[tuple[str, str]],
+    gateway_url: str = "",
+    gateway_token: str = "",
+) -> None:
+    """A settings file with one plaintext-loopback Dovecot account per (user, password),
+    named work, work2, ..., and the gateway when a URL is given; secrets come from
+    commands, so no keyring is touched."""
+    parts = []
+    for n, (user, password) in enumerate(users):
+        name = "work" if n == 0 else f"work{n + 1}"
+        parts.append(
+            f'[[mail]]\nname = "{name}"\nhost = "127.0.0.1"\nport = {dovecot_port}\n'
+            f'security = "plain"\nusername = "{user}"\npassword_command = "printf %s {password}"\n'
+        )
+    if gateway_url:
+        parts.append(f'[gateway]\nurl = "{gateway_url}"\ntoken_command = "printf %s {gateway_token}"\n')
+    path.write_text("\n".join(parts), encoding="utf-8")
 
 
 def write_mail_settings(path: Path, dovecot_port: int, user: str, password: str, name: str = "work") -> None:

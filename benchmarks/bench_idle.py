@@ -1,20 +1,25 @@
-"""Idle footprint of the real tray app: memory and CPU with 10,000 stored items.
+"""Idle footprint of the real tray app: two mail accounts, the gateway, 10,000 stored items.
 
     .venv/bin/python benchmarks/bench_idle.py                 # 60 s after a 5 s settle
     .venv/bin/python benchmarks/bench_idle.py --seconds 300 --items 10000
+    .venv/bin/python benchmarks/bench_idle.py --accounts 1 --no-gateway   # the older setup
+    .venv/bin/python benchmarks/bench_idle.py --bundle build/bundle/dist/tidings/tidings
 
-Runs `python -m desktop.app.cli --config ... --data-dir ...` as a subprocess under a harness
-DesktopSession with trayer (Xvfb + D-Bus + dunst + trayer). The config has one Dovecot
-account (plaintext loopback; 20 mails waiting, imported quietly by the first sync); the
-store file was pre-filled before the start with Store.add_items of --items synthetic
+Runs `python -m desktop.app.cli --config ... --data-dir ...` (or the bundle) as a subprocess
+under a harness DesktopSession with trayer (Xvfb + D-Bus + dunst + trayer). The config has
+--accounts Dovecot accounts (plaintext loopback; 20 mails waiting in each, imported quietly
+by the first sync) and the reference gateway (a harness GatewayProcess, token by command);
+the store file was pre-filled before the start with Store.add_items of --items synthetic
 items in one call. The window stays hidden (tray only), as after a normal start.
 
-Once the tray icon is painted (X polled from outside) and Dovecot has logged the app's
-login, it settles --settle s, then samples /proc/PID once a second for --seconds:
-VmRSS and VmHWM (status), RssAnon/RssFile, Pss (smaps_rollup, shared Qt pages
-split with other processes), CPU% = delta(utime+stime)/delta(wall) from /proc/PID/stat
-(all threads), voluntary context switches of all threads (≈ wake-ups) and threads.
-Targets (issue): < 80 MB RSS; no CPU beyond keepalives.
+Once the tray icon is painted (X polled from outside), Dovecot has logged every account's
+login and the gateway has accepted the websocket, it settles --settle s, then samples
+/proc/PID once a second for --seconds: VmRSS and VmHWM (status), RssAnon/RssFile, and from
+smaps_rollup Pss (shared pages split between the processes that map them), Private
+(clean + dirty: what this process alone costs) and Shared; CPU% = delta(utime+stime) /
+delta(wall) from /proc/PID/stat (all threads), voluntary context switches of all threads
+(≈ wake-ups) and threads.
+Targets (issue 9): <= 75 MB RSS, PSS reported; no CPU beyond keepalives.
 """
 
 from __future__ import annotations
@@ -42,28 +47,28 @@ from benchmarks._common import (  # noqa: E402
     header,
     machine_line,
     raw_mail,
+    smaps_rollup_kb,
     status_kb,
     stop_process,
+    tcp_peers,
     thread_count,
     verdict,
-    write_mail_settings,
+    write_settings,
 )
 from benchmarks._xtray import App, TrayWatcher  # noqa: E402
 from benchmarks.bench_startup import BARE_TRAY  # noqa: E402
 
-TARGET_RSS_MB = 80.0
-USER, PASSWORD = "bench", "pw"
+TARGET_RSS_MB = 75.0
+PASSWORD = "pw"
 
 
-def pss_kb(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+def memory_mb(pid: int) -> dict[str, float]:
+    roll = smaps_rollup_kb(pid)
+    return {
+        "pss": roll.get("Pss", 0) / 1024,
+        "private": (roll.get("Private_Clean", 0) + roll.get("Private_Dirty", 0)) / 1024,
+        "shared": (roll.get("Shared_Clean", 0) + roll.get("Shared_Dirty", 0)) / 1024,
+    }
 
 
 def main() -> int:
@@ -73,38 +78,60 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--settle", type=float, default=5.0)
     parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--accounts", type=int, default=2, help="mail accounts (Dovecot users)")
+    parser.add_argument("--no-gateway", action="store_true", help="no gateway in the settings")
+    parser.add_argument("--bundle", type=Path, metavar="EXE", help="measure this bundled tidings executable")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment for the app (e.g. MALLOC_ARENA_MAX=2), to compare")  # fmt: skip
     args = parser.parse_args()
 
     from harness.desktop_session import DesktopSession
     from harness.dovecot import Dovecot
+    from harness.gateway import GatewayProcess
 
     tmp = Path(tempfile.mkdtemp(prefix="tidings-bench-idle-"))
     samples: list[dict[str, float]] = []
     info: dict[str, object] = {}
+    gateway = None
     try:
         data = tmp / "data"
         data.mkdir()
         took = fill_store(data / "inbox.sqlite3", args.items)
         info["fill"] = took
+        gateway = None if args.no_gateway else GatewayProcess(tmp / "gateway.sqlite3")
         with DesktopSession(tray=True) as desk, Dovecot() as dovecot:
-            dovecot.add_user(USER, PASSWORD)
-            for n in range(20):
-                dovecot.append(USER, raw_mail(f"Waiting mail {n}", n))
+            users = [f"bench{n + 1}" for n in range(args.accounts)]
+            for user in users:
+                dovecot.add_user(user, PASSWORD)
+                for n in range(20):
+                    dovecot.append(user, raw_mail(f"Waiting mail {n}", n))
             config = tmp / "settings.toml"
-            write_mail_settings(config, dovecot.imap_port, USER, PASSWORD)
-            logins_before = dovecot.login_successes(USER)
+            if gateway is not None:
+                gateway.add_user("bench")
+                token = gateway.issue_token("bench")
+                gateway.start()
+                write_settings(config, dovecot.imap_port, [(u, PASSWORD) for u in users], gateway.url, token)
+            else:
+                write_settings(config, dovecot.imap_port, [(u, PASSWORD) for u in users])
             watcher = TrayWatcher(desk.display)
-            app = App(config, data, desk.env, tmp / "app.log")
+            extra_env = dict(e.split("=", 1) for e in args.env)
+            command = [str(args.bundle.resolve())] if args.bundle else None
+            app = App(config, data, {**desk.env, **extra_env}, tmp / "app.log", command)
+
+            def connected() -> bool:
+                mail = all(dovecot.login_successes(u) >= 1 for u in users)
+                return mail and (gateway is None or gateway.port in tcp_peers(app.pid))
+
             try:
                 deadline = time.monotonic() + 30
                 shown = False
                 while time.monotonic() < deadline and not shown:
                     shown = watcher.poll()[1]
                     time.sleep(0.02)
-                while time.monotonic() < deadline and dovecot.login_successes(USER) <= logins_before:
+                while time.monotonic() < deadline and not connected():
                     time.sleep(0.05)
                 info["tray_shown"] = shown
-                info["logged_in"] = dovecot.login_successes(USER) > logins_before
+                info["logged_in"] = connected()
                 watcher.close()  # our X client must not add work for the app's X connection
                 time.sleep(args.settle)
                 pid = app.pid
@@ -117,12 +144,12 @@ def main() -> int:
                         break
                     t, ticks, cs = time.monotonic(), cpu_ticks(pid), context_switches(pid)
                     samples.append({
+                        **memory_mb(pid),
                         "cpu": (ticks - prev_ticks) / CLK_TCK / (t - prev_t) * 100,
                         "rss": status_kb(pid, "VmRSS") / 1024,
                         "hwm": status_kb(pid, "VmHWM") / 1024,
                         "anon": status_kb(pid, "RssAnon") / 1024,
                         "file": status_kb(pid, "RssFile") / 1024,
-                        "pss": pss_kb(pid) / 1024,
                         "cs": (cs - prev_cs) / (t - prev_t),
                         "threads": thread_count(pid),
                     })  # fmt: skip
@@ -143,15 +170,22 @@ def main() -> int:
                 time.sleep(args.settle + 2)
                 info["bare_rss"] = status_kb(bare.pid, "VmRSS") / 1024
                 info["bare_anon"] = status_kb(bare.pid, "RssAnon") / 1024
+                info["bare_pss"] = memory_mb(bare.pid)["pss"]
             finally:
                 stop_process(bare)
     finally:
+        if gateway is not None:
+            gateway.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    header(f"Idle tray app: {args.items:,} stored items, one IMAP account in IDLE, window hidden")
+    what = f"the bundle {args.bundle}" if args.bundle else "tray app"
+    gw = "" if args.no_gateway else " and the gateway"
+    extra = f", env {' '.join(args.env)}" if args.env else ""
+    header(f"Idle {what}: {args.items:,} stored items, {args.accounts} IMAP account(s) in IDLE{gw}, "
+           f"window hidden{extra}")  # fmt: skip
     print(f"machine: {machine_line()}")
     print(f"store pre-filled in {info.get('fill', 0):.1f} s; tray icon shown: {info.get('tray_shown')}; "
-          f"IMAP login seen by Dovecot: {info.get('logged_in')}; settle {args.settle:.0f} s; "
+          f"every login seen (Dovecot, gateway): {info.get('logged_in')}; settle {args.settle:.0f} s; "
           f"sampled {len(samples)} x 1 s")  # fmt: skip
     if info.get("died") is not None:
         print(f"  THE APP EXITED with {info['died']}")
@@ -175,6 +209,8 @@ def main() -> int:
     row("  RssAnon (private heap)", "anon", "MB")
     row("  RssFile (mapped libraries)", "file", "MB")
     row("Pss (shared pages split)", "pss", "MB")
+    row("  Private (clean + dirty)", "private", "MB")
+    row("  Shared (clean + dirty)", "shared", "MB")
     row("CPU per 1 s sample", "cpu", "%")
     row("voluntary context switches", "cs", "/s")
     row("threads", "threads", "")
@@ -186,7 +222,7 @@ def main() -> int:
     print("  CPU % per second: " + " ".join(f"{c:.0f}" for c in cpu))
     if "bare_rss" in info:
         print(f"  reference: a bare PySide6 tray icon in the same session: VmRSS {info['bare_rss']:.1f} MB "
-              f"(RssAnon {info['bare_anon']:.1f} MB)")  # fmt: skip
+              f"(RssAnon {info['bare_anon']:.1f} MB, Pss {info['bare_pss']:.1f} MB)")  # fmt: skip
     rss, hwm = max(col("rss")), max(col("hwm"))
     print()
     print(f"  target: RSS < {TARGET_RSS_MB:.0f} MB -> max VmRSS {rss:.1f} MB: {verdict(rss, TARGET_RSS_MB)}; "
