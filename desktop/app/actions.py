@@ -6,7 +6,7 @@ Outbox actions and payloads (the sources execute them):
            "move" {"to": "\\Archive" | "\\Trash" | a folder name, "fallback": name}, the item
            out of the list until the server answers; "send" (``composing.py``)
 - gateway: "mark_read" {"item": REF}; "reply" {"conversation": cid, "text": s};
-           "approve" / "reject" {"approval": aid, "comment": s}
+           "approve" / "reject" {"approval": aid, "comment": s}; "complete" {"task": tid}
 
 "Mark all read" queues the same "mark_read" entries, one per item (per conversation for
 chat), in the transaction that marks them, but ``held`` under a batch id: nothing leaves
@@ -127,6 +127,32 @@ class Actions:
             ItemsChanged(
                 item.source,
                 [ItemChange(item.id, unread=False, payload_update={"pending_decision": decision})],
+            )
+        )
+        return entry
+
+    def complete(self, item_id: str) -> str:
+        """Mark a task done: read at once, "pending_completion" until the gateway answers
+        (then completed, or the reason it was refused on the item)."""
+        item = self._item(item_id)
+        if item.kind is not Kind.TASK:
+            raise ActionError("Only tasks can be completed.")
+        if item.state == "completed":
+            raise ActionError("This task is already completed.")
+        if item.payload.get("pending_completion"):
+            raise ActionError("This task is being completed.")
+        task = item.payload.get("task", {}).get("id") or item.id.removeprefix("gw:task:")
+        entry = self._queue(item, "complete", {"task": task})
+        self._pipeline.local_change(
+            ItemsChanged(
+                item.source,
+                [
+                    ItemChange(
+                        item.id,
+                        unread=False,
+                        payload_update={"pending_completion": True, "last_error": None},
+                    )
+                ],
             )
         )
         return entry

@@ -174,6 +174,11 @@ class AppFacade:
         with _store_errors_as_action_errors():
             return self._runtime.actions.decide(item_id, approve, comment)
 
+    def complete(self, item_id: str) -> str:
+        """Complete a task (through the outbox); the entry id (see ``inbox.delivery``)."""
+        with _store_errors_as_action_errors():
+            return self._runtime.actions.complete(item_id)
+
     def mark_view_read(self, query: str = "", unread_only: bool = False, source: str = "") -> MarkedRead:
         """Mark all read in the view; nothing is delivered until ``release`` (or ``undo``)."""
         with _store_errors_as_action_errors():

@@ -30,6 +30,7 @@ class Action(enum.StrEnum):
     REPLY = "reply"
     APPROVE = "approve"
     REJECT = "reject"
+    COMPLETE = "complete"  # a task
     OPEN_EXTERNAL = "open_external"
 
 

@@ -27,6 +27,8 @@ CHAT_ACTIONS = (Action.OPEN, Action.REPLY, Action.MARK_READ)
 PENDING_APPROVAL_ACTIONS = (Action.OPEN, Action.APPROVE, Action.REJECT, Action.MARK_READ)
 RESOLVED_ACTIONS = (Action.OPEN, Action.MARK_READ)
 NOTICE_ACTIONS = (Action.OPEN, Action.MARK_READ)
+OPEN_TASK_ACTIONS = (Action.OPEN, Action.COMPLETE, Action.MARK_READ)
+TASK_COMPLETED = "completed"
 APPROVAL_FINAL_STATES = ("approved", "rejected", "withdrawn")
 
 
@@ -306,7 +308,7 @@ def _task_assigned(data: dict[str, Any], event_time: datetime, user: str) -> Map
         title=_str(task, "title"),
         preview=preview(text),
         time=event_time,
-        actions=NOTICE_ACTIONS,
+        actions=OPEN_TASK_ACTIONS,
         payload={
             "task": {
                 "id": tid,
@@ -320,6 +322,23 @@ def _task_assigned(data: dict[str, Any], event_time: datetime, user: str) -> Map
         },
     )
     return Mapped(items=[item])
+
+
+def _task_completed(data: dict[str, Any], event_time: datetime, user: str) -> Mapped:
+    tid = _str(_obj(data, "task"), "id")
+    by = _person(data, "by")
+    completion = {"by": by, "via": _opt_str(data, "via"), "time": event_time.isoformat()}
+    update = {"completion": completion, "pending_completion": None}
+    # Done by this user (here or on another of their devices): read everywhere. Done by
+    # another assignee: it shows Completed, but is news the user has not seen yet.
+    change = ItemChange(
+        task_id(tid),
+        state=TASK_COMPLETED,
+        actions=NOTICE_ACTIONS,
+        unread=False if bool(user) and by["id"] == user else None,
+        payload_update=update,
+    )
+    return Mapped(changes=[change])
 
 
 def _announcement(data: dict[str, Any], event_time: datetime, user: str) -> Mapped:
@@ -363,6 +382,7 @@ _HANDLERS = {
     "approval.requested": _approval_requested,
     "approval.resolved": _approval_resolved,
     "task.assigned": _task_assigned,
+    "task.completed": _task_completed,
     "announcement": _announcement,
     "item.read": _item_read,
 }
@@ -370,7 +390,7 @@ _HANDLERS = {
 
 # -- outbox entries → action frames -------------------------------------------------------
 
-OUTBOX_ACTIONS = ("reply", "approve", "reject", "mark_read")
+OUTBOX_ACTIONS = ("reply", "approve", "reject", "mark_read", "complete")
 
 
 def action_frame(
@@ -406,6 +426,13 @@ def action_frame(
             "decision": action,
             "comment": comment if isinstance(comment, str) else str(comment),
         }
+    if action == "complete":
+        tid = payload.get("task")
+        if not tid and item_id.startswith("gw:task:"):
+            tid = item_id[len("gw:task:") :]
+        if not isinstance(tid, str) or not tid:
+            raise Malformed("complete needs a task id")
+        return {"type": "task.complete", "id": entry_id, "task": tid}
     if action == "mark_read":
         ref = payload.get("item") or item_ref(item_id, thread_key)
         parse_ref(ref)

@@ -10,15 +10,17 @@ action          payload                                      frame sent
 ``approve``     ``{"approval": aid, "comment": s}``          ``approval.decide``
 ``reject``      ``{"approval": aid, "comment": s}``          ``approval.decide``
 ``mark_read``   ``{"item": REF}``                            ``item.read``
+``complete``    ``{"task": tid}``                            ``task.complete``
 ==============  ===========================================  ==================
 
 Missing ids are derived from ``item_id`` (``gw:approval:<aid>``; a chat
 message's conversation from its thread key; REF for mark_read). The outbox
 entry id is the action id on the wire, so a resend after a reconnect is
-answered once by the gateway. ``ok`` → entry done (approve/reject also set the
-item's state). ``ok: false`` → entry ``failed`` with the gateway's message,
+answered once by the gateway. ``ok`` → entry done (approve/reject/complete also
+set the item's state). ``ok: false`` → entry ``failed`` with the gateway's message,
 which is also put on the item as ``payload["last_error"]``; for
-``already_resolved`` the item shows the state the approval really ended in.
+``already_resolved`` the item shows the state the approval really ended in (a
+task: completed).
 Outcomes are reported as events; the pipeline records them.
 """
 
@@ -33,7 +35,16 @@ from websockets.asyncio.client import ClientConnection
 
 from desktop.core.events import ItemChange, ItemsChanged, OutboxSettled, OutboxStatus
 from desktop.sources.base import Emit, QueuedAction, StoreReader
-from desktop.sources.gateway.mapping import RESOLVED_ACTIONS, SOURCE_ID, Malformed, action_frame, approval_id
+from desktop.sources.gateway.mapping import (
+    NOTICE_ACTIONS,
+    RESOLVED_ACTIONS,
+    SOURCE_ID,
+    TASK_COMPLETED,
+    Malformed,
+    action_frame,
+    approval_id,
+    task_id,
+)
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +104,9 @@ class GatewayOutbox:
         approval = entry.payload.get("approval")
         if not entry.item_id and entry.action in DECISIONS and isinstance(approval, str):
             return approval_id(approval)
+        task = entry.payload.get("task")
+        if not entry.item_id and entry.action == "complete" and isinstance(task, str):
+            return task_id(task)
         return entry.item_id
 
     def _succeeded(self, entry: QueuedAction) -> None:
@@ -103,6 +117,12 @@ class GatewayOutbox:
             # Actions.decide marked the item "pending_decision" until the gateway answered.
             settled = {"pending_decision": None, "last_error": None}
             self._change(ItemChange(item_id, state=state, actions=RESOLVED_ACTIONS, payload_update=settled))
+        elif entry.action == "complete" and item_id:
+            # Actions.complete marked it "pending_completion"; task.completed follows too.
+            done = {"pending_completion": None, "last_error": None}
+            self._change(
+                ItemChange(item_id, state=TASK_COMPLETED, actions=NOTICE_ACTIONS, payload_update=done)
+            )
 
     def _refused(self, entry: QueuedAction, frame: dict[str, Any]) -> None:
         error = _dict(frame.get("error"))
@@ -117,7 +137,17 @@ class GatewayOutbox:
         update: dict[str, Any] = {"pending_decision": None} if decision else {}
         update["last_error"] = message
         final = self._final_state(frame, item_id) if decision else ""
-        if final:  # decided elsewhere first: show how it really ended
+        if entry.action == "complete":
+            update["pending_completion"] = None
+            if _dict(frame.get("data")).get("state") == TASK_COMPLETED or code == "already_resolved":
+                # Completed before (another assignee, another device): it is done all the same.
+                update["completed_elsewhere"] = True
+                self._change(
+                    ItemChange(item_id, state=TASK_COMPLETED, actions=NOTICE_ACTIONS, payload_update=update)
+                )
+            else:
+                self._change(ItemChange(item_id, payload_update=update))
+        elif final:  # decided elsewhere first: show how it really ended
             self._change(ItemChange(item_id, state=final, actions=RESOLVED_ACTIONS, payload_update=update))
         else:
             self._change(ItemChange(item_id, payload_update=update))
