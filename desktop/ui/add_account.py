@@ -283,6 +283,10 @@ class AddAccountDialog(QDialog):
             except OAuthProblem as exc:
                 _colored(self.status, exc.message, ERROR_COLOR)
                 return
+            if not finding.oauth and finding.provider_name:
+                # A company provider's settings key ("corp") means nothing to its users; the
+                # name the domain's own file gives (already shown on the last page) does.
+                name = finding.provider_name
             self.secret_intro.setText(
                 self.tr(
                     "Sign in with {0} in your browser. Tidings keeps the sign-in, not your password."
