@@ -15,7 +15,6 @@ from desktop.config import secrets
 from desktop.config.settings import MailAccount, Settings
 from desktop.sources.base import Source
 from desktop.sources.net import network
-from desktop.sources.oauth.accounts import sign_ins
 from desktop.store import Store
 
 log = logging.getLogger(__name__)
@@ -23,10 +22,22 @@ log = logging.getLogger(__name__)
 DB_NAME = "inbox.sqlite3"
 
 
+def use_sign_ins(settings: Settings) -> None:
+    """Give the OAuth2 sign-ins these settings' ``[oauth.NAME]`` providers, when an account or
+    the gateway signs in that way: the OAuth client (httpx, Authlib, cryptography: ~25 MB) is
+    imported only then."""
+    if settings.gateway.sso or any(a.auth == "oauth2" for a in settings.mail):
+        from desktop.sources.oauth.accounts import sign_ins
+
+        sign_ins.use(settings)
+
+
 def make_mail_source(account: MailAccount, store: Store) -> Source:
     from desktop.sources.imap import ImapSource
 
     if account.auth == "oauth2":
+        from desktop.sources.oauth.accounts import sign_ins
+
         # Resolved at each login, so a missing client id is the account's status, not a crash.
         return ImapSource(account, store, sign_in=functools.partial(sign_ins.for_account, account))
     return ImapSource(account, store)
@@ -52,7 +63,7 @@ class Runtime:
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self.pipeline.bind(loop)
-        sign_ins.use(self.settings)  # the [oauth.NAME] providers of OAuth2 mail accounts
+        use_sign_ins(self.settings)  # the [oauth.NAME] providers of OAuth2 mail accounts
         network.configure(self.settings.network)  # before any source opens a connection
         # A "Mark all read" whose undo window a crash or quit cut short: the user kept it.
         self.actions.release()
@@ -74,7 +85,7 @@ class Runtime:
 
     async def apply_settings(self, settings: Settings) -> None:
         """Restart what changed, start what was added, stop and forget what was removed."""
-        sign_ins.use(settings)
+        use_sign_ins(settings)
         old = {a.source_id: a for a in self.settings.mail}
         new = {a.source_id: a for a in settings.mail}
         gateway_changed = settings.gateway != self.settings.gateway

@@ -30,7 +30,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from websockets.asyncio.client import ClientConnection
@@ -54,7 +54,9 @@ from desktop.sources.gateway.connection import (
 )
 from desktop.sources.gateway.mapping import SOURCE_ID, Malformed, map_event
 from desktop.sources.gateway.outbox import GatewayOutbox
-from desktop.sources.gateway.sso import SIGN_IN_AGAIN, GatewaySignIn
+
+if TYPE_CHECKING:
+    from desktop.sources.gateway.sso import GatewaySignIn
 
 __all__ = ["GatewaySource", "stream_url"]
 
@@ -101,7 +103,13 @@ class GatewaySource:
         self._stopping = False
         self._outbox = GatewayOutbox(store, self._send_event)
         # [gateway] sign_in = "sso": sessions from the company's provider instead of a token.
-        self.sign_in = GatewaySignIn(settings) if settings.sso else None
+        self.sign_in: GatewaySignIn | None = None
+        if settings.sso:
+            # Imported here: the sign-in brings httpx and Authlib (~25 MB), which a gateway
+            # token does not need.
+            from desktop.sources.gateway.sso import GatewaySignIn
+
+            self.sign_in = GatewaySignIn(settings)
 
         self._user = ""
         self._hello_seq = -1
@@ -266,6 +274,8 @@ class GatewaySource:
         if self.sign_in.expired():
             return Outcome(ConnectionState.OFFLINE, "The gateway session ended before it was renewed")
         self.sign_in.ended_by_gateway()
+        from desktop.sources.gateway.sso import SIGN_IN_AGAIN
+
         return Outcome(ConnectionState.AUTH_FAILED, f"{SIGN_IN_AGAIN}: the gateway ended this sign-in")
 
     async def _serve_renewing(self, ws: ClientConnection) -> None:

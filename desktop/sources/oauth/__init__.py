@@ -13,7 +13,8 @@ the SASL responses are small and written here because Authlib's client has no he
 - :mod:`.sasl`: XOAUTH2 / OAUTHBEARER initial responses and ``imap_login()``
 """
 
-from desktop.sources.oauth.client import DeviceSignIn, OAuthClient
+from typing import TYPE_CHECKING, Any
+
 from desktop.sources.oauth.errors import (
     OAuthProblem,
     OAuthSetupError,
@@ -24,6 +25,20 @@ from desktop.sources.oauth.errors import (
 )
 from desktop.sources.oauth.providers import OAuthProvider, custom, google, microsoft
 from desktop.sources.oauth.sasl import imap_login, oauthbearer_initial_response, xoauth2_initial_response
+
+if TYPE_CHECKING:
+    from desktop.sources.oauth.client import DeviceSignIn, OAuthClient
+
+
+def __getattr__(name: str) -> Any:
+    """The client (httpx, Authlib, cryptography: ~25 MB) is imported on first use: the IMAP
+    source imports this package for the SASL login and the failure classes alone."""
+    if name in ("DeviceSignIn", "OAuthClient"):
+        from desktop.sources.oauth import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DeviceSignIn",

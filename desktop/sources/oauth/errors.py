@@ -15,12 +15,14 @@ Three kinds, because each needs a different reaction:
 from __future__ import annotations
 
 import ssl
-from typing import ClassVar, Literal
-
-import httpx
+import sys
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from desktop.sources.net import ProxyAuthError, find_proxy_error
 from desktop.sources.tls import describe_certificate_problem
+
+if TYPE_CHECKING:
+    import httpx
 
 Kind = Literal["sign_in_again", "outage", "setup"]
 
@@ -112,6 +114,8 @@ def _certificate_error(exc: BaseException) -> ssl.SSLCertVerificationError | Non
 
 def from_http_error(provider: str, url: str, exc: httpx.HTTPError) -> OAuthProblem:
     """A transport failure or an unexpected HTTP status while talking to ``provider``."""
+    import httpx  # imported here: the IMAP and gateway sources need only the classes above
+
     host = httpx.URL(url).host if url else "the sign-in service"
     proxy_error = find_proxy_error(exc)
     if isinstance(proxy_error, ProxyAuthError):  # retrying cannot help: the proxy password must change
@@ -147,7 +151,8 @@ def classify(exc: BaseException) -> Kind:
     Only ``outage`` is worth retrying with backoff."""
     if isinstance(exc, OAuthProblem):
         return exc.kind
-    if isinstance(exc, httpx.HTTPError):
+    loaded = sys.modules.get("httpx")  # no httpx error can exist before httpx is imported
+    if loaded is not None and isinstance(exc, loaded.HTTPError):
         return from_http_error("the sign-in service", "", exc).kind
     if isinstance(exc, (TimeoutError, ConnectionError)):
         return "outage"
