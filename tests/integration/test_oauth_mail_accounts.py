@@ -350,3 +350,62 @@ def test_watch_json_tells_an_outage_from_sign_in_again(
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@pytest.mark.asyncio
+async def test_a_reply_from_an_oauth_account_goes_out_over_smtp_with_a_token(
+    idp: IdentityProvider, use_browser: Callable[[str, str], None], tmp_path: Path
+) -> None:
+    """The whole app below the UI (Runtime, facade, outbox, sender): the reply is submitted
+    with XOAUTH2 and filed in Sent over IMAP, both with the account's sign-in."""
+    from desktop.app.facade import AppFacade
+    from desktop.app.runtime import Runtime
+    from harness.smtp_sink import SmtpSink
+
+    with (
+        SmtpSink() as sink,
+        Dovecot(oauth2=idp.dovecot_validation("introspection"), smtp_relay_port=sink.port) as server,
+    ):
+        server.add_user("dave", "unused-password")
+        settings = settings_for(idp, server, "dave")
+        account = settings.mail[0]
+        account.host, account.security, account.port, account.ca_file = (
+            "localhost",
+            "tls",
+            server.imaps_port,
+            server.ca_file,
+        )
+        account.smtp_host, account.smtp_port, account.smtp_security = (
+            "localhost",
+            server.submission_port,
+            "starttls",
+        )
+        account.address = "dave@example.com"
+        use_browser("consent", "dave")
+        rc, _said, warned = await asyncio.to_thread(login, settings)
+        assert (rc, warned) == (0, [])
+
+        runtime = Runtime(settings, tmp_path / "data")
+        facade = AppFacade(runtime)
+        runtime.start(asyncio.get_running_loop())
+        try:
+            await until(
+                lambda: (
+                    (s := runtime.pipeline.statuses.get("mail:work")) is not None
+                    and s.state is ConnectionState.ONLINE
+                ),
+                "online",
+            )
+            server.append("dave", mail("Budget 2027"))
+            await until(lambda: any(i.title == "Budget 2027" for i in runtime.store.page()), "the mail")
+            [original] = [i for i in runtime.store.page() if i.title == "Budget 2027"]
+            draft = facade.start_draft(original, "reply")
+            facade.send_mail(draft)
+            relayed = await asyncio.to_thread(sink.wait_for, lambda m: m.message_id == draft.message_id, 30)
+            assert relayed.mail_from == "dave@example.com"
+            await until(lambda: runtime.store.pending("mail:work") == [], "the entry settled")
+        finally:
+            await runtime.stop()
+        log = server.log_text()
+        assert "submission-login: Info: Login: user=<dave>, method=XOAUTH2" in log
+        assert "imap-login: Info: Login: user=<dave>, method=OAUTHBEARER" in log

@@ -6,7 +6,7 @@ import imaplib
 
 from desktop.config.settings import MailAccount
 from desktop.sources.imap.body import Attachment, FetchError, MessageBody, fetch_message, sanitize_html
-from desktop.sources.imap.connection import ImapProblem, classify, close_quietly, connect
+from desktop.sources.imap.connection import ImapProblem, account_secret, classify, close_quietly, connect
 from desktop.sources.imap.moves import Folder, list_folders
 from desktop.sources.imap.source import ImapSource
 
@@ -54,10 +54,8 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 
 def account_folders(account: MailAccount, timeout: float = 15.0) -> list[Folder]:
     """The account's selectable folders (for "Move to…"). Blocking; raises FetchError."""
-    from desktop.config.secrets import get_secret, mail_key
-
     try:
-        client = connect(account, get_secret(mail_key(account.name), account.password_command), timeout)
+        client = connect(account, account_secret(account), timeout)
     except Exception as exc:
         raise FetchError(classify(exc, account).message) from exc
     try:

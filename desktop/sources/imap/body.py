@@ -16,10 +16,9 @@ from typing import TypedDict
 
 import nh3
 
-from desktop.config.secrets import get_secret, mail_key
 from desktop.config.settings import MailAccount
 from desktop.sources.imap import parse, structure
-from desktop.sources.imap.connection import ImapProblem, classify, close_quietly, connect
+from desktop.sources.imap.connection import ImapProblem, account_secret, classify, close_quietly, connect
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # a longer text part is cut: nobody reads 2 MB in a detail pane
 
@@ -198,9 +197,7 @@ def fetch_message(
     sets \\Seen (marking read is the outbox's job). Raises :class:`FetchError`.
     """
     try:
-        secret = (
-            password if password is not None else get_secret(mail_key(account.name), account.password_command)
-        )
+        secret = password if password is not None else account_secret(account)
         client = connect(account, secret, timeout)
     except Exception as exc:
         raise FetchError(classify(exc, account).message) from exc

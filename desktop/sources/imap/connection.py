@@ -13,7 +13,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 from imapclient.imapclient import SocketTimeout
 
-from desktop.config.secrets import SecretError
+from desktop.config.secrets import SecretError, get_secret, mail_key
 from desktop.config.settings import MailAccount
 from desktop.core.events import ConnectionState
 from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, Route, client_context, network
@@ -129,6 +129,16 @@ def _through(route: Route | None, exc: Exception, account: MailAccount) -> ImapP
         message = network.with_warning(problem.message, route)
         return ImapProblem(problem.state, message, refused=problem.refused)
     return problem
+
+
+def account_secret(account: MailAccount) -> str | TokenSource:
+    """What :func:`connect` signs in with outside the source's own login (a mail body, the
+    folder list): the password (keyring or command), or an OAuth2 account's tokens."""
+    if account.auth == "oauth2":
+        from desktop.sources.oauth.accounts import sign_ins  # the process's one sign-in per provider
+
+        return lambda force: sign_ins.for_account(account).access_token(force_refresh=force)
+    return get_secret(mail_key(account.name), account.password_command)
 
 
 def _token_login(client: IMAPClient, account: MailAccount, token: TokenSource) -> None:

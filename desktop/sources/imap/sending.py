@@ -28,7 +28,15 @@ from desktop.sources.base import QueuedAction
 from desktop.sources.smtp.delivery import Delivery, Outcome, Phase
 from desktop.sources.smtp.outgoing import Outgoing
 from desktop.sources.smtp.sent import SentFolder
-from desktop.sources.smtp.submit import FailureKind, Password, SendError, SmtpServer, submit
+from desktop.sources.smtp.submit import (
+    Credentials,
+    FailureKind,
+    OAuthToken,
+    Password,
+    SendError,
+    SmtpServer,
+    submit,
+)
 
 if TYPE_CHECKING:
     from desktop.sources.imap.source import ImapSource
@@ -111,11 +119,22 @@ class Sender:
         except ValueError as exc:
             self._note(entry, Phase.FAILED, str(exc).capitalize() + ".")
             return None
-        try:
-            password = self._secret()
-        except SecretError as exc:
-            self._note(entry, phase, f"Not sent yet: {exc}")
-            return Outcome(phase, SendError(FailureKind.AUTH, str(exc)))
+        credentials: Credentials
+        if self.src.uses_oauth:
+            # The account's sign-in (oauth.accounts), as for IMAP; XOAUTH2, which Microsoft
+            # 365, Google and Dovecot all take for SMTP (Microsoft has no OAUTHBEARER there).
+            credentials = OAuthToken(
+                self.account.username,
+                token=lambda: self.src.token(False),
+                mechanism="XOAUTH2",
+                refresh=lambda: self.src.token(True),
+            )
+        else:
+            try:
+                credentials = Password(self.account.username, self._secret())
+            except SecretError as exc:
+                self._note(entry, phase, f"Not sent yet: {exc}")
+                return Outcome(phase, SendError(FailureKind.AUTH, str(exc)))
         server = SmtpServer(
             self.account.effective_smtp_host,
             self.account.effective_smtp_port,
@@ -123,9 +142,7 @@ class Sender:
             ca_file=self.account.ca_file,
             timeout=self.src.timeout,
         )
-        delivery = Delivery(
-            functools.partial(submit, server, Password(self.account.username, password)), self._sent
-        )
+        delivery = Delivery(functools.partial(submit, server, credentials), self._sent)
         try:
             outcome = delivery.run(message, phase, functools.partial(self._record, entry))
         except RecordFailed as exc:

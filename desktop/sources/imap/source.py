@@ -166,7 +166,7 @@ class ImapSource:
             if self._blocked is not None:
                 raise Blocked
             if self._sign_in is not None:
-                return connect(self.account, self._token, self.timeout)
+                return connect(self.account, self.token, self.timeout)
             try:
                 password = self._password or get_secret(
                     mail_key(self.account.name), self.account.password_command
@@ -177,7 +177,13 @@ class ImapSource:
             self._password = password
             return client
 
-    def _token(self, force_refresh: bool) -> str:
+    @property
+    def uses_oauth(self) -> bool:
+        """An OAuth2 account: IMAP and SMTP sign in with :meth:`token`."""
+        return self._sign_in is not None
+
+    def token(self, force_refresh: bool) -> str:
+        """The account's access token (OAuth2 accounts only); raises the OAuth problems."""
         assert self._sign_in is not None
         return self._sign_in().access_token(force_refresh=force_refresh)
 
