@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.app import gateway_login
 
         return gateway_login.run(
-            settings.gateway,
+            settings,
             device=args.device,
             say=print,
             warn=lambda text: print(f"tidings: {text}", file=sys.stderr),

@@ -10,33 +10,47 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from desktop.config.settings import GatewaySettings
+from desktop.config.settings import GatewaySettings, Settings
 from desktop.core.events import ConnectionState
 from desktop.sources.gateway.connection import SessionEnd
 from desktop.sources.gateway.sso import GatewaySignIn, make_oauth_client
 from desktop.sources.oauth import OAuthProblem
+from desktop.sources.oauth.accounts import sign_ins
 
 Say = Callable[[str], None]
 
 
-def run(
-    settings: GatewaySettings, *, device: bool, say: Say, warn: Say, browser_timeout: float = 300.0
-) -> int:
+def run(everything: Settings, *, device: bool, say: Say, warn: Say, browser_timeout: float = 300.0) -> int:
+    """With ``[gateway] oauth = NAME`` the sign-in is that provider's, shared with mail
+    accounts that name it: it asks for both audiences, so it signs in mail too."""
+    settings = everything.gateway
     if not settings.sso:
         warn('the gateway signs in with a token: set sign_in = "sso" (and issuer, client_id) in [gateway]')
         return 2
     if not settings.url:
         warn("no gateway address is set ([gateway] url)")
         return 2
+    sign_ins.use(everything)
     try:
-        client = make_oauth_client(settings, None)
-        if device:
-            code = client.start_device_sign_in()
-            say(f"On any device, open {code.verification_uri} and enter the code {code.user_code}")
-            client.finish_device_sign_in(code)
+        if settings.oauth.strip():
+            shared = sign_ins.for_gateway(everything)
+            if device:
+                client, code = shared.start_device_sign_in()
+                say(f"On any device, open {code.verification_uri} and enter the code {code.user_code}")
+                shared.finish_device_sign_in(client, code)
+            else:
+                say("Signing in with your company account in the browser...")
+                shared.sign_in_with_browser(timeout=browser_timeout)
+            client = shared.client()
         else:
-            say("Signing in with your company account in the browser...")
-            client.sign_in_with_browser(timeout=browser_timeout)
+            client = make_oauth_client(settings, None)
+            if device:
+                code = client.start_device_sign_in()
+                say(f"On any device, open {code.verification_uri} and enter the code {code.user_code}")
+                client.finish_device_sign_in(code)
+            else:
+                say("Signing in with your company account in the browser...")
+                client.sign_in_with_browser(timeout=browser_timeout)
     except OAuthProblem as exc:
         warn(exc.message)
         return 1

@@ -383,6 +383,18 @@ class GatewaySettings:
             ),
         ),
     ] = "token"
+    oauth: Annotated[
+        str,
+        Declared(
+            Text(),
+            QT_TRANSLATE_NOOP("Settings", "Sign-in provider for the gateway"),
+            QT_TRANSLATE_NOOP(
+                "Settings",
+                "With sso: the [oauth.NAME] provider to sign in with, the one your mail uses, so "
+                "one browser sign-in serves both; empty: the issuer and client id below.",
+            ),
+        ),
+    ] = ""
     issuer: Annotated[
         str,
         Declared(

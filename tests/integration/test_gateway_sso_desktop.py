@@ -9,6 +9,8 @@ the provider disables the user, but only an outage when the provider is down.
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import logging
 import time
 import uuid
@@ -21,14 +23,16 @@ import pytest
 
 from desktop.app import gateway_login
 from desktop.app.pipeline import Pipeline
+from desktop.config.oauth_providers import OAuthProviderSettings
 from desktop.config.secrets import SERVICE
-from desktop.config.settings import GatewaySettings
+from desktop.config.settings import GatewaySettings, MailAccount, Settings
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.sources.gateway import GatewaySource
 from desktop.sources.gateway.sso import make_oauth_client, refresh_token_key
+from desktop.sources.oauth.accounts import sign_ins
 from desktop.store import Store
 from harness.gateway import GatewayProcess, OidcOptions
-from harness.idp import RESOURCE_GATEWAY_JWT, IdentityProvider
+from harness.idp import RESOURCE_GATEWAY_JWT, RESOURCE_IMAP_JWT, IdentityProvider
 from harness.signin_browser import SignInBrowser
 from tests.memory_keyring import MemoryKeyring
 
@@ -94,9 +98,11 @@ class Said(list[str]):
         self.append(text)
 
 
-def login(settings: GatewaySettings, **kwargs: Any) -> tuple[int, Said]:
+def login(settings: GatewaySettings | Settings, **kwargs: Any) -> tuple[int, Said]:
+    """`tidings gateway login`, as the CLI runs it."""
+    everything = settings if isinstance(settings, Settings) else Settings(gateway=settings)
     said = Said()
-    code = gateway_login.run(settings, say=said.say, warn=lambda t: said.say("warn: " + t), **kwargs)
+    code = gateway_login.run(everything, say=said.say, warn=lambda t: said.say("warn: " + t), **kwargs)
     return code, said
 
 
@@ -241,7 +247,7 @@ async def test_a_user_disabled_at_the_provider_loses_access_at_the_next_renewal(
                 words = text.split()
                 browser.drive("device", words[4], login="bob", user_code=words[-1])
 
-        return gateway_login.run(settings, device=True, say=say, warn=say), said
+        return gateway_login.run(Settings(gateway=settings), device=True, say=say, warn=say), said
 
     code, said = await asyncio.to_thread(device_login)
     assert code == 0, said
@@ -332,3 +338,66 @@ async def test_another_holder_of_the_same_sign_in_rotating_its_refresh_token_doe
         assert [s.state for s in desktop.statuses] == [ConnectionState.CONNECTING, ConnectionState.ONLINE]
     finally:
         await desktop.close()
+
+
+@pytest.mark.asyncio
+async def test_one_browser_sign_in_serves_mail_and_the_gateway(
+    idp: IdentityProvider,
+    gateway: GatewayProcess,
+    browser: SignInBrowser,
+    use_browser: Callable[[str], None],
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    """[gateway] oauth names the [oauth.corp] provider mail uses: the sign-in asks for both
+    audiences, and mail and the gateway each get their own token from the one refresh token,
+    through one holder in the process."""
+    settings = Settings(
+        mail=[MailAccount(name="work", host="127.0.0.1", username="erin", auth="oauth2", oauth="corp")],
+        gateway=GatewaySettings(
+            url=gateway.url, sign_in="sso", oauth="corp", audience=RESOURCE_GATEWAY_JWT, scopes=["gateway"]
+        ),
+        oauth={
+            "corp": OAuthProviderSettings(
+                issuer=idp.issuer,
+                client_id=idp.client_id,
+                scopes=["openid", "offline_access", "mail"],
+                resource=RESOURCE_IMAP_JWT,
+            )
+        },
+    )
+    sign_ins.clear()
+    drivers_before = len(browser.wait_drivers())
+    use_browser("erin")
+    code, said = await asyncio.to_thread(login, settings, device=False)
+    assert code == 0, said
+    assert said[-1] == "Signed in to the gateway as erin."
+    assert len(browser.wait_drivers()) == drivers_before + 1  # one browser sign-in
+    try:
+        shared = sign_ins.for_gateway(settings)
+        mail = sign_ins.for_account(settings.mail[0], settings)
+        assert mail is shared  # one holder of the refresh token in this process
+        # Mail's token is for the mail audience, without another sign-in.
+        token = await asyncio.to_thread(mail.access_token, force_refresh=True)
+        claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+        assert claims["aud"] == RESOURCE_IMAP_JWT and claims["sub"] == "erin"
+        assert memory_keyring.get_password(SERVICE, shared.key)
+
+        desktop = await Desktop(tmp_path / "desk.db", settings.gateway).start()
+        try:
+            # Renewals and mail refreshes interleave on the one holder: nobody is signed out.
+            session_id = desktop.source.sign_in.session_id if desktop.source.sign_in else None
+            await wait_for(
+                lambda: any(s.id == session_id and s.renewed_at for s in gateway.sessions("erin")),
+                "a renewal",
+            )
+            await asyncio.to_thread(mail.access_token, force_refresh=True)
+            renewed = [s.renewed_at for s in gateway.sessions("erin")]
+            await wait_for(
+                lambda: [s.renewed_at for s in gateway.sessions("erin")] != renewed, "another renewal"
+            )
+            assert [s.state for s in desktop.statuses] == [ConnectionState.CONNECTING, ConnectionState.ONLINE]
+        finally:
+            await desktop.close()
+    finally:
+        sign_ins.clear()

@@ -1774,12 +1774,12 @@
     <message>
         <location filename="../../config/settings.py" line="390"/>
         <source>Sign-in provider for the gateway</source>
-        <translation type="unfinished"></translation>
+        <translation>网关使用的登录服务</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="391"/>
         <source>With sso: the [oauth.NAME] provider to sign in with, the one your mail uses, so one browser sign-in serves both; empty: the issuer and client id below.</source>
-        <translation type="unfinished"></translation>
+        <translation>sso 时：用于登录的 [oauth.NAME] 登录服务，即邮件所用的那个，这样一次浏览器登录即可同时用于邮件和网关；留空则使用下面的签发者地址和客户端 ID。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="570"/>

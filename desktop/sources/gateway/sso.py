@@ -4,6 +4,12 @@
     token = await sign_in.session_token()      # for the websocket upgrade; exchanged or renewed
     await sign_in.keep_fresh()                 # beside a connection: renews before expiry
 
+With ``[gateway] oauth = NAME`` the gateway signs in with that ``[oauth.NAME]`` provider
+through the process's one holder of its sign-in (``oauth.accounts.sign_ins``), which mail
+accounts of the provider share: one browser sign-in asks for mail's and the gateway's scopes
+and audiences, and each gets its own token from the one refresh token. Otherwise the
+gateway's own ``issuer``/``client_id`` are used.
+
 The provider's refresh token is the lasting secret: it lives in the keyring under
 ``secrets.oauth_key(issuer, client_id)`` (``tidings gateway login`` puts it there), keyed by the
 provider and not by the gateway, so mail signing in with the same provider and client shares
@@ -40,6 +46,7 @@ from desktop.core.events import ConnectionState
 from desktop.sources.gateway.connection import Outcome, SessionEnd, stream_url
 from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, network
 from desktop.sources.oauth import OAuthClient, OAuthProblem, OAuthProvider, classify, custom
+from desktop.sources.oauth.accounts import AccountSignIn, sign_ins
 
 log = logging.getLogger(__name__)
 
@@ -134,8 +141,7 @@ class GatewaySignIn:
         self.settings = settings
         self._clock = clock
         self._timeout = timeout
-        key = refresh_token_key(settings)
-        self._load = load_refresh_token or (lambda: get_secret(key, what="gateway sign-in"))
+        self._load = load_refresh_token or (lambda: get_secret(self._key(), what="gateway sign-in"))
         self._oauth: OAuthClient | None = None
         self._refresh_in_use: str | None = None  # the keyring's value, as _oauth holds it
         self._session: _Session | None = None
@@ -201,10 +207,36 @@ class GatewaySignIn:
                 await asyncio.sleep(delay_after_failure)
                 delay_after_failure = min(delay_after_failure * 2, RETRY_CAP)
 
-    async def _exchange(self) -> _Session:
-        oauth = await self._client()
+    # -- the provider's token --------------------------------------------------------------
+
+    def _shared(self) -> AccountSignIn | None:
+        """With ``[gateway] oauth = NAME``: the process's one holder of that provider's sign-in,
+        which mail accounts of the same provider use too (None: the gateway's own settings)."""
+        if not self.settings.oauth.strip():
+            return None
         try:
-            provider_token = await asyncio.to_thread(lambda: oauth.access_token(force_refresh=True))
+            return sign_ins.for_gateway()
+        except OAuthProblem as exc:
+            raise SessionEnd(_outcome_of(exc)) from exc
+
+    def _key(self) -> str:
+        shared = self._shared()
+        return shared.key if shared is not None else refresh_token_key(self.settings)
+
+    async def _provider_token(self) -> str:
+        """A token the provider issued just now for the gateway's audience."""
+        shared = self._shared()
+        if shared is None:
+            oauth = await self._client()
+            return await asyncio.to_thread(lambda: oauth.access_token(force_refresh=True))
+        self._refresh_in_use = await self._stored_sign_in()
+        audience = self.settings.audience.strip() or None
+        scopes = self.settings.scopes
+        return await asyncio.to_thread(lambda: shared.access_token_for(resource=audience, scopes=scopes))
+
+    async def _exchange(self) -> _Session:
+        try:
+            provider_token = await self._provider_token()
         except OAuthProblem as exc:
             outcome = _outcome_of(exc)
             if outcome.state is ConnectionState.AUTH_FAILED:
@@ -289,13 +321,9 @@ class GatewaySignIn:
         )
         return self._session
 
-    async def _client(self) -> OAuthClient:
-        """The provider's client, with the refresh token the keyring holds now.
-
-        Read before every renewal, not only at start: refresh tokens rotate, and another
-        holder of the same sign-in (mail on the same provider, ``tidings gateway login`` in
-        another process) may have stored a newer one; refreshing with the one it replaced
-        would be refused, and providers that detect the replay end the whole grant."""
+    async def _stored_sign_in(self) -> str:
+        """The refresh token the keyring holds now, unless it is the one the gateway or the
+        provider refused."""
         try:
             refresh = await asyncio.to_thread(self._load)
         except SecretError as exc:
@@ -305,6 +333,16 @@ class GatewaySignIn:
         if self._ended_with is not None and refresh == self._ended_with:
             raise _sign_in_again("the gateway ended this sign-in")
         self._ended_with = None
+        return refresh
+
+    async def _client(self) -> OAuthClient:
+        """The provider's client, with the refresh token the keyring holds now.
+
+        Read before every renewal, not only at start: refresh tokens rotate, and another
+        holder of the same sign-in (``tidings gateway login`` in another process, or mail on
+        the same provider in another process) may have stored a newer one; refreshing with the
+        one it replaced would be refused, and providers that detect the replay end the grant."""
+        refresh = await self._stored_sign_in()
         if self._oauth is not None and refresh == self._refresh_in_use:
             return self._oauth
         self._refresh_in_use = refresh

@@ -17,9 +17,10 @@ token comes from that command instead, and a rotated one is kept only in memory.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from desktop.config.secrets import SecretError, get_secret, oauth_key, set_secret
 from desktop.config.settings import MailAccount, Settings
@@ -43,6 +44,26 @@ def provider_for(account: MailAccount, settings: Settings) -> OAuthProvider:
             'oauth = "microsoft", "google" or the name of your company\'s [oauth.NAME] table.',
             reason="unknown_provider",
         )
+    return provider_named(name, settings, f"The mail account {account.name!r}")
+
+
+def provider_named(name: str, settings: Settings, who: str) -> OAuthProvider:
+    """The provider ``[oauth.NAME]`` (or a preset) declares; ``who`` names the one asking.
+
+    When the gateway signs in with the same provider (``[gateway] oauth = NAME``), the
+    sign-in also asks for the gateway's scopes and audience, so one browser sign-in serves
+    mail and the gateway, whichever asked for it."""
+    provider = _declared_provider(name.strip(), settings, who)
+    gateway = settings.gateway
+    if not (gateway.sso and gateway.oauth.strip() == name.strip()):
+        return provider
+    scopes = tuple(dict.fromkeys((*provider.scopes, *gateway.scopes)))
+    audience = gateway.audience.strip()
+    others = (audience,) if audience and audience != provider.resource else ()
+    return dataclasses.replace(provider, scopes=scopes, other_resources=others)
+
+
+def _declared_provider(name: str, settings: Settings, who: str) -> OAuthProvider:
     table = settings.oauth.get(name)
     if name in ("microsoft", "google"):
         client_id = table.client_id if table is not None else ""
@@ -58,7 +79,7 @@ def provider_for(account: MailAccount, settings: Settings) -> OAuthProvider:
         return google(client_id, table.client_secret if table is not None else None)
     if table is None:
         raise OAuthSetupError(
-            f"The mail account {account.name!r} names the sign-in provider {name!r}, but no "
+            f"{who} names the sign-in provider {name!r}, but no "
             f"[oauth.{name}] table declares it (issuer, client_id, scopes): {ASK_IT}.",
             reason="unknown_provider",
         )
@@ -148,6 +169,21 @@ class AccountSignIn:
                 self._client = None
                 return self.client().access_token(force_refresh=True)
 
+    def access_token_for(self, *, resource: str | None, scopes: Sequence[str]) -> str:
+        """A fresh access token for another audience of this sign-in (the gateway's), through
+        the one client that holds the refresh token in this process."""
+        with self._lock:
+            try:
+                return self.client().access_token_for(resource=resource, scopes=scopes)
+            except SignInRequired:
+                stored = self._stored()
+                if stored is None or stored == self._used:
+                    self._refused = stored
+                    raise
+                log.info("%s: using the sign-in stored since", self.provider.name)
+                self._client = None
+                return self.client().access_token_for(resource=resource, scopes=scopes)
+
     def has_new_sign_in(self) -> bool:
         """After "sign in again": is another sign-in stored than the refused one (here, or
         by another process)? Cheap: a keyring read, nothing is sent to the provider."""
@@ -214,13 +250,23 @@ class SignIns:
         if settings is None:
             raise OAuthSetupError("No settings to find the sign-in provider in.", reason="unknown_provider")
         provider = provider_for(account, settings)
+        return self._holder(provider, account.password_command, account.ca_file or None)
+
+    def for_gateway(self, settings: Settings | None = None) -> AccountSignIn:
+        """The sign-in ``[gateway] oauth = NAME`` names: the same holder mail accounts of that
+        provider use, so a refresh token is never held (and replayed) twice in one process."""
+        settings = settings or self._settings
+        if settings is None:
+            raise OAuthSetupError("No settings to find the sign-in provider in.", reason="unknown_provider")
+        provider = provider_named(settings.gateway.oauth, settings, "The gateway sign-in ([gateway] oauth)")
+        return self._holder(provider, "", settings.gateway.ca_file or None)
+
+    def _holder(self, provider: OAuthProvider, command: str, ca_file: str | None) -> AccountSignIn:
         key = (provider.issuer, provider.client_id, " ".join(provider.scopes))
         with self._lock:
             found = self._by_key.get(key)
             if found is None:
-                found = AccountSignIn(
-                    provider, command=account.password_command, ca_file=account.ca_file or None
-                )
+                found = AccountSignIn(provider, command=command, ca_file=ca_file)
                 self._by_key[key] = found
             return found
 

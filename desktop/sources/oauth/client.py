@@ -26,10 +26,11 @@ import ssl
 import threading
 import time
 import webbrowser
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -266,6 +267,8 @@ class OAuthClient:
                 scope=" ".join(self.provider.scopes),
                 **params,
             )
+            if self.provider.other_resources:  # repeated parameters, which Authlib's kwargs cannot be
+                url += "&" + urlencode([("resource", r) for r in self.provider.other_resources])
             if not open_browser(url):
                 raise SignInRequired(
                     "No web browser could be opened for the sign-in. Set the BROWSER variable, or "
@@ -296,11 +299,16 @@ class OAuthClient:
                 f"{name} does not offer sign-in with a code on another device; sign in with the browser.",
                 reason="no_device_flow",
             )
-        data = {
+        data: dict[str, str | list[str]] = {
             "client_id": self.provider.client_id,
             "scope": " ".join(self.provider.scopes),
             **self._extra(),
         }
+        if self.provider.other_resources:
+            data["resource"] = [
+                *([self.provider.resource] if self.provider.resource else []),
+                *self.provider.other_resources,
+            ]
         if self.provider.client_secret:
             data["client_secret"] = self.provider.client_secret
         with self._plain() as http, self._talking_to(endpoint):
@@ -392,8 +400,30 @@ class OAuthClient:
             )
         self._accept(token, "refresh")
 
-    def _accept(self, token: Any, how: str) -> None:
-        """Keep a token response: the access token here, a new refresh token to the saver."""
+    def access_token_for(self, *, resource: str | None, scopes: Sequence[str]) -> str:
+        """A fresh access token for another audience of this sign-in (the gateway's beside
+        mail's): a refresh grant naming that ``resource`` (one the sign-in asked for, see
+        ``OAuthProvider.other_resources``) or those ``scopes``. Not kept: callers ask when they
+        need one. The refresh token rotates as in :meth:`access_token`, under the same lock."""
+        with self._lock:
+            if self._refresh_token is None:
+                raise SignInRequired(
+                    f"Tidings has no lasting sign-in for {self.provider.display_name}: sign in again.",
+                    reason="no_refresh_token",
+                )
+            meta = self.metadata()
+            with self._http() as http, self._talking_to(meta.token_endpoint):
+                token = http.refresh_token(
+                    meta.token_endpoint,
+                    refresh_token=self._refresh_token,
+                    scope=" ".join(scopes),
+                    **({"resource": resource} if resource else {}),
+                )
+            return self._accept(token, f"refresh for {resource or ' '.join(scopes)}", keep=False)
+
+    def _accept(self, token: Any, how: str, *, keep: bool = True) -> str:
+        """Take a token response: a new refresh token to the saver, and the access token (kept
+        here unless ``keep`` is false: a token for another audience), which is returned."""
         access = token.get("access_token") if isinstance(token, dict) else None
         if not isinstance(access, str) or not access:
             raise ProviderUnavailable(
@@ -416,7 +446,8 @@ class OAuthClient:
                 # Saved before it is used: a crash now must not leave only the consumed token stored.
                 self._save(refresh)
                 self._refresh_token = refresh
-            self._tokens = _Tokens(access_token=access, expires_at=expires_at)
+            if keep:
+                self._tokens = _Tokens(access_token=access, expires_at=expires_at)
         lifetime = (
             f"{round(expires_at - self._clock())} s" if expires_at is not None else "no stated lifetime"
         )
@@ -432,6 +463,7 @@ class OAuthClient:
                 "%s gave no refresh token: the sign-in lasts only until the access token expires",
                 self.provider.display_name,
             )
+        return access
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any]:

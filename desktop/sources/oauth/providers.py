@@ -40,6 +40,10 @@ class OAuthProvider:
     client_secret: str | None = field(default=None, repr=False)
     #: RFC 8707 resource indicator, sent with the sign-in and token requests when set
     resource: str | None = None
+    #: further audiences the same sign-in is asked for (RFC 8707 allows several resources in
+    #: the authorization request), whose tokens ``OAuthClient.access_token_for`` gets: the
+    #: gateway's beside mail's, so one browser sign-in serves both
+    other_resources: tuple[str, ...] = ()
     #: extra authorization request parameters (prompt, access_type)
     auth_params: Mapping[str, str] = field(default_factory=dict)
     #: False only where the provider's discovery issuer is a template (Microsoft "common")
