@@ -920,6 +920,8 @@ class InboxWindow(QMainWindow):
         (self.unread_button if unread_only else self.all_button).setChecked(True)
         for w in (self.search, self.filter_group):
             w.blockSignals(False)
+        # The View menu's radio items follow too (their group's signal was blocked).
+        (self.unread_only_action if unread_only else self.all_action).setChecked(True)
 
     def _apply_filter(self) -> None:
         self._search_timer.stop()

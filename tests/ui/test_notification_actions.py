@@ -80,6 +80,7 @@ def rig(qapp, tmp_path: Path, memory_keyring) -> Iterator[Rig]:
     r = Rig(app, loop)
     yield r
     app.window.close()
+    loop.run_until_complete(app.dispatcher.close())  # withdrawals still queued run first
     app.runtime.store.close()
     app.deleteLater()
     loop.close()
