@@ -28,6 +28,7 @@ MARK_READ = "mark_read"
 REPLY = "reply"
 APPROVE = "approve"
 REJECT = "reject"  # never decided from a bubble: opens the window for a comment + confirmation
+COMPLETE = "complete"  # a task
 SIGN_IN = "sign_in"  # an account's "Sign in again": the item id is the source id ("mail:work")
 
 #: The desktop entry (packaging/linux/tidings.desktop without ".desktop"): GNOME and KDE
@@ -43,6 +44,7 @@ class NotificationActions(Protocol):
     def mark_read(self, item_id: str) -> None: ...
     def reply(self, item_id: str, text: str) -> None: ...
     def approve(self, item_id: str) -> None: ...
+    def complete(self, item_id: str) -> None: ...
     def sign_in(self, source_id: str) -> None: ...  # the browser sign-in for that account
 
 
@@ -86,6 +88,8 @@ def run_action(
             handler.mark_read(item_id)
         elif action == APPROVE:
             handler.approve(item_id)
+        elif action == COMPLETE:
+            handler.complete(item_id)
         elif action == SIGN_IN:
             handler.sign_in(item_id)
         elif action == REPLY and text:

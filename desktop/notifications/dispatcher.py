@@ -27,6 +27,7 @@ from desktop.core.rules import Rules
 from desktop.core.text import one_line
 from desktop.notifications.backends import (
     APPROVE,
+    COMPLETE,
     MARK_READ,
     REJECT,
     REPLY,
@@ -110,6 +111,11 @@ def item_notice(item: Item, previews: str = FULL) -> Notice:
         buttons = (
             Button(APPROVE, translate("Notifications", "Approve")),
             Button(REJECT, translate("Notifications", "Reject…")),
+        )
+    elif item.kind is Kind.TASK:
+        buttons = (
+            Button(COMPLETE, translate("Notifications", "Complete")),
+            Button(MARK_READ, translate("Notifications", "Mark read")),
         )
     else:
         buttons = (Button(MARK_READ, translate("Notifications", "Mark read")),)

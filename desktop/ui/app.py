@@ -84,6 +84,9 @@ class NotificationHandler(QObject):
     def approve(self, item_id: str) -> None:
         self._do(lambda: self._app.facade.decide(item_id, approve=True))
 
+    def complete(self, item_id: str) -> None:
+        self._do(lambda: self._app.facade.complete(item_id))
+
     def sign_in(self, source_id: str) -> None:
         """“Sign in” on a “Sign in again” bubble: the inbox (its banner says so) and the
         browser sign-in."""

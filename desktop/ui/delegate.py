@@ -42,6 +42,7 @@ STATE_COLORS = {
     "approved": QColor("#2E9E6A"),
     "rejected": QColor("#D64545"),
     "withdrawn": QColor("#8A8F98"),
+    "completed": QColor("#2E9E6A"),  # a task
     # the user's own outgoing mail
     "sending": QColor("#D9822B"),
     "sent": QColor("#2E9E6A"),
@@ -55,6 +56,7 @@ def state_label(state: str) -> str:
         "approved": QCoreApplication.translate("InboxDelegate", "Approved"),
         "rejected": QCoreApplication.translate("InboxDelegate", "Rejected"),
         "withdrawn": QCoreApplication.translate("InboxDelegate", "Withdrawn"),
+        "completed": QCoreApplication.translate("InboxDelegate", "Completed"),
         "sending": QCoreApplication.translate("InboxDelegate", "Sending"),
         "sent": QCoreApplication.translate("InboxDelegate", "Sent"),
         "failed": QCoreApplication.translate("InboxDelegate", "Not sent"),
@@ -181,7 +183,7 @@ class InboxDelegate(QStyledItemDelegate):
             when,
         )
         right_edge = right - time_w - 8
-        if item.state and (item.kind is Kind.APPROVAL or item.payload.get("outgoing")):
+        if item.state and (item.kind in (Kind.APPROVAL, Kind.TASK) or item.payload.get("outgoing")):
             label = state_label(item.state)
             chip_w = fm_small.horizontalAdvance(label) + 12
             chip = QRectF(right_edge - chip_w, top + 1, chip_w, line_h - 2)

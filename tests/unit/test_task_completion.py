@@ -3,6 +3,7 @@ the gateway's answers do to the item (pure logic; the real gateway is in the int
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from desktop.app.actions import ActionError, Actions
 from desktop.app.pipeline import Pipeline
 from desktop.core.events import ItemsArrived
 from desktop.core.item import Action
+from desktop.notifications.backends import COMPLETE, run_action
+from desktop.notifications.dispatcher import acted_on, item_notice
 from desktop.sources.base import QueuedAction
 from desktop.sources.gateway.mapping import Malformed, action_frame, map_event
 from desktop.sources.gateway.outbox import GatewayOutbox
@@ -134,3 +137,21 @@ def test_ok_completes_and_only_tasks_can_be_completed(desk: tuple[Store, Pipelin
     )
     with pytest.raises(ActionError, match="Only tasks"):
         actions.complete("gw:announcement:N1")
+
+
+def test_a_task_bubble_offers_complete_and_the_button_reaches_the_handler() -> None:
+    [item] = map_event(_assigned(), "alice").items
+    notice = item_notice(item)
+    assert [b.action for b in notice.buttons] == [COMPLETE, "mark_read"]
+    assert notice.buttons[0].title == "Complete"
+    calls: list[tuple[str, str]] = []
+
+    class Handler:
+        def complete(self, item_id: str) -> None:
+            calls.append(("complete", item_id))
+
+    run_action(Handler(), COMPLETE, item.id)  # type: ignore[arg-type]
+    assert calls == [("complete", "gw:task:T1")]
+    # Completed (here, on another device, from the bubble): its bubble has nothing left to say.
+    done = map_event(_completed("bob"), "alice").changes[0]
+    assert acted_on(dataclasses.replace(item, state=done.state or ""))
