@@ -70,6 +70,7 @@ from desktop.ui.background import run_in_background
 from desktop.ui.bridge import Bridge
 from desktop.ui.delegate import InboxDelegate
 from desktop.ui.detail import BodyFetcher, DetailPane
+from desktop.ui.detail.notice import completable
 from desktop.ui.formatting import full_time
 from desktop.ui.inbox_model import InboxModel, ItemRole
 from desktop.ui.snooze_menu import SnoozeDialog, choices, when_text
@@ -590,6 +591,9 @@ class InboxWindow(QMainWindow):
         self.reject_action = self._action(
             self.tr("Re&ject…"), lambda: self.decide(False), "Ctrl+Shift+R", self.tr("Reject the request")
         )
+        self.complete_action = self._action(
+            self.tr("&Complete task"), self.complete_tasks, "Ctrl+Shift+D", self.tr("Mark the task done")
+        )
         self.snooze_menu = QMenu(self.tr("&Snooze"), self)
         self.snooze_menu.aboutToShow.connect(self._fill_snooze_menu)
         self.snooze_action = self._action(self.tr("&Snooze"), self.popup_snooze_menu, "B")
@@ -674,6 +678,7 @@ class InboxWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.approve_action)
         menu.addAction(self.reject_action)
+        menu.addAction(self.complete_action)
 
     def _update_actions(self) -> None:
         items = self.selected_items()
@@ -686,6 +691,7 @@ class InboxWindow(QMainWindow):
         decidable = bool(items) and all(_decidable(i) for i in items)
         self.approve_action.setEnabled(decidable)
         self.reject_action.setEnabled(decidable)
+        self.complete_action.setEnabled(any(completable(i) for i in items))
         self.undo_action.setEnabled(self._marked is not None)
         # Mail actions belong to the mail view: with another kind open they must not act on
         # the mail shown before it. With mail open the view enables what fits the mail.
@@ -804,6 +810,12 @@ class InboxWindow(QMainWindow):
         box.finished.connect(finished)
         box.open()
         self.reject_box = box  # for tests
+
+    def complete_tasks(self) -> None:
+        for item in self.selected_items():
+            if completable(item):
+                self._run(lambda i=item: self.app.complete(i.id))
+        self._update_actions()
 
     def snooze(self, until: float) -> None:
         items = self.selected_items()
