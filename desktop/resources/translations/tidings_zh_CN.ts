@@ -279,27 +279,27 @@
         <translation>尚未向这些服务器发送任何内容。请确认无误后再继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="288"/>
+        <location filename="../../ui/add_account.py" line="292"/>
         <source>Sign in with {0} in your browser. Tidings keeps the sign-in, not your password.</source>
         <translation>请在浏览器中通过 {0} 登录。Tidings 只保存登录状态，不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="291"/>
+        <location filename="../../ui/add_account.py" line="295"/>
         <source>Sign in with {0}</source>
         <translation>通过 {0} 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="294"/>
+        <location filename="../../ui/add_account.py" line="298"/>
         <source>The password for {0}; it is kept in the system keyring.</source>
         <translation>{0} 的密码；它保存在系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="310"/>
+        <location filename="../../ui/add_account.py" line="314"/>
         <source>Waiting for the sign-in in your browser…</source>
         <translation>正在等待您在浏览器中登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="322"/>
+        <location filename="../../ui/add_account.py" line="326"/>
         <source>Signed in. Add the account to start receiving mail.</source>
         <translation>已登录。添加账户即可开始接收邮件。</translation>
     </message>
@@ -307,17 +307,17 @@
 <context>
     <name>BurstBar</name>
     <message>
-        <location filename="../../ui/window.py" line="215"/>
+        <location filename="../../ui/window.py" line="216"/>
         <source>Items of a notification</source>
         <translation>通知中的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="216"/>
+        <location filename="../../ui/window.py" line="217"/>
         <source>Show all unread</source>
         <translation>显示全部未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="217"/>
+        <location filename="../../ui/window.py" line="218"/>
         <source>Show all unread items</source>
         <translation>显示全部未读条目</translation>
     </message>
@@ -504,48 +504,48 @@
 <context>
     <name>ConnectionBanner</name>
     <message>
-        <location filename="../../ui/window.py" line="112"/>
+        <location filename="../../ui/window.py" line="113"/>
         <source>Connection problems</source>
         <extracomment>an OAuth2 mail account&apos;s &quot;Sign in again&quot;: the source id (&quot;mail:work&quot;)</extracomment>
         <translation>连接问题</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="113"/>
+        <location filename="../../ui/window.py" line="114"/>
         <source>Retry now</source>
         <translation>立即重试</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="114"/>
+        <location filename="../../ui/window.py" line="115"/>
         <source>Sign in…</source>
         <translation>登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="115"/>
+        <location filename="../../ui/window.py" line="116"/>
         <source>Sign in again in the browser</source>
         <translation>在浏览器中重新登录</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="116"/>
+        <location filename="../../ui/window.py" line="117"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="117"/>
+        <location filename="../../ui/window.py" line="118"/>
         <source>Open the settings to fix the connection</source>
         <translation>打开设置以修复连接</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="132"/>
+        <location filename="../../ui/window.py" line="133"/>
         <source>Mail “{0}”</source>
         <translation>邮件“{0}”</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="134"/>
+        <location filename="../../ui/window.py" line="135"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="136"/>
+        <location filename="../../ui/window.py" line="137"/>
         <source>Inbox database</source>
         <translation>收件箱数据库</translation>
     </message>
@@ -647,7 +647,7 @@
     </message>
     <message>
         <location filename="../../ui/detail/approval.py" line="191"/>
-        <location filename="../../ui/detail/notice.py" line="32"/>
+        <location filename="../../ui/detail/notice.py" line="72"/>
         <source>Urgent</source>
         <translation>紧急</translation>
     </message>
@@ -658,7 +658,7 @@
     </message>
     <message>
         <location filename="../../ui/detail/approval.py" line="200"/>
-        <location filename="../../ui/detail/notice.py" line="70"/>
+        <location filename="../../ui/detail/notice.py" line="114"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -929,27 +929,67 @@
         <translation>无法列出文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/notice.py" line="34"/>
+        <location filename="../../ui/detail/notice.py" line="45"/>
+        <source>Already completed by {0}</source>
+        <translation>已由 {0} 完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/notice.py" line="47"/>
+        <source>Already completed elsewhere</source>
+        <translation>已在别处完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/notice.py" line="51"/>
+        <source>Completed by {0}</source>
+        <translation>已由 {0} 完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/notice.py" line="53"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/notice.py" line="57"/>
+        <source>Sent — waiting for confirmation…</source>
+        <translation>已发送 — 正在等待确认…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/notice.py" line="60"/>
+        <source>The task could not be completed: {0}</source>
+        <translation>无法完成任务：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/notice.py" line="74"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/notice.py" line="42"/>
+        <location filename="../../ui/detail/notice.py" line="76"/>
+        <source>Complete</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/notice.py" line="77"/>
+        <source>Mark the task done</source>
+        <translation>将任务标记为已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail/notice.py" line="86"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/notice.py" line="53"/>
+        <location filename="../../ui/detail/notice.py" line="97"/>
         <source>Task in {0} · {1}</source>
         <translation>{0} 中的任务 · {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/notice.py" line="59"/>
+        <location filename="../../ui/detail/notice.py" line="103"/>
         <source>Announcement from {0} · {1}</source>
         <translation>来自 {0} 的公告 · {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/notice.py" line="69"/>
+        <location filename="../../ui/detail/notice.py" line="113"/>
         <source>Due: {0}</source>
         <translation>截止：{0}</translation>
     </message>
@@ -970,57 +1010,62 @@
 <context>
     <name>InboxDelegate</name>
     <message>
-        <location filename="../../ui/delegate.py" line="54"/>
+        <location filename="../../ui/delegate.py" line="55"/>
         <source>Pending</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="55"/>
+        <location filename="../../ui/delegate.py" line="56"/>
         <source>Approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="56"/>
+        <location filename="../../ui/delegate.py" line="57"/>
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="57"/>
+        <location filename="../../ui/delegate.py" line="58"/>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="58"/>
+        <location filename="../../ui/delegate.py" line="59"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/delegate.py" line="60"/>
         <source>Sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="59"/>
+        <location filename="../../ui/delegate.py" line="61"/>
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="60"/>
+        <location filename="../../ui/delegate.py" line="62"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="69"/>
+        <location filename="../../ui/delegate.py" line="71"/>
         <source>You</source>
         <translation>我</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="72"/>
+        <location filename="../../ui/delegate.py" line="74"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="74"/>
+        <location filename="../../ui/delegate.py" line="76"/>
         <source>Announcement</source>
         <translation>公告</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="225"/>
+        <location filename="../../ui/delegate.py" line="227"/>
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
@@ -1028,319 +1073,329 @@
 <context>
     <name>InboxWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="262"/>
+        <location filename="../../ui/window.py" line="263"/>
         <source>Tidings</source>
         <extracomment>open the settings dialog; the argument is the source to focus (&quot;mail:work&quot;) or &quot;&quot;</extracomment>
         <translation>消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="276"/>
+        <location filename="../../ui/window.py" line="277"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="279"/>
+        <location filename="../../ui/window.py" line="280"/>
         <source>Clear search</source>
         <translation>清除搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="281"/>
+        <location filename="../../ui/window.py" line="282"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="283"/>
+        <location filename="../../ui/window.py" line="284"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="285"/>
+        <location filename="../../ui/window.py" line="286"/>
         <source>Unread</source>
         <translation>未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="293"/>
+        <location filename="../../ui/window.py" line="294"/>
         <source>Show all items</source>
         <translation>显示全部条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="294"/>
+        <location filename="../../ui/window.py" line="295"/>
         <source>Show unread items only</source>
         <translation>只显示未读条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="296"/>
+        <location filename="../../ui/window.py" line="297"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="316"/>
+        <location filename="../../ui/window.py" line="317"/>
         <source>Inbox</source>
         <translation>收件箱</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="339"/>
+        <location filename="../../ui/window.py" line="340"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="340"/>
+        <location filename="../../ui/window.py" line="341"/>
         <source>Inbox status</source>
         <translation>收件箱状态</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="360"/>
+        <location filename="../../ui/window.py" line="361"/>
         <source>← Back</source>
         <translation>← 返回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="361"/>
+        <location filename="../../ui/window.py" line="362"/>
         <source>Back to the list (Esc)</source>
         <translation>返回列表（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="362"/>
+        <location filename="../../ui/window.py" line="363"/>
         <source>Back to the list</source>
         <translation>返回列表</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="455"/>
+        <location filename="../../ui/window.py" line="456"/>
         <source>This item is gone: it was deleted or moved at its source.</source>
         <translation>此项已不存在：它已在来源处被删除或移动。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="473"/>
+        <location filename="../../ui/window.py" line="474"/>
         <source>%n item(s) from the notification</source>
         <translation>
             <numerusform>通知中的 %n 个条目</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="477"/>
+        <location filename="../../ui/window.py" line="478"/>
         <source>These items were read or removed since the notification.</source>
         <translation>这些条目在通知之后已被阅读或移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="578"/>
+        <location filename="../../ui/window.py" line="579"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="584"/>
+        <location filename="../../ui/window.py" line="585"/>
         <source>&amp;Toggle read</source>
         <translation>切换已读/未读(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="585"/>
+        <location filename="../../ui/window.py" line="586"/>
         <source>Mark as &amp;read</source>
         <translation>标为已读(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="586"/>
+        <location filename="../../ui/window.py" line="587"/>
         <source>Mark as &amp;unread</source>
         <translation>标为未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="588"/>
+        <location filename="../../ui/window.py" line="589"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="588"/>
+        <location filename="../../ui/window.py" line="589"/>
         <source>Approve the request</source>
         <translation>批准此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="591"/>
+        <location filename="../../ui/window.py" line="592"/>
         <source>Re&amp;ject…</source>
         <translation>驳回(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="591"/>
+        <location filename="../../ui/window.py" line="592"/>
         <source>Reject the request</source>
         <translation>驳回此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="593"/>
         <location filename="../../ui/window.py" line="595"/>
+        <source>&amp;Complete task</source>
+        <translation>完成任务(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="595"/>
+        <source>Mark the task done</source>
+        <translation>将任务标记为已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="597"/>
+        <location filename="../../ui/window.py" line="599"/>
         <source>&amp;Snooze</source>
         <translation>稍后提醒(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="597"/>
+        <location filename="../../ui/window.py" line="601"/>
         <source>&amp;Next item</source>
         <translation>下一条(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="598"/>
+        <location filename="../../ui/window.py" line="602"/>
         <source>&amp;Previous item</source>
         <translation>上一条(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="599"/>
+        <location filename="../../ui/window.py" line="603"/>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="602"/>
+        <location filename="../../ui/window.py" line="606"/>
         <source>&amp;All items</source>
         <translation>全部条目(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="605"/>
+        <location filename="../../ui/window.py" line="609"/>
         <source>&amp;Unread only</source>
         <translation>仅未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="617"/>
+        <location filename="../../ui/window.py" line="621"/>
         <source>Mark &amp;all read</source>
         <translation>全部标为已读(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="620"/>
+        <location filename="../../ui/window.py" line="624"/>
         <source>Mark every item of this view read</source>
         <translation>将此视图中的所有条目标为已读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="622"/>
+        <location filename="../../ui/window.py" line="626"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="623"/>
+        <location filename="../../ui/window.py" line="627"/>
         <source>&amp;Back to the list</source>
         <translation>返回列表(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="624"/>
+        <location filename="../../ui/window.py" line="628"/>
         <source>S&amp;ettings…</source>
         <translation>设置(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="625"/>
+        <location filename="../../ui/window.py" line="629"/>
         <source>&amp;Close window</source>
         <translation>关闭窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="629"/>
+        <location filename="../../ui/window.py" line="633"/>
         <source>Menu bar</source>
         <translation>菜单栏</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="630"/>
+        <location filename="../../ui/window.py" line="634"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="637"/>
+        <location filename="../../ui/window.py" line="641"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="646"/>
+        <location filename="../../ui/window.py" line="650"/>
         <source>&amp;Item</source>
         <translation>条目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="648"/>
+        <location filename="../../ui/window.py" line="652"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="649"/>
+        <location filename="../../ui/window.py" line="653"/>
         <source>Copy diagnostics…</source>
         <translation>复制诊断信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="708"/>
+        <location filename="../../ui/window.py" line="714"/>
         <source>Item actions</source>
         <translation>条目操作</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="721"/>
+        <location filename="../../ui/window.py" line="727"/>
         <source>Choose a time…</source>
         <translation>选择时间…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="789"/>
+        <location filename="../../ui/window.py" line="795"/>
         <source>Reject requests</source>
         <translation>驳回申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="790"/>
+        <location filename="../../ui/window.py" line="796"/>
         <source>Reject {0} requests?</source>
         <translation>驳回这 {0} 个申请？</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="793"/>
+        <location filename="../../ui/window.py" line="799"/>
         <source>No comment will be sent.</source>
         <translation>不会发送批注。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="794"/>
+        <location filename="../../ui/window.py" line="800"/>
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="820"/>
-        <location filename="../../ui/window.py" line="821"/>
+        <location filename="../../ui/window.py" line="832"/>
+        <location filename="../../ui/window.py" line="833"/>
         <source>Snoozed until {0}.</source>
         <translation>已推迟到 {0} 再提醒。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="851"/>
+        <location filename="../../ui/window.py" line="863"/>
         <source>Nothing unread here.</source>
         <translation>这里没有未读条目。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="854"/>
+        <location filename="../../ui/window.py" line="866"/>
         <source>Marked %n item(s) read.</source>
         <translation>
             <numerusform>已将 %n 个条目标为已读。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="944"/>
+        <location filename="../../ui/window.py" line="958"/>
         <source>The item you were reading is not in this view.</source>
         <translation>正在阅读的条目不在此视图中。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="988"/>
+        <location filename="../../ui/window.py" line="1002"/>
         <source>Nothing matches “{0}”.</source>
         <translation>没有与“{0}”匹配的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="990"/>
+        <location filename="../../ui/window.py" line="1004"/>
         <source>All caught up: nothing unread.</source>
         <translation>全部处理完毕：没有未读项。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="992"/>
+        <location filename="../../ui/window.py" line="1006"/>
         <source>No accounts yet — add one in Settings.</source>
         <translation>还没有账户 — 请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="994"/>
+        <location filename="../../ui/window.py" line="1008"/>
         <source>Your inbox is empty. New mail, messages and requests will appear here.</source>
         <translation>收件箱是空的。新邮件、消息和申请会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1003"/>
+        <location filename="../../ui/window.py" line="1017"/>
         <source>{0} unread</source>
         <translation>{0} 条未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1003"/>
+        <location filename="../../ui/window.py" line="1017"/>
         <source>No unread items</source>
         <translation>没有未读项</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1120"/>
+        <location filename="../../ui/window.py" line="1134"/>
         <source>Waiting for the sign-in in your browser…</source>
         <translation>正在等待您在浏览器中登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1124"/>
+        <location filename="../../ui/window.py" line="1138"/>
         <source>Signed in; connecting…</source>
         <translation>已登录，正在连接…</translation>
     </message>
@@ -1348,130 +1403,136 @@
 <context>
     <name>Notifications</name>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="62"/>
+        <location filename="../../notifications/dispatcher.py" line="63"/>
         <source>Sign in again: {0}</source>
         <extracomment>freedesktop notification categories, so desktops can group and tune them; the spec has none for approvals, tasks or announcements, hence the x-vendor ones.</extracomment>
         <translation>请重新登录：{0}</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="64"/>
+        <location filename="../../notifications/dispatcher.py" line="65"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="96"/>
+        <location filename="../../notifications/dispatcher.py" line="97"/>
         <source>New item</source>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="100"/>
+        <location filename="../../notifications/dispatcher.py" line="101"/>
         <source>New message</source>
         <translation>新消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="106"/>
+        <location filename="../../notifications/dispatcher.py" line="107"/>
         <source>Reply</source>
         <translation>回复</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="107"/>
-        <location filename="../../notifications/dispatcher.py" line="115"/>
+        <location filename="../../notifications/dispatcher.py" line="108"/>
+        <location filename="../../notifications/dispatcher.py" line="118"/>
+        <location filename="../../notifications/dispatcher.py" line="121"/>
         <source>Mark read</source>
         <translation>标为已读</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="111"/>
+        <location filename="../../notifications/dispatcher.py" line="112"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="112"/>
+        <location filename="../../notifications/dispatcher.py" line="113"/>
         <source>Reject…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="132"/>
+        <location filename="../../notifications/dispatcher.py" line="117"/>
+        <source>Complete</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/dispatcher.py" line="138"/>
         <source>%n new mail(s)</source>
         <translation>%n 封新邮件</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="134"/>
+        <location filename="../../notifications/dispatcher.py" line="140"/>
         <source>%n new chat message(s)</source>
         <translation>%n 条新聊天消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="136"/>
+        <location filename="../../notifications/dispatcher.py" line="142"/>
         <source>%n new approval request(s)</source>
         <translation>%n 个新审批请求</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="138"/>
+        <location filename="../../notifications/dispatcher.py" line="144"/>
         <source>%n new task(s)</source>
         <translation>%n 个新任务</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="140"/>
+        <location filename="../../notifications/dispatcher.py" line="146"/>
         <source>%n new announcement(s)</source>
         <translation>%n 条新公告</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="141"/>
+        <location filename="../../notifications/dispatcher.py" line="147"/>
         <source>%n new item(s)</source>
         <translation>%n 条新消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="147"/>
+        <location filename="../../notifications/dispatcher.py" line="153"/>
         <source>%n mail(s)</source>
         <translation>%n 封邮件</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="149"/>
+        <location filename="../../notifications/dispatcher.py" line="155"/>
         <source>%n chat message(s)</source>
         <translation>%n 条聊天消息</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="151"/>
+        <location filename="../../notifications/dispatcher.py" line="157"/>
         <source>%n approval request(s)</source>
         <translation>%n 个审批请求</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="153"/>
+        <location filename="../../notifications/dispatcher.py" line="159"/>
         <source>%n task(s)</source>
         <translation>%n 个任务</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="154"/>
+        <location filename="../../notifications/dispatcher.py" line="160"/>
         <source>%n announcement(s)</source>
         <translation>%n 条公告</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="160"/>
+        <location filename="../../notifications/dispatcher.py" line="166"/>
         <source>{0} from {1}</source>
         <translation>{0}，来自 {1}</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="162"/>
+        <location filename="../../notifications/dispatcher.py" line="168"/>
         <source>{0} from {1} and {2}</source>
         <translation>{0}，来自 {1} 和 {2}</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="164"/>
+        <location filename="../../notifications/dispatcher.py" line="170"/>
         <source>{0} from {1}, {2} and {3}</source>
         <translation>{0}，来自 {1}、{2} 和 {3}</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="166"/>
+        <location filename="../../notifications/dispatcher.py" line="172"/>
         <source>{0} from {1}, {2} and %n more</source>
         <translation>{0}，来自 {1}、{2} 等另外 %n 位</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="181"/>
+        <location filename="../../notifications/dispatcher.py" line="187"/>
         <source>, </source>
         <comment>list separator</comment>
         <translation>，</translation>
     </message>
     <message>
-        <location filename="../../notifications/dispatcher.py" line="185"/>
+        <location filename="../../notifications/dispatcher.py" line="191"/>
         <source>Latest: {0}</source>
         <translation>最新：{0}</translation>
     </message>
@@ -2478,17 +2539,17 @@
 <context>
     <name>UndoBar</name>
     <message>
-        <location filename="../../ui/window.py" line="190"/>
+        <location filename="../../ui/window.py" line="191"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="191"/>
+        <location filename="../../ui/window.py" line="192"/>
         <source>Undo (Ctrl+Z)</source>
         <translation>撤销（Ctrl+Z）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="192"/>
+        <location filename="../../ui/window.py" line="193"/>
         <source>Undo mark all read</source>
         <translation>撤销全部标为已读</translation>
     </message>
