@@ -4,7 +4,8 @@ Starts a throwaway Dovecot and the reference gateway on loopback, writes a
 settings file pointing Tidings at both, starts the tray app, and then plays a
 small office: new mail every few seconds, coworkers chatting (and answering
 your replies), an OA system posting approval requests and receiving your
-decisions on its signed callback, project tasks and announcements.
+decisions on its signed callback, a project system assigning tasks and receiving
+their completions the same way, and announcements.
 
     python -m harness.demo [--interval 4] [--duration SECONDS] [--data-dir DIR]
 
@@ -144,11 +145,13 @@ def _mail(sender: str, subject: str, text: str, when: datetime | None = None) ->
     return msg.as_bytes()
 
 
-class OaCallbackServer:
-    """The OA system's callback endpoint: verifies each signed decision and logs it."""
+class CallbackServer:
+    """An integration's callback endpoint (the OA system's, the project system's): verifies
+    each signed callback (decisions, task completions) and logs it."""
 
-    def __init__(self, secret_box: dict[str, str]) -> None:
-        self.decisions: list[dict[str, Any]] = []
+    def __init__(self, secret_box: dict[str, str], system: str = "OA", path: str = "/oa/decisions") -> None:
+        self.decisions: list[dict[str, Any]] = []  # approval.decided
+        self.completions: list[dict[str, Any]] = []  # task.completed
         box = secret_box
         outer = self
 
@@ -163,30 +166,40 @@ class OaCallbackServer:
                 )
                 self.send_response(200 if ok else 401)
                 self.end_headers()
-                if ok:
-                    decision = json.loads(body)
-                    outer.decisions.append(decision)
+                if not ok:
+                    return
+                callback = json.loads(body)
+                if callback.get("type") == "task.completed":
+                    outer.completions.append(callback)
+                    by = callback.get("by") or {}
+                    log.info("%s received: %s completed by %s", system, callback.get("task"), by.get("name"))
+                else:
+                    outer.decisions.append(callback)
                     log.info(
-                        "OA received: %s %s (%s)",
-                        decision.get("decision"),
-                        decision.get("approval"),
-                        decision.get("comment") or "no comment",
+                        "%s received: %s %s (%s)",
+                        system,
+                        callback.get("decision"),
+                        callback.get("approval"),
+                        callback.get("comment") or "no comment",
                     )
 
             def log_message(self, *args: Any) -> None:  # keep the console for the story
                 pass
 
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/oa/decisions"
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}{path}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def __enter__(self) -> OaCallbackServer:
+    def __enter__(self) -> CallbackServer:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+OaCallbackServer = CallbackServer  # the OA system's, as the Xvfb tests know it
 
 
 class Office:
@@ -357,6 +370,7 @@ async def run(args: argparse.Namespace) -> int:
         loop.add_signal_handler(sig, stop.set)
 
     secret_box: dict[str, str] = {}
+    projects_box: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
         dovecot = stack.enter_context(Dovecot())
         dovecot.add_user(USER, MAIL_PASSWORD)
@@ -368,7 +382,8 @@ async def run(args: argparse.Namespace) -> int:
         gw = GatewayProcess(data_dir / "gateway.sqlite3")
         stack.enter_context(gw)
         gw.start()
-        oa = stack.enter_context(OaCallbackServer(secret_box))
+        oa = stack.enter_context(CallbackServer(secret_box))
+        projects = stack.enter_context(CallbackServer(projects_box, "Projects", "/projects/tidings"))
         gw.add_user(USER, "Dana Demo")
         tokens = {}
         for name, display in COWORKERS.items():
@@ -376,10 +391,11 @@ async def run(args: argparse.Namespace) -> int:
             tokens[name] = gw.issue_token(name)
         secrets = {
             "oa": gw.add_integration("oa", oa.url),
-            "projects": gw.add_integration("projects"),
+            "projects": gw.add_integration("projects", projects.url),
             "hr": gw.add_integration("hr"),
         }
         secret_box["secret"] = secrets["oa"]
+        projects_box["secret"] = secrets["projects"]
         gw.add_conversation("team", "Platform team", [USER, *COWORKERS])
         gw.add_conversation("dm-lisa", "Lisa Chen", [USER, "lisa"])
         settings = data_dir / "settings.toml"
@@ -440,7 +456,11 @@ async def run(args: argparse.Namespace) -> int:
             await player
         code = app.poll()
         stop_app()
-        log.info("demo stopped; %d decision(s) reached the OA system", len(oa.decisions))
+        log.info(
+            "demo stopped; %d decision(s) reached the OA system, %d completed task(s) the project system",
+            len(oa.decisions),
+            len(projects.completions),
+        )
         return 0 if code in (None, 0, -signal.SIGTERM) else 1
 
 
