@@ -3,6 +3,7 @@ with a private CA: the production fetch, XML parse and SRV lookup, pointed at lo
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
@@ -280,3 +281,42 @@ def test_dns_server_answers_nxdomain_for_unknown_names(dns: DnsServer) -> None:
 
     assert Dns(dns.host, dns.port, timeout=2).srv("_imaps._tcp.nowhere.test") is None
     assert ("_imaps._tcp.nowhere.test", "SRV") in dns.queries
+
+
+def test_a_redirect_to_plain_http_is_not_followed(dns: DnsServer, ca: PrivateCA) -> None:
+    import http.server
+    import ssl
+    import threading
+
+    asked: list[str] = []
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(301)
+            self.send_header("Location", "http://127.0.0.1:9/config-v1.1.xml")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    cert, key = ca.issue("localhost")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"https://127.0.0.1:{server.server_address[1]}"
+        with pytest.raises(DiscoveryError) as info:
+            find_account(
+                "li.lei@example.test", dataclasses.replace(lookups(dns, None, ca), autoconfig_base=base)
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert info.value.reason == "insecure" and "http://127.0.0.1:9" in info.value.message
+    assert asked == ["/autoconfig.example.test/mail/config-v1.1.xml"]

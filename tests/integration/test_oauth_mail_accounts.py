@@ -10,6 +10,7 @@ import functools
 import json
 import os
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -409,3 +410,26 @@ async def test_a_reply_from_an_oauth_account_goes_out_over_smtp_with_a_token(
         log = server.log_text()
         assert "submission-login: Info: Login: user=<dave>, method=XOAUTH2" in log
         assert "imap-login: Info: Login: user=<dave>, method=OAUTHBEARER" in log
+
+
+def test_account_login_with_a_code_on_another_device(
+    idp: IdentityProvider, browser: SignInBrowser, dovecot: Dovecot
+) -> None:
+    """`tidings account login NAME --device`: prints the address and the code; once the user
+    entered it elsewhere, the sign-in is stored and the mail server accepts it."""
+    settings = settings_for(idp, dovecot, "bob")
+    said: list[str] = []
+    warned: list[str] = []
+
+    def say(text: str) -> None:
+        said.append(text)
+        found = re.search(r"open (\S+) and enter the code (\S+)", text)
+        if found:  # the user, on their phone
+            browser.drive("device", found.group(1), login="bob", user_code=found.group(2))
+
+    rc = account_login.run(settings, "work", device=True, say=say, warn=warned.append)
+    assert (rc, warned) == (0, []), warned
+    assert said[0].startswith(f"On any device, open {idp.issuer}/device and enter the code ")
+    assert "accepts the sign-in for bob" in said[-1]
+    stored = get_secret(oauth_key(idp.issuer, idp.client_id))
+    assert stored and all(stored not in line for line in said)
