@@ -13,6 +13,7 @@ items, in the list's context menu; they act on all selected rows. Narrower than
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -78,6 +79,7 @@ from desktop.ui.status_text import state_text, status_message
 
 SEARCH_DEBOUNCE_MS = 150
 MARK_READ_DELAY_MS = 1000
+HOLD_UNDER_POINTER_MS = 5000  # longest a new row waits for the pointer to leave a short list
 UNDO_MS = 7000  # how long "Mark all read" can be undone before it is delivered
 NARROW_WIDTH = 720  # below this the window shows one pane at a time
 DEFAULT_SIZE = QSize(1080, 700)
@@ -424,6 +426,12 @@ class InboxWindow(QMainWindow):
         self.model.rowsRemoved.connect(self._update_empty_state)
         # New items must not slide the rows away from under the user's pointer.
         self._anchor: tuple[QPersistentModelIndex, int] | None = None
+        # ...and where scrolling cannot make up for them (the list fits the window), new
+        # rows wait while the pointer rests on it (at most HOLD_UNDER_POINTER_MS).
+        self._held: list[Item] = []
+        self._held_since = 0.0
+        self._held_timer = QTimer(self, interval=200)
+        self._held_timer.timeout.connect(self._release_held)
         self.model.rowsAboutToBeInserted.connect(self._remember_rows_under_pointer)
         self.model.rowsInserted.connect(self._keep_rows_under_pointer)
         self.model.rowsAboutToBeRemoved.connect(self._remember_rows_under_pointer)
@@ -1090,12 +1098,13 @@ class InboxWindow(QMainWindow):
     # -- bridge -----------------------------------------------------------------------------
 
     def _on_items_added(self, items: list[Item], quiet: bool = False) -> None:
-        self._updating = True
-        try:
-            self.model.on_items_added(items, quiet)
-        finally:
-            self._updating = False
-        self._reconcile_selection()
+        if not self._hold_under_pointer(items):
+            self._updating = True
+            try:
+                self.model.on_items_added(items, quiet)
+            finally:
+                self._updating = False
+            self._reconcile_selection()
         current = self.detail.current_item
         if (
             current is not None
@@ -1105,6 +1114,40 @@ class InboxWindow(QMainWindow):
         ):
             self._read_timer.start()  # a message arriving in the open conversation is being read
         self._update_counts()
+
+    def _hold_under_pointer(self, items: list[Item]) -> bool:
+        """Keep new rows back while the pointer rests on a list that fits the window: rows
+        inserted above it would push the row under the pointer down, and with nothing to
+        scroll that cannot be made up for (the pointer came down from the top bar onto a
+        short Unread view, and the click hit the next item)."""
+        if not self._held and (
+            not self.list.isVisible()
+            or self._pointer_position() is None
+            or self.list.verticalScrollBar().maximum() > 0
+        ):
+            return False
+        if not self._held:
+            self._held_since = time.monotonic()
+            self._held_timer.start()
+        self._held.extend(items)
+        return True
+
+    def _release_held(self) -> None:
+        """The pointer left the list (or rested there long enough): show what was held."""
+        waited = time.monotonic() - self._held_since
+        if self._held and self._pointer_position() is not None and waited < HOLD_UNDER_POINTER_MS / 1000:
+            return
+        self._held_timer.stop()
+        ids, self._held = [i.id for i in self._held], []
+        if not ids:
+            return
+        self._updating = True
+        try:
+            # Read again: they may have been read, changed or removed meanwhile.
+            self.model.on_items_added(self.app.inbox.get_many(ids), True)
+        finally:
+            self._updating = False
+        self._reconcile_selection()
 
     def _on_items_changed(self, items: list[Item]) -> None:
         self.model.on_items_changed(items)

@@ -208,3 +208,43 @@ def test_the_pane_clears_when_the_last_item_goes_or_a_filter_hides_it(qtbot, rig
     window.show_item(make_item(2).id)
     rig.app.runtime.pipeline.handle(ItemsRemoved("mail:work", [make_item(2).id]))
     assert window.current_item() is None
+
+
+# -- rows under the pointer ----------------------------------------------------------------------
+
+
+def test_a_short_list_holds_new_rows_while_the_pointer_rests_on_it(qtbot, rig: Rig, monkeypatch) -> None:
+    """Nothing to scroll: a row inserted above would push the row under the pointer down."""
+    from PySide6.QtCore import QPoint
+
+    from desktop.ui.inbox_model import IdRole
+
+    rig.add([make_item(n) for n in range(3)])
+    window = rig.app.window
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.list.verticalScrollBar().maximum() == 0  # three rows fit
+    pointer: list[QPoint | None] = [QPoint(40, 5)]  # came down from the top bar onto row 0
+    monkeypatch.setattr(window, "_pointer_position", lambda: pointer[0])
+    under = window.list.indexAt(QPoint(40, 5)).data(IdRole)
+    rig.app.runtime.pipeline.handle(ItemsArrived("mail:work", [make_item(10, unread=True)]))
+    assert window.list.indexAt(QPoint(40, 5)).data(IdRole) == under
+    assert window.model.rowCount() == 3
+    assert rig.app.window.count_label.text() != ""  # counts go on
+    pointer[0] = None  # the pointer leaves the list: the new row shows, on top
+    qtbot.waitUntil(lambda: window.model.rowCount() == 4)
+    assert window.model.item_at(0).id == make_item(10).id
+
+
+def test_a_long_list_scrolls_instead_of_holding(qtbot, rig: Rig, monkeypatch) -> None:
+    from PySide6.QtCore import QPoint
+
+    rig.add([make_item(n) for n in range(60)])
+    window = rig.app.window
+    window.resize(900, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    monkeypatch.setattr(window, "_pointer_position", lambda: QPoint(40, 5))
+    rig.app.runtime.pipeline.handle(ItemsArrived("mail:work", [make_item(100, unread=True)]))
+    assert window.model.rowCount() == 61 and window.model.item_at(0).id == make_item(100).id
