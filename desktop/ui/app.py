@@ -40,8 +40,9 @@ from desktop.config import settings as settings_mod
 from desktop.config.settings import ConfigError, Settings
 from desktop.core import i18n
 from desktop.core.events import ConnectionState
-from desktop.notifications.backends import NotifierBackend, NullBackend, pick_backend
+from desktop.notifications.backends import NotifierBackend, pick_backend
 from desktop.notifications.dispatcher import NotificationDispatcher, rules_from_settings
+from desktop.notifications.pending import PendingBackend
 from desktop.ui import icons
 from desktop.ui.bridge import Bridge
 from desktop.ui.single_instance import SingleInstance
@@ -146,8 +147,10 @@ class TidingsApp(QObject):
         self.bridge = Bridge()
         self.facade.add_listener(self.bridge.listener())
         self.handler = NotificationHandler(self)
+        # Notices wait here until start() has chosen the backend: the sources start first.
+        self._pending_backend = PendingBackend(loop)
         self.dispatcher = NotificationDispatcher(
-            NullBackend(),
+            self._pending_backend,
             rules_from_settings(settings.notifications),
             loop,
             enabled=settings.notifications.enabled,
@@ -179,20 +182,24 @@ class TidingsApp(QObject):
     # -- start and stop ------------------------------------------------------------------
 
     async def start(self) -> None:
+        # The sources first: their logins need none of the tray, notification or window
+        # machinery below (issue 9), and their first notices wait for the backend.
+        self.facade.start(self.loop)
         if self.tray_available:
             self.tray.show()
         else:
             log.warning("no system tray: showing the inbox window instead")
             self.show_window()
             self._show_message("No system tray was found: close this window to keep Tidings running.")
-        self.dispatcher.backend = await pick_backend(
+        backend = await pick_backend(
             self.handler,
             TrayBalloonBackend(self.tray, self.handler) if self.tray_available else None,
             app_name=APP_NAME,
             icon_path=self._notification_icon(),
         )
-        log.info("notifications: %s", self.dispatcher.backend.name)
-        self.facade.start(self.loop)
+        self.dispatcher.backend = backend
+        self._pending_backend.choose(backend)
+        log.info("notifications: %s", backend.name)
         if needs_welcome(self.settings):
             self.show_welcome()
         elif self.facade.saved_drafts():
