@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import getpass
 import importlib
-import importlib.metadata
 import logging
 import sys
 from pathlib import Path
@@ -59,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[_common(with_defaults=True)],
         description="Mail, chat, approvals and tasks in one tray inbox.",
     )
-    parser.add_argument("--version", action="version", version=f"tidings {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command")
     watch = sub.add_parser("watch", parents=[common], help="run without a window and print items")
     watch.add_argument(
@@ -111,10 +110,26 @@ def _parser() -> argparse.ArgumentParser:
 
 def version() -> str:
     """This installation's version, from its metadata (the PyInstaller spec copies it)."""
+    import importlib.metadata  # ~3 MB and tens of ms: only when the version is asked for
+
     try:
         return importlib.metadata.version("tidings")
     except importlib.metadata.PackageNotFoundError:
         return "unknown (not installed: run from a checkout)"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: argparse's own action needs the text when the parser is built, at
+    every start; this one reads the metadata only when the option is given."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version and exit"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"tidings {version()}")
+        parser.exit()
 
 
 def _read_secret(prompt: str) -> str:
