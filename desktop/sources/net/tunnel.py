@@ -18,10 +18,6 @@ import asyncio
 import base64
 import socket
 
-from python_socks import ProxyType
-from python_socks.async_.asyncio import Proxy as AsyncSocksProxy
-from python_socks.sync import Proxy as SyncSocksProxy
-
 from desktop.sources.net.errors import (
     ProxyError,
     classify,
@@ -30,8 +26,6 @@ from desktop.sources.net.errors import (
     unreachable_error,
 )
 from desktop.sources.net.proxy import Proxy, Route
-
-_TYPES = {"http": ProxyType.HTTP, "socks5": ProxyType.SOCKS5}
 
 
 def _proxy_of(route: Route | Proxy | None) -> Proxy | None:
@@ -47,8 +41,12 @@ def open_socket(route: Route | Proxy | None, host: str, port: int, *, timeout: f
         return socket.create_connection((host, port), timeout=timeout)
     if proxy.scheme == "http":
         return _http_connect(proxy, host, port, timeout)
+    # python-socks is imported for SOCKS only: most connections are direct or HTTP.
+    from python_socks import ProxyType
+    from python_socks.sync import Proxy as SyncSocksProxy
+
     socks = SyncSocksProxy(
-        _TYPES[proxy.scheme],
+        ProxyType.SOCKS5,
         proxy.host,
         proxy.port,
         proxy.username or None,
@@ -91,8 +89,11 @@ async def open_socket_async(
             raise last or OSError(f"no address for {host}")
     if proxy.scheme == "http":
         return await _http_connect_async(proxy, host, port, timeout)
+    from python_socks import ProxyType
+    from python_socks.async_.asyncio import Proxy as AsyncSocksProxy
+
     socks = AsyncSocksProxy(
-        _TYPES[proxy.scheme],
+        ProxyType.SOCKS5,
         proxy.host,
         proxy.port,
         proxy.username or None,
