@@ -44,11 +44,7 @@ from desktop.app.facade import AccountTester, test_account
 from desktop.config import secrets
 from desktop.config.settings import (
     DEFAULT_PORTS,
-    GatewaySettings,
-    GeneralSettings,
     MailAccount,
-    NetworkSettings,
-    NotificationSettings,
     Settings,
     blank_account,
     option,
@@ -818,12 +814,17 @@ class SettingsDialog(QDialog):
         for path, value in self.edited_values().items():
             section, key = path.split(".")
             sections[section][key] = value
+        # Each table starts from the loaded one, so an option this dialog has no field for
+        # ([gateway] sign_in, issuer, scopes...) is kept as it was, not reset to its default.
+        loaded = self._settings
         return Settings(
             mail=[dataclasses.replace(a, folders=list(a.folders)) for a in self._accounts],
-            gateway=GatewaySettings(**sections["gateway"]),
-            notifications=NotificationSettings(**sections["notifications"]),
-            general=GeneralSettings(**sections["general"]),
-            network=NetworkSettings(**sections["network"]),
+            gateway=dataclasses.replace(copy.deepcopy(loaded.gateway), **sections["gateway"]),
+            notifications=dataclasses.replace(
+                copy.deepcopy(loaded.notifications), **sections["notifications"]
+            ),
+            general=dataclasses.replace(copy.deepcopy(loaded.general), **sections["general"]),
+            network=dataclasses.replace(copy.deepcopy(loaded.network), **sections["network"]),
             # [oauth.NAME] has no page here either: the file or the organisation's policy
             oauth=copy.deepcopy(self._settings.oauth),
             oauth_inherited=self._settings.oauth_inherited,
