@@ -133,8 +133,11 @@ def render_icons(dest: Path) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         renderer.render(painter)
         painter.end()
-        if not image.save(str(dest / f"tidings-{size}.png"), b"PNG"):
-            raise BuildError(f"cannot write tidings-{size}.png")
+        # QImageWriter, not QImage.save: save() rejects the format as bytes at run time
+        # (PySide6 6.11) while its stubs reject it as str; the writer takes bytes in both.
+        png = QImageWriter(str(dest / f"tidings-{size}.png"), b"png")
+        if not png.write(image):
+            raise BuildError(f"cannot write tidings-{size}.png: {png.errorString()}")
         images[size] = image
     # Qt's ico and icns writers store one image; the largest each format holds.
     for name, fmt, size in (("tidings.ico", b"ico", 256), ("tidings.icns", b"icns", 512)):
