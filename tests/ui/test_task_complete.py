@@ -131,3 +131,16 @@ def test_the_context_menu_completes_every_selected_task(qtbot, store, runtime, w
     tasks = sorted(e.payload["task"] for e in store.pending("gateway") if e.action == "complete")
     assert tasks == ["T8", "T9"]  # the mail in the selection is left alone
     assert not window.complete_action.isEnabled()
+
+
+def test_a_completed_task_is_no_longer_overdue(qtbot, store, runtime, window):
+    late = _task(11)
+    late.payload["task"]["due"] = "2020-01-01T09:00:00Z"
+    runtime.pipeline.handle(ItemsArrived("gateway", [late]))
+    window.show_item(late.id)
+    view = window.detail.notice
+    assert "overdue" in view.due.text()
+    entry = window.app.complete(late.id)
+    _answer(runtime, store, entry, ok=True, data={"state": "completed"})
+    qtbot.waitUntil(lambda: "overdue" not in view.due.text())
+    assert view.due.text().startswith("Due: ")

@@ -105,24 +105,31 @@ class NoticeView(DetailView):
                 else when
             )
         self.urgency.setVisible(item.urgency is Urgency.URGENT)
-        due = parse_deadline(p.get("due"))
+        body = str(p.get("text") or item.preview)
+        self.text.setHtml(f"<div>{linkify(body)}</div>")
+        self.open_button.setVisible(bool(self.url))
+        self._render_state()
+
+    def refresh(self, item: Item) -> None:
+        super().refresh(item)
+        self._render_state()
+
+    def _render_state(self) -> None:
+        """What changes when the task is completed: its due line and its completion."""
+        if self.item is None:
+            return
+        due = parse_deadline(details(self.item, str(self.item.kind)).get("due"))
         if due is None:
             self.due.hide()
         else:
-            overdue = due < datetime.now(UTC)
+            # A completed task is not overdue, whenever it was due.
+            overdue = due < datetime.now(UTC) and self.item.state != "completed"
             text = QCoreApplication.translate("Detail", "Due: {0}").format(full_time(due)) + (
                 " — " + QCoreApplication.translate("Detail", "overdue") if overdue else ""
             )
             self.due.setText(text)
             self.due.setStyleSheet(f"color: {ERROR_COLOR};" if overdue else "")
             self.due.show()
-        body = str(p.get("text") or item.preview)
-        self.text.setHtml(f"<div>{linkify(body)}</div>")
-        self.open_button.setVisible(bool(self.url))
-        self._render_completion()
-
-    def refresh(self, item: Item) -> None:
-        super().refresh(item)
         self._render_completion()
 
     def _render_completion(self) -> None:
