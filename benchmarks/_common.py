@@ -26,7 +26,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 # -- statistics -------------------------------------------------------------------------
@@ -117,6 +116,47 @@ def smaps_rollup_kb(pid: int) -> dict[str, int]:
     return out
 
 
+def memory_breakdown(pid: int) -> list[tuple[str, int, int]]:
+    """(what, Rss kB, Pss kB) per kind of mapping, largest first: each file by name, [heap]
+    (the main malloc arena), thread stacks (the mappings holding a thread's stack pointer),
+    other malloc arenas (anonymous, 64 MiB-aligned) and other anonymous memory (Python's
+    object arenas, large objects, Qt, SQLite's page cache...)."""
+    totals: dict[str, list[int]] = {}
+    current = ""
+    size = 0
+    # Each blocked thread's stack pointer (/proc/PID/task/TID/syscall: number, 6 args, sp,
+    # pc) names the mapping that is its stack.
+    stack_pointers = []
+    with contextlib.suppress(OSError):
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError, ValueError), open(f"/proc/{pid}/task/{tid}/syscall") as f:
+                fields = f.read().split()
+                if len(fields) == 9:
+                    stack_pointers.append(int(fields[7], 16))
+    with open(f"/proc/{pid}/smaps", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            head = line.split(None, 5)
+            if "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                start, end = (int(x, 16) for x in head[0].split("-"))
+                size = end - start
+                name = head[5].strip() if len(head) == 6 else ""
+                if not name:
+                    if any(start <= sp < end for sp in stack_pointers):
+                        name = "[thread stacks]"
+                    elif start % (64 << 20) == 0 and size <= 64 << 20:
+                        name = "[malloc arenas of threads]"
+                    else:
+                        name = "[other anonymous: Python objects, Qt, SQLite cache...]"
+                current = name
+                totals.setdefault(current, [0, 0])
+            elif head[0] == "Rss:":
+                totals[current][0] += int(head[1])
+            elif head[0] == "Pss:":
+                totals[current][1] += int(head[1])
+    rows = [(name, rss, pss) for name, (rss, pss) in totals.items()]
+    return sorted(rows, key=lambda r: -r[1])
+
+
 def tcp_peers(pid: int) -> list[int]:
     """Remote ports of the process's established IPv4 TCP connections (its socket inodes
     matched with /proc/PID/net/tcp)."""
@@ -149,6 +189,83 @@ def stop_process(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
+
+
+class LoginProbe:
+    """A TCP relay in front of an IMAP server that notes when (``time.perf_counter``) each
+    LOGIN or AUTHENTICATE command arrives from a client: "launch -> first IMAP login" seen
+    on the wire, without relying on the server's log timestamps (whole seconds in Dovecot's).
+    Point the client at ``port``; every byte is passed on unchanged."""
+
+    COMMANDS = (b" LOGIN ", b" AUTHENTICATE ")
+
+    def __init__(self, target_port: int, host: str = "127.0.0.1") -> None:
+        import socket
+        import threading
+
+        self.target = (host, target_port)
+        self.logins: list[float] = []
+        self._lock = threading.Lock()
+        self._server = socket.create_server((host, 0))
+        self.port: int = self._server.getsockname()[1]
+        self._sockets: list[socket.socket] = []
+        self._closed = False
+        threading.Thread(target=self._accept, name="login-probe", daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while not self._closed:
+            try:
+                client, _addr = self._server.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self.target, timeout=10)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            with self._lock:
+                self._sockets += [client, server]
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+
+    def _pump(self, src: object, dst: object, from_client: bool) -> None:
+        import socket
+
+        assert isinstance(src, socket.socket) and isinstance(dst, socket.socket)
+        tail = b""
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if from_client:
+                    window = (tail + data).upper()
+                    if any(c in window for c in self.COMMANDS):
+                        self.logins.append(time.perf_counter())
+                    tail = data[-16:]
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                dst.shutdown(socket.SHUT_WR)
+
+    def first_after(self, t0: float) -> float | None:
+        """Seconds from ``t0`` to the first login command seen after it."""
+        later = [t for t in self.logins if t >= t0]
+        return min(later) - t0 if later else None
+
+    def close(self) -> None:
+        self._closed = True
+        self._server.close()
+        with self._lock:
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.close()
 
 
 # -- synthetic content ------------------------------------------------------------------

@@ -46,6 +46,7 @@ from benchmarks._common import (  # noqa: E402
     fill_store,
     header,
     machine_line,
+    memory_breakdown,
     raw_mail,
     smaps_rollup_kb,
     status_kb,
@@ -80,6 +81,8 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--accounts", type=int, default=2, help="mail accounts (Dovecot users)")
     parser.add_argument("--no-gateway", action="store_true", help="no gateway in the settings")
+    parser.add_argument("--breakdown", type=int, default=12, metavar="N",
+                        help="print the N largest kinds of mapping at the end (0: none)")  # fmt: skip
     parser.add_argument("--bundle", type=Path, metavar="EXE", help="measure this bundled tidings executable")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for the app (e.g. MALLOC_ARENA_MAX=2), to compare")  # fmt: skip
@@ -160,6 +163,7 @@ def main() -> int:
                 info["total_cpu_s"] = (prev_ticks - start_ticks) / CLK_TCK
                 info["total_cs"] = prev_cs - start_cs
                 info["window"] = prev_t - start_t
+                info["breakdown"] = memory_breakdown(pid) if args.breakdown else []
                 info["errors"] = [line for _t, line in app.lines if " ERROR " in line or "Traceback" in line]
             finally:
                 app.stop()
@@ -223,6 +227,11 @@ def main() -> int:
     if "bare_rss" in info:
         print(f"  reference: a bare PySide6 tray icon in the same session: VmRSS {info['bare_rss']:.1f} MB "
               f"(RssAnon {info['bare_anon']:.1f} MB, Pss {info['bare_pss']:.1f} MB)")  # fmt: skip
+    breakdown = info.get("breakdown") or []
+    if breakdown:
+        print(f"  where it is at the end (the {args.breakdown} largest, Rss / Pss MB):")
+        for name, rss_kb, pss_kb in breakdown[: args.breakdown]:  # type: ignore[index]
+            print(f"    {rss_kb / 1024:7.1f} {pss_kb / 1024:7.1f}  {name}")
     rss, hwm = max(col("rss")), max(col("hwm"))
     print()
     print(f"  target: RSS < {TARGET_RSS_MB:.0f} MB -> max VmRSS {rss:.1f} MB: {verdict(rss, TARGET_RSS_MB)}; "
