@@ -239,7 +239,7 @@ class Soak:
                         f"{len(mails.sent) + len(events.sent)}; last status {out.last_status()}"
                     )
                     if time.monotonic() > deadline:
-                        self.log(f"{name}: stopping the cuts, the client no longer connects")
+                        self.log(f"{name}: out of time, stopping the cuts: the client reconnects too seldom")
                         proxy.stop_cutting()
             mails.stop()
             events.stop()
