@@ -35,6 +35,7 @@ INGEST_EVENT_TYPES: Final = (
     "task.assigned",
     "announcement",
     "chat.message",
+    "task.completed",  # completed in the integration's own system
 )
 
 # Codes of "error" frames; the connection always stays up after one.

@@ -783,9 +783,10 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
     "type": "object"
    },
    "via": {
-    "description": "desktop: completed in Tidings (later versions of protocol 1 may add values)",
+    "description": "desktop: completed in Tidings (task.complete); integration: completed in the integration's own system",
     "enum": [
-     "desktop"
+     "desktop",
+     "integration"
     ]
    }
   },
@@ -961,6 +962,22 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
       }
      }
     }
+   },
+   {
+    "if": {
+     "properties": {
+      "type": {
+       "const": "task.completed"
+      }
+     }
+    },
+    "then": {
+     "properties": {
+      "data": {
+       "$ref": "ingest/task.completed.json"
+      }
+     }
+    }
    }
   ],
   "properties": {
@@ -993,7 +1010,8 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
      "approval.resolved",
      "task.assigned",
      "announcement",
-     "chat.message"
+     "chat.message",
+     "task.completed"
     ]
    }
   },
@@ -1321,6 +1339,41 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    "task"
   ],
   "title": "task.assigned data as an integration posts it (POST /v1/events)",
+  "type": "object"
+ },
+ "ingest/task.completed.json": {
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "description": "The task was completed in the integration's own system. Fields with a default may be left out: the gateway fills them in before delivery, so clients always receive every field of ../events/task.completed.json.",
+  "properties": {
+   "by": {
+    "$ref": "../common.json#/$defs/ingest_person"
+   },
+   "state": {
+    "const": "completed",
+    "default": "completed"
+   },
+   "task": {
+    "properties": {
+     "id": {
+      "$ref": "../common.json#/$defs/nonblank",
+      "maxLength": 200
+     }
+    },
+    "required": [
+     "id"
+    ],
+    "type": "object"
+   },
+   "via": {
+    "const": "integration",
+    "default": "integration"
+   }
+  },
+  "required": [
+   "task",
+   "by"
+  ],
+  "title": "task.completed data as an integration posts it (POST /v1/events)",
   "type": "object"
  },
  "item.read.json": {

@@ -249,6 +249,15 @@ class GatewayService:
             # Assigned again (to other people): they may complete it; a completed task stays so.
             state = existing_task.state if existing_task else "open"
             await tx.put_task(Task(task_id, integration.name, tuple(recipients), state))
+        elif event_type == "task.completed":
+            # Completed in the integration's own system: a later desktop completion gets
+            # already_resolved. A task it never assigned here is remembered as completed.
+            task_id = data["task"]["id"]
+            existing_task = await tx.task(task_id)
+            if existing_task is not None and existing_task.integration != integration.name:
+                raise v.Invalid(f"data.task.id: {task_id!r} belongs to another integration")
+            keep = existing_task.recipients if existing_task else tuple(recipients)
+            await tx.put_task(Task(task_id, integration.name, keep, "completed"))
 
         event = _event(event_type, data, now)
         deliveries = await tx.append_event(recipients, event)

@@ -151,3 +151,46 @@ async def test_completion_callback_is_retried_until_the_endpoint_is_up(make_gate
     finally:
         receiver.stop()
         await alice.close()
+
+
+async def test_completed_in_the_project_system_first_then_the_desktop_gets_already_resolved(
+    make_gateway,
+) -> None:
+    gw_ref: list[Gateway] = []
+    receiver = CallbackReceiver(lambda: gw_ref[0].secrets["oa"]).start()
+    try:
+        gw = make_gateway(callback=receiver.url)
+        gw_ref.append(gw)
+        gw.post(task_assigned("T-6", ["alice"]))
+        done = {
+            "idempotency_key": "done-T-6",
+            "type": "task.completed",
+            "recipients": ["alice"],
+            "data": {"task": {"id": "T-6"}, "by": {"id": "dave", "name": "Dave"}},
+        }
+        assert_valid("ingest-request.json", done)
+        assert gw.post(done).status_code == 202
+        alice = await connect(gw, "alice")
+        frame = await alice.event("task.completed")
+        assert frame["event"]["data"] == {  # the defaults filled in
+            "task": {"id": "T-6"},
+            "state": "completed",
+            "by": {"id": "dave", "name": "Dave"},
+            "via": "integration",
+        }
+        late = await alice.act(_complete("c1", "T-6"))
+        assert late["error"]["code"] == "already_resolved" and late["data"] == {"state": "completed"}
+        # Another integration cannot complete (or take) the task.
+        with gw.proc.admin() as admin:
+            gw.secrets["pm"] = admin.add_integration("pm")
+        theirs = gw.post({**done, "idempotency_key": "pm-done"}, integration="pm")
+        assert theirs.status_code == 422
+        # Nothing went back to the project system: it completed the task itself. (A sentinel
+        # completion after it is the first callback it gets.)
+        gw.post(task_assigned("T-7", ["alice"]))
+        assert (await alice.act(_complete("c2", "T-7")))["ok"]
+        await wait_for(lambda: receiver.delivered(), what="the sentinel's callback")
+        assert [b["task"] for b in receiver.delivered()] == ["T-7"]
+        await alice.close()
+    finally:
+        receiver.stop()
