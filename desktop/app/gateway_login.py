@@ -8,13 +8,14 @@ sign-in opens a gateway session, and says as whom. No token is printed or logged
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 
 from desktop.config.settings import GatewaySettings, Settings
 from desktop.core.events import ConnectionState
 from desktop.sources.gateway.connection import SessionEnd
 from desktop.sources.gateway.sso import GatewaySignIn, make_oauth_client
-from desktop.sources.oauth import OAuthProblem
+from desktop.sources.oauth import OAuthProblem, OAuthSetupError, SignInRequired
 from desktop.sources.oauth.accounts import sign_ins
 
 Say = Callable[[str], None]
@@ -67,6 +68,33 @@ def run(everything: Settings, *, device: bool, say: Say, warn: Say, browser_time
         return 1
     say(f"Signed in to the gateway as {session}.")
     return 0
+
+
+def browser_sign_in(
+    everything: Settings, *, timeout: float = 300.0, cancel: threading.Event | None = None
+) -> None:
+    """Blocking: the gateway's browser sign-in for the inbox's "Sign in…" (the UI reaches the
+    sources only through desktop.app). The refresh token goes to the keyring, where the
+    blocked GatewaySource finds it and connects again by itself. With ``[gateway] oauth =
+    NAME`` it is the one sign-in of that provider, which signs mail in too."""
+    settings = everything.gateway
+    if not settings.sso:
+        raise OAuthSetupError(
+            'The gateway signs in with a token: set sign_in = "sso" in [gateway] to sign in in the browser.',
+            reason="not_sso",
+        )
+    if settings.oauth.strip():
+        sign_ins.use(everything)
+        sign_ins.for_gateway(everything).sign_in_with_browser(timeout=timeout, cancel=cancel)
+        return
+    client = make_oauth_client(settings, None)
+    client.sign_in_with_browser(timeout=timeout, cancel=cancel)
+    if not client.signed_in:
+        raise SignInRequired(
+            "The provider gave no lasting sign-in (no refresh token): ask IT to allow offline_access "
+            "for Tidings.",
+            reason="no_refresh_token",
+        )
 
 
 async def _check(settings: GatewaySettings) -> str:

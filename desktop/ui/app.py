@@ -165,6 +165,7 @@ class TidingsApp(QObject):
         self.tray.window_toggle_requested.connect(self.toggle_window)
         self.tray.settings_requested.connect(self.open_settings)
         self.tray.quit_requested.connect(self.request_quit)
+        self.tray.sign_in_requested.connect(self.handler.sign_in)
         self.handler.action_failed.connect(self._show_message)
         self.clock = ClockJumpDetector()
         self.clock.jumped.connect(self._reconnect)

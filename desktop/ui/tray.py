@@ -109,6 +109,8 @@ class TrayIcon(QSystemTrayIcon):
     window_toggle_requested = Signal()
     settings_requested = Signal()
     quit_requested = Signal()
+    #: "Sign in again…" for a source whose sign-in ended ("mail:work", "gateway")
+    sign_in_requested = Signal(str)
     #: the pause state changed from the menu (paused_until or None)
     pause_changed = Signal(object)
 
@@ -147,6 +149,12 @@ class TrayIcon(QSystemTrayIcon):
         self._menu = menu  # QSystemTrayIcon does not own its context menu
         self.open_action = menu.addAction(self.tr("Open inbox"))
         self.open_action.triggered.connect(self.inbox_requested)
+        # In the menu only while a source waits for a new browser sign-in (SIGN_IN_AGAIN);
+        # refresh() names the source and puts it in or takes it out.
+        self.sign_in_action = QAction(menu)
+        self.sign_in_action.triggered.connect(lambda: self.sign_in_requested.emit(self._sign_in_source))
+        self.sign_in_action.setVisible(False)
+        self._sign_in_source = ""
         self.pause_menu = menu.addMenu(self.tr("Pause notifications"))
         self.pause_status = self.pause_menu.addAction("")
         self.pause_status.setEnabled(False)
@@ -235,6 +243,7 @@ class TrayIcon(QSystemTrayIcon):
             self.unread_count = self._app.inbox.unread_count()
         statuses = self._app.statuses()
         self.warning = any(s.state in UNHEALTHY for s in statuses.values())
+        self._offer_sign_in(statuses)
         if self._painted != (self.unread_count, self.warning):
             self._painted = (self.unread_count, self.warning)
             icon = QIcon()
@@ -242,6 +251,19 @@ class TrayIcon(QSystemTrayIcon):
                 icon.addPixmap(paint_icon(self._base, self.unread_count, self.warning, size))
             self.setIcon(icon)
         self.setToolTip(self.tooltip_text())
+
+    def _offer_sign_in(self, statuses: dict[str, SourceStatus]) -> None:
+        waiting = sorted(s for s, status in statuses.items() if status.state is ConnectionState.SIGN_IN_AGAIN)
+        self._sign_in_source = waiting[0] if waiting else ""
+        self.sign_in_action.setVisible(bool(waiting))
+        listed = self.sign_in_action in self._menu.actions()
+        if waiting and not listed:
+            self._menu.insertAction(self.pause_menu.menuAction(), self.sign_in_action)
+        elif listed and not waiting:
+            self._menu.removeAction(self.sign_in_action)
+        if waiting:
+            name = source_label(waiting[0], self._app.source_names().get(waiting[0], ""))
+            self.sign_in_action.setText(self.tr("Sign in again: {0}…").format(name))
 
     def tooltip_text(self) -> str:
         lines = [self.tr("Tidings — %n unread", "", self.unread_count)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -1168,11 +1168,22 @@ class InboxWindow(QMainWindow):
         self._update_counts()
 
     def sign_in(self, source_id: str) -> None:
-        """The banner's “Sign in…”: the browser sign-in, off the GUI thread, then connect."""
+        """The banner's “Sign in…” (also the bubble's and the tray's): the browser sign-in of
+        an OAuth2 mail account or of the gateway (``"gateway"``, ``[gateway] sign_in =
+        "sso"``), off the GUI thread, then connect."""
         settings = self.app.settings
-        account = settings.account(source_id.removeprefix("mail:"))
-        if account is None or account.auth != "oauth2":
-            return
+        work: Callable[[], None]
+        if source_id == "gateway":
+            if not settings.gateway.sso:
+                return
+            from desktop.app import gateway_login
+
+            work = lambda: gateway_login.browser_sign_in(settings)  # noqa: E731
+        else:
+            account = settings.account(source_id.removeprefix("mail:"))
+            if account is None or account.auth != "oauth2":
+                return
+            work = lambda: account_login.browser_sign_in(account, settings)  # noqa: E731
         self.banner.sign_in_button.setEnabled(False)
         self.statusBar().showMessage(self.tr("Waiting for the sign-in in your browser…"))
 
@@ -1186,7 +1197,7 @@ class InboxWindow(QMainWindow):
             text = exc.message if isinstance(exc, account_login.OAuthProblem) else str(exc)
             self.statusBar().showMessage(text, 15_000)
 
-        run_in_background(lambda: account_login.browser_sign_in(account, settings), done, failed)
+        run_in_background(work, done, failed)
 
     def _on_status_changed(self, status: SourceStatus) -> None:
         self.banner.update_status(status)

@@ -2,8 +2,9 @@
 provider, headless Chromium (through BROWSER) for the browser step, and the real gateway
 process trusting that provider. ``tidings gateway login`` stores the provider's refresh token
 in the keyring (an in-memory one here); the GatewaySource then opens gateway sessions with it,
-renews them without the user, and shows "Sign in again" when the gateway revokes the session or
-the provider disables the user, but only an outage when the provider is down.
+renews them without the user, and shows "Sign in again" (``SIGN_IN_AGAIN``, as mail does) when the
+gateway revokes the session or the provider disables the user, but only an outage when the
+provider is down.
 """
 
 from __future__ import annotations
@@ -204,11 +205,11 @@ async def test_login_then_sessions_renew_without_the_user_until_the_gateway_revo
         # The operator ends alice's sessions: the connection closes (4401), Tidings asks her to
         # sign in again and does not mint a new session from the same sign-in, even when asked.
         await asyncio.to_thread(gateway.revoke_sessions, "alice")
-        status = await desktop.reaches(ConnectionState.AUTH_FAILED)
+        status = await desktop.reaches(ConnectionState.SIGN_IN_AGAIN)
         assert status.message.startswith("Sign in again")
         desktop.source.reconnect_now()
         await wait_for(lambda: len(desktop.statuses) >= 5, "the retry's status")
-        assert desktop.last is not None and desktop.last.state is ConnectionState.AUTH_FAILED
+        assert desktop.last is not None and desktop.last.state is ConnectionState.SIGN_IN_AGAIN
         assert desktop.last.message.startswith("Sign in again")
         assert gateway.sessions("alice") == []
 
@@ -256,7 +257,7 @@ async def test_a_user_disabled_at_the_provider_loses_access_at_the_next_renewal(
     desktop = await Desktop(tmp_path / "desk.db", settings).start()
     try:
         assert await asyncio.to_thread(idp.revoke_grants, "bob") >= 1
-        status = await desktop.reaches(ConnectionState.AUTH_FAILED)
+        status = await desktop.reaches(ConnectionState.SIGN_IN_AGAIN)
         assert status.message.startswith("Sign in again")
         assert "expired or was revoked" in status.message
         assert ConnectionState.OFFLINE not in [s.state for s in desktop.statuses]
@@ -293,7 +294,9 @@ async def test_the_provider_down_during_renewal_is_an_outage_not_a_sign_in_failu
             "an outage status",
         )
         states = [s.state for s in desktop.statuses]
-        assert ConnectionState.AUTH_FAILED not in states and ConnectionState.ERROR not in states
+        assert not {ConnectionState.AUTH_FAILED, ConnectionState.SIGN_IN_AGAIN, ConnectionState.ERROR} & set(
+            states
+        )
         assert memory_keyring.get_password(SERVICE, refresh_token_key(settings))  # kept for later
     finally:
         if desktop is not None:

@@ -1,5 +1,6 @@
-"""“Sign in again” (an OAuth2 account whose sign-in the provider ended) in the tray and the
-inbox window: distinct from an outage, with a Sign in button that runs the browser sign-in."""
+"""“Sign in again” (an OAuth2 account, or the gateway's SSO, whose sign-in the provider or the
+gateway ended) in the tray and the inbox window: distinct from an outage, with a Sign in button
+that runs that source's browser sign-in."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from desktop.app import account_login
-from desktop.config.settings import MailAccount
+from desktop.app import account_login, gateway_login
+from desktop.config.settings import GatewaySettings, MailAccount
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.rules import Rules
+from desktop.sources.oauth import SignInRequired
 from desktop.ui.detail import MailBody
 from desktop.ui.tray import TrayIcon
 from desktop.ui.window import InboxWindow
@@ -69,3 +71,76 @@ def test_an_outage_offers_retry_not_sign_in(qtbot, runtime, window) -> None:  # 
         SourceStatus("mail:work", ConnectionState.OFFLINE, "Contoso did not answer in time.")
     )
     assert window.banner.retry_button.isVisible() and not window.banner.sign_in_button.isVisible()
+
+
+def gateway_sso(runtime) -> None:  # type: ignore[no-untyped-def]
+    runtime.settings.gateway = GatewaySettings(
+        url="wss://gateway.contoso.com",
+        sign_in="sso",
+        issuer="https://sso.contoso.com",
+        client_id="tidings",
+    )
+
+
+GATEWAY_MESSAGE = "Sign in again: the gateway ended this sign-in"
+
+
+def test_the_gateways_sign_in_again_runs_the_gateway_browser_sign_in(
+    qtbot, runtime, window, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    gateway_sso(runtime)
+    window.show()
+    runtime.pipeline.handle(SourceStatus("gateway", ConnectionState.SIGN_IN_AGAIN, GATEWAY_MESSAGE))
+    banner = window.banner
+    assert "Chat and approvals: sign in again" in banner.label.text()
+    assert banner.sign_in_button.isVisible()
+    assert not banner.retry_button.isVisible() and not banner.settings_button.isVisible()
+
+    signed_in: list[str] = []
+    reconnected: list[str | None] = []
+    monkeypatch.setattr(
+        gateway_login, "browser_sign_in", lambda settings, **kw: signed_in.append(settings.gateway.url)
+    )
+    monkeypatch.setattr(
+        account_login, "browser_sign_in", lambda *a, **kw: pytest.fail("not a mail account's sign-in")
+    )
+    monkeypatch.setattr(window.app, "reconnect", lambda source_id=None: reconnected.append(source_id))
+    with qtbot.waitSignal(banner.sign_in_requested) as blocker:
+        banner.sign_in_button.click()
+    assert blocker.args == ["gateway"]
+    qtbot.waitUntil(lambda: reconnected == ["gateway"], timeout=5000)
+    assert signed_in == ["wss://gateway.contoso.com"]
+
+
+def test_a_failed_gateway_sign_in_says_why_and_does_not_reconnect(
+    qtbot, runtime, window, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    gateway_sso(runtime)
+    window.show()
+    reconnected: list[str | None] = []
+
+    def declined(settings, **kw):  # type: ignore[no-untyped-def]
+        raise SignInRequired("The sign-in was declined: sign in to Contoso again.", reason="access_denied")
+
+    monkeypatch.setattr(gateway_login, "browser_sign_in", declined)
+    monkeypatch.setattr(window.app, "reconnect", lambda source_id=None: reconnected.append(source_id))
+    window.sign_in("gateway")
+    qtbot.waitUntil(lambda: "declined" in window.statusBar().currentMessage(), timeout=5000)
+    assert reconnected == [] and window.banner.sign_in_button.isEnabled()
+
+
+def test_the_tray_offers_sign_in_for_the_source_that_needs_it(qtbot, facade, bridge, runtime) -> None:  # type: ignore[no-untyped-def]
+    tray = TrayIcon(facade, bridge, lambda: Rules(), now=lambda: NOW)
+    runtime.pipeline.handle(SourceStatus("gateway", ConnectionState.OFFLINE, "The gateway did not answer"))
+    tray.refresh()
+    assert not tray.sign_in_action.isVisible()  # an outage: nothing to sign in to
+    runtime.pipeline.handle(SourceStatus("gateway", ConnectionState.SIGN_IN_AGAIN, GATEWAY_MESSAGE))
+    qtbot.waitUntil(lambda: tray.sign_in_action.isVisible(), timeout=2000)
+    assert tray.sign_in_action.text() == "Sign in again: gateway…"
+    assert tray.sign_in_action in tray.contextMenu().actions()
+    with qtbot.waitSignal(tray.sign_in_requested) as blocker:
+        tray.sign_in_action.trigger()
+    assert blocker.args == ["gateway"]
+    runtime.pipeline.handle(SourceStatus("gateway", ConnectionState.ONLINE))
+    qtbot.waitUntil(lambda: not tray.sign_in_action.isVisible(), timeout=2000)
+    assert tray.sign_in_action not in tray.contextMenu().actions()

@@ -73,8 +73,8 @@ def test_a_session_is_kept_and_renewed_a_third_of_its_life_early() -> None:
 @pytest.mark.parametrize(
     ("response", "state"),
     [
-        (error(401, "session_ended"), ConnectionState.AUTH_FAILED),
-        (error(401, "invalid_token"), ConnectionState.AUTH_FAILED),
+        (error(401, "session_ended"), ConnectionState.SIGN_IN_AGAIN),
+        (error(401, "invalid_token"), ConnectionState.SIGN_IN_AGAIN),
         (error(503, "provider_unavailable"), ConnectionState.OFFLINE),
         (error(401, "stale_token"), ConnectionState.OFFLINE),
         (error(401, "token_expired"), ConnectionState.OFFLINE),
@@ -90,7 +90,7 @@ def test_each_refusal_means_what_the_protocol_says(response: httpx.Response, sta
     with pytest.raises(SessionEnd) as info:
         sign_in()._accept(response, asked_at=0)
     assert info.value.outcome.state is state
-    if state is ConnectionState.AUTH_FAILED:
+    if state is ConnectionState.SIGN_IN_AGAIN:
         assert info.value.outcome.message.startswith("Sign in again")
 
 

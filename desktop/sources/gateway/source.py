@@ -97,7 +97,7 @@ class GatewaySource:
         self._task: asyncio.Task[None] | None = None
         self._session: asyncio.Task[Outcome] | None = None
         self._wake = asyncio.Event()  # reconnect_now: end a backoff or a stopped state
-        self._blocked = False  # AUTH_FAILED / ERROR: no retries until reconnect_now
+        self._blocked = False  # AUTH_FAILED / SIGN_IN_AGAIN / ERROR: no retries until reconnect_now
         # Reset by a session that stayed up a while after hello, and by reconnect_now.
         self.backoff = Backoff(backoff_base, backoff_cap)
         self._stopping = False
@@ -212,7 +212,11 @@ class GatewaySource:
             except Exception as exc:  # a bug or a store failure must not end the source for good
                 log.exception("gateway session failed")
                 outcome = Outcome(ConnectionState.OFFLINE, f"Unexpected problem: {exc}")
-            if outcome.state in (ConnectionState.AUTH_FAILED, ConnectionState.ERROR):
+            if outcome.state in (
+                ConnectionState.AUTH_FAILED,
+                ConnectionState.SIGN_IN_AGAIN,
+                ConnectionState.ERROR,
+            ):
                 self._blocked = True
                 self._status(outcome.state, outcome.message)
                 continue
@@ -222,8 +226,9 @@ class GatewaySource:
                 await asyncio.wait_for(self._wake.wait(), delay)
 
     async def _wait_for_user(self) -> None:
-        """Blocked (AUTH_FAILED, ERROR) until reconnect_now; with SSO also until a new sign-in
-        is stored (``tidings gateway login`` in another process), looked for every few seconds."""
+        """Blocked (AUTH_FAILED, SIGN_IN_AGAIN, ERROR) until reconnect_now; with SSO also until a
+        new sign-in is stored (``tidings gateway login`` in another process, or the Sign in
+        button), looked for every few seconds."""
         while not self._wake.is_set():
             if self.sign_in is None:
                 await self._wake.wait()
@@ -264,7 +269,7 @@ class GatewaySource:
 
     def _refused_session(self, exc: BaseException, outcome: Outcome) -> Outcome:
         """With SSO, the gateway refusing our session (4401) means it expired (renew: retry) or
-        was revoked (sign in again), not a bad token."""
+        was revoked (SIGN_IN_AGAIN), not a bad token."""
         if (
             self.sign_in is None
             or isinstance(exc, SessionEnd)
@@ -276,7 +281,7 @@ class GatewaySource:
         self.sign_in.ended_by_gateway()
         from desktop.sources.gateway.sso import SIGN_IN_AGAIN
 
-        return Outcome(ConnectionState.AUTH_FAILED, f"{SIGN_IN_AGAIN}: the gateway ended this sign-in")
+        return Outcome(ConnectionState.SIGN_IN_AGAIN, f"{SIGN_IN_AGAIN}: the gateway ended this sign-in")
 
     async def _serve_renewing(self, ws: ClientConnection) -> None:
         """``_serve``, and with SSO the session's renewal beside it; whichever ends first ends both."""

@@ -20,8 +20,8 @@ Every exchange or renewal (``POST /v1/sessions``, docs/protocol/README.md) first
 provider for a fresh access token for the gateway's audience, because the gateway accepts only
 recently issued ones: a user disabled at the provider is refused there (``invalid_grant``) and
 loses the gateway at the next renewal. Failures come out as the source's outcomes: *sign in
-again* (AUTH_FAILED, no retries), an outage of the provider or the gateway (OFFLINE, retried
-with backoff) and setup problems (ERROR).
+again* (SIGN_IN_AGAIN, as for mail: no retries, a Sign in button), an outage of the provider or
+the gateway (OFFLINE, retried with backoff) and setup problems (ERROR).
 
 After the gateway ends the session (revoked: 4401, or ``session_ended``) this object refuses to
 mint a new one from the same refresh token: only a new sign-in (a different refresh token in
@@ -117,13 +117,13 @@ def make_oauth_client(
 
 
 def _sign_in_again(why: str) -> SessionEnd:
-    return SessionEnd(Outcome(ConnectionState.AUTH_FAILED, f"{SIGN_IN_AGAIN}: {why}"))
+    return SessionEnd(Outcome(ConnectionState.SIGN_IN_AGAIN, f"{SIGN_IN_AGAIN}: {why}"))
 
 
 def _outcome_of(problem: OAuthProblem) -> Outcome:
     kind = classify(problem)
     if kind == "sign_in_again":
-        return Outcome(ConnectionState.AUTH_FAILED, f"{SIGN_IN_AGAIN}: {problem.message}")
+        return Outcome(ConnectionState.SIGN_IN_AGAIN, f"{SIGN_IN_AGAIN}: {problem.message}")
     if kind == "outage":
         return Outcome(ConnectionState.OFFLINE, problem.message)
     return Outcome(ConnectionState.ERROR, problem.message)
@@ -239,7 +239,7 @@ class GatewaySignIn:
             provider_token = await self._provider_token()
         except OAuthProblem as exc:
             outcome = _outcome_of(exc)
-            if outcome.state is ConnectionState.AUTH_FAILED:
+            if outcome.state is ConnectionState.SIGN_IN_AGAIN:
                 # The provider refused this sign-in: not tried again until another is stored.
                 self._ended_with = self._refresh_in_use
                 self._session = None
