@@ -23,3 +23,28 @@ def bigrams(text: str | None) -> str:
     for run in _CJK_RUN.findall(text):
         out += [run[i : i + 2] for i in range(len(run) - 1)]
     return " ".join(out)
+
+
+def search_pairs(text: str | None) -> str:
+    """'会议 Q3' -> '会议| 会|| 议||': the "pairs" column of the search index.
+
+    Each distinct CJK pair ends in one "|" and each CJK character in two, so under the
+    trigram tokenizer "会议|" and "会||" are single trigrams that only these entries make:
+    one- and two-character words become index lookups like longer ones.
+    """
+    if not text:
+        return ""
+    terms: dict[str, None] = {}
+    for run in _CJK_RUN.findall(text):
+        for i in range(len(run)):
+            if i + 1 < len(run):
+                terms[run[i : i + 2] + "|"] = None
+            terms[run[i] + "||"] = None
+    return " ".join(terms)
+
+
+def search_term(word: str) -> str | None:
+    """The "pairs" term of a one- or two-character CJK word, else None."""
+    if len(word) in (1, 2) and is_cjk(word):
+        return word + "|" * (3 - len(word))
+    return None

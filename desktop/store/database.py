@@ -28,8 +28,8 @@ from desktop.store.migrations import MIGRATIONS
 _COLUMNS = (
     "id, source, kind, sender, title, preview, time, unread, state, actions, thread_key, urgency, payload"
 )
+_ITEM_COLUMNS = ", ".join("items." + c for c in _COLUMNS.split(", "))  # beside items_search's
 _CHUNK = 500  # stays far below SQLite's bound-parameter limit
-CACHE_KIB = 512  # SQLite's page cache per connection
 
 
 class StoreError(Exception):
@@ -98,11 +98,9 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            # 512 KiB of page cache instead of SQLite's 2 MB: a tray app mostly idles, and
-            # the OS keeps the file's pages cached anyway (issue 9, bench_idle/bench_window).
-            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             # Used by the FTS triggers; every connection that writes items needs it.
             self._db.create_function("cjk_bigrams", 1, cjk.bigrams, deterministic=True)
+            self._db.create_function("search_pairs", 1, cjk.search_pairs, deterministic=True)
             self._migrate()
         except sqlite3.Error as exc:
             raise _friendly(exc) from exc
@@ -281,12 +279,40 @@ class Store:
 
         Keyset paging: a page costs the same at row 90,000 as at row 0.
         """
-        where, params = _filters(query, unread_only)
+        search = _Search.parse(query)
+        where, params = _filters(query, unread_only, search=search)
         if after is not None:
             where.append("(time < ? OR (time = ? AND id < ?))")
             params += [after[0], after[0], after[1]]
-        sql = f"SELECT {_COLUMNS} FROM items WHERE {' AND '.join(where)} ORDER BY time DESC, id DESC LIMIT ?"
-        return [_from_row(r) for r in self._read(sql, [*params, limit])]
+        if search.match is None:
+            sql = f"SELECT {_COLUMNS} FROM items WHERE {' AND '.join(where)} ORDER BY time DESC, id DESC LIMIT ?"
+            return [_from_row(r) for r in self._read(sql, [*params, limit])]
+        if limit <= 0:
+            return []
+        # Matches come newest second first (skey order); only within one second is the
+        # order not (time, id). So read until ``limit`` rows and the rest of the last
+        # row's second, then sort exactly.
+        bound = [] if after is None else ["s.rowid < ?"]
+        bound_params = [] if after is None else [(_second(after[0]) + 1) << _SKEY_SHIFT]
+        sql = (
+            f"SELECT {_ITEM_COLUMNS}, items.skey FROM items_search AS s CROSS JOIN items ON items.skey = s.rowid "
+            f"WHERE {' AND '.join(['items_search MATCH ?', *bound, *where])} ORDER BY s.rowid DESC"
+        )
+        rows: list[tuple[Any, ...]] = []
+        with self._lock:
+            try:
+                cur = self._db.execute(sql, [search.match, *bound_params, *params])
+                try:
+                    for row in cur:
+                        if len(rows) >= limit and row[-1] >> _SKEY_SHIFT != rows[-1][-1] >> _SKEY_SHIFT:
+                            break
+                        rows.append(row)
+                finally:
+                    cur.close()
+            except sqlite3.Error as exc:
+                raise _friendly(exc) from exc
+        rows.sort(key=lambda r: (r[6], r[0]), reverse=True)
+        return [_from_row(r) for r in rows[:limit]]
 
     def position(self, item_id: str, query: str = "", unread_only: bool = False) -> int | None:
         """Row index of an item in :meth:`page` order, or None if it is not listed."""
@@ -294,14 +320,31 @@ class Store:
         if item is None:
             return None
         ts = item.time.timestamp()
-        where, params = _filters(query, unread_only)
+        search = _Search.parse(query)
+        where, params = _filters(query, unread_only, search=search)
         where.append("(time > ? OR (time = ? AND id > ?))")
         params += [ts, ts, item_id]
-        return int(self._read(f"SELECT count(*) FROM items WHERE {' AND '.join(where)}", params)[0][0])
+        if search.match is not None:
+            # Only matches from the item's second on: the newer ones come first.
+            where = ["items_search MATCH ?", "s.rowid >= ?", *where]
+            params = [search.match, _second(ts) << _SKEY_SHIFT, *params]
+        return int(
+            self._read(f"SELECT count(*) FROM {_source(search)} WHERE {' AND '.join(where)}", params)[0][0]
+        )
 
-    def count(self, query: str = "", unread_only: bool = False) -> int:
-        where, params = _filters(query, unread_only)
-        return int(self._read(f"SELECT count(*) FROM items WHERE {' AND '.join(where)}", params)[0][0])
+    def count(self, query: str = "", unread_only: bool = False, cap: int | None = None) -> int:
+        """How many rows the view lists; with ``cap``, counting stops there ("1,000+"):
+        a common word costs as little as a rare one."""
+        search = _Search.parse(query)
+        where, params = _filters(query, unread_only, search=search)
+        if search.match is not None:
+            where = ["items_search MATCH ?", *where]
+            params = [search.match, *params]
+        inner = f"SELECT 1 FROM {_source(search)} WHERE {' AND '.join(where)}"
+        if cap is not None:
+            inner += " LIMIT ?"
+            params.append(cap)
+        return int(self._read(f"SELECT count(*) FROM ({inner})", params)[0][0])
 
     def unread_count(self, source: str | None = None) -> int:
         if source is None:
@@ -646,51 +689,71 @@ class Store:
             db.execute("UPDATE outbox SET status = ?, last_error = ? WHERE id = ?", (status, error, entry_id))
 
 
-def _filters(query: str, unread_only: bool) -> tuple[list[str], list[Any]]:
-    """WHERE clauses shared by page(), position() and count(), so they always agree."""
-    where: list[str] = ["listed = 1"]
+_SKEY_SHIFT = 20  # items.skey = second << 20 | a counter (migration 4)
+_MAX_SECOND = (1 << 42) - 1
+
+
+def _second(ts: float) -> int:
+    """The second of a timestamp as items.skey counts it (clamped like migration 4)."""
+    return max(0, min(int(ts), _MAX_SECOND))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Search:
+    """A query split by how each word is found: ``match`` is one FTS5 expression for
+    every word the index answers (None if there is none), ``like`` the rest."""
+
+    match: str | None
+    like: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, query: str) -> _Search:
+        terms: list[str] = []
+        like: list[str] = []
+        for word in dict.fromkeys(query.split()):
+            pair = cjk.search_term(word)
+            if pair is not None:
+                terms.append('pairs : "' + pair + '"')
+            elif len(word) >= 3:
+                terms.append('{sender title preview} : "' + word.replace('"', '""') + '"')
+            else:
+                like.append(word)  # one or two Latin/other characters: below the trigram minimum
+        return cls(" AND ".join(terms) or None, tuple(like))
+
+
+def _source(search: _Search) -> str:
+    """FROM for a query: matches newest first from the index, else the items by time."""
+    if search.match is None:
+        return "items"
+    return "items_search AS s CROSS JOIN items ON items.skey = s.rowid"
+
+
+def _filters(query: str, unread_only: bool, search: _Search | None = None) -> tuple[list[str], list[Any]]:
+    """WHERE clauses shared by page(), position() and count(), so they always agree.
+
+    Given the parsed ``search``, the index part (the MATCH) is left to the caller, which
+    reads the index first; without it, the clauses stand alone (an UPDATE can use them).
+    """
+    # Qualified: items_search has sender, title and preview columns too.
+    where: list[str] = ["items.listed = 1"]
     params: list[Any] = []
     if unread_only:
-        where.append("unread = 1")
-    match = _match_clause(query)
-    if match:
-        where.append(match[0])
-        params += match[1]
+        where.append("items.unread = 1")
+    parsed = search or _Search.parse(query)
+    if search is None and parsed.match is not None:
+        where.append("items.skey IN (SELECT rowid FROM items_search WHERE items_search MATCH ?)")
+        params.append(parsed.match)
+    for w in parsed.like:
+        like = "%" + _escape_like(w) + "%"
+        where.append(
+            "(items.sender LIKE ? ESCAPE '\\' OR items.title LIKE ? ESCAPE '\\' OR items.preview LIKE ? ESCAPE '\\')"
+        )
+        params += [like, like, like]
     return where, params
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _match_clause(query: str) -> tuple[str, list[Any]] | None:
-    """Search any language, always through an index where one can answer.
-
-    Words of 3+ characters: the trigram FTS (substring match in any script).
-    Two-character CJK words: the CJK pair index. Anything shorter: a LIKE scan.
-    """
-    words = [w for w in query.split() if w]
-    if not words:
-        return None
-    clauses: list[str] = []
-    params: list[Any] = []
-    long_words = [w for w in words if len(w) >= 3]
-    if long_words:
-        fts = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
-        clauses.append("rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        params.append(fts)
-    pairs = [w for w in words if len(w) == 2 and cjk.is_cjk(w)]
-    if pairs:
-        clauses.append("rowid IN (SELECT rowid FROM items_bigrams WHERE items_bigrams MATCH ?)")
-        params.append(" AND ".join(f'"{w}"' for w in pairs))
-    for w in words:
-        if len(w) < 3 and w not in pairs:
-            like = "%" + _escape_like(w) + "%"
-            clauses.append(
-                "(sender LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' OR preview LIKE ? ESCAPE '\\')"
-            )
-            params += [like, like, like]
-    return " AND ".join(clauses), params
 
 
 def _to_row(item: Item) -> tuple[Any, ...]:

@@ -109,4 +109,65 @@ MIGRATIONS: list[str] = [
         updated REAL NOT NULL
     );
     """,
+    # 4: one search index whose rowids follow time, so a search reads its newest matches
+    # first and stops after a page, and every word of a query is one MATCH expression.
+    """
+    -- skey: the item's second (clamped to 0 .. 2^42-1) << 20, plus a counter within that
+    -- second. Its order follows time to the second, so the index yields matches newest
+    -- first; the store sorts each second's rows exactly by (time, id). NULL only if one
+    -- second already holds 2^20 items: such an item is listed but not found by search.
+    ALTER TABLE items ADD COLUMN skey INTEGER;
+    UPDATE items SET skey = k.v FROM (
+        SELECT rowid AS r,
+               CASE WHEN row_number() OVER w <= 1048576
+                    THEN max(0, min(CAST(time AS INTEGER), 4398046511103)) * 1048576
+                         + row_number() OVER w - 1 END AS v
+        FROM items
+        WINDOW w AS (PARTITION BY max(0, min(CAST(time AS INTEGER), 4398046511103)) ORDER BY rowid)
+    ) AS k WHERE items.rowid = k.r;
+    CREATE UNIQUE INDEX items_by_skey ON items (skey);
+    -- Trigram columns answer words of 3+ characters (a substring in any script). "pairs"
+    -- holds each CJK character pair as "XY|" and each CJK character as "X||"
+    -- (search_pairs(), registered by the store), so one- and two-character Chinese,
+    -- Japanese and Korean words are single trigrams too.
+    CREATE VIRTUAL TABLE items_search USING fts5 (
+        sender, title, preview, pairs, content='', tokenize='trigram'
+    );
+    INSERT INTO items_search (rowid, sender, title, preview, pairs)
+        SELECT skey, sender, title, preview, search_pairs(sender || ' ' || title || ' ' || preview)
+        FROM items WHERE skey IS NOT NULL;
+    DROP TRIGGER items_ai;
+    DROP TRIGGER items_ad;
+    DROP TRIGGER items_au;
+    DROP TRIGGER items_bigrams_ai;
+    DROP TRIGGER items_bigrams_ad;
+    DROP TRIGGER items_bigrams_au;
+    DROP TABLE items_fts;
+    DROP TABLE items_bigrams;
+    CREATE TRIGGER items_search_ai AFTER INSERT ON items BEGIN
+        UPDATE items SET skey = (
+            SELECT CASE WHEN m IS NULL THEN lo WHEN m < lo + 1048575 THEN m + 1 END
+            FROM (SELECT lo, (SELECT max(skey) FROM items WHERE skey BETWEEN lo AND lo + 1048575) AS m
+                  FROM (SELECT max(0, min(CAST(new.time AS INTEGER), 4398046511103)) * 1048576 AS lo))
+        ) WHERE rowid = new.rowid;
+        INSERT INTO items_search (rowid, sender, title, preview, pairs)
+            SELECT skey, new.sender, new.title, new.preview,
+                   search_pairs(new.sender || ' ' || new.title || ' ' || new.preview)
+            FROM items WHERE rowid = new.rowid AND skey IS NOT NULL;
+    END;
+    CREATE TRIGGER items_search_ad AFTER DELETE ON items WHEN old.skey IS NOT NULL BEGIN
+        INSERT INTO items_search (items_search, rowid, sender, title, preview, pairs)
+        VALUES ('delete', old.skey, old.sender, old.title, old.preview,
+                search_pairs(old.sender || ' ' || old.title || ' ' || old.preview));
+    END;
+    CREATE TRIGGER items_search_au AFTER UPDATE OF sender, title, preview ON items
+    WHEN old.skey IS NOT NULL BEGIN
+        INSERT INTO items_search (items_search, rowid, sender, title, preview, pairs)
+        VALUES ('delete', old.skey, old.sender, old.title, old.preview,
+                search_pairs(old.sender || ' ' || old.title || ' ' || old.preview));
+        INSERT INTO items_search (rowid, sender, title, preview, pairs)
+        VALUES (new.skey, new.sender, new.title, new.preview,
+                search_pairs(new.sender || ' ' || new.title || ' ' || new.preview));
+    END;
+    """,
 ]

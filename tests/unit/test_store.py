@@ -203,18 +203,17 @@ def test_two_character_cjk_words_use_the_pair_index(store: Store) -> None:
     plan = " ".join(
         str(r) for r in store._db.execute("EXPLAIN QUERY PLAN SELECT id FROM items WHERE " + _where("审批"))
     )
-    assert "items_bigrams" in plan and "LIKE" not in plan
+    assert "items_search" in plan and "LIKE" not in _where("审批")
     # The pair index follows edits and deletions.
     store.remove_items([mail(1).id])
     assert store.count(query="审批") == 0
 
 
 def _where(query: str) -> str:
-    from desktop.store.database import _match_clause
+    from desktop.store.database import _filters
 
-    clause = _match_clause(query)
-    assert clause is not None
-    sql, params = clause
+    where, params = _filters(query, unread_only=False)
+    sql = " AND ".join(where)
     for p in params:
         sql = sql.replace("?", "'" + str(p).replace("'", "''") + "'", 1)
     return sql
