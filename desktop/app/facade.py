@@ -81,8 +81,9 @@ class InboxQuery:
         """Newest first; ``after`` is the (timestamp, id) of the last row already shown."""
         return self._store.page(after=after, limit=limit, query=query, unread_only=unread_only)
 
-    def count(self, query: str = "", unread_only: bool = False) -> int:
-        return self._store.count(query, unread_only)
+    def count(self, query: str = "", unread_only: bool = False, cap: int | None = None) -> int:
+        """Rows the filter lists; with ``cap`` counting stops there (shown as "1,000+")."""
+        return self._store.count(query, unread_only, cap)
 
     def position(self, item_id: str, query: str = "", unread_only: bool = False) -> int | None:
         return self._store.position(item_id, query, unread_only)

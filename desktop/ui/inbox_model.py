@@ -12,7 +12,7 @@ import bisect
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 
 from desktop.app.facade import InboxQuery
 from desktop.core.item import Item, Kind
@@ -32,6 +32,7 @@ UrgencyRole = Qt.ItemDataRole.UserRole + 10
 ThreadRole = Qt.ItemDataRole.UserRole + 11
 
 PAGE_SIZE = 200
+COUNT_CAP = 1000  # counting a search stops here; shown as "1,000+", as mail clients do
 RELOAD_THRESHOLD = 200  # more new items than this at once: reload instead of inserting
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -50,6 +51,9 @@ def _matches_text(item: Item, query: str) -> bool:
 class InboxModel(QAbstractListModel):
     #: the filter or search changed and the rows were reloaded from the top
     reloaded = Signal()
+    #: how many rows the filter lists (at most COUNT_CAP) and whether there are more;
+    #: sent after a reload has shown its first page, so the list never waits for it
+    counted = Signal(int, bool)
 
     def __init__(
         self,
@@ -74,6 +78,7 @@ class InboxModel(QAbstractListModel):
         # A burst a notification named: exactly these items (and their conversations).
         self._only: frozenset[str] | None = None
         self._only_threads: frozenset[str] = frozenset()
+        self._count_pending = False
         if bridge is not None:
             bridge.items_added.connect(self.on_items_added)
             bridge.items_changed.connect(self.on_items_changed)
@@ -123,6 +128,17 @@ class InboxModel(QAbstractListModel):
         if self.canFetchMore(QModelIndex()):
             self.fetchMore(QModelIndex())
         self.reloaded.emit()
+        if not self._count_pending:  # typing fast: one count for the last filter
+            self._count_pending = True
+            QTimer.singleShot(0, self, self._send_count)
+
+    def _send_count(self) -> None:
+        self._count_pending = False
+        if self._only is not None:
+            self.counted.emit(len(self._items), False)
+            return
+        n = self._inbox.count(self._query, self._unread_only, cap=COUNT_CAP + 1)
+        self.counted.emit(min(n, COUNT_CAP), n > COUNT_CAP)
 
     def total_count(self) -> int:
         """Every row the current filter would list, loaded or not."""

@@ -401,6 +401,11 @@ class InboxWindow(QMainWindow):
         self.undo_bar.undo_requested.connect(self.undo)
         layout.addWidget(self.undo_bar)
         self.setCentralWidget(central)
+        # While searching: how many rows match, counted after the first page is shown.
+        self.result_label = QLabel()
+        self.result_label.setAccessibleName(self.tr("Search results"))
+        self.result_label.setContentsMargins(0, 0, 10, 0)
+        self.statusBar().addPermanentWidget(self.result_label)
         self.count_label = QLabel()
         self.count_label.setContentsMargins(0, 0, 10, 0)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -422,6 +427,7 @@ class InboxWindow(QMainWindow):
 
         self.banner.set_statuses(app.statuses())
         self.model.reloaded.connect(self._update_empty_state)
+        self.model.counted.connect(self._show_result_count)
         self.model.rowsInserted.connect(self._update_empty_state)
         self.model.rowsRemoved.connect(self._update_empty_state)
         # New items must not slide the rows away from under the user's pointer.
@@ -1018,6 +1024,10 @@ class InboxWindow(QMainWindow):
             self.empty_settings.setVisible(not self._has_sources() and not self.model.query)
         self.list_stack.setCurrentWidget(self._empty_page if empty else self.list)
         self._update_counts()
+
+    def _show_result_count(self, count: int, more: bool) -> None:
+        shown = self.locale().toString(count) + ("+" if more else "")
+        self.result_label.setText(self.tr("Results: {0}").format(shown) if self.model.query else "")
 
     def _update_counts(self) -> None:
         unread = self.app.inbox.unread_count()

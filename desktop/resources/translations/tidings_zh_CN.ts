@@ -1380,6 +1380,16 @@
         <translation>收件箱是空的。新邮件、消息和申请会显示在这里。</translation>
     </message>
     <message>
+        <location filename="../../ui/window.py" line="404"/>
+        <source>Search results</source>
+        <translation>搜索结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/window.py" line="1029"/>
+        <source>Results: {0}</source>
+        <translation>结果：{0}</translation>
+    </message>
+    <message>
         <location filename="../../ui/window.py" line="1017"/>
         <source>{0} unread</source>
         <translation>{0} 条未读</translation>

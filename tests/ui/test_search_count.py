@@ -1,0 +1,42 @@
+"""A search's row count arrives after its first page, capped like a mail client's."""
+
+from __future__ import annotations
+
+from desktop.app.facade import MailBody
+from desktop.ui.inbox_model import COUNT_CAP, InboxModel
+from desktop.ui.window import InboxWindow
+from tests.ui.helpers import make_item
+
+
+def test_the_count_follows_the_first_page_and_stops_at_the_cap(qtbot, store, inbox):  # type: ignore[no-untyped-def]
+    store.add_items([make_item(n, title=f"budget {n}") for n in range(COUNT_CAP + 50)])
+    store.add_items([make_item(5000 + n, title=f"quokka {n}") for n in range(30)])
+    model = InboxModel(inbox, page_size=100)
+    counts: list[tuple[int, bool]] = []
+    model.counted.connect(lambda n, more: counts.append((n, more)))
+    model.set_filter("budget")
+    assert model.rowCount() == 100 and counts == []  # the page is there, the count not yet
+    qtbot.waitUntil(lambda: len(counts) == 1)
+    assert counts == [(COUNT_CAP, True)]
+    model.set_filter("quokka")
+    model.set_filter("quokka", unread_only=True)  # typed on: one count, for the last filter
+    qtbot.waitUntil(lambda: len(counts) == 2)
+    assert counts[1] == (store.count("quokka", unread_only=True), False)
+    assert counts[1][0] == len([n for n in range(30) if (5000 + n) % 3 == 0])
+
+
+def test_the_window_shows_how_many_rows_a_search_found(qtbot, facade, bridge, store):  # type: ignore[no-untyped-def]
+    store.add_items([make_item(n, title=f"budget {n}") for n in range(COUNT_CAP + 5)])
+    store.add_items([make_item(9000, title="rare zephyrine")])
+    window = InboxWindow(facade, bridge, body_fetcher=lambda item: MailBody(text=""))
+    qtbot.addWidget(window)
+    window.search.setText("budget")
+    window._apply_filter()
+    capped = f"Results: {window.locale().toString(COUNT_CAP)}+"  # "1,000+" in English locales
+    qtbot.waitUntil(lambda: window.result_label.text() == capped)
+    window.search.setText("zephyrine")
+    window._apply_filter()
+    qtbot.waitUntil(lambda: window.result_label.text() == "Results: 1")
+    window.search.setText("")
+    window._apply_filter()
+    qtbot.waitUntil(lambda: window.result_label.text() == "")
