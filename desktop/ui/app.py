@@ -321,7 +321,9 @@ class TidingsApp(QObject):
         from desktop.ui.welcome import WelcomeWindow
 
         if self.welcome is None:
-            self.welcome = WelcomeWindow(tray=self.tray_available)
+            self.welcome = WelcomeWindow(
+                tray=self.tray_available, allow_add_accounts=self.settings.general.allow_add_accounts
+            )
             self.welcome.add_mail_requested.connect(self._welcome_add_mail)
             self.welcome.connect_company_requested.connect(lambda: self.open_settings("gateway"))
         self.welcome.show()
@@ -329,9 +331,13 @@ class TidingsApp(QObject):
         self.welcome.activateWindow()
 
     def _welcome_add_mail(self) -> None:
+        """The address-first “Add account” (name and address, the rest found), over the
+        Settings dialog it adds to; “Configure manually” there opens the full form."""
+        if not self.settings.general.allow_add_accounts:
+            return  # the button is greyed: the organisation manages the accounts
         self.open_settings()
         if self._settings_dialog is not None:
-            self._settings_dialog.add_account()
+            self._settings_dialog.find_account()
 
     def open_settings(self, source_id: str = "") -> None:
         """Open the settings, at the account or gateway that needs fixing when one is named."""

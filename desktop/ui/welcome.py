@@ -1,7 +1,10 @@
 """The first start: nothing is configured, so say what Tidings is and offer the two ways in.
 
 Shown as a window of its own (not only a tray icon: a desktop without a tray would
-show nothing at all). Each button opens the Settings dialog at the right page.
+show nothing at all). "Add a mail account" opens the address-first add-account dialog
+(in the Settings dialog), "Connect to your company" the gateway page. Where the
+organisation's policy says ``general.allow_add_accounts = false`` the first is greyed
+out and says who manages accounts.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ class WelcomeWindow(QWidget):
     #: "Connect to your company" (the gateway for chat and approvals)
     connect_company_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, tray: bool = True) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, tray: bool = True, allow_add_accounts: bool = True
+    ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(self.tr("Welcome to Tidings"))
         self.setWindowIcon(icons.app_icon())
@@ -51,7 +56,18 @@ class WelcomeWindow(QWidget):
         intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.add_mail_button = QPushButton(self.tr("Add a mail account"))
         self.add_mail_button.setDefault(True)
-        self.add_mail_button.setAccessibleDescription(self.tr("Set up an IMAP mail account"))
+        self.add_mail_button.setAccessibleDescription(
+            self.tr("Type your mail address; Tidings finds the server and the sign-in")
+        )
+        self.managed_note = QLabel(self.tr("Your organisation manages the mail accounts."))
+        self.managed_note.setWordWrap(True)
+        self.managed_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.managed_note.setEnabled(False)
+        self.managed_note.setVisible(not allow_add_accounts)
+        if not allow_add_accounts:
+            self.add_mail_button.setEnabled(False)
+            self.add_mail_button.setDefault(False)
+            self.add_mail_button.setToolTip(self.managed_note.text())
         self.company_button = QPushButton(self.tr("Connect to your company"))
         self.company_button.setAccessibleDescription(
             self.tr("Chat, approvals and tasks through your company's message gateway")
@@ -71,6 +87,7 @@ class WelcomeWindow(QWidget):
         layout.addWidget(intro)
         layout.addSpacing(6)
         layout.addWidget(self.add_mail_button)
+        layout.addWidget(self.managed_note)
         layout.addWidget(self.company_button)
         layout.addStretch(1)
         layout.addWidget(hint)

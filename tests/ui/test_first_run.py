@@ -14,11 +14,12 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QLabel
 
 from desktop.config import secrets
-from desktop.config.settings import GatewaySettings, MailAccount, Settings
+from desktop.config.settings import GatewaySettings, GeneralSettings, MailAccount, Settings
 from desktop.core import i18n
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.notifications.backends import NullBackend
 from desktop.ui import app as app_module
+from desktop.ui.add_account import AddAccountDialog
 from desktop.ui.app import build_app, install_translations
 from desktop.ui.settings_dialog import AccountDialog, SettingsDialog
 from desktop.ui.status_text import state_text, status_message
@@ -76,16 +77,26 @@ def test_configured_starts_quietly(started):
     assert tidings.welcome is None
 
 
-def test_add_a_mail_account_opens_the_account_form_without_errors(qtbot, started):
+def test_add_a_mail_account_asks_for_the_address_first_then_offers_the_form(qtbot, started):
     tidings = started(Settings())
     tidings.welcome.add_mail_button.click()
     dialog = tidings._settings_dialog
     assert isinstance(dialog, SettingsDialog)
     assert dialog.tabs.currentIndex() == 0
+    # Like Settings → Add…: name and address first, the rest is looked up.
+    finder = dialog.account_form
+    assert isinstance(finder, AddAccountDialog) and finder.isVisible()
+    assert finder.pages.currentIndex() == finder.PAGE_ADDRESS
+    assert not finder.next_button.isEnabled() and finder.status.text() == ""
+    finder.name.setText("Work")
+    finder.address.setText("li.lei@example.com")
+    assert finder.next_button.isEnabled()
+    # "Configure manually" opens the full form with what was typed.
+    finder.manual_button.click()
     form = dialog.account_form
     assert isinstance(form, AccountDialog) and form.isVisible()
-    # Nothing typed yet: nothing is called wrong, but OK waits for a complete account.
-    assert form.problems_label.text() == ""
+    assert form.name.text() == "Work" and form.username.text() == "li.lei@example.com"
+    # No server yet: OK waits for a complete account.
     assert not form.ok_button.isEnabled()
     assert dialog.error_label.isHidden()
     # Nothing is stored for a new account, and the field does not say there is.
@@ -94,6 +105,22 @@ def test_add_a_mail_account_opens_the_account_form_without_errors(qtbot, started
     assert "Server must not be empty." in form.problems_label.text()
     form.reject()
     dialog.reject()
+
+
+def test_where_the_organisation_manages_accounts_the_welcome_says_so(qtbot, started):
+    managed = Settings(
+        general=GeneralSettings(allow_add_accounts=False), enforced={"general.allow_add_accounts": False}
+    )
+    tidings = started(managed)
+    welcome = tidings.welcome
+    assert not welcome.add_mail_button.isEnabled()
+    assert not welcome.managed_note.isHidden() and "organisation" in welcome.managed_note.text()
+    assert welcome.company_button.isEnabled()
+    tidings._welcome_add_mail()  # even if asked: no dialog to add one
+    assert tidings._settings_dialog is None
+    free = WelcomeWindow()
+    qtbot.addWidget(free)
+    assert free.add_mail_button.isEnabled() and free.managed_note.isHidden()
 
 
 def test_connect_to_your_company_opens_the_gateway_page(qtbot, started):
