@@ -14,3 +14,24 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     """An in-memory keyring for the test; the user's real keyring is never touched."""
     with installed() as backend:
         yield backend
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used Qt, collect its garbage here, on the main thread.
+
+    A QObject left in a reference cycle (a qasync loop's timers, a widget) is otherwise
+    freed by whichever thread next triggers the cycle collector, e.g. an executor thread
+    of a later test: Qt then warns "Timers cannot be stopped from another thread", and
+    the qasync loop of that later test can crash while closing.
+    """
+    yield
+    import sys
+
+    if "PySide6.QtCore" in sys.modules:
+        import gc
+
+        from PySide6.QtCore import QCoreApplication
+
+        if QCoreApplication.instance() is not None:
+            gc.collect()
