@@ -179,6 +179,26 @@ class AccountDialog(QDialog):
         self.plain_warning.setWordWrap(True)
         self.plain_warning.setStyleSheet(f"color: {WARN_COLOR};")
         self.username = QLineEdit()
+        # Sign-in: a password, or the browser (OAuth2) with a provider: the presets, and the
+        # company providers the settings declare ([oauth.NAME]); another name can be typed.
+        self._settings = settings
+        self.auth = QComboBox()
+        self.auth.addItem(self.tr("Password"), "password")
+        self.auth.addItem(self.tr("Browser (OAuth2)"), "oauth2")
+        self.oauth = QComboBox()
+        self.oauth.setEditable(True)
+        company = [name for name in settings.oauth if name not in ("microsoft", "google")]
+        for name in (*company, "microsoft", "google"):
+            self.oauth.addItem(name)
+        self.oauth.setAccessibleName(self.tr("Sign-in provider"))
+        self.sign_in_button = QPushButton(self.tr("Sign in…"))
+        self.sign_in_button.setAccessibleName(self.tr("Sign in in the browser"))
+        self.sign_in_button.clicked.connect(self.sign_in)
+        self.sign_in_result = QLabel()
+        self.sign_in_result.setWordWrap(True)
+        self.sign_in_result.setTextFormat(Qt.TextFormat.PlainText)  # the provider's words
+        self.sign_in_result.hide()
+        self._sign_in_generation = 0
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         # Claim only what is true: a stored password, a keyring to store one, or neither.
@@ -242,7 +262,14 @@ class AccountDialog(QDialog):
         declared_row(form, "mail.security", self.security, enforced, ignored=ignored)
         form.addRow("", self.plain_warning)
         declared_row(form, "mail.username", self.username, enforced, ignored=ignored)
-        form.addRow(self.tr("Password:"), self.password)
+        declared_row(form, "mail.auth", self.auth, enforced, ignored=ignored)
+        declared_row(form, "mail.oauth", self.oauth, enforced, ignored=ignored)
+        sign_in_row = QHBoxLayout()
+        sign_in_row.addWidget(self.sign_in_button)
+        sign_in_row.addWidget(self.sign_in_result, 1)
+        form.addRow("", sign_in_row)
+        self.password_label = QLabel(self.tr("Password:"))
+        form.addRow(self.password_label, self.password)
         form.addRow("", self.keyring_note)
         declared_row(form, "mail.password_command", self.password_command, enforced, ignored=ignored)
         declared_row(form, "mail.ca_file", self.ca_file, enforced, ignored=ignored)
@@ -260,6 +287,7 @@ class AccountDialog(QDialog):
         ):
             declared_row(form, f"mail.{key}", getattr(self, key), enforced, ignored=ignored)
 
+        self._form = form
         self.test_button = QPushButton(self.tr("Test connection"))
         self.test_button.clicked.connect(self.test_connection)
         self.test_result = QLabel()
@@ -286,8 +314,12 @@ class AccountDialog(QDialog):
 
         # A new account starts from the defaults (the organisation's, where it has some).
         start = account if account is not None else blank_account(settings)
-        # Not on this form (set by "Add account" or in the file): kept as they are.
-        self._auth, self._oauth = start.auth, start.oauth
+        self._oauth = start.oauth  # kept while the account signs in with a password
+        self.auth.setCurrentIndex(max(0, self.auth.findData(start.auth)))
+        if start.oauth:
+            self.oauth.setCurrentText(start.oauth)
+        elif start.address.partition("@")[2].lower() in ("gmail.com", "googlemail.com"):
+            self.oauth.setCurrentText("google")
         self.name.setText(start.name)
         self.host.setText(start.host)
         self.port.setValue(start.port)
@@ -324,6 +356,8 @@ class AccountDialog(QDialog):
         self.port.valueChanged.connect(self._validate)
         self.security.currentIndexChanged.connect(self._validate)
         self.ca_file.changed.connect(self._validate)
+        self.auth.currentIndexChanged.connect(self._validate)
+        self.oauth.currentTextChanged.connect(self._validate)
         # A new, empty form is not wrong yet: problems show from the first change on.
         self._quiet = account is None
         self._validate()
@@ -353,9 +387,12 @@ class AccountDialog(QDialog):
             sent_folder=self.sent_folder.text().strip(),
             archive_folder=self.archive_folder.text().strip(),
             trash_folder=self.trash_folder.text().strip(),
-            auth=self._auth,
-            oauth=self._oauth,
+            auth=self._auth_choice(),
+            oauth=self.oauth.currentText().strip() if self._auth_choice() == "oauth2" else self._oauth,
         )
+
+    def _auth_choice(self) -> str:
+        return str(self.auth.currentData())
 
     def _smtp_placeholder(self) -> None:
         """The sending server that an empty field means, derived from the IMAP server."""
@@ -365,26 +402,75 @@ class AccountDialog(QDialog):
         )
 
     def typed_password(self) -> str:
-        """The password typed here; empty means keep the stored one (or use the command)."""
-        return "" if self.password_command.text().strip() else self.password.text()
+        """The password typed here; empty means keep the stored one (or use the command), and
+        always for OAuth2, whose sign-in is in the keyring."""
+        if self.password_command.text().strip() or self._auth_choice() == "oauth2":
+            return ""
+        return self.password.text()
 
     def problems(self) -> list[str]:
         account = self.account()
         problems = account.problems()  # the table's checks, named by the field titles
         if account.name in self._taken:
             problems.append(self.tr("another account already has this name"))
+        if account.auth == "oauth2" and not account.oauth:
+            problems.append(self.tr("choose the provider to sign in with in the browser"))
         return problems
 
     def _validate(self) -> None:
         security = str(self.security.currentData())
         self.plain_warning.setVisible(security == "plain")
         self.port.setSpecialValueText(self.tr("Default ({0})").format(DEFAULT_PORTS.get(security, 993)))
+        oauth2 = self._auth_choice() == "oauth2"
         self.password.setEnabled(not self.password_command.text().strip())
+        # OAuth2: no password here (the sign-in is kept, not a password); the browser sign-in
+        # is its check, and the password command, if any, gives its refresh token.
+        self.password.setVisible(not oauth2)
+        self.password_label.setVisible(not oauth2)
+        provider_label = self._form.labelForField(self.oauth)
+        for widget in (self.oauth, provider_label, self.sign_in_button):
+            if widget is not None:
+                widget.setVisible(oauth2)
+        self.sign_in_result.setVisible(oauth2 and bool(self.sign_in_result.text()))
+        self.test_button.setVisible(not oauth2)
+        self.test_result.setVisible(not oauth2 and bool(self.test_result.text()))
         problems = self.problems()
         # Problems are short clauses from MailAccount.problems(); shown as one sentence each.
         text = "\n".join(_sentence(p) for p in problems)
         _colored(self.problems_label, "" if self._quiet else text, ERROR_COLOR)
         self.ok_button.setEnabled(not problems)
+
+    # -- browser sign-in (OAuth2) -------------------------------------------------------------
+
+    def sign_in(self) -> None:
+        """“Sign in…”: the browser sign-in for the account as it stands in the form, off the
+        GUI thread; the refresh token goes to the keyring (nothing is kept in this dialog)."""
+        account = self.account()
+        if account.auth != "oauth2" or not account.oauth:
+            return
+        # Imported here: the sign-in brings the OAuth client, which a password account never needs.
+        from desktop.app import account_login
+
+        settings = self._settings
+        self._sign_in_generation += 1
+        generation = self._sign_in_generation
+        self.sign_in_button.setEnabled(False)
+        _colored(self.sign_in_result, self.tr("Waiting for the sign-in in your browser…"), "")
+        run_in_background(
+            lambda: account_login.browser_sign_in(account, settings),
+            lambda _none: self._signed_in(generation, None),
+            lambda exc: self._signed_in(generation, exc),
+        )
+
+    def _signed_in(self, generation: int, exc: BaseException | None) -> None:
+        if generation != self._sign_in_generation:
+            return
+        self.sign_in_button.setEnabled(True)
+        if exc is None:
+            _colored(self.sign_in_result, "✔ " + self.tr("Signed in."), OK_COLOR)
+            return
+        text = getattr(exc, "message", "") or str(exc)  # an OAuthProblem's words for the user
+        _colored(self.sign_in_result, "✘ " + text, ERROR_COLOR)
 
     # -- connection test -------------------------------------------------------------------
 
