@@ -45,6 +45,7 @@ from desktop.notifications.dispatcher import NotificationDispatcher, rules_from_
 from desktop.notifications.pending import PendingBackend
 from desktop.ui import icons
 from desktop.ui.bridge import Bridge
+from desktop.ui.main_thread_gc import MainThreadCollector
 from desktop.ui.single_instance import SingleInstance
 from desktop.ui.tray import TrayIcon
 from desktop.ui.tray_balloon import TrayBalloonBackend
@@ -460,6 +461,7 @@ def main(settings: Settings, data_dir: Path) -> int:
         log.info("Tidings is already running for %s: showing its inbox", data_dir)
         print("Tidings is already running; its inbox was brought up.", file=sys.stderr)
         return 0
+    collector = MainThreadCollector(app)  # before any worker thread starts
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
@@ -476,4 +478,5 @@ def main(settings: Settings, data_dir: Path) -> int:
             return loop.run_until_complete(tidings.run())
     finally:
         waker.close()
+        collector.stop()
         instance.release()
