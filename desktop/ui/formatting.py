@@ -1,22 +1,42 @@
-"""How items read on screen: dates and times in the user's locale, and whose message is whose.
+"""How items read on screen: dates and times in the UI's language, and whose message is whose.
 
 Shared by the list delegate and the detail views, so neither imports the other.
+
+Dates follow the language the UI is shown in, not only the system's locale: a Chinese UI on
+a system whose locale is English (``LANGUAGE=zh_CN`` with ``LANG=en_US``, or a translation
+chosen for the app) would otherwise say "Friday, March 14" beside Chinese words. The
+translation names its own locale (``ui_locale``), so this needs no state of its own.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDateTime, QLocale
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
 from desktop.core.item import Item
+
+#: untranslated, the marker of "no translation loaded": the system's locale is used
+_SYSTEM = "system"
+
+
+def ui_locale() -> QLocale:
+    """The locale of the UI's language: the one the loaded translation names, else the default
+    (the system's) locale."""
+    name = QCoreApplication.translate(
+        "Formatting",
+        _SYSTEM,
+        "The Qt locale name of this translation's language (e.g. zh_CN); dates in the UI use its "
+        "day and month names. Leave 'system' untranslated in English.",
+    )
+    return QLocale() if name == _SYSTEM else QLocale(name)
 
 
 def short_time(when: datetime, now: datetime | None = None) -> str:
     """Today: 14:05; within the last week: a weekday; else a short date."""
     local = when.astimezone()
     now = (now or datetime.now().astimezone()).astimezone()
-    locale = QLocale()
+    locale = ui_locale()
     qdt = QDateTime(local.date(), local.time().replace(tzinfo=None))
     if local.date() == now.date():
         return locale.toString(qdt.time(), QLocale.FormatType.ShortFormat)
@@ -41,7 +61,7 @@ def full_time(when: datetime) -> str:
     """The locale's long date and short time, without seconds or time zone names."""
     local = when.astimezone()
     qdt = QDateTime(local.date(), local.time().replace(tzinfo=None))
-    locale = QLocale()
+    locale = ui_locale()
     date = locale.toString(qdt.date(), QLocale.FormatType.LongFormat)
     return f"{date} {locale.toString(qdt.time(), QLocale.FormatType.ShortFormat)}"
 

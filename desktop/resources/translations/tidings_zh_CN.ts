@@ -4,160 +4,196 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="160"/>
+        <location filename="../../ui/settings_dialog.py" line="156"/>
         <source>Edit mail account</source>
         <translation>编辑邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="160"/>
+        <location filename="../../ui/settings_dialog.py" line="156"/>
         <source>Add mail account</source>
         <translation>添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="170"/>
+        <location filename="../../ui/settings_dialog.py" line="165"/>
         <source>Work</source>
         <translation>工作</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="172"/>
+        <location filename="../../ui/settings_dialog.py" line="167"/>
         <source>imap.example.com</source>
         <translation>imap.example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="175"/>
-        <location filename="../../ui/settings_dialog.py" line="227"/>
+        <location filename="../../ui/settings_dialog.py" line="170"/>
+        <location filename="../../ui/settings_dialog.py" line="242"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="177"/>
+        <location filename="../../ui/settings_dialog.py" line="172"/>
         <source>TLS (recommended)</source>
         <translation>TLS（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="178"/>
+        <location filename="../../ui/settings_dialog.py" line="173"/>
         <source>STARTTLS</source>
         <translation>STARTTLS</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="179"/>
+        <location filename="../../ui/settings_dialog.py" line="174"/>
         <source>None — unencrypted</source>
         <translation>无 — 不加密</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="181"/>
+        <location filename="../../ui/settings_dialog.py" line="176"/>
         <source>Without encryption your password and mail cross the network in clear text.</source>
         <translation>不加密时，您的密码和邮件会以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="190"/>
+        <location filename="../../ui/settings_dialog.py" line="205"/>
         <source>No system keyring: use a password command</source>
         <translation>没有系统密钥环：请使用密码命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="192"/>
+        <location filename="../../ui/settings_dialog.py" line="207"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="194"/>
+        <location filename="../../ui/settings_dialog.py" line="209"/>
         <source>Will be stored in the system keyring</source>
         <translation>将保存在系统密钥环中</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="195"/>
+        <location filename="../../ui/settings_dialog.py" line="185"/>
+        <location filename="../../ui/settings_dialog.py" line="210"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="198"/>
+        <location filename="../../ui/settings_dialog.py" line="213"/>
         <source>No system keyring (Secret Service) to keep a password in: enter a password command below, or start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>没有可保存密码的系统密钥环（Secret Service）：请在下方填写密码命令，或启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="208"/>
+        <location filename="../../ui/settings_dialog.py" line="223"/>
         <source>Optional, e.g. pass show mail/work</source>
         <translation>可选，例如 pass show mail/work</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="210"/>
+        <location filename="../../ui/settings_dialog.py" line="225"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="210"/>
+        <location filename="../../ui/settings_dialog.py" line="225"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="213"/>
+        <location filename="../../ui/settings_dialog.py" line="228"/>
         <source>Folders to watch, separated by commas</source>
         <translation>要监视的文件夹，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="218"/>
+        <location filename="../../ui/settings_dialog.py" line="233"/>
         <source>e.g. Li Lei</source>
         <translation>例如 李雷</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="220"/>
+        <location filename="../../ui/settings_dialog.py" line="235"/>
         <source>Default: the user name, if it is an address</source>
         <translation>默认：用户名（如果它是邮件地址）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="223"/>
+        <location filename="../../ui/settings_dialog.py" line="238"/>
         <source>STARTTLS, port 587 (recommended)</source>
         <translation>STARTTLS，端口 587（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="224"/>
+        <location filename="../../ui/settings_dialog.py" line="239"/>
         <source>TLS, port 465</source>
         <translation>TLS，端口 465</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="236"/>
+        <location filename="../../ui/settings_dialog.py" line="251"/>
         <source>The server&apos;s own, else {0}</source>
         <translation>服务器标记的文件夹，否则为 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="249"/>
+        <location filename="../../ui/settings_dialog.py" line="270"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="267"/>
+        <location filename="../../ui/settings_dialog.py" line="290"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="368"/>
+        <location filename="../../ui/settings_dialog.py" line="400"/>
         <source>Default: {0}</source>
         <translation>默认：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="368"/>
+        <location filename="../../ui/settings_dialog.py" line="400"/>
         <source>smtp.example.com</source>
         <translation>smtp.example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="379"/>
+        <location filename="../../ui/settings_dialog.py" line="414"/>
         <source>another account already has this name</source>
         <translation>已有另一个账户使用此名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="385"/>
+        <location filename="../../ui/settings_dialog.py" line="422"/>
         <source>Default ({0})</source>
         <translation>默认（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="397"/>
+        <location filename="../../ui/settings_dialog.py" line="478"/>
         <source>Connection testing is not available.</source>
         <translation>无法测试连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="418"/>
+        <location filename="../../ui/settings_dialog.py" line="499"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="186"/>
+        <source>Browser (OAuth2)</source>
+        <translation>浏览器（OAuth2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="192"/>
+        <source>Sign-in provider</source>
+        <translation>登录服务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="193"/>
+        <source>Sign in…</source>
+        <translation>登录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="194"/>
+        <source>Sign in in the browser</source>
+        <translation>在浏览器中登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="416"/>
+        <source>choose the provider to sign in with in the browser</source>
+        <translation>请选择在浏览器中登录所用的登录服务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="457"/>
+        <source>Waiting for the sign-in in your browser…</source>
+        <translation>正在等待您在浏览器中登录…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="469"/>
+        <source>Signed in.</source>
+        <translation>已登录。</translation>
     </message>
 </context>
 <context>
@@ -307,17 +343,17 @@
 <context>
     <name>BurstBar</name>
     <message>
-        <location filename="../../ui/window.py" line="216"/>
+        <location filename="../../ui/window.py" line="218"/>
         <source>Items of a notification</source>
         <translation>通知中的条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="217"/>
+        <location filename="../../ui/window.py" line="219"/>
         <source>Show all unread</source>
         <translation>显示全部未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="218"/>
+        <location filename="../../ui/window.py" line="220"/>
         <source>Show all unread items</source>
         <translation>显示全部未读条目</translation>
     </message>
@@ -504,48 +540,48 @@
 <context>
     <name>ConnectionBanner</name>
     <message>
-        <location filename="../../ui/window.py" line="113"/>
+        <location filename="../../ui/window.py" line="115"/>
         <source>Connection problems</source>
         <extracomment>an OAuth2 mail account&apos;s &quot;Sign in again&quot;: the source id (&quot;mail:work&quot;)</extracomment>
         <translation>连接问题</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="114"/>
+        <location filename="../../ui/window.py" line="116"/>
         <source>Retry now</source>
         <translation>立即重试</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="115"/>
+        <location filename="../../ui/window.py" line="117"/>
         <source>Sign in…</source>
         <translation>登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="116"/>
+        <location filename="../../ui/window.py" line="118"/>
         <source>Sign in again in the browser</source>
         <translation>在浏览器中重新登录</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="117"/>
+        <location filename="../../ui/window.py" line="119"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="118"/>
+        <location filename="../../ui/window.py" line="120"/>
         <source>Open the settings to fix the connection</source>
         <translation>打开设置以修复连接</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="133"/>
+        <location filename="../../ui/window.py" line="135"/>
         <source>Mail “{0}”</source>
         <translation>邮件“{0}”</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="135"/>
+        <location filename="../../ui/window.py" line="137"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="137"/>
+        <location filename="../../ui/window.py" line="139"/>
         <source>Inbox database</source>
         <translation>收件箱数据库</translation>
     </message>
@@ -658,7 +694,7 @@
     </message>
     <message>
         <location filename="../../ui/detail/approval.py" line="200"/>
-        <location filename="../../ui/detail/notice.py" line="114"/>
+        <location filename="../../ui/detail/notice.py" line="128"/>
         <source>overdue</source>
         <translation>已逾期</translation>
     </message>
@@ -777,13 +813,13 @@
         <translation>出错了：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="311"/>
+        <location filename="../../app/facade.py" line="341"/>
         <source>(unnamed)</source>
         <translation>（未命名）</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="242"/>
-        <location filename="../../app/facade.py" line="296"/>
+        <location filename="../../app/facade.py" line="267"/>
+        <location filename="../../app/facade.py" line="326"/>
         <source>The account {0} is no longer set up.</source>
         <translation>账户 {0} 已不存在。</translation>
     </message>
@@ -989,7 +1025,7 @@
         <translation>来自 {0} 的公告 · {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/notice.py" line="113"/>
+        <location filename="../../ui/detail/notice.py" line="127"/>
         <source>Due: {0}</source>
         <translation>截止：{0}</translation>
     </message>
@@ -997,12 +1033,12 @@
 <context>
     <name>FileField</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="122"/>
+        <location filename="../../ui/settings_dialog.py" line="118"/>
         <source>Optional: the system&apos;s certificates are used</source>
         <translation>可选：默认使用系统证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="124"/>
+        <location filename="../../ui/settings_dialog.py" line="120"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -1073,339 +1109,339 @@
 <context>
     <name>InboxWindow</name>
     <message>
-        <location filename="../../ui/window.py" line="263"/>
+        <location filename="../../ui/window.py" line="265"/>
         <source>Tidings</source>
         <extracomment>open the settings dialog; the argument is the source to focus (&quot;mail:work&quot;) or &quot;&quot;</extracomment>
         <translation>消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="277"/>
+        <location filename="../../ui/window.py" line="279"/>
         <source>Search (Ctrl+F)</source>
         <translation>搜索（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="280"/>
+        <location filename="../../ui/window.py" line="282"/>
         <source>Clear search</source>
         <translation>清除搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="282"/>
+        <location filename="../../ui/window.py" line="284"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="284"/>
+        <location filename="../../ui/window.py" line="286"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="286"/>
+        <location filename="../../ui/window.py" line="288"/>
         <source>Unread</source>
         <translation>未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="294"/>
+        <location filename="../../ui/window.py" line="296"/>
         <source>Show all items</source>
         <translation>显示全部条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="295"/>
+        <location filename="../../ui/window.py" line="297"/>
         <source>Show unread items only</source>
         <translation>只显示未读条目</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="297"/>
+        <location filename="../../ui/window.py" line="299"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="317"/>
+        <location filename="../../ui/window.py" line="319"/>
         <source>Inbox</source>
         <translation>收件箱</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="340"/>
+        <location filename="../../ui/window.py" line="342"/>
         <source>Open Settings</source>
         <translation>打开设置</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="341"/>
+        <location filename="../../ui/window.py" line="343"/>
         <source>Inbox status</source>
         <translation>收件箱状态</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="361"/>
+        <location filename="../../ui/window.py" line="363"/>
         <source>← Back</source>
         <translation>← 返回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="362"/>
+        <location filename="../../ui/window.py" line="364"/>
         <source>Back to the list (Esc)</source>
         <translation>返回列表（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="363"/>
+        <location filename="../../ui/window.py" line="365"/>
         <source>Back to the list</source>
         <translation>返回列表</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="456"/>
+        <location filename="../../ui/window.py" line="470"/>
         <source>This item is gone: it was deleted or moved at its source.</source>
         <translation>此项已不存在：它已在来源处被删除或移动。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="474"/>
+        <location filename="../../ui/window.py" line="488"/>
         <source>%n item(s) from the notification</source>
         <translation>
             <numerusform>通知中的 %n 个条目</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="478"/>
+        <location filename="../../ui/window.py" line="492"/>
         <source>These items were read or removed since the notification.</source>
         <translation>这些条目在通知之后已被阅读或移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="579"/>
+        <location filename="../../ui/window.py" line="593"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="585"/>
+        <location filename="../../ui/window.py" line="599"/>
         <source>&amp;Toggle read</source>
         <translation>切换已读/未读(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="586"/>
+        <location filename="../../ui/window.py" line="600"/>
         <source>Mark as &amp;read</source>
         <translation>标为已读(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="587"/>
+        <location filename="../../ui/window.py" line="601"/>
         <source>Mark as &amp;unread</source>
         <translation>标为未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="589"/>
+        <location filename="../../ui/window.py" line="603"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="589"/>
+        <location filename="../../ui/window.py" line="603"/>
         <source>Approve the request</source>
         <translation>批准此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="592"/>
+        <location filename="../../ui/window.py" line="606"/>
         <source>Re&amp;ject…</source>
         <translation>驳回(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="592"/>
+        <location filename="../../ui/window.py" line="606"/>
         <source>Reject the request</source>
         <translation>驳回此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="595"/>
+        <location filename="../../ui/window.py" line="609"/>
         <source>&amp;Complete task</source>
         <translation>完成任务(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="595"/>
+        <location filename="../../ui/window.py" line="609"/>
         <source>Mark the task done</source>
         <translation>将任务标记为已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="597"/>
-        <location filename="../../ui/window.py" line="599"/>
+        <location filename="../../ui/window.py" line="611"/>
+        <location filename="../../ui/window.py" line="613"/>
         <source>&amp;Snooze</source>
         <translation>稍后提醒(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="601"/>
+        <location filename="../../ui/window.py" line="615"/>
         <source>&amp;Next item</source>
         <translation>下一条(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="602"/>
+        <location filename="../../ui/window.py" line="616"/>
         <source>&amp;Previous item</source>
         <translation>上一条(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="603"/>
+        <location filename="../../ui/window.py" line="617"/>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="606"/>
+        <location filename="../../ui/window.py" line="620"/>
         <source>&amp;All items</source>
         <translation>全部条目(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="609"/>
+        <location filename="../../ui/window.py" line="623"/>
         <source>&amp;Unread only</source>
         <translation>仅未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="621"/>
+        <location filename="../../ui/window.py" line="635"/>
         <source>Mark &amp;all read</source>
         <translation>全部标为已读(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="624"/>
+        <location filename="../../ui/window.py" line="638"/>
         <source>Mark every item of this view read</source>
         <translation>将此视图中的所有条目标为已读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="626"/>
+        <location filename="../../ui/window.py" line="640"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="627"/>
+        <location filename="../../ui/window.py" line="641"/>
         <source>&amp;Back to the list</source>
         <translation>返回列表(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="628"/>
+        <location filename="../../ui/window.py" line="642"/>
         <source>S&amp;ettings…</source>
         <translation>设置(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="629"/>
+        <location filename="../../ui/window.py" line="643"/>
         <source>&amp;Close window</source>
         <translation>关闭窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="633"/>
+        <location filename="../../ui/window.py" line="647"/>
         <source>Menu bar</source>
         <translation>菜单栏</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="634"/>
+        <location filename="../../ui/window.py" line="648"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="641"/>
+        <location filename="../../ui/window.py" line="655"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="650"/>
+        <location filename="../../ui/window.py" line="664"/>
         <source>&amp;Item</source>
         <translation>条目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="652"/>
+        <location filename="../../ui/window.py" line="666"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="653"/>
+        <location filename="../../ui/window.py" line="667"/>
         <source>Copy diagnostics…</source>
         <translation>复制诊断信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="714"/>
+        <location filename="../../ui/window.py" line="728"/>
         <source>Item actions</source>
         <translation>条目操作</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="727"/>
+        <location filename="../../ui/window.py" line="741"/>
         <source>Choose a time…</source>
         <translation>选择时间…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="795"/>
+        <location filename="../../ui/window.py" line="809"/>
         <source>Reject requests</source>
         <translation>驳回申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="796"/>
+        <location filename="../../ui/window.py" line="810"/>
         <source>Reject {0} requests?</source>
         <translation>驳回这 {0} 个申请？</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="799"/>
+        <location filename="../../ui/window.py" line="813"/>
         <source>No comment will be sent.</source>
         <translation>不会发送批注。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="800"/>
+        <location filename="../../ui/window.py" line="814"/>
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="832"/>
-        <location filename="../../ui/window.py" line="833"/>
+        <location filename="../../ui/window.py" line="846"/>
+        <location filename="../../ui/window.py" line="847"/>
         <source>Snoozed until {0}.</source>
         <translation>已推迟到 {0} 再提醒。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="863"/>
+        <location filename="../../ui/window.py" line="877"/>
         <source>Nothing unread here.</source>
         <translation>这里没有未读条目。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="866"/>
+        <location filename="../../ui/window.py" line="880"/>
         <source>Marked %n item(s) read.</source>
         <translation>
             <numerusform>已将 %n 个条目标为已读。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="958"/>
+        <location filename="../../ui/window.py" line="972"/>
         <source>The item you were reading is not in this view.</source>
         <translation>正在阅读的条目不在此视图中。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1002"/>
+        <location filename="../../ui/window.py" line="1016"/>
         <source>Nothing matches “{0}”.</source>
         <translation>没有与“{0}”匹配的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1004"/>
+        <location filename="../../ui/window.py" line="1018"/>
         <source>All caught up: nothing unread.</source>
         <translation>全部处理完毕：没有未读项。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1006"/>
+        <location filename="../../ui/window.py" line="1020"/>
         <source>No accounts yet — add one in Settings.</source>
         <translation>还没有账户 — 请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1008"/>
+        <location filename="../../ui/window.py" line="1022"/>
         <source>Your inbox is empty. New mail, messages and requests will appear here.</source>
         <translation>收件箱是空的。新邮件、消息和申请会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="404"/>
+        <location filename="../../ui/window.py" line="406"/>
         <source>Search results</source>
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1029"/>
+        <location filename="../../ui/window.py" line="1030"/>
         <source>Results: {0}</source>
         <translation>结果：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1017"/>
+        <location filename="../../ui/window.py" line="1035"/>
         <source>{0} unread</source>
         <translation>{0} 条未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1017"/>
+        <location filename="../../ui/window.py" line="1035"/>
         <source>No unread items</source>
         <translation>没有未读项</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1134"/>
+        <location filename="../../ui/window.py" line="1198"/>
         <source>Waiting for the sign-in in your browser…</source>
         <translation>正在等待您在浏览器中登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1138"/>
+        <location filename="../../ui/window.py" line="1202"/>
         <source>Signed in; connecting…</source>
         <translation>已登录，正在连接…</translation>
     </message>
@@ -1904,64 +1940,63 @@
         <translation>sso 时：公司的 OpenID Connect 签发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="59"/>
+        <location filename="../../config/oauth_providers.py" line="57"/>
         <source>Issuer</source>
-        <extracomment>the presets whose endpoints and scopes Tidings knows; their tables need only a client id</extracomment>
         <translation>颁发者</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="60"/>
+        <location filename="../../config/oauth_providers.py" line="58"/>
         <source>A company provider&apos;s OpenID Connect issuer, e.g. https://sso.example.com; Tidings reads its endpoints from &lt;issuer&gt;/.well-known/openid-configuration. Not used for microsoft and google.</source>
         <translation>公司提供方的 OpenID Connect 颁发者，例如 https://sso.example.com；Tidings 从 &lt;issuer&gt;/.well-known/openid-configuration 读取其端点。microsoft 和 google 不使用此项。</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="72"/>
+        <location filename="../../config/oauth_providers.py" line="70"/>
         <location filename="../../config/settings.py" line="414"/>
         <source>Client id</source>
         <translation>客户端 ID</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="73"/>
+        <location filename="../../config/oauth_providers.py" line="71"/>
         <source>Your organisation&apos;s registration of Tidings at the provider (a public client / desktop app with the redirect http://127.0.0.1). Tidings ships none: ask IT for it.</source>
         <translation>贵组织在提供方为 Tidings 所做的注册（公共客户端/桌面应用，重定向地址 http://127.0.0.1）。Tidings 不自带客户端 ID：请向 IT 部门索取。</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="84"/>
+        <location filename="../../config/oauth_providers.py" line="82"/>
         <source>Scopes</source>
         <translation>权限范围</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="85"/>
+        <location filename="../../config/oauth_providers.py" line="83"/>
         <source>A company provider&apos;s scopes for mail; include offline_access to stay signed in. Empty for microsoft and google, whose scopes are built in.</source>
         <translation>公司提供方用于邮件的权限范围；包含 offline_access 以保持登录。microsoft 和 google 的权限范围已内置，此处留空。</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="96"/>
+        <location filename="../../config/oauth_providers.py" line="94"/>
         <source>Tenant</source>
         <translation>租户</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="97"/>
+        <location filename="../../config/oauth_providers.py" line="95"/>
         <source>microsoft only: the directory (tenant) id or domain; empty: common (any work or personal account).</source>
         <translation>仅 microsoft：目录（租户）ID 或域名；留空：common（任意工作或个人账户）。</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="108"/>
+        <location filename="../../config/oauth_providers.py" line="106"/>
         <source>Client secret</source>
         <translation>客户端密钥</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="109"/>
+        <location filename="../../config/oauth_providers.py" line="107"/>
         <source>google only: the secret Google issues with a desktop-app client. It is not confidential (RFC 8252 §8.5), but Google&apos;s token endpoint wants it.</source>
         <translation>仅 google：Google 为桌面应用客户端颁发的密钥。它并不保密（RFC 8252 §8.5），但 Google 的令牌端点要求提供。</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="121"/>
+        <location filename="../../config/oauth_providers.py" line="119"/>
         <source>Resource</source>
         <translation>资源</translation>
     </message>
     <message>
-        <location filename="../../config/oauth_providers.py" line="122"/>
+        <location filename="../../config/oauth_providers.py" line="120"/>
         <source>A company provider only: the RFC 8707 resource indicator of the mail server, if the provider issues tokens per resource; empty: none.</source>
         <translation>仅公司提供方：若提供方按资源颁发令牌，此处填写邮件服务器的 RFC 8707 资源标识；留空：无。</translation>
     </message>
@@ -2086,22 +2121,22 @@
         <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="72"/>
+        <location filename="../../ui/settings_dialog.py" line="68"/>
         <source>{0}.</source>
         <translation>{0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="90"/>
+        <location filename="../../ui/settings_dialog.py" line="86"/>
         <source>{0}:</source>
         <translation>{0}：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="96"/>
+        <location filename="../../ui/settings_dialog.py" line="92"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="98"/>
+        <location filename="../../ui/settings_dialog.py" line="94"/>
         <source>Set by your organisation; your own value is ignored</source>
         <translation>由贵单位设定；您自己的值已被忽略</translation>
     </message>
@@ -2109,167 +2144,167 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="444"/>
+        <location filename="../../ui/settings_dialog.py" line="525"/>
         <source>Tidings Settings</source>
         <translation>消息通设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="459"/>
+        <location filename="../../ui/settings_dialog.py" line="540"/>
         <source>Mail accounts</source>
         <extracomment>where “Add…” looks an address up; None: DNS and HTTPS as usual (tests set local ones)</extracomment>
         <translation>邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="460"/>
+        <location filename="../../ui/settings_dialog.py" line="541"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="461"/>
+        <location filename="../../ui/settings_dialog.py" line="542"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="462"/>
+        <location filename="../../ui/settings_dialog.py" line="543"/>
         <source>Network</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="471"/>
+        <location filename="../../ui/settings_dialog.py" line="552"/>
         <source>Parts of your organisation&apos;s policy could not be used; tell your helpdesk:</source>
         <translation>贵单位策略的部分内容无法使用，请告知技术支持：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="496"/>
+        <location filename="../../ui/settings_dialog.py" line="577"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="497"/>
+        <location filename="../../ui/settings_dialog.py" line="578"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="498"/>
+        <location filename="../../ui/settings_dialog.py" line="579"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="508"/>
-        <location filename="../../ui/settings_dialog.py" line="665"/>
+        <location filename="../../ui/settings_dialog.py" line="589"/>
+        <location filename="../../ui/settings_dialog.py" line="746"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="514"/>
+        <location filename="../../ui/settings_dialog.py" line="595"/>
         <source>Passwords are kept in the system keyring, never in the settings file.</source>
         <translation>密码保存在系统密钥环中，绝不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="529"/>
-        <location filename="../../ui/settings_dialog.py" line="570"/>
+        <location filename="../../ui/settings_dialog.py" line="610"/>
+        <location filename="../../ui/settings_dialog.py" line="651"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="531"/>
+        <location filename="../../ui/settings_dialog.py" line="612"/>
         <source>No system keyring: use a token command</source>
         <translation>没有系统密钥环：请使用令牌命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="533"/>
+        <location filename="../../ui/settings_dialog.py" line="614"/>
         <source>Paste the token your administrator gave you</source>
         <translation>粘贴管理员提供的令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="535"/>
+        <location filename="../../ui/settings_dialog.py" line="616"/>
         <source>Optional: a command that prints the token</source>
         <translation>可选：输出令牌的命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="537"/>
-        <location filename="../../ui/settings_dialog.py" line="575"/>
+        <location filename="../../ui/settings_dialog.py" line="618"/>
+        <location filename="../../ui/settings_dialog.py" line="656"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="537"/>
-        <location filename="../../ui/settings_dialog.py" line="575"/>
+        <location filename="../../ui/settings_dialog.py" line="618"/>
+        <location filename="../../ui/settings_dialog.py" line="656"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="543"/>
+        <location filename="../../ui/settings_dialog.py" line="624"/>
         <source>Token:</source>
         <translation>令牌：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="546"/>
+        <location filename="../../ui/settings_dialog.py" line="627"/>
         <source>Leave the URL empty to use Tidings for mail only.</source>
         <translation>地址留空则只用消息通收邮件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="561"/>
+        <location filename="../../ui/settings_dialog.py" line="642"/>
         <source>One per line, e.g. intranet.example.com</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="573"/>
+        <location filename="../../ui/settings_dialog.py" line="654"/>
         <source>No system keyring to keep it in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="583"/>
+        <location filename="../../ui/settings_dialog.py" line="664"/>
         <source>Proxy password:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="587"/>
+        <location filename="../../ui/settings_dialog.py" line="668"/>
         <source>system: the proxy your system or environment sets. Certificates are checked with the system&apos;s trust store, so a company certificate authority installed on this computer needs no setting.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="607"/>
+        <location filename="../../ui/settings_dialog.py" line="688"/>
         <source>e.g. 19:00-08:00 (empty: off)</source>
         <translation>例如 19:00-08:00（留空：关闭）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="609"/>
+        <location filename="../../ui/settings_dialog.py" line="690"/>
         <source>One name or address per line</source>
         <translation>每行一个姓名或地址</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="613"/>
+        <location filename="../../ui/settings_dialog.py" line="694"/>
         <source>Sender, subject and text</source>
         <translation>发件人、主题和正文</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="614"/>
+        <location filename="../../ui/settings_dialog.py" line="695"/>
         <source>Sender and subject only</source>
         <translation>仅发件人和主题</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="615"/>
+        <location filename="../../ui/settings_dialog.py" line="696"/>
         <source>Hidden: only “New message”</source>
         <translation>隐藏：只显示“新消息”</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="637"/>
+        <location filename="../../ui/settings_dialog.py" line="718"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="802"/>
+        <location filename="../../ui/settings_dialog.py" line="883"/>
         <source>Mail account “{0}”: {1}.</source>
         <translation>邮件账户“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="868"/>
+        <location filename="../../ui/settings_dialog.py" line="954"/>
         <source>Could not save the password: there is no system keyring (Secret Service). Use a password or token command instead, or install and start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>无法保存密码：没有系统密钥环（Secret Service）。请改用密码或令牌命令，或安装并启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="876"/>
+        <location filename="../../ui/settings_dialog.py" line="962"/>
         <source>Could not save the password: {0}</source>
         <translation>无法保存密码：{0}</translation>
     </message>
@@ -2465,12 +2500,12 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/tray.py" line="291"/>
+        <location filename="../../ui/tray.py" line="313"/>
         <source>Diagnostics copied to the clipboard.</source>
         <translation>诊断信息已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="292"/>
+        <location filename="../../ui/tray.py" line="314"/>
         <source>Diagnostics copied to the clipboard and saved to {0}.</source>
         <translation>诊断信息已复制到剪贴板，并保存到 {0}。</translation>
     </message>
@@ -2478,88 +2513,93 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../ui/tray.py" line="148"/>
+        <location filename="../../ui/tray.py" line="150"/>
         <source>Open inbox</source>
-        <extracomment>the user asked for the inbox window (menu &quot;Open inbox&quot;) left click: show the window if hidden, hide it if shown the pause state changed from the menu (paused_until or None)</extracomment>
+        <extracomment>the user asked for the inbox window (menu &quot;Open inbox&quot;) left click: show the window if hidden, hide it if shown &quot;Sign in again…&quot; for a source whose sign-in ended (&quot;mail:work&quot;, &quot;gateway&quot;) the pause state changed from the menu (paused_until or None)</extracomment>
         <translation>打开收件箱</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="150"/>
+        <location filename="../../ui/tray.py" line="158"/>
         <source>Pause notifications</source>
         <translation>暂停通知</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="156"/>
+        <location filename="../../ui/tray.py" line="164"/>
         <source>For 1 hour</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="158"/>
+        <location filename="../../ui/tray.py" line="166"/>
         <source>Until tomorrow</source>
         <translation>直到明天</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="161"/>
+        <location filename="../../ui/tray.py" line="169"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="165"/>
+        <location filename="../../ui/tray.py" line="173"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="167"/>
+        <location filename="../../ui/tray.py" line="175"/>
         <source>Copy diagnostics…</source>
         <translation>复制诊断信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="170"/>
+        <location filename="../../ui/tray.py" line="178"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="177"/>
+        <location filename="../../ui/tray.py" line="185"/>
         <source>Diagnostics</source>
         <translation>诊断信息</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="215"/>
+        <location filename="../../ui/tray.py" line="223"/>
         <source>Notifications are on</source>
         <translation>通知已开启</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="223"/>
+        <location filename="../../ui/tray.py" line="231"/>
         <source>Paused until %s</source>
         <translation>暂停至 %s</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/tray.py" line="247"/>
+        <location filename="../../ui/tray.py" line="269"/>
         <source>Tidings — %n unread</source>
         <translation>
             <numerusform>消息通 — %n 条未读</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="262"/>
+        <location filename="../../ui/tray.py" line="284"/>
         <source>Notifications paused until %s</source>
         <translation>通知已暂停至 %s</translation>
+    </message>
+    <message>
+        <location filename="../../ui/tray.py" line="266"/>
+        <source>Sign in again: {0}…</source>
+        <translation>重新登录：{0}…</translation>
     </message>
 </context>
 <context>
     <name>UndoBar</name>
     <message>
-        <location filename="../../ui/window.py" line="191"/>
+        <location filename="../../ui/window.py" line="193"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="192"/>
+        <location filename="../../ui/window.py" line="194"/>
         <source>Undo (Ctrl+Z)</source>
         <translation>撤销（Ctrl+Z）</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="193"/>
+        <location filename="../../ui/window.py" line="195"/>
         <source>Undo mark all read</source>
         <translation>撤销全部标为已读</translation>
     </message>
@@ -2567,46 +2607,51 @@
 <context>
     <name>WelcomeWindow</name>
     <message>
-        <location filename="../../ui/welcome.py" line="30"/>
-        <location filename="../../ui/welcome.py" line="37"/>
+        <location filename="../../ui/welcome.py" line="35"/>
+        <location filename="../../ui/welcome.py" line="42"/>
         <source>Welcome to Tidings</source>
         <extracomment>&quot;Add a mail account&quot; &quot;Connect to your company&quot; (the gateway for chat and approvals)</extracomment>
         <translation>欢迎使用 Tidings</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="36"/>
+        <location filename="../../ui/welcome.py" line="41"/>
         <source>Tidings</source>
         <translation>Tidings</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="45"/>
+        <location filename="../../ui/welcome.py" line="50"/>
         <source>Tidings brings new mail, chat, approval requests and tasks into one inbox and tells you when something arrives. Start with your mail, your company&apos;s messages, or both.</source>
         <translation>Tidings 把新邮件、聊天、审批申请和任务汇集到一个收件箱，并在有新内容时提醒你。可以从邮件开始，也可以从公司的消息开始，或两者都用。</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="52"/>
+        <location filename="../../ui/welcome.py" line="57"/>
         <source>Add a mail account</source>
         <translation>添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="54"/>
-        <source>Set up an IMAP mail account</source>
-        <translation>设置 IMAP 邮件账户</translation>
-    </message>
-    <message>
-        <location filename="../../ui/welcome.py" line="55"/>
+        <location filename="../../ui/welcome.py" line="71"/>
         <source>Connect to your company</source>
         <translation>连接到公司</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="57"/>
+        <location filename="../../ui/welcome.py" line="73"/>
         <source>Chat, approvals and tasks through your company&apos;s message gateway</source>
         <translation>通过公司的消息网关接收聊天、审批和任务</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="61"/>
+        <location filename="../../ui/welcome.py" line="77"/>
         <source>Tidings keeps running in the tray when you close its windows.</source>
         <translation>关闭窗口后，Tidings 会继续在托盘中运行。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/welcome.py" line="60"/>
+        <source>Type your mail address; Tidings finds the server and the sign-in</source>
+        <translation>输入您的邮件地址，Tidings 会找出服务器和登录方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/welcome.py" line="62"/>
+        <source>Your organisation manages the mail accounts.</source>
+        <translation>邮件账户由您的组织管理。</translation>
     </message>
 </context>
 </TS>

@@ -25,7 +25,7 @@ from desktop.ui.detail.common import (
     linkify,
     separator,
 )
-from desktop.ui.formatting import is_own, short_time
+from desktop.ui.formatting import is_own, short_time, ui_locale
 
 HISTORY_LIMIT = 50
 
@@ -72,13 +72,13 @@ class ReplyEdit(QPlainTextEdit):
 
 
 def day_label(day: date, today: date) -> str:
-    """ "Today", "Yesterday", or the date in the user's locale: the separator's text."""
+    """ "Today", "Yesterday", or the date in the UI's language: the separator's text."""
     if day == today:
         return QCoreApplication.translate("Detail", "Today")
     if day == today - timedelta(days=1):
         return QCoreApplication.translate("Detail", "Yesterday")
     qdate = QDate(day.year, day.month, day.day)
-    return QLocale().toString(qdate, QLocale.FormatType.LongFormat)
+    return ui_locale().toString(qdate, QLocale.FormatType.LongFormat)
 
 
 @dataclasses.dataclass(slots=True)
