@@ -25,7 +25,7 @@ def ui_locale() -> QLocale:
     (the system's) locale."""
     name = QCoreApplication.translate(
         "Formatting",
-        _SYSTEM,
+        "system",  # a literal: lupdate finds only those
         "The Qt locale name of this translation's language (e.g. zh_CN); dates in the UI use its "
         "day and month names. Leave 'system' untranslated in English.",
     )

@@ -1044,6 +1044,14 @@
     </message>
 </context>
 <context>
+    <name>Formatting</name>
+    <message>
+        <source>system</source>
+        <comment>The Qt locale name of this translation&apos;s language (e.g. zh_CN); dates in the UI use its day and month names. Leave &apos;system&apos; untranslated in English.</comment>
+        <translation>zh_CN</translation>
+    </message>
+</context>
+<context>
     <name>InboxDelegate</name>
     <message>
         <location filename="../../ui/delegate.py" line="55"/>
