@@ -15,10 +15,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.app.actions import ActionError, MarkedRead
-from desktop.app.composing import ComposeDraft, Composer, Texts, is_outgoing
 from desktop.app.pipeline import Listener
 from desktop.app.runtime import Runtime
 from desktop.config.settings import MailAccount, Settings
@@ -26,6 +25,9 @@ from desktop.core.events import SourceStatus
 from desktop.core.i18n import translate
 from desktop.core.item import Item
 from desktop.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from desktop.app.composing import ComposeDraft, Composer, Texts
 
 __all__ = [
     "ActionError",
@@ -39,6 +41,15 @@ __all__ = [
     "Texts",
     "test_account",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``ComposeDraft`` and ``Texts`` for the compose window, imported on first use."""
+    if name in ("ComposeDraft", "Texts"):
+        from desktop.app import composing
+
+        return getattr(composing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -115,9 +126,22 @@ class AppFacade:
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
         self.inbox = InboxQuery(runtime.store)
-        self._composer = Composer(runtime.pipeline, lambda: runtime.settings, lambda: runtime.sources)
+        self._made_composer: Composer | None = None
         self._folders: dict[str, tuple[float, list[str]]] = {}
         self._folders_lock = threading.Lock()
+
+    @property
+    def _composer(self) -> Composer:
+        # Made on first use: composing brings SMTP's modules, which a start without
+        # unsent drafts does not need (issue 9: memory, and time before the first login).
+        if self._made_composer is None:
+            from desktop.app.composing import Composer
+
+            runtime = self._runtime
+            self._made_composer = Composer(
+                runtime.pipeline, lambda: runtime.settings, lambda: runtime.sources
+            )
+        return self._made_composer
 
     # -- lifecycle (the tray app's wiring) ---------------------------------------------------
 
@@ -253,6 +277,8 @@ class AppFacade:
 
     def saved_drafts(self) -> list[ComposeDraft]:
         """Every unsent draft, newest first (offered at start)."""
+        if not self._runtime.store.drafts():  # the usual start: no composer needed
+            return []
         return self._composer.all_saved()
 
     def save_draft(self, draft: ComposeDraft) -> None:
@@ -265,6 +291,7 @@ class AppFacade:
 
     def start_draft(self, item: Item, mode: str, texts: Texts | None = None) -> ComposeDraft:
         """A new reply / reply all / forward of ``item``: fetches the original. Blocking."""
+        from desktop.app.composing import Texts
         from desktop.sources.smtp import Original
 
         message = self._fetch_message(item)
@@ -281,6 +308,8 @@ class AppFacade:
 
     def fetch_body(self, item: Item) -> MailBody:
         """The body of a mail item, fetched from its server now (it reads the password itself)."""
+        from desktop.app.composing import is_outgoing
+
         if is_outgoing(item):
             p = item.payload
             return MailBody(
