@@ -52,7 +52,6 @@ class TimingBackend(NotifierBackend):
         self.summaries = 0
         self.failed = 0
         self.shown = asyncio.Event()
-        self.last_item = ""
 
     async def show(self, notice: Notice) -> bool:
         t0 = time.perf_counter()
@@ -64,7 +63,6 @@ class TimingBackend(NotifierBackend):
             self.failed += 1
         m = self.marks.setdefault(notice.item_id, {})
         m["show_start"], m["sent"] = t0, t1
-        self.last_item = notice.item_id
         self.shown.set()
         return ok
 

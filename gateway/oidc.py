@@ -59,8 +59,6 @@ class Identity:
     user: str  # the value of the user claim
     subject: str  # ``sub``, kept with the session for the operator
     display_name: str  # ``name`` if the token has one, else the user
-    issued_at: float
-    expires_at: float
 
 
 def _loopback(host: str) -> bool:
@@ -230,8 +228,6 @@ class OidcVerifier:
             user=user,
             subject=sub if isinstance(sub, str) else "",
             display_name=name if isinstance(name, str) and name.strip() else user,
-            issued_at=iat,
-            expires_at=exp,
         )
 
 

@@ -12,6 +12,8 @@ echo "== mypy (strict below the UI and for the gateway)"
 .venv/bin/mypy
 echo "== import-linter (layer contracts)"
 .venv/bin/lint-imports
+echo "== vulture (dead code; paths and what Qt or a library calls: [tool.vulture] in pyproject.toml)"
+.venv/bin/vulture
 echo "== pytest"
 export QT_QPA_PLATFORM=offscreen
 # Per-test timeouts live in pyproject.toml; this bounds the whole run.

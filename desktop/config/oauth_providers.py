@@ -23,8 +23,6 @@ from desktop.config.options import ConfigError, Declared, Option, Text, TextList
 from desktop.core.i18n import QT_TRANSLATE_NOOP
 
 SECTION = "oauth"
-#: the presets whose endpoints and scopes Tidings knows; their tables need only a client id
-BUILT_IN = ("microsoft", "google")
 
 
 class Issuer(Text):

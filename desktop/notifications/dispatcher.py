@@ -251,10 +251,6 @@ class NotificationDispatcher:
         self.enabled = settings.enabled
         self.previews = settings.previews
 
-    def bubble_of(self, item_id: str) -> str | None:
-        """The key of the bubble that tells of ``item_id`` while it may be up (tests)."""
-        return self._covering.get(item_id)
-
     # -- pipeline Listener -----------------------------------------------------------
 
     def items_added(self, items: Sequence[Item], quiet: bool = False) -> None:

@@ -359,13 +359,6 @@ class Store:
             )[0][0]
         )
 
-    def unread_ids(self, id_prefix: str) -> list[str]:
-        like = _escape_like(id_prefix) + "%"
-        return [
-            r[0]
-            for r in self._read("SELECT id FROM items WHERE unread = 1 AND id LIKE ? ESCAPE '\\'", (like,))
-        ]
-
     def ids_with_prefix(self, id_prefix: str) -> list[str]:
         like = _escape_like(id_prefix) + "%"
         return [r[0] for r in self._read("SELECT id FROM items WHERE id LIKE ? ESCAPE '\\'", (like,))]

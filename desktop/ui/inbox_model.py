@@ -134,7 +134,8 @@ class InboxModel(QAbstractListModel):
 
     def _send_count(self) -> None:
         self._count_pending = False
-        if self._only is not None:
+        if self._only is not None or self._exhausted:
+            # Every row is loaded already (a burst, or a search that found few): no query.
             self.counted.emit(len(self._items), False)
             return
         n = self._inbox.count(self._query, self._unread_only, cap=COUNT_CAP + 1)
@@ -226,9 +227,6 @@ class InboxModel(QAbstractListModel):
         """The row of an item if it is loaded; never touches the store."""
         return self._row_index().get(item_id)
 
-    def loaded_ids(self) -> list[str]:
-        return [i.id for i in self._items]
-
     def row_of(self, item_id: str) -> int | None:
         """The row showing ``item_id``, loading pages up to it; None if the filter hides it.
 
@@ -258,10 +256,6 @@ class InboxModel(QAbstractListModel):
             missing = position + 1 - len(self._items)
             self._fetch(-(-missing // self._page_size) * self._page_size)
         return self._row_index().get(item.id)
-
-    def index_of(self, item_id: str) -> QModelIndex:
-        row = self.row_of(item_id)
-        return QModelIndex() if row is None else self.index(row, 0)
 
     # -- loading -------------------------------------------------------------------------
 

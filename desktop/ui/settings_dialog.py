@@ -160,7 +160,6 @@ class AccountDialog(QDialog):
         self._taken = taken_names
         self._tester = tester
         self._test_generation = 0
-        self._has_stored_password = has_stored_password
 
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("Work"))

@@ -16,8 +16,6 @@ from gateway_helpers import Gateway, connect, wait_for
 
 pytestmark = [pytest.mark.gateway, pytest.mark.asyncio]
 
-MB = 1024 * 1024
-
 
 def _status_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -403,9 +403,8 @@ async def _hello_default_proxy(url: str, token: str) -> None:
         pass
 
 
-def test_a_pac_file_over_http_picks_proxy_or_direct_per_host(
-    tinyproxy: ProxyServer, mail: Dovecot, fresh_pac_cache: None
-) -> None:
+@pytest.mark.usefixtures("fresh_pac_cache")
+def test_a_pac_file_over_http_picks_proxy_or_direct_per_host(tinyproxy: ProxyServer, mail: Dovecot) -> None:
     script = (
         "function FindProxyForURL(url, host) {\n"
         f'  if (host == "localhost") return "PROXY {tinyproxy.address}";\n'
@@ -427,8 +426,9 @@ def test_a_pac_file_over_http_picks_proxy_or_direct_per_host(
     assert f"CONNECT 127.0.0.1:{mail.imaps_port}" not in log  # so the direct one would be too
 
 
+@pytest.mark.usefixtures("fresh_pac_cache")
 def test_a_pac_file_over_https_is_verified_with_the_company_ca(
-    company_ca: PrivateCA, tinyproxy: ProxyServer, fresh_pac_cache: None
+    company_ca: PrivateCA, tinyproxy: ProxyServer
 ) -> None:
     script = f'function FindProxyForURL(url, host) {{ return "PROXY {tinyproxy.address}"; }}'.encode()
     with HttpsServer(company_ca, {"/wpad.dat": (script, "application/x-ns-proxy-autoconfig")}) as web:
@@ -441,9 +441,8 @@ def test_a_pac_file_over_https_is_verified_with_the_company_ca(
     assert route.proxy == Proxy("http", "127.0.0.1", tinyproxy.port) and not route.warning
 
 
-def test_a_pac_server_that_does_not_answer_means_direct_with_a_warning(
-    mail: Dovecot, dead_port: int, fresh_pac_cache: None
-) -> None:
+@pytest.mark.usefixtures("fresh_pac_cache")
+def test_a_pac_server_that_does_not_answer_means_direct_with_a_warning(mail: Dovecot, dead_port: int) -> None:
     route = resolve(f"pac+http://127.0.0.1:{dead_port}/proxy.pac", "imaps", "localhost", mail.imaps_port)
     assert route.direct and "cannot be used" in route.warning and "connecting directly" in route.warning
     assert b"INBOX" in _login_imaps(mail, route)

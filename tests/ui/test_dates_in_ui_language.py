@@ -36,13 +36,15 @@ def chinese_ui(qapp, english_system) -> Iterator[None]:  # type: ignore[no-untyp
         i18n.install(None)
 
 
-def test_without_a_translation_dates_follow_the_system_locale(english_system) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("english_system")
+def test_without_a_translation_dates_follow_the_system_locale() -> None:
     assert ui_locale().language() is QLocale.Language.English
     assert "Friday" in full_time(FRIDAY) and "March" in full_time(FRIDAY)
     assert short_time(FRIDAY - timedelta(days=2), FRIDAY) == "Wed"
 
 
-def test_a_chinese_ui_shows_chinese_dates_on_an_english_system(chinese_ui) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("chinese_ui")
+def test_a_chinese_ui_shows_chinese_dates_on_an_english_system() -> None:
     assert QLocale().language() is QLocale.Language.English  # the system's stays English
     assert ui_locale().language() is QLocale.Language.Chinese
     long = full_time(FRIDAY)

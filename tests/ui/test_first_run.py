@@ -146,7 +146,8 @@ def test_password_fields_say_stored_only_when_it_is(qtbot, memory_keyring):
     assert "Unchanged" in form.password.placeholderText()
 
 
-def test_without_a_keyring_the_form_says_so_and_offers_the_command(qtbot, no_keyring):
+@pytest.mark.usefixtures("no_keyring")
+def test_without_a_keyring_the_form_says_so_and_offers_the_command(qtbot):
     dialog = SettingsDialog(Settings(gateway=GatewaySettings(url="wss://gw.example.com")))
     qtbot.addWidget(dialog)
     assert "No system keyring" in dialog.gateway_token.placeholderText()
@@ -157,7 +158,8 @@ def test_without_a_keyring_the_form_says_so_and_offers_the_command(qtbot, no_key
     assert "No system keyring" in form.password.placeholderText()
 
 
-def test_without_a_keyring_saving_a_password_says_what_to_do(qtbot, no_keyring):
+@pytest.mark.usefixtures("no_keyring")
+def test_without_a_keyring_saving_a_password_says_what_to_do(qtbot):
     dialog = SettingsDialog(Settings())
     qtbot.addWidget(dialog)
     dialog.gateway_url.setText("wss://gw.example.com")
@@ -169,7 +171,8 @@ def test_without_a_keyring_saving_a_password_says_what_to_do(qtbot, no_keyring):
     assert "Prompt dismissed" not in text and "backend" not in text
 
 
-def test_the_sources_status_without_a_keyring_is_plain(no_keyring):
+@pytest.mark.usefixtures("no_keyring")
+def test_the_sources_status_without_a_keyring_is_plain():
     with pytest.raises(secrets.KeyringUnavailable) as caught:
         secrets.get_secret(secrets.mail_key("work"))
     assert str(caught.value) == secrets.NO_KEYRING_MESSAGE

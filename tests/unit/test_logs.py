@@ -142,9 +142,8 @@ def test_very_short_secrets_are_left_to_the_patterns() -> None:
 # -- the handlers ----------------------------------------------------------------------
 
 
-def test_stderr_and_file_redact_the_whole_record(
-    tidings_logging: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.mark.usefixtures("tidings_logging")
+def test_stderr_and_file_redact_the_whole_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = logs.setup(verbose=True, log_dir=tmp_path / "data" / "logs")
     assert path == tmp_path / "data" / "logs" / "tidings.log"
     secrets.run_command(f"printf %s {TOKEN}", "gateway token")  # registers it, as the app does
@@ -166,7 +165,8 @@ def test_stderr_and_file_redact_the_whole_record(
     assert (mode(tmp_path / "data"), mode(path.parent), mode(path)) == (0o700, 0o700, 0o600)
 
 
-def test_info_by_default_debug_with_verbose(tidings_logging: None, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("tidings_logging")
+def test_info_by_default_debug_with_verbose(tmp_path: Path) -> None:
     path = logs.setup(verbose=False, log_dir=tmp_path / "logs")
     assert path is not None
     logging.getLogger("desktop.x").debug("quiet detail")
@@ -178,9 +178,8 @@ def test_info_by_default_debug_with_verbose(tidings_logging: None, tmp_path: Pat
     assert text.count("first") == 1 and text.count("loud detail") == 1
 
 
-def test_the_file_rotates_and_every_file_is_private(
-    tidings_logging: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("tidings_logging")
+def test_the_file_rotates_and_every_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(logs, "MAX_BYTES", 2_000)
     old = tmp_path / "logs" / "tidings.log.1"
     old.parent.mkdir(mode=0o755)
@@ -214,8 +213,9 @@ class FullDisk:
         return 0
 
 
+@pytest.mark.usefixtures("tidings_logging")
 def test_a_full_disk_falls_back_to_stderr_and_says_so_once(
-    tidings_logging: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = logs.setup(verbose=False, log_dir=tmp_path / "logs")
     assert path is not None
@@ -232,9 +232,8 @@ def test_a_full_disk_falls_back_to_stderr_and_says_so_once(
     assert "Logging error" not in err and TOKEN not in err
 
 
-def test_an_unwritable_folder_means_stderr_only(
-    tidings_logging: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.mark.usefixtures("tidings_logging")
+def test_an_unwritable_folder_means_stderr_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blocker = tmp_path / "data"
     blocker.write_text("a file where the data folder should be")
     assert logs.setup(verbose=False, log_dir=blocker / "logs") is None
@@ -243,8 +242,9 @@ def test_an_unwritable_folder_means_stderr_only(
     assert err.count("cannot write the log file") == 1 and "still alive" in err
 
 
+@pytest.mark.usefixtures("tidings_logging")
 def test_uncaught_exceptions_and_warnings_are_logged_redacted(
-    tidings_logging: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = logs.setup(verbose=False, log_dir=tmp_path / "logs")
     assert path is not None
@@ -276,7 +276,8 @@ def test_secrets_module_registers_what_it_reads(tmp_path: Path) -> None:
     assert redact(f"got {secret}") == f"got {REDACTED}"
 
 
-def test_log_file_is_not_world_readable_even_with_umask_zero(tidings_logging: None, tmp_path: Path) -> None:
+@pytest.mark.usefixtures("tidings_logging")
+def test_log_file_is_not_world_readable_even_with_umask_zero(tmp_path: Path) -> None:
     old = os.umask(0)
     try:
         path = logs.setup(verbose=False, log_dir=tmp_path / "d" / "logs")

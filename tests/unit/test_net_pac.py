@@ -70,7 +70,8 @@ def test_unusable_entries_are_skipped(pac_file: Path, caplog: pytest.LogCaptureF
     assert "boom" in caplog.text
 
 
-def test_resolve_applies_caller_credentials_to_pac_proxies(pac_file: Path, fresh_default: None) -> None:
+@pytest.mark.usefixtures("fresh_default")
+def test_resolve_applies_caller_credentials_to_pac_proxies(pac_file: Path) -> None:
     route = resolve(
         f"pac+{pac_file.as_uri()}", "https", "x.example", 443, credentials=Credentials("al", "PacPw123")
     )

@@ -29,7 +29,8 @@ def loose_umask() -> Iterator[None]:
         os.umask(old)
 
 
-def test_new_folders_are_0700_and_their_parents_are_left_alone(tmp_path: Path, loose_umask: None) -> None:
+@pytest.mark.usefixtures("loose_umask")
+def test_new_folders_are_0700_and_their_parents_are_left_alone(tmp_path: Path) -> None:
     folder = tmp_path / "share" / "tidings"
     paths.private_dir(folder)
     assert mode(folder) == 0o700
@@ -70,7 +71,8 @@ def test_a_users_own_folder_is_not_changed_but_warned_about_once(
     assert len(warnings) == 1
 
 
-def test_the_store_creates_a_private_folder_database_wal_and_shm(tmp_path: Path, loose_umask: None) -> None:
+@pytest.mark.usefixtures("loose_umask")
+def test_the_store_creates_a_private_folder_database_wal_and_shm(tmp_path: Path) -> None:
     data = tmp_path / "data"
     store = Store(data / "inbox.sqlite3")  # the migrations write: WAL and shared memory exist
     try:
@@ -118,7 +120,8 @@ def test_a_store_that_cannot_create_its_folder_says_so(tmp_path: Path) -> None:
         Store(blocker / "inbox.sqlite3")
 
 
-def test_saved_settings_are_0600_in_a_0700_folder(tmp_path: Path, loose_umask: None) -> None:
+@pytest.mark.usefixtures("loose_umask")
+def test_saved_settings_are_0600_in_a_0700_folder(tmp_path: Path) -> None:
     path = tmp_path / "config" / "settings.toml"
     settings = Settings(mail=[MailAccount(name="work", host="h", username="u")])
     save(settings, path)

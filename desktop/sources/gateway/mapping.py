@@ -390,8 +390,6 @@ _HANDLERS = {
 
 # -- outbox entries → action frames -------------------------------------------------------
 
-OUTBOX_ACTIONS = ("reply", "approve", "reject", "mark_read", "complete")
-
 
 def action_frame(
     action: str, payload: Any, entry_id: str, item_id: str = "", thread_key: str = ""
