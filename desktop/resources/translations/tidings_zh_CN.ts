@@ -1046,8 +1046,10 @@
 <context>
     <name>Formatting</name>
     <message>
+        <location filename="../../ui/formatting.py" line="26"/>
         <source>system</source>
         <comment>The Qt locale name of this translation&apos;s language (e.g. zh_CN); dates in the UI use its day and month names. Leave &apos;system&apos; untranslated in English.</comment>
+        <extracomment>untranslated, the marker of &quot;no translation loaded&quot;: the system&apos;s locale is used</extracomment>
         <translation>zh_CN</translation>
     </message>
 </context>
@@ -1198,228 +1200,228 @@
         <translation>此项已不存在：它已在来源处被删除或移动。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="488"/>
+        <location filename="../../ui/window.py" line="491"/>
         <source>%n item(s) from the notification</source>
         <translation>
             <numerusform>通知中的 %n 个条目</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="492"/>
+        <location filename="../../ui/window.py" line="495"/>
         <source>These items were read or removed since the notification.</source>
         <translation>这些条目在通知之后已被阅读或移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="593"/>
+        <location filename="../../ui/window.py" line="597"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="599"/>
+        <location filename="../../ui/window.py" line="603"/>
         <source>&amp;Toggle read</source>
         <translation>切换已读/未读(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="600"/>
+        <location filename="../../ui/window.py" line="604"/>
         <source>Mark as &amp;read</source>
         <translation>标为已读(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="601"/>
+        <location filename="../../ui/window.py" line="605"/>
         <source>Mark as &amp;unread</source>
         <translation>标为未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="603"/>
+        <location filename="../../ui/window.py" line="607"/>
         <source>&amp;Approve</source>
         <translation>批准(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="603"/>
+        <location filename="../../ui/window.py" line="607"/>
         <source>Approve the request</source>
         <translation>批准此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="606"/>
+        <location filename="../../ui/window.py" line="610"/>
         <source>Re&amp;ject…</source>
         <translation>驳回(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="606"/>
+        <location filename="../../ui/window.py" line="610"/>
         <source>Reject the request</source>
         <translation>驳回此申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="609"/>
+        <location filename="../../ui/window.py" line="613"/>
         <source>&amp;Complete task</source>
         <translation>完成任务(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="609"/>
+        <location filename="../../ui/window.py" line="613"/>
         <source>Mark the task done</source>
         <translation>将任务标记为已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="611"/>
-        <location filename="../../ui/window.py" line="613"/>
+        <location filename="../../ui/window.py" line="615"/>
+        <location filename="../../ui/window.py" line="617"/>
         <source>&amp;Snooze</source>
         <translation>稍后提醒(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="615"/>
+        <location filename="../../ui/window.py" line="619"/>
         <source>&amp;Next item</source>
         <translation>下一条(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="616"/>
+        <location filename="../../ui/window.py" line="620"/>
         <source>&amp;Previous item</source>
         <translation>上一条(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="617"/>
+        <location filename="../../ui/window.py" line="621"/>
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="620"/>
+        <location filename="../../ui/window.py" line="624"/>
         <source>&amp;All items</source>
         <translation>全部条目(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="623"/>
+        <location filename="../../ui/window.py" line="627"/>
         <source>&amp;Unread only</source>
         <translation>仅未读(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="635"/>
+        <location filename="../../ui/window.py" line="639"/>
         <source>Mark &amp;all read</source>
         <translation>全部标为已读(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="638"/>
+        <location filename="../../ui/window.py" line="642"/>
         <source>Mark every item of this view read</source>
         <translation>将此视图中的所有条目标为已读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="640"/>
+        <location filename="../../ui/window.py" line="644"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="641"/>
+        <location filename="../../ui/window.py" line="645"/>
         <source>&amp;Back to the list</source>
         <translation>返回列表(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="642"/>
+        <location filename="../../ui/window.py" line="646"/>
         <source>S&amp;ettings…</source>
         <translation>设置(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="643"/>
+        <location filename="../../ui/window.py" line="647"/>
         <source>&amp;Close window</source>
         <translation>关闭窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="647"/>
+        <location filename="../../ui/window.py" line="651"/>
         <source>Menu bar</source>
         <translation>菜单栏</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="648"/>
+        <location filename="../../ui/window.py" line="652"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="655"/>
+        <location filename="../../ui/window.py" line="659"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="664"/>
+        <location filename="../../ui/window.py" line="668"/>
         <source>&amp;Item</source>
         <translation>条目(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="666"/>
+        <location filename="../../ui/window.py" line="670"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="667"/>
+        <location filename="../../ui/window.py" line="671"/>
         <source>Copy diagnostics…</source>
         <translation>复制诊断信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="728"/>
+        <location filename="../../ui/window.py" line="732"/>
         <source>Item actions</source>
         <translation>条目操作</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="741"/>
+        <location filename="../../ui/window.py" line="745"/>
         <source>Choose a time…</source>
         <translation>选择时间…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="809"/>
+        <location filename="../../ui/window.py" line="813"/>
         <source>Reject requests</source>
         <translation>驳回申请</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="810"/>
+        <location filename="../../ui/window.py" line="814"/>
         <source>Reject {0} requests?</source>
         <translation>驳回这 {0} 个申请？</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="813"/>
+        <location filename="../../ui/window.py" line="817"/>
         <source>No comment will be sent.</source>
         <translation>不会发送批注。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="814"/>
+        <location filename="../../ui/window.py" line="818"/>
         <source>Reject</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="846"/>
-        <location filename="../../ui/window.py" line="847"/>
+        <location filename="../../ui/window.py" line="850"/>
+        <location filename="../../ui/window.py" line="851"/>
         <source>Snoozed until {0}.</source>
         <translation>已推迟到 {0} 再提醒。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="877"/>
+        <location filename="../../ui/window.py" line="881"/>
         <source>Nothing unread here.</source>
         <translation>这里没有未读条目。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="880"/>
+        <location filename="../../ui/window.py" line="884"/>
         <source>Marked %n item(s) read.</source>
         <translation>
             <numerusform>已将 %n 个条目标为已读。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="972"/>
+        <location filename="../../ui/window.py" line="976"/>
         <source>The item you were reading is not in this view.</source>
         <translation>正在阅读的条目不在此视图中。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1016"/>
+        <location filename="../../ui/window.py" line="1020"/>
         <source>Nothing matches “{0}”.</source>
         <translation>没有与“{0}”匹配的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1018"/>
+        <location filename="../../ui/window.py" line="1022"/>
         <source>All caught up: nothing unread.</source>
         <translation>全部处理完毕：没有未读项。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1020"/>
+        <location filename="../../ui/window.py" line="1024"/>
         <source>No accounts yet — add one in Settings.</source>
         <translation>还没有账户 — 请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1022"/>
+        <location filename="../../ui/window.py" line="1026"/>
         <source>Your inbox is empty. New mail, messages and requests will appear here.</source>
         <translation>收件箱是空的。新邮件、消息和申请会显示在这里。</translation>
     </message>
@@ -1429,27 +1431,27 @@
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1030"/>
+        <location filename="../../ui/window.py" line="1034"/>
         <source>Results: {0}</source>
         <translation>结果：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1035"/>
+        <location filename="../../ui/window.py" line="1039"/>
         <source>{0} unread</source>
         <translation>{0} 条未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1035"/>
+        <location filename="../../ui/window.py" line="1039"/>
         <source>No unread items</source>
         <translation>没有未读项</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1198"/>
+        <location filename="../../ui/window.py" line="1202"/>
         <source>Waiting for the sign-in in your browser…</source>
         <translation>正在等待您在浏览器中登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1202"/>
+        <location filename="../../ui/window.py" line="1206"/>
         <source>Signed in; connecting…</source>
         <translation>已登录，正在连接…</translation>
     </message>
@@ -1652,7 +1654,7 @@
     <message>
         <location filename="../../config/options.py" line="222"/>
         <source>{0} must be system, none, a proxy like http://proxy.example.com:3128 or socks5://proxy.example.com:1080, or pac+https://… for a PAC file</source>
-        <translation type="unfinished"></translation>
+        <translation>{0}必须是 system、none、代理服务器地址（如 http://proxy.example.com:3128 或 socks5://proxy.example.com:1080），或 PAC 文件地址 pac+https://…</translation>
     </message>
     <message>
         <location filename="../../config/options.py" line="242"/>
@@ -1899,42 +1901,42 @@
     <message>
         <location filename="../../config/settings.py" line="570"/>
         <source>Proxy</source>
-        <translation type="unfinished"></translation>
+        <translation>代理服务器</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="571"/>
         <source>How mail, the gateway and sign-in reach the network. system: the proxy variables (https_proxy, all_proxy, no_proxy), else on Windows and macOS the system&apos;s proxy settings; none: always direct; http://host:port or socks5://host:port: that proxy; pac+https://host/proxy.pac: the PAC file decides (a PAC file that cannot be used means direct, with a warning).</source>
-        <translation type="unfinished"></translation>
+        <translation>邮件、网关和登录如何连接网络。system：使用代理环境变量（https_proxy、all_proxy、no_proxy），未设置时在 Windows 和 macOS 上使用系统的代理设置；none：始终直接连接；http://host:port 或 socks5://host:port：使用该代理服务器；pac+https://host/proxy.pac：由 PAC 文件决定（PAC 文件无法使用时直接连接，并给出警告）。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="585"/>
         <source>Bypass the proxy for</source>
-        <translation type="unfinished"></translation>
+        <translation>不使用代理的地址</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="586"/>
         <source>Servers reached directly whatever the proxy setting: names (example.com also covers every name below it), IP addresses or blocks (10.0.0.0/8), host:port, or * for all.</source>
-        <translation type="unfinished"></translation>
+        <translation>无论代理如何设置都直接连接的服务器：域名（example.com 也包括其下所有子域名）、IP 地址或地址段（10.0.0.0/8）、host:port，或用 * 表示全部。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="597"/>
         <source>Proxy user name</source>
-        <translation type="unfinished"></translation>
+        <translation>代理用户名</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="598"/>
         <source>The user name for a proxy that asks for one; its password is kept in the system keyring (tidings proxy set-password). Empty: the user name in the proxy URL, if any.</source>
-        <translation type="unfinished"></translation>
+        <translation>代理服务器要求登录时使用的用户名；其密码保存在系统密钥环中（tidings proxy set-password）。留空则使用代理地址中的用户名（如有）。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="609"/>
         <source>PAC file CA</source>
-        <translation type="unfinished"></translation>
+        <translation>PAC 文件 CA</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="610"/>
         <source>A PEM file with the certificate authority of the server the PAC file comes from, if the system does not trust it already. Certificates are always verified.</source>
-        <translation type="unfinished"></translation>
+        <translation>包含 PAC 文件所在服务器的证书颁发机构的 PEM 文件，在系统尚未信任该服务器时使用。证书始终会被验证。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="133"/>
@@ -2175,7 +2177,7 @@
     <message>
         <location filename="../../ui/settings_dialog.py" line="543"/>
         <source>Network</source>
-        <translation type="unfinished"></translation>
+        <translation>网络</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="552"/>
@@ -2254,22 +2256,22 @@
     <message>
         <location filename="../../ui/settings_dialog.py" line="642"/>
         <source>One per line, e.g. intranet.example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>每行一个，例如 intranet.example.com</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="654"/>
         <source>No system keyring to keep it in</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可保存密码的系统密钥环</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="664"/>
         <source>Proxy password:</source>
-        <translation type="unfinished"></translation>
+        <translation>代理密码：</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="668"/>
         <source>system: the proxy your system or environment sets. Certificates are checked with the system&apos;s trust store, so a company certificate authority installed on this computer needs no setting.</source>
-        <translation type="unfinished"></translation>
+        <translation>system：使用系统或环境变量设置的代理。证书通过系统的受信任证书库验证，因此已安装在本机上的公司证书颁发机构无需另行设置。</translation>
     </message>
     <message>
         <location filename="../../ui/settings_dialog.py" line="688"/>
