@@ -49,7 +49,9 @@ def has_buffered_input(client: IMAPClient) -> bool:
     sock.settimeout(0.0)  # peek() reads only when its buffer is empty: never block for it
     try:
         return bool(reader.peek(1))
-    except (BlockingIOError, InterruptedError, ssl.SSLWantReadError):
+    except (OSError, ValueError):
+        # Nothing there yet (BlockingIOError, SSLWantReadError), or a broken or closed
+        # connection: select() reports that, and the IDLE read path deals with it.
         return False
     finally:
         sock.settimeout(old)
