@@ -470,6 +470,9 @@ class InboxWindow(QMainWindow):
             self.detail.clear(self.tr("This item is gone: it was deleted or moved at its source."))
             return False
         self.reveal_row(row)
+        # The keyboard goes to the list, not the search field (the window's first focus
+        # widget), so R, E, J/K act on the item at once, as after Thunderbird's click-through.
+        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def show_items(self, item_ids: Sequence[str]) -> bool:
@@ -492,6 +495,7 @@ class InboxWindow(QMainWindow):
             self.detail.clear(self.tr("These items were read or removed since the notification."))
             return False
         self.reveal_row(0)
+        self.list.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
 
     def show_all_unread(self) -> None:
@@ -877,7 +881,8 @@ class InboxWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Nothing unread here."), 5000)
             return
         self._marked = marked
-        self.undo_bar.label.setText(self.tr("Marked %n item(s) read.", "", len(marked.item_ids)))
+        count = len(marked.item_ids)
+        self.undo_bar.label.setText(english_plural(self.tr("Marked %n item(s) read.", "", count), count))
         self.undo_bar.show()
         self._undo_timer.start()
         self._update_actions()

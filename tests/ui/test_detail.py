@@ -11,6 +11,7 @@ from PySide6.QtGui import QTextDocument
 from desktop.core.events import ItemChange, ItemsArrived, ItemsChanged
 from desktop.core.item import Action, Item, Kind, Urgency
 from desktop.sources.gateway import mapping
+from desktop.ui import background
 from desktop.ui.detail import DetailPane, MailBody
 from desktop.ui.detail.common import SafeTextBrowser
 from desktop.ui.detail.mail import webmail_url
@@ -119,7 +120,8 @@ def test_stale_body_result_is_dropped(qtbot, runtime, pane):
     p.show_item(second)
     qtbot.waitUntil(lambda: "body Subject 2" in p.mail.browser.toPlainText())
     gate.set()
-    qtbot.wait(100)
+    # The stale result has reached the GUI thread (and been dropped) once no result is owed.
+    qtbot.waitUntil(lambda: not background._live)
     assert "body Subject 2" in p.mail.browser.toPlainText()
 
 
@@ -135,7 +137,10 @@ def test_browser_never_loads_anything_but_data_urls(qtbot):
         "ftp://x/y",
         "//example.com/a.png",
     ):
-        assert browser.loadResource(image, QUrl(url)) is None
+        # Nothing is fetched: a refused image is a blank 1x1 (no broken-image icon).
+        blank = browser.loadResource(image, QUrl(url))
+        assert blank.size().toTuple() == (1, 1) and blank.pixelColor(0, 0).alpha() == 0
+        assert browser.loadResource(QTextDocument.ResourceType.StyleSheetResource.value, QUrl(url)) is None
     assert browser.loadResource(image, QUrl("data:text/plain;base64,aGk=")) == b"hi"
     assert not browser.openLinks()
     assert not browser.openExternalLinks()

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QFont, QPalette
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QImage, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -91,6 +91,11 @@ class SafeTextBrowser(QTextBrowser):
         if qurl.scheme().lower() == "data":
             return _decode_data_url(qurl.toString())
         self.blocked.add(qurl.toString())
+        if kind == QTextDocument.ResourceType.ImageResource:
+            # Nothing instead of Qt's broken-image icon: the note above says what was blocked.
+            blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+            blank.fill(Qt.GlobalColor.transparent)
+            return blank
         return None
 
 
