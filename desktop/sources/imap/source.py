@@ -85,6 +85,7 @@ class ImapSource:
         self._emit: Emit | None = None
         self._workers: list[FolderWorker] = []
         self._sender: Sender | None = None  # outgoing mail: its own thread, so IDLE never waits on SMTP
+        self._sender_lock = threading.Lock()
         self._login_lock = threading.Lock()
         self._state_lock = threading.Lock()
         self._blocked: ImapProblem | None = None
@@ -105,10 +106,20 @@ class ImapSource:
         self._publish()
         for worker in self._workers:
             worker.thread.start()
-        from desktop.sources.imap.sending import Sender  # smtp imports imap.parse: not at import time
+        self._start_sender_if_sending()
 
-        self._sender = Sender(self)
-        self._sender.thread.start()
+    def _start_sender_if_sending(self) -> None:
+        """The sender thread, once this account has mail to send (now, or left by the last
+        run): until then no thread waits and SMTP's modules stay unimported (issue 9)."""
+        with self._sender_lock:
+            if self._sender is not None or self.stopping.is_set():
+                return
+            if not any(entry.action == "send" for entry in self.store.pending(self.id)):
+                return
+            from desktop.sources.imap.sending import Sender  # smtp imports imap.parse: not at import time
+
+            self._sender = Sender(self)
+            self._sender.thread.start()
 
     async def stop(self) -> None:
         self.stopping.set()
@@ -152,6 +163,8 @@ class ImapSource:
             worker.waker.wake()
         if self._sender is not None:
             self._sender.poke()
+        else:
+            self._start_sender_if_sending()
 
     # -- shared by the folder workers ----------------------------------------------------
 
