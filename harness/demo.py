@@ -7,10 +7,21 @@ your replies), an OA system posting approval requests and receiving your
 decisions on its signed callback, a project system assigning tasks and receiving
 their completions the same way, and announcements.
 
-    python -m harness.demo [--interval 4] [--duration SECONDS] [--data-dir DIR]
+    python -m harness.demo [--interval 4] [--duration SECONDS] [--data-dir DIR] [--no-sso]
 
-Without a display (a server, CI) it runs on a virtual X screen and saves a
-screenshot every few seconds. Ctrl-C stops everything, by PID.
+"Sign in with your company account": the demo runs a throwaway OpenID Connect provider
+(``harness/idp.py``) that both the mail server (Dovecot's ``passdb oauth2``) and the gateway
+(``serve --oidc-issuer``) trust, and declares it as ``[oauth.demo]``; the mail account
+(``auth = "oauth2"``) and the gateway (``sign_in = "sso"``, ``oauth = "demo"``) sign in with
+it, so one browser sign-in serves both. The terminal shows the user name and password; the
+system browser opens the provider's login page (``tidings account login``). Without a display
+the sign-in is scripted: headless Chromium fills in the form (``harness/signin_browser.py``).
+``--no-sso`` (or a machine without the provider's Node packages) keeps the old way: a mail
+password and a gateway token, handed over by commands.
+
+Sign-ins are stored in a keyring file in the demo's data folder (``harness/file_keyring.py``),
+never in the user's own keyring. Without a display (a server, CI) it runs on a virtual X
+screen and saves a screenshot every few seconds. Ctrl-C stops everything, by PID.
 """
 
 from __future__ import annotations
@@ -41,15 +52,21 @@ from typing import Any
 import websockets
 
 from gateway import signing
+from harness import file_keyring
 from harness.desktop_session import DesktopSession
 from harness.dovecot import Dovecot
-from harness.gateway import GatewayProcess
+from harness.gateway import GatewayProcess, OidcOptions
+from harness.idp import RESOURCE_GATEWAY_JWT, RESOURCE_IMAP_JWT, IdentityProvider, IdentityProviderError
+from harness.signin_browser import SignInBrowser, SignInBrowserError
 
 log = logging.getLogger("demo")
 
 USER = "demo"
 VIRTUAL_SCREEN = "1280x800x24"  # used when there is no display
 MAIL_PASSWORD = "demo-mail-password"
+MAIL_ACCOUNT = "Demo mail"
+#: shown in the terminal; the demo provider's development login form accepts any password
+SSO_PASSWORD = "tidings-demo"
 COWORKERS = {"wang": "王伟", "lisa": "Lisa Chen", "omar": "Omar Haddad"}
 
 MAILS = [
@@ -327,26 +344,111 @@ class Office:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
 
-def write_settings(path: Path, dovecot: Dovecot, gw: GatewayProcess, token: str) -> None:
-    # Demo only: the secrets are throwaway values, handed over by a command so
-    # the user's real keyring is never touched. Real accounts use the keyring.
-    path.write_text(
-        f"""# Written by the Tidings demo. Real settings live in your platform's config folder.
-[[mail]]
-name = "Demo mail"
+def write_settings(
+    path: Path, dovecot: Dovecot, gw: GatewayProcess, token: str, idp: IdentityProvider | None = None
+) -> None:
+    """With ``idp``: mail and the gateway sign in with the company provider ``[oauth.demo]``
+    (one browser sign-in for both); without: a password and a token, by command."""
+    mail = f"""[[mail]]
+name = "{MAIL_ACCOUNT}"
 host = "127.0.0.1"
 port = {dovecot.imaps_port}
 security = "tls"
 username = "{USER}"
 ca_file = "{dovecot.ca_file}"
-password_command = "printf %s {MAIL_PASSWORD}"
+"""
+    if idp is None:
+        # Demo only: the secrets are throwaway values, handed over by a command so
+        # the user's real keyring is never touched. Real accounts use the keyring.
+        text = f"""{mail}password_command = "printf %s {MAIL_PASSWORD}"
 
 [gateway]
 url = "{gw.url}"
 token_command = "printf %s {token}"
-""",
+"""
+    else:
+        # The company's provider, declared once; mail and the gateway name it. Its audiences
+        # (RFC 8707 resources) keep the mail server's and the gateway's tokens apart.
+        text = f"""{mail}auth = "oauth2"
+oauth = "demo"
+
+[gateway]
+url = "{gw.url}"
+sign_in = "sso"
+oauth = "demo"
+audience = "{RESOURCE_GATEWAY_JWT}"
+scopes = ["gateway"]
+
+[oauth.demo]
+issuer = "{idp.issuer}"
+client_id = "{idp.client_id}"
+scopes = ["openid", "offline_access", "mail"]
+resource = "{RESOURCE_IMAP_JWT}"
+"""
+    path.write_text(
+        "# Written by the Tidings demo. Real settings live in your platform's config folder.\n" + text,
         encoding="utf-8",
     )
+
+
+def _company_provider(stack: contextlib.ExitStack, data_dir: Path) -> IdentityProvider | None:
+    """The demo's identity provider, or None (with the reason logged) where it cannot run."""
+    try:
+        return stack.enter_context(IdentityProvider(data_dir / "idp"))
+    except (IdentityProviderError, OSError) as exc:
+        log.warning("no company sign-in (%s); using a password and a token instead", exc)
+        return None
+
+
+def sign_in(
+    stack: contextlib.ExitStack,
+    data_dir: Path,
+    settings: Path,
+    idp: IdentityProvider,
+    env: dict[str, str],
+    headless: bool,
+) -> bool:
+    """“Sign in with your company account”: ``tidings account login`` opens the provider's
+    login page in the system browser (headless: Chromium fills it in). The one sign-in serves
+    mail and the gateway; a failed one can be done again from Tidings' “Sign in…” button."""
+    login_env = {**env}
+    if headless:
+        try:
+            browser = stack.enter_context(SignInBrowser(data_dir / "browser"))
+        except (SignInBrowserError, OSError) as exc:
+            log.warning("cannot script the sign-in without a display (%s)", exc)
+            return False
+        login_env["BROWSER"] = str(browser.browser_script("consent", USER))
+        login_env.pop("DISPLAY", None)  # webbrowser must use BROWSER, not look for a desktop browser
+    log.info("")
+    log.info("Sign in with your company account (the demo's sign-in page opens in your browser):")
+    log.info("    user name: %s", USER)
+    log.info("    password:  %s   (the demo's provider accepts any password)", SSO_PASSWORD)
+    log.info("")
+    started = time.monotonic()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "desktop.app.cli",
+            "--config",
+            str(settings),
+            "--data-dir",
+            str(data_dir / "app"),
+            "account",
+            "login",
+            MAIL_ACCOUNT,
+        ],
+        env=login_env,
+        stdin=subprocess.DEVNULL,
+        timeout=330,
+        check=False,
+    )
+    if result.returncode != 0:
+        log.warning("the sign-in did not complete; use “Sign in…” in Tidings' inbox to try again")
+        return False
+    log.info("signed in for mail and the gateway in %.1f s", time.monotonic() - started)
+    return True
 
 
 @contextlib.contextmanager
@@ -372,14 +474,17 @@ async def run(args: argparse.Namespace) -> int:
     secret_box: dict[str, str] = {}
     projects_box: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
-        dovecot = stack.enter_context(Dovecot())
+        # The company's sign-in, trusted by the mail server and the gateway alike.
+        idp = None if args.no_sso else _company_provider(stack, data_dir)
+        dovecot = stack.enter_context(Dovecot(oauth2=idp.dovecot_validation("local") if idp else None))
         dovecot.add_user(USER, MAIL_PASSWORD)
         dovecot.start()
         # Mail that was there before Tidings: imported quietly, never notified.
         for sender, subject, text in MAILS[:3]:
             dovecot.append(USER, _mail(sender, subject, text, datetime.now(UTC) - timedelta(hours=3)))
 
-        gw = GatewayProcess(data_dir / "gateway.sqlite3")
+        oidc = OidcOptions(idp.issuer, RESOURCE_GATEWAY_JWT) if idp is not None else None
+        gw = GatewayProcess(data_dir / "gateway.sqlite3", oidc=oidc)
         stack.enter_context(gw)
         gw.start()
         oa = stack.enter_context(CallbackServer(secret_box))
@@ -399,9 +504,16 @@ async def run(args: argparse.Namespace) -> int:
         gw.add_conversation("team", "Platform team", [USER, *COWORKERS])
         gw.add_conversation("dm-lisa", "Lisa Chen", [USER, "lisa"])
         settings = data_dir / "settings.toml"
-        write_settings(settings, dovecot, gw, gw.issue_token(USER))
+        write_settings(settings, dovecot, gw, gw.issue_token(USER), idp)
 
         env_extra = stack.enter_context(_display(shots))
+        # Sign-ins go to a keyring file of the demo's, never to the user's own keyring.
+        env_extra = {**env_extra, **file_keyring.environment(data_dir / "keyring" / "keyring.json")}
+        headless = "DISPLAY" in env_extra
+        if idp is not None:
+            await asyncio.to_thread(
+                sign_in, stack, data_dir, settings, idp, {**os.environ, **env_extra}, headless
+            )
         app_log = open(data_dir / "tidings.log", "wb")  # noqa: SIM115 - closed by the stack
         stack.callback(app_log.close)
         app = subprocess.Popen(
@@ -442,12 +554,12 @@ async def run(args: argparse.Namespace) -> int:
             if app.poll() is not None:
                 log.error("Tidings exited with code %s; see %s", app.returncode, app_log.name)
                 stop.set()
-            if env_extra and not opened and time.monotonic() - started > 6:
+            if headless and not opened and time.monotonic() - started > 6:
                 # On the virtual screen nobody can click: open the inbox from the tray
                 # icon as a user would, so the screenshots show the window.
                 opened = True
                 await asyncio.to_thread(_click_tray, env_extra)
-            if env_extra and int(time.monotonic() - started) % 5 == 0:
+            if headless and int(time.monotonic() - started) % 5 == 0:
                 await asyncio.to_thread(_screenshot, env_extra, shots)
             if args.duration and time.monotonic() - started > args.duration:
                 stop.set()
@@ -488,6 +600,11 @@ def main(argv: list[str] | None = None) -> int:
         "--duration", type=float, default=0, help="stop after this many seconds (0: run until Ctrl-C)"
     )
     parser.add_argument("--data-dir", help="keep the demo's files here (default: a new temporary folder)")
+    parser.add_argument(
+        "--no-sso",
+        action="store_true",
+        help="sign in with a mail password and a gateway token instead of the company account",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s  %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("httpx").setLevel(logging.WARNING)
