@@ -4,15 +4,17 @@ that runs that source's browser sign-in."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
 
 from desktop.app import account_login, gateway_login
-from desktop.config.settings import GatewaySettings, MailAccount
+from desktop.config.settings import GatewaySettings, MailAccount, Settings
 from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.rules import Rules
 from desktop.sources.oauth import SignInRequired
+from desktop.ui.app import build_app
 from desktop.ui.detail import MailBody
 from desktop.ui.tray import TrayIcon
 from desktop.ui.window import InboxWindow
@@ -144,3 +146,20 @@ def test_the_tray_offers_sign_in_for_the_source_that_needs_it(qtbot, facade, bri
     runtime.pipeline.handle(SourceStatus("gateway", ConnectionState.ONLINE))
     qtbot.waitUntil(lambda: not tray.sign_in_action.isVisible(), timeout=2000)
     assert tray.sign_in_action not in tray.contextMenu().actions()
+
+
+def test_the_tray_entry_and_the_bubble_reach_the_windows_sign_in(qtbot, tmp_path, memory_keyring) -> None:  # type: ignore[no-untyped-def]
+    loop = asyncio.new_event_loop()
+    settings = Settings(gateway=GatewaySettings(url="wss://gateway.contoso.com", sign_in="sso"))
+    tidings = build_app(settings, tmp_path / "data", loop)
+    try:
+        asked: list[str] = []
+        tidings.window.sign_in = asked.append  # type: ignore[method-assign]
+        tidings.tray.sign_in_requested.emit("gateway")  # the tray's "Sign in again: …"
+        tidings.handler.sign_in("mail:work")  # a bubble's Sign in button
+        assert asked == ["gateway", "mail:work"]
+        assert tidings.window.isVisible()  # the banner says what is going on
+    finally:
+        tidings.window.hide()
+        tidings.deleteLater()
+        loop.close()

@@ -88,3 +88,21 @@ def test_the_button_calls_the_handlers_sign_in() -> None:
 
     run_action(Handler(), SIGN_IN, "mail:work")  # type: ignore[arg-type]
     assert calls == [("sign_in", "mail:work")]
+
+
+def test_the_gateways_sign_in_again_is_notified_and_its_button_names_the_gateway(rig) -> None:  # type: ignore[no-untyped-def]
+    dispatcher, backend, loop = rig
+    message = "Sign in again: the gateway ended this sign-in"
+    dispatcher.status_changed(SourceStatus("gateway", ConnectionState.SIGN_IN_AGAIN, message))
+    settle(dispatcher, loop)
+    [notice] = backend.notices
+    assert notice.item_id == "gateway" and notice.body == message
+    assert [b.action for b in notice.buttons] == [SIGN_IN]
+    calls: list[str] = []
+
+    class Handler:
+        def sign_in(self, source_id: str) -> None:
+            calls.append(source_id)
+
+    run_action(Handler(), SIGN_IN, notice.item_id)  # type: ignore[arg-type]
+    assert calls == ["gateway"]  # TidingsApp's handler then runs window.sign_in("gateway")
