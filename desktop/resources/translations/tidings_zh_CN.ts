@@ -227,7 +227,7 @@
     <message>
         <location filename="../../ui/add_account.py" line="114"/>
         <source>Enter your name for the account and your mail address; Tidings looks up the rest.</source>
-        <translation>输入账户名称和邮件地址，其余设置由 Tidings 查找。</translation>
+        <translation>输入账户名称和邮件地址，其余设置由消息通查找。</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="119"/>
@@ -317,7 +317,7 @@
     <message>
         <location filename="../../ui/add_account.py" line="292"/>
         <source>Sign in with {0} in your browser. Tidings keeps the sign-in, not your password.</source>
-        <translation>请在浏览器中通过 {0} 登录。Tidings 只保存登录状态，不保存您的密码。</translation>
+        <translation>请在浏览器中通过 {0} 登录。消息通只保存登录状态，不保存您的密码。</translation>
     </message>
     <message>
         <location filename="../../ui/add_account.py" line="295"/>
@@ -363,7 +363,7 @@
     <message>
         <location filename="../../app/composing.py" line="99"/>
         <source>The account {0} has no mail address to send from: set it in Settings (Mail address).</source>
-        <translation>账户 {0} 没有可用于发信的邮件地址：请在设置中填写（邮件地址）。</translation>
+        <translation>账户 {0} 没有可用于发信的邮件地址：请在设置中填写“邮件地址”。</translation>
     </message>
     <message>
         <location filename="../../app/composing.py" line="123"/>
@@ -395,7 +395,7 @@
     <message>
         <location filename="../../ui/compose.py" line="47"/>
         <source>Reply all</source>
-        <translation>全部回复</translation>
+        <translation>回复全部</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="48"/>
@@ -514,7 +514,7 @@
     <message>
         <location filename="../../ui/compose.py" line="220"/>
         <source>Your unsent draft from {0} is back.</source>
-        <translation>已恢复你在 {0} 未发送的草稿。</translation>
+        <translation>已恢复您在 {0} 未发送的草稿。</translation>
     </message>
     <message>
         <location filename="../../ui/compose.py" line="294"/>
@@ -534,7 +534,7 @@
     <message>
         <location filename="../../ui/compose.py" line="323"/>
         <source>What you wrote will be lost.</source>
-        <translation>你写的内容将会丢失。</translation>
+        <translation>您写的内容将会丢失。</translation>
     </message>
 </context>
 <context>
@@ -602,17 +602,17 @@
     <message>
         <location filename="../../ui/detail/approval.py" line="82"/>
         <source>Approved by {0}</source>
-        <translation>已由 {0} 批准</translation>
+        <translation>{0} 已同意</translation>
     </message>
     <message>
         <location filename="../../ui/detail/approval.py" line="84"/>
         <source>Approved</source>
-        <translation>已批准</translation>
+        <translation>已同意</translation>
     </message>
     <message>
         <location filename="../../ui/detail/approval.py" line="88"/>
         <source>Rejected by {0}</source>
-        <translation>已由 {0} 拒绝</translation>
+        <translation>{0} 已拒绝</translation>
     </message>
     <message>
         <location filename="../../ui/detail/approval.py" line="90"/>
@@ -642,7 +642,7 @@
     <message>
         <location filename="../../ui/detail/approval.py" line="111"/>
         <source>approval</source>
-        <translation>批准</translation>
+        <translation>同意</translation>
     </message>
     <message>
         <location filename="../../ui/detail/approval.py" line="113"/>
@@ -668,7 +668,7 @@
     <message>
         <location filename="../../ui/detail/approval.py" line="163"/>
         <source>Approve</source>
-        <translation>批准</translation>
+        <translation>同意</translation>
     </message>
     <message>
         <location filename="../../ui/detail/approval.py" line="164"/>
@@ -797,18 +797,18 @@
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/common.py" line="194"/>
+        <location filename="../../ui/detail/common.py" line="199"/>
         <source>Mark as read</source>
         <extracomment>Schemes a click may hand to the system; anything else (file:, javascript:, smb:) is ignored. the user asked to open the settings (e.g. from a mail &quot;set up webmail&quot; hint)</extracomment>
         <translation>标为已读</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/common.py" line="196"/>
+        <location filename="../../ui/detail/common.py" line="201"/>
         <source>Mark as unread</source>
         <translation>标为未读</translation>
     </message>
     <message>
-        <location filename="../../ui/detail/common.py" line="216"/>
+        <location filename="../../ui/detail/common.py" line="221"/>
         <source>Something went wrong: {0}</source>
         <translation>出错了：{0}</translation>
     </message>
@@ -826,7 +826,7 @@
     <message>
         <location filename="../../ui/detail/mail.py" line="97"/>
         <source>Reply all</source>
-        <translation>全部回复</translation>
+        <translation>回复全部</translation>
     </message>
     <message>
         <location filename="../../ui/detail/mail.py" line="98"/>
@@ -1063,7 +1063,7 @@
     <message>
         <location filename="../../ui/delegate.py" line="56"/>
         <source>Approved</source>
-        <translation>已批准</translation>
+        <translation>已同意</translation>
     </message>
     <message>
         <location filename="../../ui/delegate.py" line="57"/>
@@ -1234,22 +1234,22 @@
     <message>
         <location filename="../../ui/window.py" line="607"/>
         <source>&amp;Approve</source>
-        <translation>批准(&amp;A)</translation>
+        <translation>同意(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="607"/>
         <source>Approve the request</source>
-        <translation>批准此申请</translation>
+        <translation>同意此申请</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="610"/>
         <source>Re&amp;ject…</source>
-        <translation>驳回(&amp;J)…</translation>
+        <translation>拒绝(&amp;J)…</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="610"/>
         <source>Reject the request</source>
-        <translation>驳回此申请</translation>
+        <translation>拒绝此申请</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="613"/>
@@ -1365,12 +1365,12 @@
     <message>
         <location filename="../../ui/window.py" line="813"/>
         <source>Reject requests</source>
-        <translation>驳回申请</translation>
+        <translation>拒绝申请</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="814"/>
         <source>Reject {0} requests?</source>
-        <translation>驳回这 {0} 个申请？</translation>
+        <translation>拒绝这 {0} 个申请？</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="817"/>
@@ -1380,7 +1380,7 @@
     <message>
         <location filename="../../ui/window.py" line="818"/>
         <source>Reject</source>
-        <translation>驳回</translation>
+        <translation>拒绝</translation>
     </message>
     <message>
         <location filename="../../ui/window.py" line="850"/>
@@ -1394,34 +1394,34 @@
         <translation>这里没有未读条目。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/window.py" line="884"/>
+        <location filename="../../ui/window.py" line="885"/>
         <source>Marked %n item(s) read.</source>
         <translation>
             <numerusform>已将 %n 个条目标为已读。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="976"/>
+        <location filename="../../ui/window.py" line="977"/>
         <source>The item you were reading is not in this view.</source>
         <translation>正在阅读的条目不在此视图中。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1020"/>
+        <location filename="../../ui/window.py" line="1021"/>
         <source>Nothing matches “{0}”.</source>
         <translation>没有与“{0}”匹配的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1022"/>
+        <location filename="../../ui/window.py" line="1023"/>
         <source>All caught up: nothing unread.</source>
         <translation>全部处理完毕：没有未读项。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1024"/>
+        <location filename="../../ui/window.py" line="1025"/>
         <source>No accounts yet — add one in Settings.</source>
         <translation>还没有账户 — 请在设置中添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1026"/>
+        <location filename="../../ui/window.py" line="1027"/>
         <source>Your inbox is empty. New mail, messages and requests will appear here.</source>
         <translation>收件箱是空的。新邮件、消息和申请会显示在这里。</translation>
     </message>
@@ -1431,27 +1431,27 @@
         <translation>搜索结果</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1034"/>
+        <location filename="../../ui/window.py" line="1035"/>
         <source>Results: {0}</source>
         <translation>结果：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1039"/>
+        <location filename="../../ui/window.py" line="1040"/>
         <source>{0} unread</source>
         <translation>{0} 条未读</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1039"/>
+        <location filename="../../ui/window.py" line="1040"/>
         <source>No unread items</source>
         <translation>没有未读项</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1202"/>
+        <location filename="../../ui/window.py" line="1203"/>
         <source>Waiting for the sign-in in your browser…</source>
         <translation>正在等待您在浏览器中登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/window.py" line="1206"/>
+        <location filename="../../ui/window.py" line="1207"/>
         <source>Signed in; connecting…</source>
         <translation>已登录，正在连接…</translation>
     </message>
@@ -1494,7 +1494,7 @@
     <message>
         <location filename="../../notifications/dispatcher.py" line="112"/>
         <source>Approve</source>
-        <translation>批准</translation>
+        <translation>同意</translation>
     </message>
     <message>
         <location filename="../../notifications/dispatcher.py" line="113"/>
@@ -1680,7 +1680,7 @@
     <message>
         <location filename="../../config/settings.py" line="94"/>
         <source>What Tidings calls the account; it also names its password in the system keyring.</source>
-        <translation>Tidings 中的账户名称；系统密钥环中的密码也以它命名。</translation>
+        <translation>消息通中的账户名称；系统密钥环中的密码也以它命名。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="104"/>
@@ -1710,12 +1710,12 @@
     <message>
         <location filename="../../config/settings.py" line="121"/>
         <source>password: the account&apos;s password (keyring or password command); oauth2: sign in with the provider named in oauth, in the browser (Microsoft 365, Google, a company provider).</source>
-        <translation>password：使用账户密码（系统密钥环或密码命令）；oauth2：在浏览器中通过 oauth 指定的提供方登录（Microsoft 365、Google 或公司自己的提供方）。</translation>
+        <translation>password：使用账户密码（系统密钥环或密码命令）；oauth2：在浏览器中通过 oauth 指定的登录服务登录（Microsoft 365、Google 或公司自己的登录服务）。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="134"/>
         <source>With auth = oauth2: microsoft, google, or the name of an [oauth.NAME] table that declares the company&apos;s provider.</source>
-        <translation>当 auth = oauth2 时：microsoft、google，或声明公司提供方的 [oauth.NAME] 表的名称。</translation>
+        <translation>当 auth = oauth2 时：microsoft、google，或声明公司登录服务的 [oauth.NAME] 表的名称。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="145"/>
@@ -1781,12 +1781,12 @@
     <message>
         <location filename="../../config/settings.py" line="213"/>
         <source>Your name</source>
-        <translation>你的姓名</translation>
+        <translation>您的姓名</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="214"/>
         <source>The name recipients see on mail you send from this account, e.g. Li Lei.</source>
-        <translation>收件人在你用此账户发出的邮件上看到的名字，例如 李雷。</translation>
+        <translation>收件人在您用此账户发出的邮件上看到的名字，例如 李雷。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="223"/>
@@ -1866,7 +1866,7 @@
     <message>
         <location filename="../../config/settings.py" line="343"/>
         <source>The company&apos;s message gateway for chat, approvals, tasks and announcements, e.g. wss://gateway.example.com; empty: Tidings is for mail only.</source>
-        <translation>公司的消息网关，用于聊天、审批、任务和公告，例如 wss://gateway.example.com；留空则 Tidings 只用于邮件。</translation>
+        <translation>公司的消息网关，用于聊天、审批、任务和公告，例如 wss://gateway.example.com；留空则消息通只用于邮件。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="354"/>
@@ -1896,7 +1896,7 @@
     <message>
         <location filename="../../config/settings.py" line="391"/>
         <source>With sso: the [oauth.NAME] provider to sign in with, the one your mail uses, so one browser sign-in serves both; empty: the issuer and client id below.</source>
-        <translation>sso 时：用于登录的 [oauth.NAME] 登录服务，即邮件所用的那个，这样一次浏览器登录即可同时用于邮件和网关；留空则使用下面的签发者地址和客户端 ID。</translation>
+        <translation>sso 时：用于登录的 [oauth.NAME] 登录服务，即邮件所用的那个，这样一次浏览器登录即可同时用于邮件和网关；留空则使用下面的颁发者地址和客户端 ID。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="570"/>
@@ -1947,7 +1947,7 @@
     <message>
         <location filename="../../config/settings.py" line="403"/>
         <source>With sso: the company&apos;s OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</source>
-        <translation>sso 时：公司的 OpenID Connect 签发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
+        <translation>sso 时：公司的 OpenID Connect 颁发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="57"/>
@@ -1957,7 +1957,7 @@
     <message>
         <location filename="../../config/oauth_providers.py" line="58"/>
         <source>A company provider&apos;s OpenID Connect issuer, e.g. https://sso.example.com; Tidings reads its endpoints from &lt;issuer&gt;/.well-known/openid-configuration. Not used for microsoft and google.</source>
-        <translation>公司提供方的 OpenID Connect 颁发者，例如 https://sso.example.com；Tidings 从 &lt;issuer&gt;/.well-known/openid-configuration 读取其端点。microsoft 和 google 不使用此项。</translation>
+        <translation>公司登录服务的 OpenID Connect 颁发者，例如 https://sso.example.com；消息通从 &lt;issuer&gt;/.well-known/openid-configuration 读取其端点。microsoft 和 google 不使用此项。</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="70"/>
@@ -1968,7 +1968,7 @@
     <message>
         <location filename="../../config/oauth_providers.py" line="71"/>
         <source>Your organisation&apos;s registration of Tidings at the provider (a public client / desktop app with the redirect http://127.0.0.1). Tidings ships none: ask IT for it.</source>
-        <translation>贵组织在提供方为 Tidings 所做的注册（公共客户端/桌面应用，重定向地址 http://127.0.0.1）。Tidings 不自带客户端 ID：请向 IT 部门索取。</translation>
+        <translation>贵单位在登录服务中为 Tidings 所做的注册（公共客户端/桌面应用，重定向地址 http://127.0.0.1）。消息通不自带客户端 ID：请向 IT 部门索取。</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="82"/>
@@ -1978,7 +1978,7 @@
     <message>
         <location filename="../../config/oauth_providers.py" line="83"/>
         <source>A company provider&apos;s scopes for mail; include offline_access to stay signed in. Empty for microsoft and google, whose scopes are built in.</source>
-        <translation>公司提供方用于邮件的权限范围；包含 offline_access 以保持登录。microsoft 和 google 的权限范围已内置，此处留空。</translation>
+        <translation>公司登录服务用于邮件的权限范围；包含 offline_access 以保持登录。microsoft 和 google 的权限范围已内置，此处留空。</translation>
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="94"/>
@@ -2008,7 +2008,7 @@
     <message>
         <location filename="../../config/oauth_providers.py" line="120"/>
         <source>A company provider only: the RFC 8707 resource indicator of the mail server, if the provider issues tokens per resource; empty: none.</source>
-        <translation>仅公司提供方：若提供方按资源颁发令牌，此处填写邮件服务器的 RFC 8707 资源标识；留空：无。</translation>
+        <translation>仅公司登录服务：若登录服务按资源颁发令牌，此处填写邮件服务器的 RFC 8707 资源标识；留空：无。</translation>
     </message>
     <message>
         <location filename="../../config/settings.py" line="415"/>
@@ -2621,17 +2621,17 @@
         <location filename="../../ui/welcome.py" line="42"/>
         <source>Welcome to Tidings</source>
         <extracomment>&quot;Add a mail account&quot; &quot;Connect to your company&quot; (the gateway for chat and approvals)</extracomment>
-        <translation>欢迎使用 Tidings</translation>
+        <translation>欢迎使用消息通</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="41"/>
         <source>Tidings</source>
-        <translation>Tidings</translation>
+        <translation>消息通</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="50"/>
         <source>Tidings brings new mail, chat, approval requests and tasks into one inbox and tells you when something arrives. Start with your mail, your company&apos;s messages, or both.</source>
-        <translation>Tidings 把新邮件、聊天、审批申请和任务汇集到一个收件箱，并在有新内容时提醒你。可以从邮件开始，也可以从公司的消息开始，或两者都用。</translation>
+        <translation>消息通把新邮件、聊天、审批申请和任务汇集到一个收件箱，并在有新内容时提醒您。可以从邮件开始，也可以从公司的消息开始，或两者都用。</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="57"/>
@@ -2651,17 +2651,17 @@
     <message>
         <location filename="../../ui/welcome.py" line="77"/>
         <source>Tidings keeps running in the tray when you close its windows.</source>
-        <translation>关闭窗口后，Tidings 会继续在托盘中运行。</translation>
+        <translation>关闭窗口后，消息通会继续在托盘中运行。</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="60"/>
         <source>Type your mail address; Tidings finds the server and the sign-in</source>
-        <translation>输入您的邮件地址，Tidings 会找出服务器和登录方式</translation>
+        <translation>输入您的邮件地址，消息通会找出服务器和登录方式</translation>
     </message>
     <message>
         <location filename="../../ui/welcome.py" line="62"/>
         <source>Your organisation manages the mail accounts.</source>
-        <translation>邮件账户由您的组织管理。</translation>
+        <translation>邮件账户由贵单位管理。</translation>
     </message>
 </context>
 </TS>
