@@ -3,6 +3,11 @@ Chromium through BROWSER, and the provider's refresh token in the keyring afterw
 
 from __future__ import annotations
 
+import os
+
+# Before any Qt import: the form needs no real display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import webbrowser
 from pathlib import Path
 
