@@ -25,8 +25,12 @@ _STATES = {
     ConnectionState.DISABLED: QT_TRANSLATE_NOOP("Status", "disabled"),
 }
 
+#: The gateway's "Sign in again: <why>": the state beside it already says "sign in again".
+_SIGN_IN_AGAIN_PREFIX = "Sign in again: "
+
 #: Whole sentences, as the sources write them.
 _EXACT = (
+    QT_TRANSLATE_NOOP("Status", "The gateway ended this sign-in"),
     QT_TRANSLATE_NOOP("Status", "The gateway rejected the sign-in token"),
     QT_TRANSLATE_NOOP("Status", "The connection to the gateway was lost"),
     QT_TRANSLATE_NOOP("Status", "The gateway did not answer"),
@@ -111,6 +115,9 @@ def state_text(state: ConnectionState) -> str:
 
 def status_message(message: str) -> str:
     """A source's status sentence, translated where it is a known one."""
+    if message.startswith(_SIGN_IN_AGAIN_PREFIX):
+        reason = message.removeprefix(_SIGN_IN_AGAIN_PREFIX)
+        return status_message(reason[:1].upper() + reason[1:])
     if message in _EXACT:
         return _tr(message)
     for pattern, template in _PATTERNS:

@@ -94,7 +94,8 @@ def test_the_gateways_sign_in_again_runs_the_gateway_browser_sign_in(
     window.show()
     runtime.pipeline.handle(SourceStatus("gateway", ConnectionState.SIGN_IN_AGAIN, GATEWAY_MESSAGE))
     banner = window.banner
-    assert "Chat and approvals: sign in again" in banner.label.text()
+    # The state says "sign in again"; the message adds only why, not the same words again.
+    assert banner.label.text() == "Chat and approvals: sign in again — The gateway ended this sign-in"
     assert banner.sign_in_button.isVisible()
     assert not banner.retry_button.isVisible() and not banner.settings_button.isVisible()
 

@@ -2506,6 +2506,10 @@
         <source>error</source>
         <translation>出错</translation>
     </message>
+    <message>
+        <source>The gateway ended this sign-in</source>
+        <translation>网关已结束此次登录</translation>
+    </message>
 </context>
 <context>
     <name>Tray</name>
