@@ -421,7 +421,8 @@ def sign_in(
         login_env["BROWSER"] = str(browser.browser_script("consent", USER))
         login_env.pop("DISPLAY", None)  # webbrowser must use BROWSER, not look for a desktop browser
     log.info("")
-    log.info("Sign in with your company account (the demo's sign-in page opens in your browser):")
+    log.info("Sign in with your company account: the demo's sign-in page opens in your browser")
+    log.info("(Tidings starts once you have signed in, or after 5 minutes):")
     log.info("    user name: %s", USER)
     log.info("    password:  %s   (the demo's provider accepts any password)", SSO_PASSWORD)
     log.info("")
