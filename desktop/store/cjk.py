@@ -48,3 +48,28 @@ def search_term(word: str) -> str | None:
     if len(word) in (1, 2) and is_cjk(word):
         return word + "|" * (3 - len(word))
     return None
+
+
+# A word for short-word search: letters and digits outside the CJK ranges (those have
+# their own pairs), so "Q3-report" holds "Q3" and "report" and "会议Q3" holds "Q3".
+_WORD = re.compile(r"(?:(?![\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff])[^\W_])+")
+
+
+def word_prefixes(text: str | None) -> str:
+    """'Q3 review' -> 'q3 q re r': the first one and two characters of each word, the
+    "words" column of items_words, so a one- or two-character word is a token lookup."""
+    if not text:
+        return ""
+    terms: dict[str, None] = {}
+    for word in _WORD.findall(text.lower()):
+        terms[word[:2]] = None
+        terms[word[:1]] = None
+    return " ".join(terms)
+
+
+def prefix_term(word: str) -> str | None:
+    """The items_words token of a one- or two-character non-CJK word, else None (a
+    word with other characters, like "c#", is matched as a substring instead)."""
+    if len(word) in (1, 2) and _WORD.fullmatch(word) is not None:
+        return word.lower()
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -31,6 +32,8 @@ _COLUMNS = (
 _ITEM_COLUMNS = ", ".join("items." + c for c in _COLUMNS.split(", "))  # beside items_search's
 _CHUNK = 500  # stays far below SQLite's bound-parameter limit
 CACHE_KIB = 512  # SQLite's page cache per connection
+FILL_BATCH = 100  # items the background fill indexes per transaction: ~15 ms of holding the lock
+_log = logging.getLogger(__name__)
 
 
 class StoreError(Exception):
@@ -89,11 +92,16 @@ def _prepare_private(db: Path) -> None:
 
 
 class Store:
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, fill_in_background: bool = True) -> None:
+        """``fill_in_background``: index items an upgrade left unindexed in a thread
+        (see :meth:`index_step`); tests that step the fill themselves pass False."""
         self.path = str(path)
         if self.path != ":memory:":
             _prepare_private(Path(self.path))
         self._lock = threading.RLock()
+        self._indexed = False  # True once the search index holds every item (search_fill empty)
+        self._closing = threading.Event()
+        self._filler: threading.Thread | None = None
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=5.0)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -105,15 +113,64 @@ class Store:
             # Used by the FTS triggers; every connection that writes items needs it.
             self._db.create_function("cjk_bigrams", 1, cjk.bigrams, deterministic=True)
             self._db.create_function("search_pairs", 1, cjk.search_pairs, deterministic=True)
+            self._db.create_function("word_prefixes", 1, cjk.word_prefixes, deterministic=True)
             self._migrate()
         except sqlite3.Error as exc:
             raise _friendly(exc) from exc
+        if fill_in_background and not self.search_ready:
+            self._filler = threading.Thread(target=self._fill, name="tidings-search-fill", daemon=True)
+            self._filler.start()
 
     # -- plumbing -------------------------------------------------------------
 
     def close(self) -> None:
+        self._closing.set()
+        if self._filler is not None:
+            self._filler.join()  # at most one batch
         with self._lock:
             self._db.close()
+
+    # -- the search index after an upgrade ------------------------------------------------
+
+    @property
+    def search_ready(self) -> bool:
+        """Whether the search index holds every item; until then search scans the rows."""
+        if not self._indexed:
+            self._indexed = not self._read("SELECT 1 FROM search_fill")
+        return self._indexed
+
+    def index_step(self, batch: int = FILL_BATCH) -> bool:
+        """Index up to ``batch`` items an upgrade left without a key (newest rowids first),
+        in one short transaction; False once every item is indexed. New items are indexed
+        by their insert trigger all along, so this only walks the rows stored before."""
+        with self._tx() as db:
+            row = db.execute("SELECT below FROM search_fill").fetchone()
+            todo = (
+                []
+                if row is None
+                else db.execute(
+                    "SELECT rowid, time FROM items WHERE rowid < ? AND skey IS NULL ORDER BY rowid DESC LIMIT ?",
+                    (row[0], batch),
+                ).fetchall()
+            )
+            if not todo:
+                db.execute("DELETE FROM search_fill")
+            else:
+                # Getting a key indexes the item (trigger items_search_key of migration 5).
+                db.executemany(_ASSIGN_KEY, todo)
+                db.execute("UPDATE search_fill SET below = ?", (todo[-1][0],))
+        if not todo:
+            self._indexed = True
+        return bool(todo)
+
+    def _fill(self) -> None:
+        try:
+            while not self._closing.is_set() and self.index_step():
+                # Between batches the pipeline and the list get the lock.
+                self._closing.wait(0.002)
+        except StoreError as exc:
+            # Search keeps scanning the rows; the next start carries on from here.
+            _log.warning("Indexing stored items for search stopped: %s", exc)
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -123,7 +180,9 @@ class Store:
                 try:
                     yield self._db
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    # SQLite has already rolled back after some errors (a full disk).
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
                     raise
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
@@ -144,6 +203,9 @@ class Store:
             raise StoreError("The inbox database was written by a newer Tidings; update Tidings to open it.")
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+
+    def _parse(self, query: str) -> _Search:
+        return _Search.parse(query, indexed=self.search_ready)
 
     @property
     def schema_version(self) -> int:
@@ -283,12 +345,13 @@ class Store:
 
         Keyset paging: a page costs the same at row 90,000 as at row 0.
         """
-        search = _Search.parse(query)
+        search = self._parse(query)
         where, params = _filters(query, unread_only, search=search)
         if after is not None:
             where.append("(time < ? OR (time = ? AND id < ?))")
             params += [after[0], after[0], after[1]]
-        if search.match is None:
+        source, match, match_params = _source(search)
+        if not match:
             sql = f"SELECT {_COLUMNS} FROM items WHERE {' AND '.join(where)} ORDER BY time DESC, id DESC LIMIT ?"
             return [_from_row(r) for r in self._read(sql, [*params, limit])]
         if limit <= 0:
@@ -299,13 +362,13 @@ class Store:
         bound = [] if after is None else ["s.rowid < ?"]
         bound_params = [] if after is None else [(_second(after[0]) + 1) << _SKEY_SHIFT]
         sql = (
-            f"SELECT {_ITEM_COLUMNS}, items.skey FROM items_search AS s CROSS JOIN items ON items.skey = s.rowid "
-            f"WHERE {' AND '.join(['items_search MATCH ?', *bound, *where])} ORDER BY s.rowid DESC"
+            f"SELECT {_ITEM_COLUMNS}, items.skey FROM {source} "
+            f"WHERE {' AND '.join([*match, *bound, *where])} ORDER BY s.rowid DESC"
         )
         rows: list[tuple[Any, ...]] = []
         with self._lock:
             try:
-                cur = self._db.execute(sql, [search.match, *bound_params, *params])
+                cur = self._db.execute(sql, [*match_params, *bound_params, *params])
                 try:
                     for row in cur:
                         if len(rows) >= limit and row[-1] >> _SKEY_SHIFT != rows[-1][-1] >> _SKEY_SHIFT:
@@ -324,27 +387,26 @@ class Store:
         if item is None:
             return None
         ts = item.time.timestamp()
-        search = _Search.parse(query)
+        search = self._parse(query)
         where, params = _filters(query, unread_only, search=search)
         where.append("(time > ? OR (time = ? AND id > ?))")
         params += [ts, ts, item_id]
-        if search.match is not None:
+        source, match, match_params = _source(search)
+        if match:
             # Only matches from the item's second on: the newer ones come first.
-            where = ["items_search MATCH ?", "s.rowid >= ?", *where]
-            params = [search.match, _second(ts) << _SKEY_SHIFT, *params]
-        return int(
-            self._read(f"SELECT count(*) FROM {_source(search)} WHERE {' AND '.join(where)}", params)[0][0]
-        )
+            where = [*match, "s.rowid >= ?", *where]
+            params = [*match_params, _second(ts) << _SKEY_SHIFT, *params]
+        return int(self._read(f"SELECT count(*) FROM {source} WHERE {' AND '.join(where)}", params)[0][0])
 
     def count(self, query: str = "", unread_only: bool = False, cap: int | None = None) -> int:
         """How many rows the view lists; with ``cap``, counting stops there ("1,000+"):
         a common word costs as little as a rare one."""
-        search = _Search.parse(query)
+        search = self._parse(query)
         where, params = _filters(query, unread_only, search=search)
-        if search.match is not None:
-            where = ["items_search MATCH ?", *where]
-            params = [search.match, *params]
-        inner = f"SELECT 1 FROM {_source(search)} WHERE {' AND '.join(where)}"
+        source, match, match_params = _source(search)
+        where = [*match, *where]
+        params = [*match_params, *params]
+        inner = f"SELECT 1 FROM {source} WHERE {' AND '.join(where)}"
         if cap is not None:
             inner += " LIMIT ?"
             params.append(cap)
@@ -386,7 +448,7 @@ class Store:
         None. Those entries are stored ``held`` under ``batch``: undoable until
         :meth:`release_batch`, delivered after it.
         """
-        where, params = _filters(query, unread_only)
+        where, params = _filters(query, unread_only, indexed=self.search_ready)
         where.append("unread = 1")
         if source:
             where.append("source = ?")
@@ -687,6 +749,15 @@ class Store:
 
 
 _SKEY_SHIFT = 20  # items.skey = second << 20 | a counter (migration 4)
+# The key of a stored item (?1 = its rowid, ?2 = its time), as migration 5's insert
+# trigger gives new ones: the first free counter of its second, NULL if 2^20 are taken.
+_ASSIGN_KEY = """
+UPDATE items SET skey = (
+    SELECT CASE WHEN m IS NULL THEN lo WHEN m < lo + 1048575 THEN m + 1 END
+    FROM (SELECT lo, (SELECT max(skey) FROM items WHERE skey BETWEEN lo AND lo + 1048575) AS m
+          FROM (SELECT max(0, min(CAST(?2 AS INTEGER), 4398046511103)) * 1048576 AS lo))
+) WHERE rowid = ?1
+"""
 _MAX_SECOND = (1 << 42) - 1
 
 
@@ -697,49 +768,81 @@ def _second(ts: float) -> int:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Search:
-    """A query split by how each word is found: ``match`` is one FTS5 expression for
-    every word the index answers (None if there is none), ``like`` the rest."""
+    """A query split by how each word is found: ``match`` is one items_search expression
+    for the words of 3+ characters and the CJK ones (None if there is none), ``words`` one
+    items_words expression for one- and two-character words of other scripts (word
+    prefixes), ``like`` the rest (substrings, found by scanning the rows)."""
 
     match: str | None
+    words: str | None
     like: tuple[str, ...]
 
     @classmethod
-    def parse(cls, query: str) -> _Search:
+    def parse(cls, query: str, indexed: bool = True) -> _Search:
+        """``indexed``: False while the background fill runs; every word is then a
+        substring scan, as before the index, so nothing is missed meanwhile."""
+        if not indexed:
+            return cls(None, None, tuple(dict.fromkeys(query.split())))
         terms: list[str] = []
+        prefixes: list[str] = []
         like: list[str] = []
         for word in dict.fromkeys(query.split()):
             pair = cjk.search_term(word)
+            prefix = cjk.prefix_term(word)
             if pair is not None:
                 terms.append('pairs : "' + pair + '"')
             elif len(word) >= 3:
                 terms.append('{sender title preview} : "' + word.replace('"', '""') + '"')
+            elif prefix is not None:
+                prefixes.append('"' + prefix + '"')  # letters and digits only: no quote inside
             else:
-                like.append(word)  # one or two Latin/other characters: below the trigram minimum
-        return cls(" AND ".join(terms) or None, tuple(like))
+                like.append(word)  # one or two characters with a symbol, such as "c#"
+        return cls(" AND ".join(terms) or None, " AND ".join(prefixes) or None, tuple(like))
+
+    def index(self) -> tuple[str, str, str] | None:
+        """(table, alias, expression) of the index a search reads first, newest first."""
+        if self.match is not None:
+            return "items_search", "s", self.match
+        if self.words is not None:
+            return "items_words", "s", self.words
+        return None
 
 
-def _source(search: _Search) -> str:
-    """FROM for a query: matches newest first from the index, else the items by time."""
-    if search.match is None:
-        return "items"
-    return "items_search AS s CROSS JOIN items ON items.skey = s.rowid"
+def _source(search: _Search) -> tuple[str, list[str], list[Any]]:
+    """FROM for a query, with its MATCH clause and parameter: matches newest first from
+    an index (rowid s.rowid), else the items by time."""
+    index = search.index()
+    if index is None:
+        return "items", [], []
+    table, alias, expression = index
+    return (
+        f"{table} AS {alias} CROSS JOIN items ON items.skey = {alias}.rowid",
+        [f"{table} MATCH ?"],
+        [expression],
+    )
 
 
-def _filters(query: str, unread_only: bool, search: _Search | None = None) -> tuple[list[str], list[Any]]:
+def _filters(
+    query: str, unread_only: bool, search: _Search | None = None, indexed: bool = True
+) -> tuple[list[str], list[Any]]:
     """WHERE clauses shared by page(), position() and count(), so they always agree.
 
-    Given the parsed ``search``, the index part (the MATCH) is left to the caller, which
-    reads the index first; without it, the clauses stand alone (an UPDATE can use them).
+    Given the parsed ``search``, the index it reads first (``_source``) is left to the
+    caller; without it, the clauses stand alone (an UPDATE can use them).
     """
     # Qualified: items_search has sender, title and preview columns too.
     where: list[str] = ["items.listed = 1"]
     params: list[Any] = []
     if unread_only:
         where.append("items.unread = 1")
-    parsed = search or _Search.parse(query)
-    if search is None and parsed.match is not None:
+    parsed = search or _Search.parse(query, indexed)
+    first = None if search is None else parsed.index()
+    if parsed.match is not None and (first is None or first[0] != "items_search"):
         where.append("items.skey IN (SELECT rowid FROM items_search WHERE items_search MATCH ?)")
         params.append(parsed.match)
+    if parsed.words is not None and (first is None or first[0] != "items_words"):
+        where.append("items.skey IN (SELECT rowid FROM items_words WHERE items_words MATCH ?)")
+        params.append(parsed.words)
     for w in parsed.like:
         like = "%" + _escape_like(w) + "%"
         where.append(

@@ -1,10 +1,13 @@
-"""Search through the time-ordered index: every query shape gives what a plain substring
-match over the rows gives, in list order, page after page."""
+"""Search through the time-ordered index: every query shape gives what a plain match over
+the rows gives (a substring; a word prefix for one- and two-character words of non-CJK
+letters and digits), in list order, page after page."""
 
 from __future__ import annotations
 
 import random
+import re
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +32,9 @@ WORDS = [
     "会",
     "鑫",
     "議事録",
+    "FYQ3",
+    "c#",
+    "réunion",
 ]
 
 # One query per shape the store tells apart: a common and a rare 3+ character word, CJK
@@ -50,6 +56,16 @@ QUERIES = [
     "eting",
     "nothing-like-this",
     "审批 周报 議事",
+    # Short words of other scripts: word prefixes ("q3" is not in "FYQ3"), one letter,
+    # a prefix of a longer word, two of them, one beside a CJK word, non-ASCII, and
+    # one with a symbol (a substring, found by scanning).
+    "Q",
+    "re",
+    "re q3",
+    "q3 审批",
+    "RÉ",
+    "c#",
+    "3",
 ]
 
 
@@ -83,13 +99,36 @@ def _corpus() -> list[Item]:
     return items
 
 
-def _matches(item: Item, query: str) -> bool:
-    fields = [item.sender.casefold(), item.title.casefold(), item.preview.casefold()]
-    return all(any(w.casefold() in f for f in fields) for w in query.split())
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_SHORT = re.compile(f"[^\\W_{_CJK}]{{1,2}}")  # what is searched as a word prefix
+_WORD = re.compile(f"[^\\W_{_CJK}]+")
 
 
-def _expected(items: list[Item], query: str, unread_only: bool = False) -> list[str]:
-    hits = [i for i in items if _matches(i, query) and (i.unread or not unread_only)]
+def _ascii_lower(text: str) -> str:
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def _found(word: str, field: str, substring_only: bool) -> bool:
+    if substring_only:
+        # Before the index is ready: SQLite's LIKE, which ignores the case of ASCII only.
+        return _ascii_lower(word) in _ascii_lower(field)
+    word, field = word.casefold(), field.casefold()
+    if not _SHORT.fullmatch(word):
+        return word in field
+    return any(w.startswith(word) for w in _WORD.findall(field))
+
+
+def _matches(item: Item, query: str, substring_only: bool = False) -> bool:
+    """The oracle: every word is in the sender, title or preview; a short word of non-CJK
+    letters and digits starts a word there (``substring_only``: before the index is ready)."""
+    fields = [item.sender, item.title, item.preview]
+    return all(any(_found(w, f, substring_only) for f in fields) for w in query.split())
+
+
+def _expected(
+    items: list[Item], query: str, unread_only: bool = False, substring_only: bool = False
+) -> list[str]:
+    hits = [i for i in items if _matches(i, query, substring_only) and (i.unread or not unread_only)]
     hits.sort(key=lambda i: (i.time.timestamp(), i.id), reverse=True)
     return [i.id for i in hits]
 
@@ -136,6 +175,10 @@ def test_the_queries_cover_each_shape(filled: tuple[Store, list[Item]]) -> None:
     assert 0 < len(_expected(items, "budget 审批")) < len(_expected(items, "budget"))
     assert _expected(items, "会 meeting")
     assert _expected(items, "nothing-like-this") == []
+    # Word prefixes differ from substrings here, in both directions of the test.
+    assert _expected(items, "q3") != _expected(items, "q3", substring_only=True)
+    assert 0 < len(_expected(items, "q3")) < len(_expected(items, "q3", substring_only=True))
+    assert _expected(items, "re") and _expected(items, "RÉ") and _expected(items, "c#")
 
 
 def _plain(ident: str, title: str) -> Item:
@@ -162,14 +205,13 @@ def test_the_index_follows_edits_deletions_and_snoozes(tmp_path: Path) -> None:
     store.close()
 
 
-def test_an_inbox_from_before_the_time_ordered_index_is_searchable_after_upgrade(tmp_path: Path) -> None:
-    path = tmp_path / "inbox.sqlite3"
+def _old_inbox(path: Path, version: int, items: list[Item]) -> None:
+    """A database as Tidings left it at schema ``version``, holding ``items``."""
     db = sqlite3.connect(path, isolation_level=None)
     db.create_function("cjk_bigrams", 1, cjk.bigrams, deterministic=True)
-    for number, script in enumerate(MIGRATIONS[:3], start=1):
+    db.create_function("search_pairs", 1, cjk.search_pairs, deterministic=True)
+    for number, script in enumerate(MIGRATIONS[:version], start=1):
         db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
-    rng = random.Random(3)
-    items = [_item(n, rng, T0 - timedelta(seconds=n % 50)) for n in range(300)]
     db.executemany(
         "INSERT INTO items (id, source, kind, sender, title, preview, time, unread) VALUES (?,?,?,?,?,?,?,?)",
         [
@@ -178,14 +220,73 @@ def test_an_inbox_from_before_the_time_ordered_index_is_searchable_after_upgrade
         ],
     )
     db.close()
-    store = Store(path)
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_an_upgraded_inbox_is_searchable_while_and_after_it_is_indexed(tmp_path: Path, version: int) -> None:
+    """Start-up does not wait for the index: until the fill is done search scans the rows
+    (every word a substring, as before), items arriving meanwhile are found, and then the
+    index answers with the same rows (short words as word prefixes)."""
+    path = tmp_path / "inbox.sqlite3"
+    rng = random.Random(3)
+    items = [_item(n, rng, T0 - timedelta(seconds=n % 50)) for n in range(300)]
+    _old_inbox(path, version, items)
+    store = Store(path, fill_in_background=False)
     assert store.schema_version == len(MIGRATIONS)
+    assert not store.search_ready
     for query in QUERIES:
-        assert _walk(store, query, False, limit=9) == _expected(items, query)
-    # Items added after the upgrade follow the ones before in the same seconds.
+        assert _walk(store, query, False, limit=9) == _expected(items, query, substring_only=True)
+    # Items arriving during the fill, some in the seconds of stored ones, are indexed by
+    # their trigger and not a second time by the fill.
     late = [_item(1000 + n, rng, T0 - timedelta(seconds=n % 50)) for n in range(50)]
     store.add_items(late)
-    assert _walk(store, "meeting", False, limit=11) == _expected(items + late, "meeting")
+    assert store.index_step(batch=120)
+    assert not store.search_ready
+    assert _walk(store, "meeting", True, limit=11) == _expected(items + late, "meeting", True)
+    steps = 0
+    while store.index_step(batch=120):
+        steps += 1
+    assert steps == 2 and store.search_ready  # 300 stored items, 120 a step
+    assert store._read("SELECT count(*) FROM items WHERE skey IS NULL") == [(0,)]
+    for query in QUERIES:
+        assert _walk(store, query, False, limit=9) == _expected(items + late, query)
+        assert store.count(query) == len(_expected(items + late, query))
+    store.remove_items([late[0].id, items[0].id])
+    assert store.count("meeting") == len(_expected(items[1:] + late[1:], "meeting"))
+    store.close()
+    # Once done, the next start does not fill again.
+    reopened = Store(path)
+    assert reopened.search_ready and reopened._filler is None
+    reopened.close()
+
+
+def test_the_fill_runs_by_itself_in_the_background(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.sqlite3"
+    rng = random.Random(5)
+    items = [_item(n, rng, T0 - timedelta(seconds=n)) for n in range(250)]
+    _old_inbox(path, 3, items)
+    store = Store(path)
+    deadline = time.monotonic() + 30
+    while not store.search_ready and time.monotonic() < deadline:
+        time.sleep(0.01)  # waits for the event (the fill finished), asserts nothing absent
+    assert store.search_ready
+    assert _walk(store, "q3 审批", False, limit=5) == _expected(items, "q3 审批")
+    store.close()
+
+
+def test_closing_stops_the_fill_and_the_next_start_carries_on(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.sqlite3"
+    rng = random.Random(6)
+    items = [_item(n, rng, T0 - timedelta(seconds=n)) for n in range(250)]
+    _old_inbox(path, 3, items)
+    store = Store(path, fill_in_background=False)
+    store.index_step(batch=100)
+    store.close()
+    store = Store(path, fill_in_background=False)
+    assert not store.search_ready
+    assert store.index_step(batch=100) and store.index_step(batch=100)
+    assert not store.index_step(batch=100) and store.search_ready
+    assert _walk(store, "re", False, limit=7) == _expected(items, "re")
     store.close()
 
 
