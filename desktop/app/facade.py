@@ -81,6 +81,10 @@ class InboxQuery:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        # Counts run in a thread on a connection of their own (WAL lets it read beside the
+        # writer), so a count that walks many matches never holds up the list.
+        self._counter: Store | None = None
+        self._counter_lock = threading.Lock()
 
     def page(
         self,
@@ -95,6 +99,25 @@ class InboxQuery:
     def count(self, query: str = "", unread_only: bool = False, cap: int | None = None) -> int:
         """Rows the filter lists; with ``cap`` counting stops there (shown as "1,000+")."""
         return self._store.count(query, unread_only, cap)
+
+    def count_later(
+        self, done: Callable[[int], None], query: str = "", unread_only: bool = False, cap: int | None = None
+    ) -> None:
+        """:meth:`count` in a worker thread; ``done(n)`` is called in that thread, or not at
+        all if the store failed (the count is a hint; the list has its rows already)."""
+
+        def work() -> None:
+            try:
+                with self._counter_lock:  # one count at a time, on one extra connection
+                    if self._counter is None:
+                        memory = self._store.path == ":memory:"  # nothing to share: use the store
+                        self._counter = self._store if memory else Store(self._store.path, False)
+                    n = self._counter.count(query, unread_only, cap)
+            except StoreError:
+                return
+            done(n)
+
+        threading.Thread(target=work, name="tidings-count", daemon=True).start()
 
     def position(self, item_id: str, query: str = "", unread_only: bool = False) -> int | None:
         return self._store.position(item_id, query, unread_only)

@@ -9,6 +9,7 @@ conversation: the store marks the newest message of each conversation
 from __future__ import annotations
 
 import bisect
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,6 +55,8 @@ class InboxModel(QAbstractListModel):
     #: how many rows the filter lists (at most COUNT_CAP) and whether there are more;
     #: sent after a reload has shown its first page, so the list never waits for it
     counted = Signal(int, bool)
+    #: a count from the worker thread: (the reload it belongs to, rows found)
+    _count_arrived = Signal(int, int)
 
     def __init__(
         self,
@@ -79,6 +82,8 @@ class InboxModel(QAbstractListModel):
         self._only: frozenset[str] | None = None
         self._only_threads: frozenset[str] = frozenset()
         self._count_pending = False
+        self._reloads = 0  # a count for an older filter is dropped
+        self._count_arrived.connect(self._on_count)
         if bridge is not None:
             bridge.items_added.connect(self.on_items_added)
             bridge.items_changed.connect(self.on_items_changed)
@@ -123,6 +128,7 @@ class InboxModel(QAbstractListModel):
         self._keys.clear()
         self._rows = None
         self._exhausted = False
+        self._reloads += 1
         self.endResetModel()
         # Load the first page at once so the view never flashes an empty state.
         if self.canFetchMore(QModelIndex()):
@@ -138,8 +144,19 @@ class InboxModel(QAbstractListModel):
             # Every row is loaded already (a burst, or a search that found few): no query.
             self.counted.emit(len(self._items), False)
             return
-        n = self._inbox.count(self._query, self._unread_only, cap=COUNT_CAP + 1)
-        self.counted.emit(min(n, COUNT_CAP), n > COUNT_CAP)
+        # Off the GUI thread: in the Unread view a common word's count walks thousands of
+        # matches (issue 10). The signal queues the answer back to this thread.
+        reload = self._reloads
+
+        def done(n: int) -> None:
+            with contextlib.suppress(RuntimeError):  # the model is gone: nobody to tell
+                self._count_arrived.emit(reload, n)
+
+        self._inbox.count_later(done, self._query, self._unread_only, cap=COUNT_CAP + 1)
+
+    def _on_count(self, reload: int, n: int) -> None:
+        if reload == self._reloads:
+            self.counted.emit(min(n, COUNT_CAP), n > COUNT_CAP)
 
     def total_count(self) -> int:
         """Every row the current filter would list, loaded or not."""

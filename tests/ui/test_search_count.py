@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
+from PySide6.QtWidgets import QApplication
+
 from desktop.app.facade import MailBody
 from desktop.ui.inbox_model import COUNT_CAP, InboxModel
 from desktop.ui.window import InboxWindow
@@ -40,3 +44,33 @@ def test_the_window_shows_how_many_rows_a_search_found(qtbot, facade, bridge, st
     window.search.setText("")
     window._apply_filter()
     qtbot.waitUntil(lambda: window.result_label.text() == "")
+
+
+def _counting() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "tidings-count"]
+
+
+def test_the_count_runs_off_the_gui_thread_on_a_connection_of_its_own(qtbot, store, inbox):  # type: ignore[no-untyped-def]
+    store.add_items([make_item(n, title=f"budget {n}") for n in range(30)])
+    seen: list[tuple[threading.Thread, int]] = []
+    inbox.count_later(lambda n: seen.append((threading.current_thread(), n)), "budget")
+    qtbot.waitUntil(lambda: len(seen) == 1)
+    assert seen[0][1] == 30 and seen[0][0] is not threading.main_thread()
+    # Its own connection: the list's reads and the pipeline's writes never wait for it.
+    assert inbox._counter is not None and inbox._counter is not store
+
+
+def test_a_count_for_an_older_search_is_dropped(qtbot, store, inbox):  # type: ignore[no-untyped-def]
+    store.add_items([make_item(n, title=f"budget {n}") for n in range(20)])
+    store.add_items([make_item(100 + n, title=f"quokka {n}") for n in range(15)])  # > a page
+    model = InboxModel(inbox, page_size=10)
+    counts: list[tuple[int, bool]] = []
+    model.counted.connect(lambda n, more: counts.append((n, more)))
+    with inbox._counter_lock:  # both counts wait until the second search has started
+        model.set_filter("budget")
+        qtbot.waitUntil(lambda: len(_counting()) == 1)
+        model.set_filter("quokka")
+        qtbot.waitUntil(lambda: len(_counting()) == 2)
+    qtbot.waitUntil(lambda: not _counting())
+    QApplication.processEvents()  # delivers both answers, the stale one first
+    assert counts == [(15, False)]
