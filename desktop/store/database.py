@@ -32,7 +32,7 @@ _COLUMNS = (
 _ITEM_COLUMNS = ", ".join("items." + c for c in _COLUMNS.split(", "))  # beside items_search's
 _CHUNK = 500  # stays far below SQLite's bound-parameter limit
 CACHE_KIB = 512  # SQLite's page cache per connection
-FILL_BATCH = 100  # items the background fill indexes per transaction: ~15 ms of holding the lock
+FILL_BATCH = 32  # items the background fill indexes per transaction: ~10 ms of holding the lock here
 _log = logging.getLogger(__name__)
 
 
