@@ -73,3 +73,10 @@ def prefix_term(word: str) -> str | None:
     if len(word) in (1, 2) and _WORD.fullmatch(word) is not None:
         return word.lower()
     return None
+
+
+def has_word_prefixes(text: str | None, tokens: str) -> bool:
+    """Whether ``text`` has a word starting with each of the space-separated ``tokens``
+    (``prefix_term``s): what items_words answers, for one row."""
+    found = set(word_prefixes(text).split())
+    return all(t in found for t in tokens.split())

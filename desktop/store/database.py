@@ -114,6 +114,7 @@ class Store:
             self._db.create_function("cjk_bigrams", 1, cjk.bigrams, deterministic=True)
             self._db.create_function("search_pairs", 1, cjk.search_pairs, deterministic=True)
             self._db.create_function("word_prefixes", 1, cjk.word_prefixes, deterministic=True)
+            self._db.create_function("has_word_prefixes", 2, cjk.has_word_prefixes, deterministic=True)
             self._migrate()
         except sqlite3.Error as exc:
             raise _friendly(exc) from exc
@@ -205,7 +206,15 @@ class Store:
             self._db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
 
     def _parse(self, query: str) -> _Search:
-        return _Search.parse(query, indexed=self.search_ready)
+        search = _Search.parse(query, indexed=self.search_ready)
+        if search.match is not None and search.words is not None:
+            few = self._read(
+                "SELECT count(*) FROM (SELECT 1 FROM items_search WHERE items_search MATCH ? LIMIT ?)",
+                (search.match, _FEW),
+            )[0][0]
+            if few < _FEW:
+                search = dataclasses.replace(search, check_rows=True)
+        return search
 
     @property
     def schema_version(self) -> int:
@@ -749,6 +758,7 @@ class Store:
 
 
 _SKEY_SHIFT = 20  # items.skey = second << 20 | a counter (migration 4)
+_FEW = 1000  # an items_search match with fewer rows has its rows checked for short words
 # The key of a stored item (?1 = its rowid, ?2 = its time), as migration 5's insert
 # trigger gives new ones: the first free counter of its second, NULL if 2^20 are taken.
 _ASSIGN_KEY = """
@@ -776,6 +786,10 @@ class _Search:
     match: str | None
     words: str | None
     like: tuple[str, ...]
+    prefixes: tuple[str, ...] = ()  # the tokens of ``words``
+    # ``match`` finds few rows: its rows are checked for ``words`` one by one, instead of
+    # collecting every match of a common short word first ("re zephyrine": 26 -> <1 ms).
+    check_rows: bool = False
 
     @classmethod
     def parse(cls, query: str, indexed: bool = True) -> _Search:
@@ -794,10 +808,15 @@ class _Search:
             elif len(word) >= 3:
                 terms.append('{sender title preview} : "' + word.replace('"', '""') + '"')
             elif prefix is not None:
-                prefixes.append('"' + prefix + '"')  # letters and digits only: no quote inside
+                prefixes.append(prefix)  # letters and digits only: no quote to escape
             else:
                 like.append(word)  # one or two characters with a symbol, such as "c#"
-        return cls(" AND ".join(terms) or None, " AND ".join(prefixes) or None, tuple(like))
+        return cls(
+            " AND ".join(terms) or None,
+            " AND ".join('"' + p + '"' for p in prefixes) or None,
+            tuple(like),
+            tuple(prefixes),
+        )
 
     def index(self) -> tuple[str, str, str] | None:
         """(table, alias, expression) of the index a search reads first, newest first."""
@@ -840,7 +859,10 @@ def _filters(
     if parsed.match is not None and (first is None or first[0] != "items_search"):
         where.append("items.skey IN (SELECT rowid FROM items_search WHERE items_search MATCH ?)")
         params.append(parsed.match)
-    if parsed.words is not None and (first is None or first[0] != "items_words"):
+    if parsed.words is not None and parsed.check_rows and first is not None:
+        where.append("has_word_prefixes(items.sender || ' ' || items.title || ' ' || items.preview, ?)")
+        params.append(" ".join(parsed.prefixes))
+    elif parsed.words is not None and (first is None or first[0] != "items_words"):
         where.append("items.skey IN (SELECT rowid FROM items_words WHERE items_words MATCH ?)")
         params.append(parsed.words)
     for w in parsed.like:

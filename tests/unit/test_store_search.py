@@ -15,7 +15,7 @@ import pytest
 
 from desktop.core.events import ItemChange
 from desktop.core.item import Item, Kind, utc_now
-from desktop.store import Store, cjk
+from desktop.store import Store, cjk, database
 from desktop.store.migrations import MIGRATIONS
 
 T0 = utc_now().replace(microsecond=0)
@@ -166,6 +166,22 @@ def test_every_shape_pages_count_and_positions_like_a_substring_match(
     for row in sorted({0, len(expected) // 2, len(expected) - 1}):
         if expected:
             assert store.position(expected[row], query, unread_only) == row
+
+
+@pytest.mark.parametrize("query", ["Q3 budget", "q3 审批", "re meeting", "m 会 deploy"])
+@pytest.mark.parametrize("few", [1, 10_000])
+def test_short_words_beside_longer_ones_agree_both_ways(
+    filled: tuple[Store, list[Item]], monkeypatch: pytest.MonkeyPatch, query: str, few: int
+) -> None:
+    """Beside a longer word a short one is checked on each row when the longer word finds
+    few rows, else through the matches of items_words: both give the same rows."""
+    monkeypatch.setattr(database, "_FEW", few)
+    store, items = filled
+    expected = _expected(items, query)
+    assert expected
+    assert _walk(store, query, False, limit=7) == expected
+    assert store.count(query) == len(expected)
+    assert store.position(expected[-1], query) == len(expected) - 1
 
 
 def test_the_queries_cover_each_shape(filled: tuple[Store, list[Item]]) -> None:
