@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
-INTERVAL_MS = 1000  # a cycle freed a second later costs nothing; a check costs microseconds
+# Cycles freed a few seconds late cost little memory; a tray app that wakes every second
+# costs a laptop's battery. Coarse, so the wake-up can join others the system has anyway.
+INTERVAL_MS = 5000
 
 
 class MainThreadCollector(QObject):
@@ -24,6 +26,7 @@ class MainThreadCollector(QObject):
         gc.disable()
         self._timer = QTimer(self)
         self._timer.setInterval(INTERVAL_MS)
+        self._timer.setTimerType(Qt.TimerType.VeryCoarseTimer)
         self._timer.timeout.connect(self.check)
         self._timer.start()
 
