@@ -59,16 +59,23 @@ class Recorder:
         return mine[-1].state if mine else None
 
 
+#: retry delays (first, cap) of zero: a retry the source should not make comes at once, so a
+#: round trip started afterwards (a sentinel) shows it, where a sleep would have to outlast it
+NO_DELAY = (0.0, 0.0)
+
+
 class Desktop:
     """The parts of the app that matter here: Store + Pipeline + GatewaySource + Actions."""
 
-    def __init__(self, db: Path, url: str, token: str) -> None:
+    def __init__(self, db: Path, url: str, token: str, backoff: tuple[float, float] = (0.05, 0.5)) -> None:
         self.store = Store(db)
         self.pipeline = Pipeline(self.store)
         self.recorder = Recorder()
         self.pipeline.add_listener(self.recorder)
         settings = GatewaySettings(url=url, token_command=f"printf %s {shlex.quote(token)}")
-        self.source = GatewaySource(settings, self.store, backoff_base=0.05, backoff_cap=0.5, ping_interval=5)
+        self.source = GatewaySource(
+            settings, self.store, backoff_base=backoff[0], backoff_cap=backoff[1], ping_interval=5
+        )
         self.actions = Actions(self.pipeline, lambda: {"gateway": self.source})
 
     async def start(self, online: bool = True) -> Desktop:
@@ -86,6 +93,10 @@ class Desktop:
         item = self.store.get_item(item_id)
         assert item is not None, item_id
         return item
+
+    def times(self, state: ConnectionState) -> int:
+        """How often the source has reported ``state`` so far."""
+        return sum(s.state is state for s in self.recorder.statuses if s.source == "gateway")
 
 
 async def wait_for(cond: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
@@ -132,9 +143,10 @@ async def test_kill_and_restart_while_50_events_are_posted(
     desktop = await Desktop(tmp_path / "a.db", gw.url, gw.issue_token("alice")).start()
     start_seq = int(desktop.store.sync_state("gateway")["seq"])
     accepted = 0
+    refused = 0  # attempts that found no gateway
 
     def poster() -> None:
-        nonlocal accepted
+        nonlocal accepted, refused
         for n in range(50):
             if n % 3 == 0:
                 kind, data = "announcement", {"announcement": {"id": f"n{n}", "title": f"Notice {n}"}}
@@ -149,6 +161,7 @@ async def test_kill_and_restart_while_50_events_are_posted(
                     gw.post_event("oa", oa, kind, data, ["alice"], idempotency_key=f"k{n}", timeout=2)
                     break
                 except Exception:
+                    refused += 1
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.05)
@@ -158,20 +171,29 @@ async def test_kill_and_restart_while_50_events_are_posted(
     await wait_for(lambda: accepted >= 15, "15 events posted")
     await run(gw.kill)
     await wait_for(lambda: desktop.recorder.state is ConnectionState.OFFLINE, "offline after SIGKILL")
-    await asyncio.sleep(0.3)  # the poster keeps trying against a dead gateway
+    tried = refused
+    # The poster tries against the dead gateway (unless it was done already).
+    await wait_for(lambda: refused > tried or accepted == 50, "an attempt at the dead gateway")
     await run(gw.start)
     await posting
     expected = {f"gw:announcement:n{n}" for n in range(0, 50, 3)}
     expected |= {f"gw:task:t{n}" for n in range(1, 50, 3)}
     expected |= {f"gw:msg:m{n}" for n in range(2, 50, 3)}
     await wait_for(lambda: {i for i, _ in desktop.recorder.added} >= expected, "all 50 items")
-    await asyncio.sleep(0.3)  # room for a duplicate to show up
+    # A sentinel after the 50: the stream is in sequence order, so a duplicate of any of them
+    # (a replay from a stale resume point) would reach the desktop before it.
+    sentinel = {"announcement": {"id": "sentinel", "title": "Sentinel"}}
+    await run(gw.post_event, "oa", oa, "announcement", sentinel, ["alice"])
+    expected.add("gw:announcement:sentinel")
+    await wait_for(
+        lambda: "gw:announcement:sentinel" in {i for i, _ in desktop.recorder.added}, "the sentinel"
+    )
     added = Counter(i for i, _ in desktop.recorder.added)
     assert set(added) == expected and max(added.values()) == 1
     assert not any(quiet for _, quiet in desktop.recorder.added)
-    assert len(desktop.store.ids_with_prefix("gw:")) == 50
-    # the resume point is durable and covers exactly the 50 events
-    assert int(desktop.store.sync_state("gateway")["seq"]) == start_seq + 50
+    assert len(desktop.store.ids_with_prefix("gw:")) == 51
+    # the resume point is durable and covers exactly the 50 events and the sentinel
+    assert int(desktop.store.sync_state("gateway")["seq"]) == start_seq + 51
     await desktop.close()
 
 
@@ -217,7 +239,13 @@ async def test_actions_queued_offline_are_delivered_exactly_once(
     await wait_for(lambda: not again.store.pending("gateway"), "outbox drained after restart")
     await wait_for(lambda: again.store.get_item("gw:msg:m3") is not None, "message sent while down")
     assert again.store.outbox_entry(entry).status == "done"  # type: ignore[union-attr]
-    await asyncio.sleep(0.3)
+    # Sentinels: an action through the same outbox (the gateway takes a connection's frames
+    # in order, so a second send of the reply would have been answered first), then an event
+    # after it (anything the gateway stored before, a duplicate message too, streams first).
+    again.actions.mark_read("gw:msg:m3")
+    await wait_for(lambda: not again.store.pending("gateway"), "the sentinel action delivered")
+    await run(gw.post_chat_message, "oa", oa, "team", "m4", "sentinel", ["alice", "bob"])
+    await wait_for(lambda: again.store.get_item("gw:msg:m4") is not None, "the sentinel message")
 
     # gateway side: one message per reply, one decision for the OA
     texts = Counter(
@@ -239,7 +267,7 @@ async def test_actions_queued_offline_are_delivered_exactly_once(
     assert all(quiet for i, quiet in again.recorder.added + desktop.recorder.added if i in own)
     # the new app heard only what was new to its store
     others = [i for i, _ in again.recorder.added if i not in own]
-    assert others == ["gw:msg:m3"]
+    assert others == ["gw:msg:m3", "gw:msg:m4"]
     await again.close()
 
 
@@ -283,26 +311,30 @@ async def test_bad_or_revoked_token_stops_retrying(gw: GatewayProcess, tmp_path:
     port = await counter.start()
     url = f"ws://127.0.0.1:{port}"
 
-    bad = await Desktop(tmp_path / "bad.db", url, "tgw_not-a-token").start(online=False)
+    bad = await Desktop(tmp_path / "bad.db", url, "tgw_not-a-token", NO_DELAY).start(online=False)
     await wait_for(lambda: bad.recorder.state is ConnectionState.AUTH_FAILED, "auth failed")
     assert bad.recorder.statuses[-1].message == "The gateway rejected the sign-in token"
 
     token = gw.issue_token("alice")
-    good = await Desktop(tmp_path / "good.db", url, token).start()
+    good = await Desktop(tmp_path / "good.db", url, token, NO_DELAY).start()
     await run(gw.revoke_token, token)
     await wait_for(lambda: good.recorder.state is ConnectionState.AUTH_FAILED, "revoked mid-session")
-
-    seen = counter.connections
-    await asyncio.sleep(3.0)
-    assert counter.connections == seen == 2  # one each, then silence: no reconnect storm
+    # One each, then silence: the bad source, had it retried at once, would have been back
+    # many times during the good one's whole session.
+    assert counter.connections == 2
     assert bad.source.connect_attempts == 1 and good.source.connect_attempts == 1
 
-    # the user fixed nothing yet; "retry now" makes exactly one more attempt
+    # The user fixed nothing yet; "retry now" makes exactly one more attempt. Its round trip
+    # is the sentinel for the good source: an immediate retry of that one would come first.
     bad.source.reconnect_now()
-    await wait_for(lambda: bad.source.connect_attempts == 2, "one retry")
-    await wait_for(lambda: bad.recorder.state is ConnectionState.AUTH_FAILED, "auth failed again")
-    await asyncio.sleep(0.5)
+    await wait_for(lambda: bad.times(ConnectionState.AUTH_FAILED) >= 2, "auth failed again")
+    assert bad.source.connect_attempts == 2 and good.source.connect_attempts == 1
     assert counter.connections == 3
+    # And the good one's "retry now" is the sentinel for the bad one's second refusal.
+    good.source.reconnect_now()
+    await wait_for(lambda: good.times(ConnectionState.AUTH_FAILED) >= 2, "refused again")
+    assert bad.source.connect_attempts == 2 and good.source.connect_attempts == 2
+    assert counter.connections == 4
     await bad.close()
     await good.close()
     await counter.close()
@@ -368,17 +400,18 @@ async def test_certificates_are_verified_and_a_company_ca_can_be_added(
     url = f"wss://127.0.0.1:{await proxy.start()}"
     token = gw.issue_token("alice")
 
-    untrusted = await Desktop(tmp_path / "u.db", url, token).start(online=False)
+    untrusted = await Desktop(tmp_path / "u.db", url, token, NO_DELAY).start(online=False)
     await wait_for(lambda: untrusted.recorder.state is ConnectionState.ERROR, "certificate refused")
     message = untrusted.recorder.statuses[-1].message
     assert "certificate of 127.0.0.1 is not trusted" in message and "CA file" in message
-    await asyncio.sleep(0.5)
-    assert untrusted.source.connect_attempts == 1  # a configuration problem: no retries
-    await untrusted.close()
 
     trusted = Desktop(tmp_path / "t.db", url, token)
     trusted.source.settings.ca_file = str(cert)
     await trusted.start()  # online over wss, verified against the company CA
+    # That whole session was the sentinel: an immediate retry of the untrusted one would
+    # have come long before. A configuration problem: no retries.
+    assert untrusted.source.connect_attempts == 1
+    await untrusted.close()
     await trusted.close()
     await proxy.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import itertools
+import socket
 import time
 from collections.abc import Callable, Sequence
 from email.message import EmailMessage
@@ -20,6 +21,7 @@ from desktop.core.events import ConnectionState, ItemChange, ItemsChanged, Sourc
 from desktop.core.item import Item
 from desktop.sources.imap import ImapSource, fetch_message, test_connection
 from desktop.store import Store
+from harness.cutting_proxy import CuttingProxy
 from harness.dovecot import Dovecot
 
 # Every test here gets an in-memory keyring, so none can reach the user's real one.
@@ -89,16 +91,22 @@ def account_for(
 
 
 class Rig:
-    """Store + Pipeline + ImapSource on the running loop."""
+    """Store + Pipeline + ImapSource on the running loop. ``backoff`` (first, cap) of zero makes
+    a retry that should not happen come at once, so a later sentinel shows it."""
 
-    def __init__(self, account: MailAccount, db: Path) -> None:
+    def __init__(self, account: MailAccount, db: Path, backoff: tuple[float, float] = (0.2, 1.0)) -> None:
         self.account = account
         self.store = Store(db)
         self.pipeline = Pipeline(self.store, asyncio.get_running_loop())
         self.rec = Recorder()
         self.pipeline.add_listener(self.rec)
         self.source = ImapSource(
-            account, self.store, backoff_first=0.2, backoff_cap=1.0, timeout=5.0, idle_refresh=60.0
+            account,
+            self.store,
+            backoff_first=backoff[0],
+            backoff_cap=backoff[1],
+            timeout=5.0,
+            idle_refresh=60.0,
         )
 
     def start(self) -> None:
@@ -112,21 +120,20 @@ class Rig:
         return sorted(i.title for i in self.store.page(limit=10_000))
 
 
-async def until(cond: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> float:
-    """Wait for ``cond()`` to be truthy; returns the seconds it took."""
+async def until(cond: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> None:
+    """Wait for ``cond()`` to be truthy; the timeout only guards against a hang."""
     start = time.monotonic()
     while not cond():
         if time.monotonic() - start > timeout:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         await asyncio.sleep(0.02)
-    return time.monotonic() - start
 
 
 def run(coro: object) -> None:
     asyncio.run(asyncio.wait_for(coro, 90))  # type: ignore[arg-type]
 
 
-def test_new_mail_is_pushed_once_within_a_second_or_so(dovecot: Dovecot, tmp_path: Path) -> None:
+def test_new_mail_is_pushed_once(dovecot: Dovecot, tmp_path: Path) -> None:
     user = new_user(dovecot)
     set_secret(mail_key(user), "secret")
 
@@ -135,11 +142,10 @@ def test_new_mail_is_pushed_once_within_a_second_or_so(dovecot: Dovecot, tmp_pat
         rig.start()
         try:
             await until(lambda: rig.rec.state is ConnectionState.ONLINE, what="ONLINE")
-            start = time.monotonic()
             dovecot.append(user, mail("Lunch?", "Shall we go at noon?"))
-            took = await until(lambda: len(rig.rec.loud()) == 1, what="the pushed mail")
-            # Dovecot itself holds IDLE notifications for 500 ms.
-            assert took < 3.0, took
+            # Pushed by IDLE: without it nothing would look before idle_refresh (60 s), long
+            # after this wait gives up. How fast: benchmarks/bench_mail_latency.py.
+            await until(lambda: len(rig.rec.loud()) == 1, what="the pushed mail")
             item = rig.rec.loud()[0]
             assert item.title == "Lunch?"
             assert item.sender == "Ann Example <ann@example.com>"
@@ -150,7 +156,6 @@ def test_new_mail_is_pushed_once_within_a_second_or_so(dovecot: Dovecot, tmp_pat
             dovecot.append(user, mail("Second"))
             await until(lambda: len(rig.rec.loud()) == 2, what="the second mail")
             assert [i.title for i in rig.rec.loud()] == ["Lunch?", "Second"]
-            assert time.monotonic() - start < 10
         finally:
             await rig.close()
 
@@ -200,9 +205,7 @@ def test_server_down_then_back_each_mail_exactly_once(dovecot: Dovecot, tmp_path
             for n in range(3):
                 dovecot.deliver_to_maildir(user, mail(f"while down {n}"))
             await asyncio.to_thread(dovecot.start)
-            back = time.monotonic()
             await until(lambda: len(rig.rec.loud()) >= 3, what="3 mails after the restart")
-            assert time.monotonic() - back < 10
             dovecot.append(user, mail("after"))
             await until(lambda: len(rig.rec.loud()) >= 4, what="the mail after")
             loud_ids = [i.id for i in rig.rec.loud()]
@@ -272,8 +275,8 @@ def test_flags_sync_both_ways(dovecot: Dovecot, tmp_path: Path) -> None:
             # read in another client → not unread here
             other.select_folder("INBOX")
             other.add_flags([uid1], [rb"\Seen"])
-            took = await until(lambda: not rig.store.get_item(id1).unread, what="read elsewhere")  # type: ignore[union-attr]
-            assert took < 5
+            # Pushed by IDLE: the next look without it (idle_refresh, 60 s) is after the guard.
+            await until(lambda: not rig.store.get_item(id1).unread, what="read elsewhere")  # type: ignore[union-attr]
             assert rig.store.unread_count() == 1
             # unread again elsewhere
             other.remove_flags([uid1], [rb"\Seen"])
@@ -338,14 +341,23 @@ def test_wrong_password_stops_after_one_attempt(dovecot: Dovecot, tmp_path: Path
     dovecot.append(user, mail("filed"), folder="Other")
     set_secret(mail_key(user), "wrong")
 
-    async def scenario() -> None:
-        rig = Rig(account_for(dovecot, user, folders=("INBOX", "Other")), tmp_path / "db.sqlite")
+    def greeted(port: int) -> None:
+        """A connection of our own through the proxy, answered by Dovecot's greeting."""
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            assert sock.recv(100).startswith(b"* OK")
+
+    async def scenario(proxy: CuttingProxy) -> None:
+        account = account_for(dovecot, user, folders=("INBOX", "Other"))
+        account.port = proxy.port
+        # No backoff: a retry (a new connection) would follow the failure at once.
+        rig = Rig(account, tmp_path / "db.sqlite", backoff=(0.0, 0.0))
         rig.start()
         try:
             await until(lambda: rig.rec.state is ConnectionState.AUTH_FAILED, what="AUTH_FAILED")
             assert rig.rec.statuses[-1].message == "The server rejected the user name or password"
-            # Absence of retries needs time to show: with a 0.2 s backoff a storm would be obvious.
-            await asyncio.sleep(4)
+            # Our connection after the status is the sentinel: any retry would have come first.
+            await asyncio.to_thread(greeted, proxy.port)
+            assert proxy.stats.connections - 1 in (1, 2)  # one per folder at most, then none
             assert 1 <= dovecot.login_failures(user) <= 2
             assert rig.rec.state is ConnectionState.AUTH_FAILED
             # The user fixes the password; the settings dialog calls reconnect_now().
@@ -357,7 +369,8 @@ def test_wrong_password_stops_after_one_attempt(dovecot: Dovecot, tmp_path: Path
         finally:
             await rig.close()
 
-    run(scenario())
+    with CuttingProxy("127.0.0.1", dovecot.imap_port, seed=1) as proxy:
+        run(scenario(proxy))
 
 
 def test_missing_password_is_shown_as_status(dovecot: Dovecot, tmp_path: Path) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
 from desktop.core.item import Action, Item, Kind, Urgency
 
 BASE = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
@@ -25,6 +28,14 @@ def make_item(n: int, kind: Kind = Kind.MAIL, **overrides: object) -> Item:
     }
     fields.update(overrides)
     return Item(**fields)  # type: ignore[arg-type]
+
+
+def settle(qtbot: QtBot) -> None:
+    """Let what a change posted run (a view's delayed layout, zero-time timers): a zero-time
+    timer started now is the sentinel, as timers of equal time fire in the order started."""
+    fired: list[bool] = []
+    QTimer.singleShot(0, lambda: fired.append(True))
+    qtbot.waitUntil(lambda: bool(fired), timeout=2000)
 
 
 def chat_item(n: int, conversation: str, text: str, sender: str = "Alice", own: bool = False) -> Item:

@@ -9,7 +9,7 @@ from desktop.core.events import ConnectionState, ItemChange, ItemsArrived, Items
 from desktop.core.item import Kind
 from desktop.ui.detail import MailBody
 from desktop.ui.window import InboxWindow
-from tests.ui.helpers import chat_item, make_item
+from tests.ui.helpers import chat_item, make_item, settle
 
 
 @pytest.fixture
@@ -201,7 +201,7 @@ def test_new_items_do_not_slide_rows_from_under_the_pointer(
     assert before == make_item(49).id
     runtime.pipeline.handle(ItemsArrived("mail:work", [make_item(n) for n in (50, 51, 52)]))
     assert window.model.rowCount() == 53
-    qtbot.wait(10)
+    settle(qtbot)  # the list's delayed layout, after which rows could have moved
     if pointer_over_list:
         assert _top_item_id(window) == before  # the same row stays where the pointer is
         assert window.list.verticalScrollBar().value() > 0  # the new ones are just above
@@ -234,5 +234,5 @@ def test_a_conversation_moving_up_does_not_slide_the_rows_under_the_pointer(
     monkeypatch.setattr(window, "_pointer_position", lambda: rect.center())
     # A new message moves the conversation from above the pointer to the top.
     runtime.pipeline.handle(ItemsArrived("gateway", [chat_item(99, "ops", "again")]))
-    qtbot.wait(10)
+    settle(qtbot)  # the list's delayed layout, after which rows could have moved
     assert window.list.indexAt(rect.center()).data(IdRole) == under
