@@ -42,7 +42,7 @@ class SoakResult:
     lost_mails: list[str]
     lost_events: list[str]
     duplicated: dict[str, int]  # title → how many times it was printed as new
-    catch_up_s: float | None  # last cut → the last item sent printed; None if some never came
+    catch_up_s: float | None  # see Soak.run; None if some item never came
     imap_cuts: int
     gateway_cuts: int
     imap_connections: int
@@ -136,6 +136,7 @@ class _Sender(threading.Thread):
         self.interval = interval
         self._send = send
         self.sent: list[str] = []
+        self.sent_at: dict[str, float] = {}  # title → time.monotonic() when the server took it
         self.failures = 0
         self._stop_event = threading.Event()
 
@@ -144,7 +145,9 @@ class _Sender(threading.Thread):
         next_at = time.monotonic()
         while not self._stop_event.is_set():
             try:
-                self.sent.append(self._send(n))
+                title = self._send(n)
+                self.sent.append(title)
+                self.sent_at[title] = time.monotonic()
                 n += 1
             except Exception:
                 self.failures += 1  # the server side is not under test: try again next tick
@@ -177,6 +180,7 @@ class Soak:
         mail_interval: float = 0.5,
         event_interval: float = 0.5,
         catch_up_timeout: float = 180.0,
+        tail_s: float = 3.0,
         log: Callable[[str], None] = lambda _: None,
     ) -> None:
         self.workdir = workdir
@@ -186,9 +190,16 @@ class Soak:
         self.mail_interval = mail_interval
         self.event_interval = event_interval
         self.catch_up_timeout = catch_up_timeout
+        self.tail_s = tail_s
         self.log = log
 
     def run(self) -> SoakResult:
+        """Cut, send, then cut both links at once and send ``tail_s`` longer.
+
+        Catch-up time: the longest wait for an item counted from the later of its sending
+        and that last cut, i.e. how long after the last cut the backlog and the new items
+        took to be printed.
+        """
         self.workdir.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         with contextlib.ExitStack() as stack:
@@ -226,9 +237,12 @@ class Soak:
             events.start()
             stack.callback(mails.stop)
             stack.callback(events.stop)
-            # Half the cuts on each link, each on its own seeded schedule.
-            imap_proxy.cut_randomly(self.min_cut_s, self.max_cut_s, max_cuts=self.cuts // 2)
-            gw_proxy.cut_randomly(self.min_cut_s, self.max_cut_s, max_cuts=self.cuts - self.cuts // 2)
+            # Half the cuts on each link, each on its own seeded schedule; the last one cuts
+            # both links at once.
+            imap_proxy.cut_randomly(self.min_cut_s, self.max_cut_s, max_cuts=max(0, self.cuts // 2 - 1))
+            gw_proxy.cut_randomly(
+                self.min_cut_s, self.max_cut_s, max_cuts=max(0, self.cuts - self.cuts // 2 - 1)
+            )
             # A cut counts only if it closed a connection: a client that stopped connecting
             # (the old "wrong password" after a cut in LOGIN) would make the cuts run forever.
             deadline = time.monotonic() + self.cuts * self.max_cut_s + 60
@@ -241,6 +255,13 @@ class Soak:
                     if time.monotonic() > deadline:
                         self.log(f"{name}: out of time, stopping the cuts: the client reconnects too seldom")
                         proxy.stop_cutting()
+            for proxy in (imap_proxy, gw_proxy):
+                proxy.wait_open(1, 30)  # reconnected after its last random cut
+            imap_proxy.cut_all()
+            gw_proxy.cut_all()
+            # Keep sending a little: what is sent after the last cut arrives only once the
+            # sources have reconnected, so the catch-up time measures the recovery.
+            time.sleep(self.tail_s)
             mails.stop()
             events.stop()
             last_cut = max(imap_proxy.stats.last_cut, gw_proxy.stats.last_cut)
@@ -251,9 +272,12 @@ class Soak:
                 lost_mails = [t for t in mails.sent if t not in out.first_new]
                 lost_events = [t for t in events.sent if t not in out.first_new]
                 duplicated = {t: n for t, n in out.new_counts.items() if n > 1}
+                # Each item counts from the later of its sending and the last cut: the
+                # backlog from the cut, what was sent after it from its own sending.
+                sent_at = mails.sent_at | events.sent_at
                 catch_up = None
                 if not lost_mails and not lost_events and sent:
-                    catch_up = max(0.0, max(out.first_new[t] for t in sent) - last_cut)
+                    catch_up = max(out.first_new[t] - max(sent_at[t], last_cut) for t in sent)
                 statuses: dict[str, collections.Counter[str]] = {}
                 for _, obj in out.lines:
                     if obj.get("event") == "status":
