@@ -14,30 +14,24 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio
-import json
-import queue
 import signal
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-import qasync
 from PySide6.QtWidgets import QApplication
 
 from desktop.config.settings import GatewaySettings, MailAccount, Settings, to_toml
 from desktop.core.events import ConnectionState
-from desktop.core.item import Item
-from desktop.ui.app import TidingsApp, build_app
 from desktop.ui.inbox_model import IdRole
 from harness.desktop_session import DesktopSession
 from harness.dovecot import Dovecot
 from harness.gateway import GatewayProcess
+from tests.integration.apprun import AppRig, JsonLines, running_app, start_watch
+
+TIMEOUT = 15  # s, the bound on each wait (not a timing under test)
 
 pytestmark = [
     pytest.mark.desktop,
@@ -45,8 +39,6 @@ pytestmark = [
     # offscreen has no window manager: raise() and size hints are no-ops it warns about
     pytest.mark.qt_log_ignore("This plugin does not support"),
 ]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def raw_mail(subject: str, sender: str = "Ann Lee <ann@example.org>", body: str = "Hello there") -> bytes:
@@ -70,49 +62,18 @@ def account(dovecot: Dovecot, user: str) -> MailAccount:
     )
 
 
-class AppRig:
-    def __init__(self, app: TidingsApp, loop: qasync.QEventLoop) -> None:
-        self.app, self.loop = app, loop
-        self.new_items: list[Item] = []
-        app.bridge.items_added.connect(lambda items, quiet: None if quiet else self.new_items.extend(items))
-
-    def run(self, coro: Any, timeout: float = 15) -> Any:
-        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
-
-    def until(self, condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
-        async def poll() -> None:
-            while not condition():
-                await asyncio.sleep(0.02)
-
-        try:
-            self.run(poll(), timeout)
-        except TimeoutError:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
-
-    def settle(self, seconds: float) -> None:
-        self.run(asyncio.sleep(seconds))
-
-
 @pytest.fixture
 def rig(dovecot: Dovecot, tmp_path: Path, qapp: QApplication) -> Iterator[tuple[AppRig, DesktopSession, str]]:
     user = "e2eapp"
     dovecot.add_user(user, "pw")
     dovecot.append(user, raw_mail("Already here before Tidings"))
-    with DesktopSession() as desk, desk.environ():
-        loop = qasync.QEventLoop(qapp)
-        asyncio.set_event_loop(loop)
-        settings = Settings(mail=[account(dovecot, user)], path=tmp_path / "settings.toml")
-        app = build_app(settings, tmp_path / "data", loop)
-        r = AppRig(app, loop)
-        try:
-            r.run(app.start())
-            yield r, desk, user
-        finally:
-            r.run(app.stop(), timeout=20)
-            app.window.close()
-            app.deleteLater()
-            loop.close()
-            asyncio.set_event_loop(None)
+    settings = Settings(mail=[account(dovecot, user)], path=tmp_path / "settings.toml")
+    with (
+        DesktopSession() as desk,
+        desk.environ(),
+        running_app(settings, tmp_path / "data", qapp, timeout=TIMEOUT) as r,
+    ):
+        yield r, desk, user
 
 
 def test_appended_mail_reaches_store_model_tray_and_one_bubble_and_a_click_selects_it(
@@ -121,12 +82,9 @@ def test_appended_mail_reaches_store_model_tray_and_one_bubble_and_a_click_selec
     r, desk, user = rig
     app = r.app
     assert app.notifier.name.startswith("desktop-notifier")
-    statuses = app.runtime.pipeline.statuses
-    r.until(
-        lambda: "mail:work" in statuses and statuses["mail:work"].state is ConnectionState.ONLINE, "online"
-    )
+    r.until(lambda: r.state() is ConnectionState.ONLINE, "online")
     r.until(lambda: app.runtime.store.count() == 1, "the quiet first sync")
-    r.settle(0.3)
+    r.run(asyncio.sleep(0.3))
     assert r.new_items == [] and desk.notifications() == []  # old mail is never announced
 
     dovecot.append(user, raw_mail("Budget <2026> & plan", body="Numbers attached"))
@@ -141,7 +99,7 @@ def test_appended_mail_reaches_store_model_tray_and_one_bubble_and_a_click_selec
     assert "2 unread" in tooltip and "work — online" in tooltip
 
     r.until(lambda: len(desk.notifications()) >= 1, "the notification")
-    r.settle(1.0)
+    r.run(asyncio.sleep(1.0))
     (bubble,) = desk.notifications()  # exactly one, also after the coalescing window
     assert bubble["summary"] == "Ann Lee — Budget <2026> & plan"
     assert "Numbers attached" in bubble["body"]
@@ -159,32 +117,6 @@ def test_appended_mail_reaches_store_model_tray_and_one_bubble_and_a_click_selec
     assert [i.data(IdRole) for i in selected] == [mail.id]
 
 
-class Lines:
-    """Read a subprocess's stdout lines on a thread, with bounded waits."""
-
-    def __init__(self, proc: subprocess.Popen[str]) -> None:
-        self.q: queue.Queue[str] = queue.Queue()
-        self.seen: list[dict[str, Any]] = []
-        assert proc.stdout is not None
-        stdout = proc.stdout
-        threading.Thread(target=lambda: [self.q.put(line) for line in stdout], daemon=True).start()
-
-    def next_matching(
-        self, pred: Callable[[dict[str, Any]], bool], what: str, timeout: float = 10
-    ) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self.q.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            obj = json.loads(line)
-            self.seen.append(obj)
-            if pred(obj):
-                return obj
-        raise AssertionError(f"no {what} within {timeout} s; saw {self.seen}")
-
-
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_watch_json_prints_new_and_updated_and_exits_cleanly(
     dovecot: Dovecot, tmp_path: Path, stop_signal: signal.Signals
@@ -194,26 +126,9 @@ def test_watch_json_prints_new_and_updated_and_exits_cleanly(
     dovecot.append(user, raw_mail("Old mail"))
     config = tmp_path / "settings.toml"
     config.write_text(to_toml(Settings(mail=[account(dovecot, user)])), encoding="utf-8")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "desktop.app.cli",
-            "--config",
-            str(config),
-            "--data-dir",
-            str(tmp_path / "d"),
-            "watch",
-            "--json",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    proc = start_watch(config, tmp_path / "d", {**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        lines = Lines(proc)
+        lines = JsonLines(proc)
         lines.next_matching(lambda o: o["event"] == "status" and o["state"] == "online", "online status")
         # Fresh news is the sentinel: whatever the first sync printed (Old mail must not be
         # there) came before it, as every line comes out of one pipeline in order.
@@ -257,37 +172,23 @@ def test_fixing_a_rejected_password_in_settings_reconnects_without_a_restart(
     acct = account(dovecot, user)
     acct.password_command = ""  # the keyring, as for most users
     settings = Settings(mail=[acct], path=tmp_path / "settings.toml")
-    with DesktopSession() as desk, desk.environ():
-        loop = qasync.QEventLoop(qapp)
-        asyncio.set_event_loop(loop)
-        app = build_app(settings, tmp_path / "data", loop)
-        r = AppRig(app, loop)
-        statuses = app.runtime.pipeline.statuses
-        try:
-            r.run(app.start())
-            r.until(
-                lambda: (
-                    statuses.get("mail:work") is not None
-                    and statuses["mail:work"].state is ConnectionState.AUTH_FAILED
-                ),
-                "the rejected password",
-            )
-            assert "user name or password" in statuses["mail:work"].message
-            # The banner's "Settings…" opens the dialog at that account.
-            app.window.settings_requested.emit("mail:work")
-            dialog = app._settings_dialog
-            assert dialog is not None and dialog.isVisible()
-            assert dialog.account_list.currentRow() == 0
-            secrets.set_secret(secrets.mail_key("work"), "right")
-            dialog.reject()
-            r.run(app.apply_settings(dialog.result_settings()))
-            r.until(lambda: statuses["mail:work"].state is ConnectionState.ONLINE, "online after the fix")
-        finally:
-            r.run(app.stop(), timeout=20)
-            app.window.close()
-            app.deleteLater()
-            loop.close()
-            asyncio.set_event_loop(None)
+    with (
+        DesktopSession() as desk,
+        desk.environ(),
+        running_app(settings, tmp_path / "data", qapp, timeout=TIMEOUT) as r,
+    ):
+        app = r.app
+        r.until(lambda: r.state() is ConnectionState.AUTH_FAILED, "the rejected password")
+        assert "user name or password" in app.runtime.pipeline.statuses["mail:work"].message
+        # The banner's "Settings…" opens the dialog at that account.
+        app.window.settings_requested.emit("mail:work")
+        dialog = app._settings_dialog
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.account_list.currentRow() == 0
+        secrets.set_secret(secrets.mail_key("work"), "right")
+        dialog.reject()
+        r.run(app.apply_settings(dialog.result_settings()))
+        r.until(lambda: r.state() is ConnectionState.ONLINE, "online after the fix")
 
 
 @pytest.mark.gateway
@@ -301,14 +202,9 @@ def test_watch_json_prints_gateway_items_and_their_state_changes(
     config = tmp_path / "settings.toml"
     settings = Settings(gateway=GatewaySettings(url=gw.url, token_command=f"printf %s {token}"))
     config.write_text(to_toml(settings), encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "desktop.app.cli", "watch", "--json", "--config", str(config),
-         "--data-dir", str(tmp_path / "d")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
+    proc = start_watch(config, tmp_path / "d", {**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
-        lines = Lines(proc)
+        lines = JsonLines(proc)
         lines.next_matching(
             lambda o: o["event"] == "status" and o["source"] == "gateway" and o["state"] == "online", "online"
         )

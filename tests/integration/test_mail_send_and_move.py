@@ -16,7 +16,7 @@ import asyncio
 import base64
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from desktop.ui.detail import DetailPane
 from desktop.ui.inbox_model import InboxModel
 from harness.dovecot import Dovecot
 from harness.smtp_sink import SmtpSink
+from tests.integration.apprun import LoopRig
 
 pytestmark = [
     pytest.mark.dovecot,
@@ -94,11 +95,13 @@ def account_for(d: Dovecot, user: str) -> MailAccount:
     )
 
 
-class Rig:
+class Rig(LoopRig):
     """The app below the tray on a qasync loop, with the widgets the user acts through."""
 
+    run_timeout = until_timeout = 20
+
     def __init__(self, d: Dovecot, user: str, data: Path, loop: qasync.QEventLoop) -> None:
-        self.loop = loop
+        super().__init__(loop)
         self.dovecot, self.user = d, user
         self.runtime = Runtime(Settings(mail=[account_for(d, user)]), data)
         self.facade = AppFacade(self.runtime)
@@ -114,19 +117,6 @@ class Rig:
     def online(self) -> bool:
         status = self.runtime.pipeline.statuses.get("mail:work")
         return status is not None and status.state is ConnectionState.ONLINE
-
-    def run(self, coro: Any, timeout: float = 20) -> Any:
-        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
-
-    def until(self, condition: Callable[[], object], what: str, timeout: float = 20) -> None:
-        async def poll() -> None:
-            while not condition():
-                await asyncio.sleep(0.02)
-
-        try:
-            self.run(poll(), timeout)
-        except TimeoutError:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
 
     def close(self) -> None:
         for window in open_windows():

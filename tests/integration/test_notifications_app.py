@@ -9,25 +9,21 @@ import os
 # The session-wide QApplication is offscreen; the bus and the notification daemon are real.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import pytest
-import qasync
 from PySide6.QtWidgets import QApplication
 
 from desktop.config.settings import MailAccount, Settings
 from desktop.core.events import ConnectionState
-from desktop.core.item import Item
-from desktop.ui.app import TidingsApp, build_app
 from harness.desktop_session import DesktopSession
 from harness.dovecot import Dovecot
+from tests.integration.apprun import AppRig, running_app
 
 pytestmark = [
     pytest.mark.desktop,
@@ -49,33 +45,14 @@ def raw_mail(n: int, sender: str) -> bytes:
     return bytes(msg)
 
 
-class Rig:
-    def __init__(self, app: TidingsApp, loop: qasync.QEventLoop, desk: DesktopSession) -> None:
-        self.app, self.loop, self.desk = app, loop, desk
-        self.new_items: list[Item] = []
-        app.bridge.items_added.connect(lambda items, quiet: None if quiet else self.new_items.extend(items))
-
-    def run(self, coro: Any, timeout: float = 30) -> Any:
-        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
-
-    def until(self, condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
-        async def poll() -> None:
-            while not condition():
-                await asyncio.sleep(0.02)
-
-        try:
-            self.run(poll(), timeout)
-        except TimeoutError:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
-
-    def quiet_now(self) -> None:
-        """No burst held and every show and close handed to dunst."""
-        self.until(lambda: not self.app.dispatcher.pending(), "the summary")
-        self.run(self.app.dispatcher.drain())
+def quiet_now(r: AppRig) -> None:
+    """No burst held and every show and close handed to dunst."""
+    r.until(lambda: not r.app.dispatcher.pending(), "the summary")
+    r.run(r.app.dispatcher.drain())
 
 
 @pytest.fixture
-def rig(dovecot: Dovecot, tmp_path: Path, qapp: QApplication) -> Iterator[tuple[Rig, str]]:
+def rig(dovecot: Dovecot, tmp_path: Path, qapp: QApplication) -> Iterator[tuple[AppRig, DesktopSession, str]]:
     user = f"notif{time.monotonic_ns() % 1_000_000}"
     dovecot.add_user(user, "pw")
     account = MailAccount(
@@ -86,25 +63,10 @@ def rig(dovecot: Dovecot, tmp_path: Path, qapp: QApplication) -> Iterator[tuple[
         port=dovecot.imap_port,
         password_command="printf pw",
     )
-    with DesktopSession() as desk, desk.environ():
-        loop = qasync.QEventLoop(qapp)
-        asyncio.set_event_loop(loop)
-        app = build_app(Settings(mail=[account], path=tmp_path / "settings.toml"), tmp_path / "data", loop)
-        r = Rig(app, loop, desk)
-        try:
-            r.run(app.start())
-            statuses = app.runtime.pipeline.statuses
-            r.until(
-                lambda: "mail:work" in statuses and statuses["mail:work"].state is ConnectionState.ONLINE,
-                "online",
-            )
-            yield r, user
-        finally:
-            r.run(app.stop(), timeout=20)
-            app.window.close()
-            app.deleteLater()
-            loop.close()
-            asyncio.set_event_loop(None)
+    settings = Settings(mail=[account], path=tmp_path / "settings.toml")
+    with DesktopSession() as desk, desk.environ(), running_app(settings, tmp_path / "data", qapp) as r:
+        r.until(lambda: r.state() is ConnectionState.ONLINE, "online")
+        yield r, desk, user
 
 
 def append_fast(dovecot: Dovecot, user: str, count: int) -> float:
@@ -122,16 +84,16 @@ def append_fast(dovecot: Dovecot, user: str, count: int) -> float:
 
 
 def test_200_mails_appended_at_once_are_one_bubble_and_its_click_lists_exactly_them(
-    rig: tuple[Rig, str], dovecot: Dovecot
+    rig: tuple[AppRig, DesktopSession, str], dovecot: Dovecot
 ) -> None:
-    r, user = rig
-    app, desk = r.app, r.desk
+    r, desk, user = rig
+    app = r.app
     thread_result: list[float] = []
     worker = threading.Thread(target=lambda: thread_result.append(append_fast(dovecot, user, 200)))
     worker.start()
     r.until(lambda: not worker.is_alive(), "the appends", timeout=60)
     r.until(lambda: len(r.new_items) == 200, "200 new mails in the pipeline")
-    r.quiet_now()
+    quiet_now(r)
     # dunst's log is written by a script per bubble, a little after the daemon took it
     r.until(lambda: len(desk.notifications()) == app.dispatcher.shown_count, "dunst's log")
     bubbles = desk.notifications()
@@ -157,10 +119,10 @@ def test_200_mails_appended_at_once_are_one_bubble_and_its_click_lists_exactly_t
 
 
 def test_reading_in_the_window_or_from_the_bubble_marks_read_and_closes_the_bubble(
-    rig: tuple[Rig, str], dovecot: Dovecot
+    rig: tuple[AppRig, DesktopSession, str], dovecot: Dovecot
 ) -> None:
-    r, user = rig
-    app, desk = r.app, r.desk
+    r, desk, user = rig
+    app = r.app
     dovecot.append(user, raw_mail(1, "Ann Lee"))
     dovecot.append(user, raw_mail(2, "Bob Chen"))
     r.until(lambda: len(r.new_items) == 2, "two new mails")

@@ -6,69 +6,38 @@ reported and does not stop the start."""
 from __future__ import annotations
 
 import getpass
-import json
 import os
-import queue
 import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 from harness.dovecot import Dovecot
+from tests.integration import apprun
+from tests.integration.apprun import JsonLines
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def start_watch(
+def watch_with_policy(
     tmp_path: Path, policy: Path, user_file: str
-) -> tuple[subprocess.Popen[str], queue.Queue[str]]:
+) -> tuple[subprocess.Popen[str], JsonLines]:
     config = tmp_path / "settings.toml"
     config.write_text(user_file, encoding="utf-8")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "desktop.app.cli",
-            "--config",
-            str(config),
-            "--data-dir",
-            str(tmp_path / "d"),
-            "watch",
-            "--json",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={
-            **os.environ,
-            "PYTHONUNBUFFERED": "1",
-            "TIDINGS_POLICY": str(policy),
-            # An empty keyring: nothing stored yet, as on a freshly installed desktop.
-            "PYTHON_KEYRING_BACKEND": "tests.memory_keyring.MemoryKeyring",
-        },
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "TIDINGS_POLICY": str(policy),
+        # An empty keyring: nothing stored yet, as on a freshly installed desktop.
+        "PYTHON_KEYRING_BACKEND": "tests.memory_keyring.MemoryKeyring",
+    }
+    proc = apprun.start_watch(config, tmp_path / "d", env)
+    return proc, JsonLines(proc)
+
+
+def next_status(lines: JsonLines, timeout: float = 15) -> dict[str, Any]:
+    return lines.next_matching(
+        lambda o: o["event"] == "status" and o["state"] in ("online", "auth_failed", "error"),
+        "settled status",
+        timeout,
     )
-    lines: queue.Queue[str] = queue.Queue()
-    assert proc.stdout is not None
-    stdout = proc.stdout
-    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
-    return proc, lines
-
-
-def next_status(lines: queue.Queue[str], timeout: float = 15) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        try:
-            obj = json.loads(lines.get(timeout=max(0.01, deadline - time.monotonic())))
-        except queue.Empty:
-            break
-        seen.append(obj)
-        if obj["event"] == "status" and obj["state"] in ("online", "auth_failed", "error"):
-            return obj
-    raise AssertionError(f"no settled status within {timeout} s; saw {seen}")
 
 
 def stop(proc: subprocess.Popen[str]) -> str:
@@ -99,7 +68,7 @@ def test_a_preset_account_connects_once_the_user_gives_the_password(dovecot: Dov
         encoding="utf-8",
     )
     # Before the user signs in: the account is there, and says what it needs.
-    proc, lines = start_watch(tmp_path, policy, "")
+    proc, lines = watch_with_policy(tmp_path, policy, "")
     try:
         status = next_status(lines)
     finally:
@@ -109,7 +78,7 @@ def test_a_preset_account_connects_once_the_user_gives_the_password(dovecot: Dov
     assert "previews must be one of full, sender, hidden; it is ignored" in err and str(policy) in err
 
     # The user adds only the personal part; the enforced host in their file is ignored.
-    proc, lines = start_watch(
+    proc, lines = watch_with_policy(
         tmp_path,
         policy,
         '[[mail]]\nname = "work"\nhost = "evil.example"\npassword_command = "printf pw"\n',

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +22,7 @@ from harness.desktop_session import DesktopSession
 from harness.dovecot import Dovecot
 from harness.gateway import GatewayProcess
 from harness.smtp_sink import SmtpSink
+from tests.integration.apprun import XRun, approval_request, shots_folder, tray_app, until
 
 pytestmark = [pytest.mark.desktop, pytest.mark.dovecot]
 
@@ -34,62 +30,6 @@ SCREEN = "1280x800x24"
 BUBBLE = (1280 - 10 - 180, 40 + 25)  # dunst: 360 px wide, top-right (harness/desktop_session.py)
 PASSWORD = "pw-hour"
 OLD = [f"Weekly digest {n}" for n in range(1, 7)]  # in INBOX before Tidings starts, newest last
-
-
-def until(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-
-
-class Run:
-    """xdotool, dunst and screenshots on the session's display."""
-
-    def __init__(self, desk: DesktopSession, shots: Path) -> None:
-        self.desk, self.shots, self.step = desk, shots, 0
-
-    def xdotool(self, *args: str) -> str:
-        out = subprocess.run(
-            ["xdotool", *args],
-            env={**os.environ, **self.desk.env},
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        return out.stdout.strip()
-
-    def shot(self, name: str) -> Path:
-        self.step += 1
-        time.sleep(0.4)  # the last repaint reaches the X server
-        return self.desk.screenshot(self.shots / f"{self.step:02d}-{name}.png")
-
-    def bubbles(self, text: str) -> list[dict]:
-        return [b for b in self.desk.notifications() if text in b["summary"]]
-
-    def window(self, name: str) -> str:
-        found = self.xdotool("search", "--onlyvisible", "--name", name).split()
-        return found[0] if found else ""
-
-    def geometry(self, window: str) -> tuple[int, int, int, int]:
-        """x, y, width, height of a window on the screen."""
-        values = dict(
-            line.split("=", 1) for line in self.xdotool("getwindowgeometry", "--shell", window).splitlines()
-        )
-        return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
-
-    def focus(self, window: str) -> None:
-        # No window manager: give the keyboard to the window directly (XSetInputFocus).
-        self.xdotool("windowfocus", "--sync", window)
-
-    def click(self, x: int, y: int, *modifiers: str) -> None:
-        for key in modifiers:
-            self.xdotool("keydown", key)
-        self.xdotool("mousemove", "--sync", str(x), str(y), "click", "1")
-        for key in modifiers:
-            self.xdotool("keyup", key)
 
 
 def settings_text(dovecot: Dovecot, gw: GatewayProcess, token: str) -> str:
@@ -114,10 +54,8 @@ token_command = "printf %s {token}"
 
 
 @pytest.fixture
-def hour(tmp_path: Path) -> Iterator[tuple[Run, Dovecot, SmtpSink, GatewayProcess, OaCallbackServer, str]]:
-    shots = Path(os.environ.get("TIDINGS_SHOTS") or tmp_path / "shots")
-    shutil.rmtree(shots, ignore_errors=True)
-    shots.mkdir(parents=True)
+def hour(tmp_path: Path) -> Iterator[tuple[XRun, Dovecot, SmtpSink, GatewayProcess, OaCallbackServer, str]]:
+    shots = shots_folder(tmp_path)
     box: dict[str, str] = {}
     with (
         SmtpSink() as sink,
@@ -140,33 +78,13 @@ def hour(tmp_path: Path) -> Iterator[tuple[Run, Dovecot, SmtpSink, GatewayProces
         gw.add_conversation("dm-lisa", "Lisa Chen", [USER, "lisa"])
         settings = tmp_path / "settings.toml"
         settings.write_text(settings_text(dovecot, gw, gw.issue_token(USER)), encoding="utf-8")
-        log = open(tmp_path / "tidings.log", "wb")  # noqa: SIM115 - closed below
-        app = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "desktop.app.cli",
-                "--config",
-                str(settings),
-                "--data-dir",
-                str(tmp_path / "app"),
-            ],
-            env={**os.environ, **desk.env, "QT_QPA_PLATFORM": "xcb", "LANG": "en_US.UTF-8"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        log = tmp_path / "tidings.log"
+        env = {**os.environ, **desk.env, "QT_QPA_PLATFORM": "xcb", "LANG": "en_US.UTF-8"}
         try:
-            yield Run(desk, shots), dovecot, sink, gw, oa, box["secret"]
+            with tray_app(settings, tmp_path / "app", log, env):
+                yield XRun(desk, shots, repaint=0.4), dovecot, sink, gw, oa, box["secret"]
         finally:
-            if app.poll() is None:
-                app.send_signal(signal.SIGTERM)
-                try:
-                    app.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    app.kill()
-                    app.wait(timeout=5)
-            log.close()
-            print(f"screenshots: {shots}; app log: {tmp_path / 'tidings.log'}")
+            print(f"screenshots: {shots}; app log: {log}")
 
 
 def folder_subjects(dovecot: Dovecot, folder: str) -> dict[str, bool]:
@@ -185,19 +103,10 @@ def folder_subjects(dovecot: Dovecot, folder: str) -> dict[str, bool]:
 
 
 def test_a_working_hour_with_the_keyboard_the_mouse_and_a_notification(
-    hour: tuple[Run, Dovecot, SmtpSink, GatewayProcess, OaCallbackServer, str],
+    hour: tuple[XRun, Dovecot, SmtpSink, GatewayProcess, OaCallbackServer, str],
 ) -> None:
     r, dovecot, sink, gw, oa, secret = hour
-    # Connected once a coworker's message gets a bubble (a new client starts from "now").
-    for n in range(30):
-        with contextlib.suppress(Exception):
-            gw.say("lisa", "dm-lisa", f"morning {n}")
-        with contextlib.suppress(AssertionError):
-            until(lambda: bool(r.bubbles("Lisa Chen")), "a chat bubble", timeout=2)
-            break
-    assert r.bubbles("Lisa Chen"), "the app never connected to the gateway"
-    r.desk.close_all()
-    until(lambda: r.desk.count("displayed") == 0, "a clean screen")
+    r.connected_to(gw, "morning")
 
     # 1. A mail arrives; a click on its bubble opens the window at it.
     dovecot.append(
@@ -248,7 +157,7 @@ def test_a_working_hour_with_the_keyboard_the_mouse_and_a_notification(
 
     # 5. An approval request, approved with its bubble's own button.
     r.desk.close_all()
-    gw.post_event("oa", secret, "approval.requested", request(7), recipients=[USER])
+    gw.post_event("oa", secret, "approval.requested", approval_request(7), recipients=[USER])
     until(lambda: bool(r.bubbles("Travel request 7")), "the approval's bubble")
     until(lambda: r.desk.count("displayed") == 1, "the bubble on screen")
     r.shot("approval-bubble")
@@ -259,7 +168,7 @@ def test_a_working_hour_with_the_keyboard_the_mouse_and_a_notification(
     r.shot("approved")
 
 
-def list_rows(r: Run, window: str) -> dict[str, tuple[int, int]]:
+def list_rows(r: XRun, window: str) -> dict[str, tuple[int, int]]:
     """Screen points of the old mails' rows: newest first, one fixed height each, at the
     offsets the screenshots of this run show (a 1080 px wide window at the screen's
     top-left, no window manager). Above them: the reply, then the mail and Lisa's
@@ -269,17 +178,3 @@ def list_rows(r: Run, window: str) -> dict[str, tuple[int, int]]:
 
 
 ROW_X, FIRST_ROW, ROW = 200, 88, 62  # a row's middle, measured in the screenshots
-
-
-def request(n: int) -> dict:
-    return {
-        "approval": {
-            "id": f"A-{n}",
-            "title": f"Travel request {n}: Shanghai, 3 days",
-            "requester": {"id": "lisa", "name": "Lisa Chen"},
-            "fields": [{"label": "Amount", "value": "¥ 8,400"}],
-            "deadline": (datetime.now(UTC) + timedelta(days=2)).isoformat(),
-            "urgency": "normal",
-            "url": f"https://oa.example.com/approvals/A-{n}",
-        }
-    }
