@@ -18,7 +18,8 @@ from harness.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Loaded on first use only: an OAuth2 account or SSO, a reply or a send.
+#: Loaded on first use only: an OAuth2 account or SSO, a reply or a send, a mail body
+#: opened or an HTML part read.
 ON_USE = (
     "httpx",
     "authlib",
@@ -29,6 +30,8 @@ ON_USE = (
     "desktop.app.composing",
     "desktop.sources.smtp",
     "smtplib",
+    "desktop.sources.imap.body",
+    "nh3",
 )
 
 PROBE = f"""

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import imaplib
+from typing import TYPE_CHECKING, Any
 
 from desktop.config.settings import MailAccount
-from desktop.sources.imap.body import Attachment, FetchError, MessageBody, fetch_message, sanitize_html
 from desktop.sources.imap.connection import ImapProblem, account_secret, classify, close_quietly, connect
 from desktop.sources.imap.moves import Folder, list_folders
 from desktop.sources.imap.source import ImapSource
+
+if TYPE_CHECKING:
+    from desktop.sources.imap.body import Attachment, FetchError, MessageBody, fetch_message, sanitize_html
+
+_BODY_NAMES = ("Attachment", "FetchError", "MessageBody", "fetch_message", "sanitize_html")
+
+
+def __getattr__(name: str) -> Any:
+    """The mail body view's module (and nh3, the HTML sanitizer) is imported on first use: a
+    start that only watches for mail never opens a body (issue 9)."""
+    if name in _BODY_NAMES:
+        from desktop.sources.imap import body
+
+        return getattr(body, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Attachment",
@@ -54,6 +70,8 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 
 def account_folders(account: MailAccount, timeout: float = 15.0) -> list[Folder]:
     """The account's selectable folders (for "Move to…"). Blocking; raises FetchError."""
+    from desktop.sources.imap.body import FetchError
+
     try:
         client = connect(account, account_secret(account), timeout)
     except Exception as exc:

@@ -23,8 +23,6 @@ from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
-import nh3
-
 from desktop.core.text import one_line
 
 PREVIEW_CHARS = 200
@@ -255,6 +253,9 @@ def is_urgent(msg: Message) -> bool:
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML fragment (for previews): tags, scripts and styles dropped."""
+    # nh3 (a 1.6 MB extension) is imported on the first HTML part, not at every start (issue 9).
+    import nh3
+
     markup = _BLOCK_RE.sub(r" \g<0>", markup)  # "<p>a</p><p>b</p>" reads "a b", not "ab"
     try:
         stripped = nh3.clean(
