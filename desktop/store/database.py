@@ -213,7 +213,13 @@ class Store:
                 (search.match, _FEW),
             )[0][0]
             if few < _FEW:
-                search = dataclasses.replace(search, check_rows=True)
+                return dataclasses.replace(search, check_rows=True)
+            few = self._read(
+                "SELECT count(*) FROM (SELECT 1 FROM items_words WHERE items_words MATCH ? LIMIT ?)",
+                (search.words, _FEW),
+            )[0][0]
+            if few < _FEW:
+                return dataclasses.replace(search, words_first=True)
         return search
 
     @property
@@ -790,6 +796,9 @@ class _Search:
     # ``match`` finds few rows: its rows are checked for ``words`` one by one, instead of
     # collecting every match of a common short word first ("re zephyrine": 26 -> <1 ms).
     check_rows: bool = False
+    # Else, when ``words`` finds few rows, they are read first and the longer words'
+    # matches collected once ("q3 budget": 15 -> ~8 ms), not every "budget" row read.
+    words_first: bool = False
 
     @classmethod
     def parse(cls, query: str, indexed: bool = True) -> _Search:
@@ -820,7 +829,7 @@ class _Search:
 
     def index(self) -> tuple[str, str, str] | None:
         """(table, alias, expression) of the index a search reads first, newest first."""
-        if self.match is not None:
+        if self.match is not None and not self.words_first:
             return "items_search", "s", self.match
         if self.words is not None:
             return "items_words", "s", self.words

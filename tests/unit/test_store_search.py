@@ -168,17 +168,23 @@ def test_every_shape_pages_count_and_positions_like_a_substring_match(
             assert store.position(expected[row], query, unread_only) == row
 
 
-@pytest.mark.parametrize("query", ["Q3 budget", "q3 审批", "re meeting", "m 会 deploy"])
-@pytest.mark.parametrize("few", [1, 10_000])
+@pytest.mark.parametrize("query", ["Q3 budget", "q3 审批", "re meeting", "m 会 deploy", "notes q3"])
+@pytest.mark.parametrize("few", [1, 400, 10_000])
 def test_short_words_beside_longer_ones_agree_both_ways(
     filled: tuple[Store, list[Item]], monkeypatch: pytest.MonkeyPatch, query: str, few: int
 ) -> None:
     """Beside a longer word a short one is checked on each row when the longer word finds
-    few rows, else through the matches of items_words: both give the same rows."""
+    few rows, else the short word's rows are read first when they are few, else the two
+    indexes' matches are intersected: every way gives the same rows."""
     monkeypatch.setattr(database, "_FEW", few)
     store, items = filled
     expected = _expected(items, query)
     assert expected
+    search = store._parse(query)
+    if few != 400:
+        assert (search.check_rows, search.words_first) == (few > 1, False)
+    elif query == "notes q3":  # "notes" is in every row, "q3" in fewer than 400
+        assert (search.check_rows, search.words_first) == (False, True)
     assert _walk(store, query, False, limit=7) == expected
     assert store.count(query) == len(expected)
     assert store.position(expected[-1], query) == len(expected) - 1
