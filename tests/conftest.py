@@ -35,3 +35,12 @@ def _collect_qt_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> It
 
         if QCoreApplication.instance() is not None:
             gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_secret_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no registered secrets: one test's password (a common word,
+    say) must not be redacted out of another test's expected text."""
+    from desktop.config import logs
+
+    monkeypatch.setattr(logs, "_redactor", logs.Redactor())
