@@ -27,7 +27,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -42,6 +44,7 @@ import httpx
 
 from gateway.admin import GatewayAdmin, SessionState
 from gateway.signing import signed_headers
+from harness.child import ChildProcess, http_ok
 from harness.net import free_port
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,7 +77,10 @@ class OidcOptions:
         return out
 
 
-class GatewayProcess:
+class GatewayProcess(ChildProcess):
+    what = "the gateway"
+    error = GatewayError
+
     def __init__(
         self,
         db_path: Path | str,
@@ -98,8 +104,6 @@ class GatewayProcess:
         self.log_level = log_level  # --log-level; None: the CLI's default
         self.start_timeout = start_timeout
         self.python = python
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: Any = None
         if prepare:  # create the schema now, so admin helpers work before the first start
             GatewayAdmin(self.db_path).close()
 
@@ -114,14 +118,6 @@ class GatewayProcess:
     def http_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
     # -- process --------------------------------------------------------------------
 
     def start(self, timeout: float | None = None) -> GatewayProcess:
@@ -131,8 +127,6 @@ class GatewayProcess:
             return self
         if timeout is None:
             timeout = self.start_timeout
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child's lifetime
         cmd = [
             self.python,
             "-m",
@@ -150,26 +144,16 @@ class GatewayProcess:
         ]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-        self._proc = subprocess.Popen(cmd, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                self._close_log()
-                raise GatewayError(f"the gateway exited with {self._proc.returncode}:\n{self.log_tail()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.http_url}/v1/health", timeout=1.0).status_code == 200:
-                    return self
-            time.sleep(0.05)
-        self.kill()
-        raise GatewayError(
-            f"the gateway did not listen on {self.http_url} within {timeout} s:\n{self.log_tail()}"
+        self._launch(
+            cmd,
+            cwd=REPO,
+            env=env,
+            ready=lambda: http_ok(f"{self.http_url}/v1/health"),
+            timeout=timeout,
+            not_ready=f"the gateway did not listen on {self.http_url} within {timeout} s",
+            on_timeout=self.kill,
         )
-
-    def stop(self, timeout: float = 10.0) -> int | None:
-        """SIGTERM, then SIGKILL if it has not exited within ``timeout``.
-
-        Returns the exit code (0 after a clean shutdown), or None if it was not started."""
-        return self._signal(signal.SIGTERM, timeout)
+        return self
 
     def kill(self) -> int | None:
         """SIGKILL: a crash, nothing flushed or said goodbye. Returns the exit code."""
@@ -182,37 +166,6 @@ class GatewayProcess:
         else:
             self.stop()
         self.start()
-
-    def _signal(self, sig: signal.Signals, timeout: float) -> int | None:
-        proc = self._proc
-        if proc is None:
-            return None
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(proc.pid, sig)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(5.0)
-        self._proc = None
-        self._close_log()
-        return proc.returncode
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
-
-    def log_tail(self, lines: int = 40) -> str:
-        return "\n".join(self.log_text().splitlines()[-lines:])
 
     def __enter__(self) -> GatewayProcess:
         return self.start()
@@ -360,8 +313,6 @@ def events_in_db(db_path: Path | str, event_type: str | None = None) -> list[dic
 
     Reads the gateway's own tables; see gateway/storage/sqlite.py for the schema.
     """
-    import sqlite3
-
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         rows = db.execute("SELECT body FROM events").fetchall()
@@ -369,3 +320,23 @@ def events_in_db(db_path: Path | str, event_type: str | None = None) -> list[dic
         db.close()
     events = [json.loads(r[0]) for r in rows]
     return [e for e in events if event_type is None or e.get("type") == event_type]
+
+
+def backup_db(db_path: Path | str, to: Path | str) -> None:
+    """SQLite's online backup API, as an operator's backup job would take it while the
+    gateway runs."""
+    source, target = sqlite3.connect(db_path), sqlite3.connect(to)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def restore_db(backup: Path | str, db_path: Path | str) -> None:
+    """Put a backup in place of the (stopped) gateway's database; its WAL and shared
+    memory files go, or SQLite would replay the lost writes onto the old copy."""
+    db = Path(db_path)
+    for stale in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(backup, db)

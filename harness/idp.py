@@ -21,20 +21,18 @@ validation), the gateway ones a token Dovecot must refuse. The process is stoppe
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Literal
+from typing import Literal
 
 import httpx
 
+from harness.child import ChildProcess, http_ok
 from harness.dovecot import OAuth2Validation
 from harness.net import free_port
 
@@ -58,7 +56,10 @@ class IdentityProviderError(RuntimeError):
     """The provider did not start, or refused a harness request."""
 
 
-class IdentityProvider:
+class IdentityProvider(ChildProcess):
+    what = "the provider"
+    error = IdentityProviderError
+    log_tail_lines = 30
     client_id = "tidings"
     dovecot_client_id = "dovecot"
     host = "127.0.0.1"
@@ -83,8 +84,6 @@ class IdentityProvider:
         self.key_path = self.root / "key.pem"
         # Not a real secret: the provider and Dovecot are both throwaway loopback servers.
         self.dovecot_client_secret = "dovecot-" + hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
         self._make_key()
 
     # -- addresses and keys ---------------------------------------------------------
@@ -100,14 +99,6 @@ class IdentityProvider:
     @property
     def introspection_url(self) -> str:
         return f"{self.issuer}/token/introspection"
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
 
     def _make_key(self) -> None:
         if not self.key_path.exists():
@@ -159,46 +150,16 @@ class IdentityProvider:
             "IDP_DEVICE_INTERVAL": str(self.device_interval),
             "IDP_ACCESS_TTL": str(self.access_token_ttl),
         }
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - open for the child's lifetime
-        self._proc = subprocess.Popen(
+        self._launch(
             [NODE, str(IDP_DIR / "provider.mjs")],
             cwd=IDP_DIR,
             env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            new_session=True,
+            ready=lambda: http_ok(self.discovery_url),
+            timeout=timeout,
+            not_ready=f"the provider did not answer within {timeout} s",
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                code = self._proc.returncode
-                self._proc = None
-                self._close_log()
-                raise IdentityProviderError(f"the provider exited with {code}:\n{self.log_tail()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.discovery_url, timeout=1.0).status_code == 200:
-                    return self
-            time.sleep(0.05)
-        self.stop()
-        raise IdentityProviderError(f"the provider did not answer within {timeout} s:\n{self.log_tail()}")
-
-    def stop(self, timeout: float = 10.0) -> int | None:
-        """SIGTERM by PID, SIGKILL if it lingers. Returns the exit code (None: not started)."""
-        proc, self._proc = self._proc, None
-        if proc is None:
-            return None
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(proc.pid, signal.SIGKILL)
-                proc.wait(5.0)
-        self._close_log()
-        return proc.returncode
+        return self
 
     def restart(self) -> None:
         """Stop and start on the same port and key; every grant and token is forgotten."""
@@ -217,20 +178,6 @@ class IdentityProvider:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.cleanup()
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
-
-    def log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log_text().splitlines()[-lines:])
 
     # -- administration -------------------------------------------------------------
 

@@ -27,13 +27,10 @@ No pytest import: plain Python, usable from scripts.
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import os
 import pwd
 import shutil
-import signal
-import socket
 import ssl
 import subprocess
 import sys
@@ -45,6 +42,7 @@ import uuid
 from pathlib import Path
 from types import TracebackType
 
+from harness.child import ChildProcess, listening
 from harness.net import free_port
 
 HOST = "127.0.0.1"
@@ -54,8 +52,10 @@ class ProxyServerError(RuntimeError):
     """The proxy server did not start."""
 
 
-class ProxyServer:
+class ProxyServer(ChildProcess):
     """A proxy child process: ``start()``, ``stop()``, ``url``, ``log_text()``."""
+
+    error = ProxyServerError
 
     scheme = "http"
     name = "proxy"
@@ -68,8 +68,7 @@ class ProxyServer:
         self.start_timeout = start_timeout
         self.root = Path(tempfile.mkdtemp(prefix=f"tidings-{self.name}-"))
         self.log_path = self.root / f"{self.name}.log"
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._log: int | None = None
+        self.what = self.name
 
     # -- addresses ----------------------------------------------------------------------
 
@@ -98,66 +97,23 @@ class ProxyServer:
     def prepare(self) -> None:
         """Write config files before the process starts."""
 
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc is not None else None
-
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
     def start(self) -> ProxyServer:
-        if self.running:
-            return self
-        self.prepare()
-        self._log = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        self._proc = subprocess.Popen(
-            self.command(), cwd=self.root, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log
-        )
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                self._close_log()
-                raise ProxyServerError(f"{self.name} exited with {self._proc.returncode}:\n{self.log_text()}")
-            with contextlib.suppress(OSError), socket.create_connection((self.host, self.port), timeout=1.0):
-                return self
-            time.sleep(0.02)
-        self.stop()
-        raise ProxyServerError(f"{self.name} did not listen on {self.address}:\n{self.log_text()}")
-
-    def stop(self, timeout: float = 10.0) -> int | None:
-        """SIGTERM by PID, SIGKILL after ``timeout`` s; returns the exit code."""
-        proc, self._proc = self._proc, None
-        code = None
-        if proc is not None:
-            if proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout)
-                except subprocess.TimeoutExpired:
-                    with contextlib.suppress(ProcessLookupError):
-                        proc.kill()
-                    proc.wait(timeout)
-            code = proc.returncode
-        self._close_log()
-        return code
-
-    def _close_log(self) -> None:
-        if self._log is not None:
-            os.close(self._log)
-            self._log = None
+        if not self.running:
+            self.prepare()
+            self._launch(
+                self.command(),
+                cwd=self.root,
+                ready=lambda: listening(self.host, self.port),
+                timeout=self.start_timeout,
+                not_ready=f"{self.name} did not listen on {self.address}",
+                poll=0.02,
+            )
+        return self
 
     def cleanup(self) -> None:
         """Stop, and remove the temporary folder."""
         self.stop()
         shutil.rmtree(self.root, ignore_errors=True)
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
 
     def wait_for_log(self, text: str, timeout: float = 10.0) -> str:
         """Wait until the log contains ``text``; returns the log. Raises TimeoutError."""

@@ -4,14 +4,14 @@ replays everything, so no accepted event is lost behind a reused sequence number
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 import websockets
 from gateway_helpers import Client, Gateway, connect
+
+from harness.gateway import backup_db, restore_db
 
 pytestmark = [pytest.mark.gateway, pytest.mark.asyncio]
 
@@ -41,29 +41,13 @@ async def _resume(gw: Gateway, who: str, since: int, at: str | None) -> Client:
     return client
 
 
-def _backup(db: Path, to: Path) -> None:
-    """SQLite's online backup API, as an operator's backup job would take it while the gateway runs."""
-    source, target = sqlite3.connect(db), sqlite3.connect(to)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-
-
-def _restore(backup: Path, db: Path) -> None:
-    for stale in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    shutil.copyfile(backup, db)
-
-
 async def test_a_restored_backup_resets_the_stream_and_every_accepted_event_arrives(
     make_gateway, tmp_path: Path
 ) -> None:
     gw = make_gateway()
     before_backup = [_post(gw, n) for n in range(3)]  # alice's seq 1-3
     backup = tmp_path / "backup.db"
-    _backup(gw.proc.db_path, backup)
+    backup_db(gw.proc.db_path, backup)
     lost = [_post(gw, n) for n in range(3, 6)]  # seq 4-6: accepted, then lost with the restore
 
     # The desktop stores (seq, event id) of everything it receives.
@@ -73,7 +57,7 @@ async def test_a_restored_backup_resets_the_stream_and_every_accepted_event_arri
     await alice.close()
 
     assert gw.proc.stop() == 0
-    _restore(backup, gw.proc.db_path)
+    restore_db(backup, gw.proc.db_path)
     gw.proc.start()
     # Accepted by the restored gateway: seq 4-6 again (other events), then 7 and 8.
     accepted = [_post(gw, n) for n in range(10, 15)]

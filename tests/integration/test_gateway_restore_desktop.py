@@ -9,8 +9,6 @@ the inbox exactly once, and nothing the desktop already has is announced again.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -24,7 +22,7 @@ from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.item import Item
 from desktop.sources.gateway import GatewaySource
 from desktop.store import Store
-from harness.gateway import GatewayProcess
+from harness.gateway import GatewayProcess, backup_db, restore_db
 
 pytestmark = [pytest.mark.gateway, pytest.mark.asyncio]
 
@@ -53,21 +51,6 @@ async def wait_for(cond: Callable[[], bool], what: str, timeout: float = 20.0) -
         await asyncio.sleep(0.02)
 
 
-def backup(db: Path, to: Path) -> None:
-    source, target = sqlite3.connect(db), sqlite3.connect(to)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-
-
-def restore(copy: Path, db: Path) -> None:
-    for stale in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    shutil.copyfile(copy, db)
-
-
 async def test_every_event_the_restored_gateway_accepts_reaches_the_inbox_once(
     gateway_process: GatewayProcess, tmp_path: Path
 ) -> None:
@@ -90,7 +73,7 @@ async def test_every_event_the_restored_gateway_accepts_reaches_the_inbox_once(
         await wait_for(lambda: rec.state is ConnectionState.ONLINE, "online")
         for n in range(3):
             await asyncio.to_thread(post, n)
-        await asyncio.to_thread(backup, gw.db_path, tmp_path / "backup.db")
+        await asyncio.to_thread(backup_db, gw.db_path, tmp_path / "backup.db")
         for n in range(3, 6):  # accepted and delivered, then lost with the restore
             await asyncio.to_thread(post, n)
         await wait_for(lambda: store.sync_state("gateway").get("seq") == "6", "six events stored")
@@ -100,7 +83,7 @@ async def test_every_event_the_restored_gateway_accepts_reaches_the_inbox_once(
         # wakes, the gateway's seq (8) is beyond ours (6), so only the event ids tell.
         await source.stop()
         await asyncio.to_thread(gw.stop)
-        restore(tmp_path / "backup.db", gw.db_path)
+        restore_db(tmp_path / "backup.db", gw.db_path)
         await asyncio.to_thread(gw.start)
         for n in range(10, 15):  # seq 4-8 of the restored stream: 4-6 are reused numbers
             await asyncio.to_thread(post, n)
