@@ -9,6 +9,8 @@ import pytest
 
 from harness.dovecot import Dovecot
 from harness.gateway import GatewayProcess
+from harness.idp import IdentityProvider
+from harness.signin_browser import SignInBrowser
 
 # -- the reference gateway (harness/gateway.py) ------------------------------------------
 
@@ -32,3 +34,20 @@ def dovecot() -> Iterator[Dovecot]:
     """One real Dovecot per test module (tests add their own users); stopped by PID."""
     with Dovecot() as server:
         yield server
+
+
+# -- the OpenID Connect provider (harness/idp.py) and a real browser to sign in with ------
+
+
+@pytest.fixture(scope="module")
+def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IdentityProvider]:
+    """One real identity provider per test module (device-flow polls every second)."""
+    with IdentityProvider(tmp_path_factory.mktemp("idp"), device_interval=1) as provider:
+        yield provider
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInBrowser]:
+    """Headless Chromium driven like a user at the provider's sign-in page."""
+    with SignInBrowser(tmp_path_factory.mktemp("browser")) as chromium:
+        yield chromium

@@ -43,18 +43,6 @@ pytestmark = [pytest.mark.gateway]
 SESSION_TTL = 6
 
 
-@pytest.fixture(scope="module")
-def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IdentityProvider]:
-    with IdentityProvider(tmp_path_factory.mktemp("idp")) as provider:
-        yield provider
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInBrowser]:
-    with SignInBrowser(tmp_path_factory.mktemp("browser")) as chromium:
-        yield chromium
-
-
 def start_gateway(root: Path, idp: IdentityProvider) -> GatewayProcess:
     proc = GatewayProcess(
         root / "gw.db",

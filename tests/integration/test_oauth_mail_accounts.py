@@ -39,22 +39,6 @@ from harness.signin_browser import SignInBrowser
 pytestmark = [pytest.mark.dovecot, pytest.mark.usefixtures("memory_keyring")]
 
 
-@pytest.fixture(scope="module")
-def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IdentityProvider]:
-    provider = IdentityProvider(tmp_path_factory.mktemp("idp"), device_interval=1)
-    provider.start()
-    try:
-        yield provider
-    finally:
-        provider.cleanup()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInBrowser]:
-    with SignInBrowser(tmp_path_factory.mktemp("browser")) as b:
-        yield b
-
-
 @pytest.fixture
 def dovecot(idp: IdentityProvider) -> Iterator[Dovecot]:
     """One per test: Dovecot delays logins after a refused token (anvil penalty)."""

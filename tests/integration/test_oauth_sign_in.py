@@ -46,22 +46,6 @@ pytestmark = pytest.mark.dovecot
 USERS = ("alice", "bob", "carol", "dave")
 
 
-@pytest.fixture(scope="module")
-def idp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IdentityProvider]:
-    provider = IdentityProvider(tmp_path_factory.mktemp("idp"), device_interval=1)
-    provider.start()
-    try:
-        yield provider
-    finally:
-        provider.cleanup()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SignInBrowser]:
-    with SignInBrowser(tmp_path_factory.mktemp("browser")) as b:
-        yield b
-
-
 def _dovecot(idp: IdentityProvider, mode: Literal["introspection", "local"]) -> Dovecot:
     server = Dovecot(oauth2=idp.dovecot_validation(mode))
     for user in USERS:
