@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import socket
+from collections.abc import Iterator
 
 from desktop.sources.net.errors import (
     ProxyError,
@@ -154,7 +156,7 @@ def _http_connect(proxy: Proxy, host: str, port: int, timeout: float) -> socket.
         sock = socket.create_connection((proxy.host, proxy.port), timeout=timeout)
     except OSError as exc:
         raise unreachable_error(proxy.display, _reason(exc)) from exc
-    try:
+    with _closed_on_failure(sock, proxy, host, port):
         sock.sendall(_connect_request(proxy, host, port))
         head = bytearray()
         # One byte at a time: the server's first bytes may follow the blank line at once,
@@ -167,17 +169,6 @@ def _http_connect(proxy: Proxy, host: str, port: int, timeout: float) -> socket.
             if len(head) > MAX_REPLY:
                 raise _too_long(proxy)
         _check_reply(bytes(head), proxy, host, port)
-    except TimeoutError as exc:
-        sock.close()
-        raise target_error(proxy.display, f"{host}:{port}", "no answer in time") from exc
-    except ProxyError:
-        sock.close()
-        raise
-    except OSError as exc:
-        sock.close()
-        raise ProxyError(
-            f"The connection to the proxy {proxy.display} failed ({_reason(exc)}).", proxy=proxy.display
-        ) from exc
     return sock
 
 
@@ -197,7 +188,7 @@ async def _http_connect_async(proxy: Proxy, host: str, port: int, timeout: float
         raise unreachable_error(proxy.display, "no answer in time") from exc
     except OSError as exc:
         raise unreachable_error(proxy.display, _reason(exc)) from exc
-    try:
+    with _closed_on_failure(sock, proxy, host, port):
         async with asyncio.timeout(timeout):
             await loop.sock_sendall(sock, _connect_request(proxy, host, port))
             head = bytearray()
@@ -209,6 +200,15 @@ async def _http_connect_async(proxy: Proxy, host: str, port: int, timeout: float
                 if len(head) > MAX_REPLY:
                     raise _too_long(proxy)
         _check_reply(bytes(head), proxy, host, port)
+    return sock
+
+
+@contextlib.contextmanager
+def _closed_on_failure(sock: socket.socket, proxy: Proxy, host: str, port: int) -> Iterator[None]:
+    """The CONNECT exchange of both twins above: any failure closes the socket and is said
+    in words (a timeout is the target's, the rest the proxy's)."""
+    try:
+        yield
     except TimeoutError as exc:
         sock.close()
         raise target_error(proxy.display, f"{host}:{port}", "no answer in time") from exc
@@ -220,7 +220,6 @@ async def _http_connect_async(proxy: Proxy, host: str, port: int, timeout: float
         raise ProxyError(
             f"The connection to the proxy {proxy.display} failed ({_reason(exc)}).", proxy=proxy.display
         ) from exc
-    return sock
 
 
 def _reason(exc: OSError) -> str:

@@ -155,26 +155,24 @@ class AccountSignIn:
 
     def access_token(self, *, force_refresh: bool = False) -> str:
         """A fresh access token. :class:`SignInRequired` means "Sign in again"."""
-        with self._lock:
-            try:
-                return self.client().access_token(force_refresh=force_refresh)
-            except SignInRequired:
-                # Another process (tidings account login, the gateway sign-in) may have stored
-                # a newer sign-in than the one this client started from: use it once.
-                stored = self._stored()
-                if stored is None or stored == self._used:
-                    self._refused = stored
-                    raise
-                log.info("%s: using the sign-in stored since", self.provider.name)
-                self._client = None
-                return self.client().access_token(force_refresh=True)
+        return self._once_more_if_stored(
+            lambda client, again: client.access_token(force_refresh=force_refresh or again)
+        )
 
     def access_token_for(self, *, resource: str | None, scopes: Sequence[str]) -> str:
         """A fresh access token for another audience of this sign-in (the gateway's), through
         the one client that holds the refresh token in this process."""
+        return self._once_more_if_stored(
+            lambda client, _again: client.access_token_for(resource=resource, scopes=scopes)
+        )
+
+    def _once_more_if_stored(self, ask: Callable[[OAuthClient, bool], str]) -> str:
+        """``ask(client, again)``; on "sign in again", once more (``again`` true) if another
+        process (tidings account login, the gateway sign-in) has stored a newer sign-in than
+        the one this client started from."""
         with self._lock:
             try:
-                return self.client().access_token_for(resource=resource, scopes=scopes)
+                return ask(self.client(), False)
             except SignInRequired:
                 stored = self._stored()
                 if stored is None or stored == self._used:
@@ -182,7 +180,7 @@ class AccountSignIn:
                     raise
                 log.info("%s: using the sign-in stored since", self.provider.name)
                 self._client = None
-                return self.client().access_token_for(resource=resource, scopes=scopes)
+                return ask(self.client(), True)
 
     def has_new_sign_in(self) -> bool:
         """After "sign in again": is another sign-in stored than the refused one (here, or

@@ -385,6 +385,10 @@ class OAuthClient:
             return self._tokens.access_token
 
     def _refresh(self) -> None:
+        self._refresh_grant(" ".join(self.provider.scopes), self._extra(), "refresh")
+
+    def _refresh_grant(self, scope: str, params: dict[str, str], how: str, *, keep: bool = True) -> str:
+        """A refresh grant for ``scope`` (and ``params``), its answer taken by :meth:`_accept`."""
         if self._refresh_token is None:
             raise SignInRequired(
                 f"Tidings has no lasting sign-in for {self.provider.display_name}: sign in again.",
@@ -393,12 +397,9 @@ class OAuthClient:
         meta = self.metadata()
         with self._http() as http, self._talking_to(meta.token_endpoint):
             token = http.refresh_token(
-                meta.token_endpoint,
-                refresh_token=self._refresh_token,
-                scope=" ".join(self.provider.scopes),
-                **self._extra(),
+                meta.token_endpoint, refresh_token=self._refresh_token, scope=scope, **params
             )
-        self._accept(token, "refresh")
+        return self._accept(token, how, keep=keep)
 
     def access_token_for(self, *, resource: str | None, scopes: Sequence[str]) -> str:
         """A fresh access token for another audience of this sign-in (the gateway's beside
@@ -406,20 +407,12 @@ class OAuthClient:
         ``OAuthProvider.other_resources``) or those ``scopes``. Not kept: callers ask when they
         need one. The refresh token rotates as in :meth:`access_token`, under the same lock."""
         with self._lock:
-            if self._refresh_token is None:
-                raise SignInRequired(
-                    f"Tidings has no lasting sign-in for {self.provider.display_name}: sign in again.",
-                    reason="no_refresh_token",
-                )
-            meta = self.metadata()
-            with self._http() as http, self._talking_to(meta.token_endpoint):
-                token = http.refresh_token(
-                    meta.token_endpoint,
-                    refresh_token=self._refresh_token,
-                    scope=" ".join(scopes),
-                    **({"resource": resource} if resource else {}),
-                )
-            return self._accept(token, f"refresh for {resource or ' '.join(scopes)}", keep=False)
+            return self._refresh_grant(
+                " ".join(scopes),
+                {"resource": resource} if resource else {},
+                f"refresh for {resource or ' '.join(scopes)}",
+                keep=False,
+            )
 
     def _accept(self, token: Any, how: str, *, keep: bool = True) -> str:
         """Take a token response: a new refresh token to the saver, and the access token (kept
