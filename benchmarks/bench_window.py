@@ -65,6 +65,7 @@ QUERIES = [
     ("Latin 2-char, common", "re"),
     ("Latin 1-char", "m"),
     ("Latin 2-char + word", "q3 budget"),
+    ("common 2-char + word", "re budget"),
     ("common 2-char + rare", "re " + RARE_WORDS[0]),
 ]
 COUNT_CAP = 1000

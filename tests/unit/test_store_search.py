@@ -185,8 +185,16 @@ def test_short_words_beside_longer_ones_agree_both_ways(
         assert (search.check_rows, search.words_first) == (few > 1, False)
     elif query == "notes q3":  # "notes" is in every row, "q3" in fewer than 400
         assert (search.check_rows, search.words_first) == (False, True)
+    if few == 1:
+        # Intersected: read in spans of the longer words' matches, so the walk of 7-row
+        # pages and the capped counts below cross from one span to the next.
+        with store._lock:
+            assert len(list(store._spans(search, None, 7, False))) >= 2
     assert _walk(store, query, False, limit=7) == expected
+    assert store.page(limit=200, query=query) == store.get_items(expected[:200])
     assert store.count(query) == len(expected)
+    for cap in (1, 5, 30, len(expected) + 1):
+        assert store.count(query, cap=cap) == min(len(expected), cap)
     assert store.position(expected[-1], query) == len(expected) - 1
 
 
