@@ -813,13 +813,13 @@
         <translation>出错了：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="341"/>
+        <location filename="../../app/facade.py" line="364"/>
         <source>(unnamed)</source>
         <translation>（未命名）</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="267"/>
-        <location filename="../../app/facade.py" line="326"/>
+        <location filename="../../app/facade.py" line="290"/>
+        <location filename="../../app/facade.py" line="349"/>
         <source>The account {0} is no longer set up.</source>
         <translation>账户 {0} 已不存在。</translation>
     </message>
@@ -2395,104 +2395,103 @@
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="30"/>
+        <location filename="../../ui/status_text.py" line="34"/>
         <source>The gateway rejected the sign-in token</source>
-        <extracomment>Whole sentences, as the sources write them.</extracomment>
         <translation>网关拒绝了登录令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="31"/>
+        <location filename="../../ui/status_text.py" line="35"/>
         <source>The connection to the gateway was lost</source>
         <translation>与网关的连接已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="32"/>
+        <location filename="../../ui/status_text.py" line="36"/>
         <source>The gateway did not answer</source>
         <translation>网关没有响应</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="33"/>
+        <location filename="../../ui/status_text.py" line="37"/>
         <source>Cannot find the gateway&apos;s server name (check the address or the network)</source>
         <translation>找不到网关的服务器名称（请检查地址或网络）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="34"/>
+        <location filename="../../ui/status_text.py" line="38"/>
         <source>The gateway is not answering (connection refused)</source>
         <translation>网关没有响应（连接被拒绝）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="35"/>
+        <location filename="../../ui/status_text.py" line="39"/>
         <source>The server rejected the user name or password</source>
         <translation>服务器拒绝了用户名或密码</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="36"/>
+        <location filename="../../ui/status_text.py" line="40"/>
         <source>there is no system keyring to keep passwords in (no Secret Service is running, or it could not be unlocked): set a password command in Settings, or start a keyring such as GNOME Keyring or KWallet and sign in to it</source>
         <translation>没有可保存密码的系统密钥环（Secret Service 未运行或无法解锁）：请在设置中填写密码命令，或启动 GNOME Keyring、KWallet 等密钥环并登录</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="49"/>
+        <location filename="../../ui/status_text.py" line="53"/>
         <source>{0}; retrying in {1} s</source>
         <extracomment>(pattern, template): the template&apos;s {0}, {1}... are the pattern&apos;s groups, in order. A group named ``inner`` is itself a sentence and is translated too.</extracomment>
         <translation>{0}；{1} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="53"/>
+        <location filename="../../ui/status_text.py" line="57"/>
         <source>Cannot get the password: {0}</source>
         <translation>无法获取密码：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="57"/>
+        <location filename="../../ui/status_text.py" line="61"/>
         <source>No gateway token: {0}</source>
         <translation>没有网关令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="61"/>
+        <location filename="../../ui/status_text.py" line="65"/>
         <source>no password is stored for {0}: set it in Settings</source>
         <translation>没有为 {0} 保存密码：请在设置中填写</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="65"/>
+        <location filename="../../ui/status_text.py" line="69"/>
         <source>no gateway token is stored for {0}: set it in Settings</source>
         <translation>没有为 {0} 保存网关令牌：请在设置中填写</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="69"/>
+        <location filename="../../ui/status_text.py" line="73"/>
         <source>The gateway answered HTTP {0}</source>
         <translation>网关返回 HTTP {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="73"/>
+        <location filename="../../ui/status_text.py" line="77"/>
         <source>Cannot reach the gateway ({0})</source>
         <translation>无法连接网关（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="77"/>
+        <location filename="../../ui/status_text.py" line="81"/>
         <source>The server name {0} could not be found.</source>
         <translation>找不到服务器名称 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="81"/>
+        <location filename="../../ui/status_text.py" line="85"/>
         <source>{0} refused the connection on port {1}.</source>
         <translation>{0} 拒绝了端口 {1} 上的连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="85"/>
+        <location filename="../../ui/status_text.py" line="89"/>
         <source>{0} did not answer in time.</source>
         <translation>{0} 未及时响应。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="89"/>
+        <location filename="../../ui/status_text.py" line="93"/>
         <source>{0} closed the connection.</source>
         <translation>{0} 关闭了连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="93"/>
+        <location filename="../../ui/status_text.py" line="97"/>
         <source>The connection to {0} failed: {1}</source>
         <translation>与 {0} 的连接失败：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="97"/>
+        <location filename="../../ui/status_text.py" line="101"/>
         <source>The connection to {0} broke while signing in.</source>
         <translation>登录时与 {0} 的连接中断。</translation>
     </message>
@@ -2507,7 +2506,9 @@
         <translation>出错</translation>
     </message>
     <message>
+        <location filename="../../ui/status_text.py" line="33"/>
         <source>The gateway ended this sign-in</source>
+        <extracomment>The gateway&apos;s &quot;Sign in again: &lt;why&gt;&quot;: the state beside it already says &quot;sign in again&quot;. Whole sentences, as the sources write them.</extracomment>
         <translation>网关已结束此次登录</translation>
     </message>
 </context>
