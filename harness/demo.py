@@ -58,6 +58,7 @@ from harness.dovecot import Dovecot
 from harness.gateway import GatewayProcess, OidcOptions
 from harness.idp import RESOURCE_GATEWAY_JWT, RESOURCE_IMAP_JWT, IdentityProvider, IdentityProviderError
 from harness.signin_browser import SignInBrowser, SignInBrowserError
+from harness.smtp_sink import Relayed, SmtpSink
 
 log = logging.getLogger("demo")
 
@@ -344,6 +345,11 @@ class Office:
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
 
+def _say_sent(relayed: Relayed) -> None:
+    message = relayed.message
+    log.info("mail sent: to %s — %s", ", ".join(relayed.rcpt_tos), message.get("Subject", ""))
+
+
 def write_settings(
     path: Path, dovecot: Dovecot, gw: GatewayProcess, token: str, idp: IdentityProvider | None = None
 ) -> None:
@@ -356,6 +362,11 @@ port = {dovecot.imaps_port}
 security = "tls"
 username = "{USER}"
 ca_file = "{dovecot.ca_file}"
+sender_name = "Dana Demo"
+address = "{USER}@tidings.test"
+smtp_host = "127.0.0.1"
+smtp_port = {dovecot.submission_port}
+smtp_security = "starttls"
 """
     if idp is None:
         # Demo only: the secrets are throwaway values, handed over by a command so
@@ -477,7 +488,12 @@ async def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         # The company's sign-in, trusted by the mail server and the gateway alike.
         idp = None if args.no_sso else _company_provider(stack, data_dir)
-        dovecot = stack.enter_context(Dovecot(oauth2=idp.dovecot_validation("local") if idp else None))
+        # Replies the user sends go through Dovecot's submission service to a local sink,
+        # which says in the terminal what would have left the office.
+        sink = stack.enter_context(SmtpSink(on_message=_say_sent))
+        dovecot = stack.enter_context(
+            Dovecot(oauth2=idp.dovecot_validation("local") if idp else None, smtp_relay_port=sink.port)
+        )
         dovecot.add_user(USER, MAIL_PASSWORD)
         dovecot.start()
         # Mail that was there before Tidings: imported quietly, never notified.

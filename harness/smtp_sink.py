@@ -64,8 +64,9 @@ class SmtpSink:
 
     host = "127.0.0.1"
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, on_message: Callable[[Relayed], None] | None = None) -> None:
         self.port = port or free_port()
+        self._on_message = on_message  # called on aiosmtpd's thread (the demo prints what was sent)
         self.refusals: dict[str, str] = {}  # lower-case address → full SMTP reply, e.g. "550 5.1.1 ..."
         self._messages: list[Relayed] = []
         self._changed = threading.Condition()
@@ -106,6 +107,8 @@ class SmtpSink:
         with self._changed:
             self._messages.append(relayed)
             self._changed.notify_all()
+        if self._on_message is not None:
+            self._on_message(relayed)
 
     @property
     def messages(self) -> list[Relayed]:
