@@ -209,11 +209,15 @@ def test_new_items_do_not_slide_rows_from_under_the_pointer(
         assert _top_item_id(window) == make_item(52).id  # the newest shows at the top
 
 
+@pytest.mark.parametrize(
+    "pointer_offset", [2, -2], ids=["conversation-above-pointer", "conversation-below-pointer"]
+)
 def test_a_conversation_moving_up_does_not_slide_the_rows_under_the_pointer(
-    qtbot, runtime, fill, window, monkeypatch
+    qtbot, runtime, fill, window, monkeypatch, pointer_offset
 ):
-    """The model inserts the conversation's new row before removing the old one: the
-    other order cannot be compensated at the top of the list (the scroll bar is at 0)."""
+    """Above the pointer, the model must insert the conversation's new row before removing
+    the old one: the other order cannot be compensated at the top of the list (the scroll
+    bar is at 0). Below it, the window must scroll by the row inserted above the pointer."""
 
     from desktop.ui.inbox_model import IdRole
 
@@ -227,12 +231,20 @@ def test_a_conversation_moving_up_does_not_slide_the_rows_under_the_pointer(
     window.splitter.setSizes([420, 360])  # rows as wide as the delegate draws them
     window.list.doItemsLayout()
     chat_row = window.model.row_of("gw:msg:ops-25")
-    pointer_row = chat_row + 2  # resting two rows below the conversation
+    pointer_row = chat_row + pointer_offset  # resting two rows below or above the conversation
+    assert pointer_row > 0
     rect = window.list.visualRect(window.model.index(pointer_row, 0))
     assert rect.isValid() and window.list.viewport().rect().contains(rect), "the rows must be on screen"
+    bar = window.list.verticalScrollBar()
+    # At the top, and with room to scroll: a list that fits the window holds new rows back
+    # instead (test_notification_actions), and the new row would not show here at all.
+    assert bar.value() == 0 and bar.maximum() > 0
     under = window.model.index(pointer_row, 0).data(IdRole)
     monkeypatch.setattr(window, "_pointer_position", lambda: rect.center())
-    # A new message moves the conversation from above the pointer to the top.
+    # A new message moves the conversation to the top.
     runtime.pipeline.handle(ItemsArrived("gateway", [chat_item(99, "ops", "again")]))
     settle(qtbot)  # the list's delayed layout, after which rows could have moved
+    # The conversation did move (one row, now on top), and the row under the pointer stayed.
+    assert window.model.rowCount() == 31
+    assert window.model.index(0, 0).data(IdRole) == "gw:msg:ops-99"
     assert window.list.indexAt(rect.center()).data(IdRole) == under
