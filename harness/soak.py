@@ -181,6 +181,7 @@ class Soak:
         event_interval: float = 0.5,
         catch_up_timeout: float = 180.0,
         tail_s: float = 3.0,
+        reconnect_base_s: float | None = None,
         log: Callable[[str], None] = lambda _: None,
     ) -> None:
         self.workdir = workdir
@@ -191,6 +192,9 @@ class Soak:
         self.event_interval = event_interval
         self.catch_up_timeout = catch_up_timeout
         self.tail_s = tail_s
+        # None: the production reconnect delays (the benchmark); else the sources' first delay
+        # (harness/quick_watch.py), so a short soak does not spend its time waiting to reconnect.
+        self.reconnect_base_s = reconnect_base_s
         self.log = log
 
     def run(self) -> SoakResult:
@@ -317,10 +321,12 @@ class Soak:
         config.write_text(to_toml(settings), encoding="utf-8")
         stderr = (self.workdir / "watch.log").open("w")
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_PROXY": "127.0.0.1"}
+        command = [sys.executable, "-m", "desktop.app.cli"]
+        if self.reconnect_base_s is not None:
+            command = [sys.executable, "-m", "harness.quick_watch", str(self.reconnect_base_s)]
         try:
             return subprocess.Popen(
-                [sys.executable, "-m", "desktop.app.cli", "--config", str(config),
-                 "--data-dir", str(self.workdir / "data"), "watch", "--json"],
+                [*command, "--config", str(config), "--data-dir", str(self.workdir / "data"), "watch", "--json"],
                 cwd=REPO, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env,
             )  # fmt: skip
         finally:
