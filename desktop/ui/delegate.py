@@ -4,7 +4,8 @@
                Subject or approval title                         !
                One line of preview, elided…
 
-Chat rows put the latest message (with its sender) on the last two lines.
+Chat rows put the latest message on the last two lines, after its sender's name in a group,
+"You" for one's own, and bare in a direct chat (the row is named after that person).
 Everything comes from the palette, so light, dark and high-contrast themes work;
 icons are vector-rendered, so it is sharp at any device pixel ratio.
 """
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from desktop.core.item import Item, Kind, Urgency, sender_name
 from desktop.ui import icons
-from desktop.ui.formatting import is_own, short_time
+from desktop.ui.formatting import is_direct, is_own, short_time
 from desktop.ui.inbox_model import ItemRole
 
 _PAD_X = 10
@@ -67,8 +68,14 @@ def state_label(state: str) -> str:
 def row_lines(item: Item, user: str = "") -> tuple[str, str, str]:
     """(heading, subject, preview) for a row: who / what / detail."""
     if item.kind is Kind.CHAT:
-        own = is_own(item, user)
-        who = QCoreApplication.translate("InboxDelegate", "You") if own else item.sender
+        if is_own(item, user):
+            who = QCoreApplication.translate("InboxDelegate", "You")
+        elif is_direct(item):
+            # The row is named after the other person already: "Lisa Chen" over "Lisa Chen: …"
+            # says it twice (Slack and Teams show the bare message there too).
+            who = ""
+        else:
+            who = item.sender
         return item.title or item.sender, f"{who}: {item.preview}" if who else item.preview, ""
     if item.kind is Kind.TASK:
         return item.sender or QCoreApplication.translate("InboxDelegate", "Task"), item.title, item.preview

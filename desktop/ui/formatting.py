@@ -66,6 +66,12 @@ def full_time(when: datetime) -> str:
     return f"{date} {locale.toString(qdt.time(), QLocale.FormatType.ShortFormat)}"
 
 
+def is_direct(item: Item) -> bool:
+    """Is this chat message from a one-to-one conversation (named after the other person)?"""
+    conversation = item.payload.get("conversation")
+    return isinstance(conversation, dict) and conversation.get("kind") == "direct"
+
+
 def is_own(item: Item, user: str = "") -> bool:
     """Did we send this chat message? ``payload["own"]`` if the source set it, else by sender id."""
     own = item.payload.get("own")
