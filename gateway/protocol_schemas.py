@@ -14,7 +14,8 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
   "properties": {
    "approval": {
     "$ref": "common.json#/$defs/nonblank",
-    "maxLength": 200
+    "description": "the approval's id as the client received it (approval.requested data.approval.id)",
+    "maxLength": 400
    },
    "comment": {
     "default": "",
@@ -1384,7 +1385,7 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    },
    "item": {
     "$ref": "common.json#/$defs/item_ref",
-    "maxLength": 300
+    "maxLength": 500
    },
    "type": {
     "const": "item.read"
@@ -1594,8 +1595,8 @@ SCHEMAS: Final[dict[str, Any]] = json.loads(
    },
    "task": {
     "$ref": "common.json#/$defs/nonblank",
-    "description": "the task's id (task.assigned data.task.id)",
-    "maxLength": 200
+    "description": "the task's id as the client received it (task.assigned data.task.id)",
+    "maxLength": 400
    },
    "type": {
     "const": "task.complete"

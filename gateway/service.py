@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,17 @@ class _Outcome:
     result: dict[str, Any]
     deliveries: list[Delivery]
     callback_queued: bool = False
+
+
+def _public_candidates(integration: str, own_id: str) -> Iterator[str]:
+    """The ids an integration's item may be shown under, in order of preference: its own id, so
+    clients see what the integration sent; when another integration has that one, the id under
+    the integration's name (names cannot contain ":"); should an id some integration chose take
+    even that, one no one can guess ahead."""
+    yield own_id
+    yield f"{integration}:{own_id}"
+    while True:
+        yield f"{integration}:{own_id}:{secrets.token_hex(4)}"
 
 
 def _event(event_type: str, data: dict[str, Any], time_iso: str | None = None) -> dict[str, Any]:
@@ -135,7 +147,10 @@ class GatewayService:
             now,
         )
         deliveries = await tx.append_event(approval.recipients, event)
-        body = {"type": "approval.decided", "approval": approval.id, "decision": decision, "comment": comment}
+        # The integration hears of it under its own id, whatever id the desktop was given.
+        owned = await tx.own_id("approval", approval.id)
+        own_id = owned[1] if owned is not None else approval.id
+        body = {"type": "approval.decided", "approval": own_id, "decision": decision, "comment": comment}
         queued = await self._queue_callback(tx, approval.integration, {**body, "by": by, "time": now})
         if not queued:
             log.warning(
@@ -163,7 +178,9 @@ class GatewayService:
         )
         # Every assignee's devices: the task is done for all of them.
         deliveries = await tx.append_event(task.recipients, event)
-        body = {"type": "task.completed", "task": task.id, "by": by, "time": now}
+        owned = await tx.own_id("task", task.id)
+        own_id = owned[1] if owned is not None else task.id
+        body = {"type": "task.completed", "task": own_id, "by": by, "time": now}
         queued = await self._queue_callback(tx, task.integration, body)
         if not queued:
             log.warning("task %s completed but integration %r has no callback", task.id, task.integration)
@@ -228,11 +245,11 @@ class GatewayService:
                 raise v.Invalid(f"recipients: unknown users {', '.join(unknown)}")
         now = now_iso()
 
+        # Ids are the integration's own: each item is looked up, stored and sent under its
+        # public id, so another integration using the same id gets an item of its own.
         if event_type in ("approval.requested", "approval.resolved"):
-            approval_id = data["approval"]["id"]
+            approval_id = await self._public_id(tx, "approval", integration.name, data["approval"])
             existing = await tx.approval(approval_id)
-            if existing is not None and existing.integration != integration.name:
-                raise v.Invalid(f"data.approval.id: {approval_id!r} belongs to another integration")
             if event_type == "approval.requested":
                 state = existing.state if existing else "pending"
                 await tx.put_approval(Approval(approval_id, integration.name, tuple(recipients), state))
@@ -241,27 +258,39 @@ class GatewayService:
                 keep = existing.recipients if existing else tuple(recipients)
                 await tx.put_approval(Approval(approval_id, integration.name, keep, data["state"]))
 
-        elif event_type == "task.assigned":
-            task_id = data["task"]["id"]
+        elif event_type in ("task.assigned", "task.completed"):
+            task_id = await self._public_id(tx, "task", integration.name, data["task"])
             existing_task = await tx.task(task_id)
-            if existing_task is not None and existing_task.integration != integration.name:
-                raise v.Invalid(f"data.task.id: {task_id!r} belongs to another integration")
-            # Assigned again (to other people): they may complete it; a completed task stays so.
-            state = existing_task.state if existing_task else "open"
-            await tx.put_task(Task(task_id, integration.name, tuple(recipients), state))
-        elif event_type == "task.completed":
-            # Completed in the integration's own system: a later desktop completion gets
-            # already_resolved. A task it never assigned here is remembered as completed.
-            task_id = data["task"]["id"]
-            existing_task = await tx.task(task_id)
-            if existing_task is not None and existing_task.integration != integration.name:
-                raise v.Invalid(f"data.task.id: {task_id!r} belongs to another integration")
-            keep = existing_task.recipients if existing_task else tuple(recipients)
-            await tx.put_task(Task(task_id, integration.name, keep, "completed"))
+            if event_type == "task.assigned":
+                # Assigned again (to other people): they may complete it; a completed task stays so.
+                state = existing_task.state if existing_task else "open"
+                await tx.put_task(Task(task_id, integration.name, tuple(recipients), state))
+            else:
+                # Completed in the integration's own system: a later desktop completion gets
+                # already_resolved. A task it never assigned here is remembered as completed.
+                keep = existing_task.recipients if existing_task else tuple(recipients)
+                await tx.put_task(Task(task_id, integration.name, keep, "completed"))
+
+        elif event_type == "announcement":
+            await self._public_id(tx, "announcement", integration.name, data["announcement"])
 
         event = _event(event_type, data, now)
         deliveries = await tx.append_event(recipients, event)
         return {"accepted": True, "event_ids": [event["id"]]}, deliveries
+
+    async def _public_id(self, tx: StoreTx, kind: str, integration: str, item: dict[str, Any]) -> str:
+        """The id clients see for the integration's item (item["id"], its own id), given on first
+        use and kept; item["id"] is set to it, so the event carries it."""
+        own_id: str = item["id"]
+        public = await tx.public_id(kind, integration, own_id)
+        if public is None:
+            for candidate in _public_candidates(integration, own_id):
+                if await tx.claim_public_id(kind, integration, own_id, candidate):
+                    public = candidate
+                    break
+        assert public is not None  # the candidates never run out
+        item["id"] = public
+        return public
 
     async def _bot_message(
         self, tx: StoreTx, integration: Integration, data: dict[str, Any], recipients_raw: str | list[str]
@@ -293,8 +322,9 @@ class GatewayService:
                 )
         # The gateway's own title and kind: an integration cannot rename the conversation either.
         data["conversation"] = {"id": conv.id, "title": conv.title, "kind": conv.kind}
+        message_id = await self._public_id(tx, "message", integration.name, message)
         data["message"] = {
-            "id": message["id"],
+            "id": message_id,
             # "integration:" cannot begin a user name, so the id never matches a person.
             "sender": {
                 "id": f"integration:{integration.name}",

@@ -56,7 +56,7 @@ class Conversation:
 
 @dataclass(frozen=True, slots=True)
 class Approval:
-    id: str
+    id: str  # the public id (what clients see); the integration's own id is in integration_ids
     integration: str
     recipients: tuple[str, ...]
     state: str  # "pending" | "approved" | "rejected" | "withdrawn"
@@ -64,7 +64,7 @@ class Approval:
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A task an integration assigned (task.assigned); owned by the integration that first used its id."""
+    """A task an integration assigned (task.assigned), under its public id (what clients see)."""
 
     id: str
     integration: str
@@ -123,6 +123,19 @@ class StoreTx(ABC):
     @abstractmethod
     async def put_task(self, task: Task) -> None:
         """Insert or replace the task's row."""
+
+    @abstractmethod
+    async def public_id(self, kind: str, integration: str, own_id: str) -> str | None:
+        """The id clients see for the integration's own id of an item of this kind
+        (approval, task, announcement, message); None if it was never given one."""
+
+    @abstractmethod
+    async def claim_public_id(self, kind: str, integration: str, own_id: str, public_id: str) -> bool:
+        """Give the integration's own id this public id; False if another item of the kind has it."""
+
+    @abstractmethod
+    async def own_id(self, kind: str, public_id: str) -> tuple[str, str] | None:
+        """(integration, its own id) of the item of this kind that clients know as public_id."""
 
     @abstractmethod
     async def integration_may_post(self, integration: str, conversation_id: str) -> bool:

@@ -33,7 +33,7 @@ from gateway.storage.base import (
 )
 from gateway.storage.sealing import SecretBox, db_files, make_private, make_private_dir, private_umask
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Version 1 as it shipped; later versions are migrations on top, so old files upgrade in place.
 SCHEMA_V1 = """
@@ -154,6 +154,26 @@ CREATE TABLE IF NOT EXISTS tasks (
 );
 """
 
+# Version 5: the ids an integration gives (approval, task, announcement, chat message) are its
+# own; each gets the id clients see (its public id), so two integrations using the same id
+# cannot merge, replace or resolve each other's items. Approvals and tasks already stored keep
+# their id as public id (clients hold it). Announcements and messages of earlier versions were
+# not recorded and are not backfilled: the events table does not say who posted them.
+_MIGRATE_V5 = """
+CREATE TABLE IF NOT EXISTS integration_ids (
+    kind TEXT NOT NULL,
+    integration TEXT NOT NULL,
+    id TEXT NOT NULL,
+    public_id TEXT NOT NULL,
+    PRIMARY KEY (kind, integration, id),
+    UNIQUE (kind, public_id)
+);
+INSERT OR IGNORE INTO integration_ids(kind, integration, id, public_id)
+    SELECT 'approval', integration, id, id FROM approvals;
+INSERT OR IGNORE INTO integration_ids(kind, integration, id, public_id)
+    SELECT 'task', integration, id, id FROM tasks;
+"""
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -239,6 +259,18 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> SecretBox:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+    if version < 5:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < 5:  # not done meanwhile by the CLI
+                for statement in _MIGRATE_V5.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("PRAGMA user_version=5")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
     return box
 
 
@@ -316,6 +348,26 @@ class _SqliteTx(StoreTx):
             "INSERT OR REPLACE INTO tasks(id, integration, recipients, state, updated_at) VALUES (?,?,?,?,?)",
             (task.id, task.integration, json.dumps(list(task.recipients)), task.state, time.time()),
         )
+
+    async def public_id(self, kind: str, integration: str, own_id: str) -> str | None:
+        row = self._c.execute(
+            "SELECT public_id FROM integration_ids WHERE kind=? AND integration=? AND id=?",
+            (kind, integration, own_id),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    async def claim_public_id(self, kind: str, integration: str, own_id: str, public_id: str) -> bool:
+        cur = self._c.execute(
+            "INSERT OR IGNORE INTO integration_ids(kind, integration, id, public_id) VALUES (?,?,?,?)",
+            (kind, integration, own_id, public_id),
+        )
+        return cur.rowcount == 1
+
+    async def own_id(self, kind: str, public_id: str) -> tuple[str, str] | None:
+        row = self._c.execute(
+            "SELECT integration, id FROM integration_ids WHERE kind=? AND public_id=?", (kind, public_id)
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
 
     async def integration_may_post(self, integration: str, conversation_id: str) -> bool:
         row = self._c.execute(

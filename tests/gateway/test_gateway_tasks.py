@@ -115,13 +115,16 @@ async def test_a_task_id_belongs_to_the_integration_that_assigned_it(make_gatewa
     with gw.proc.admin() as admin:
         gw.secrets["pm"] = admin.add_integration("pm")
     assert gw.post(task_assigned("T-4", ["alice"])).status_code == 202
-    taken = gw.post({**task_assigned("T-4", ["bob"]), "idempotency_key": "pm-T-4"}, integration="pm")
-    assert taken.status_code == 422
-    assert "another integration" in taken.json()["error"]["message"]
+    # Another integration's T-4 is a task of its own (to bob), under an id of its own.
+    theirs = gw.post({**task_assigned("T-4", ["bob"]), "idempotency_key": "pm-T-4"}, integration="pm")
+    assert theirs.status_code == 202
+    bob = await connect(gw, "bob")
+    assert (await bob.event("task.assigned"))["event"]["data"]["task"]["id"] == "pm:T-4"
+    # It did not make bob an assignee of the OA's T-4.
+    assert (await bob.act(_complete("b0", "T-4")))["error"]["code"] == "not_found"
     # Assigned again by its owner (to bob as well): he may complete it too.
     again = {**task_assigned("T-4", ["alice", "bob"]), "idempotency_key": "assign-T-4-again"}
     assert gw.post(again).status_code == 202
-    bob = await connect(gw, "bob")
     assert (await bob.act(_complete("b1", "T-4")))["ok"]
     await bob.close()
 
@@ -180,11 +183,13 @@ async def test_completed_in_the_project_system_first_then_the_desktop_gets_alrea
         }
         late = await alice.act(_complete("c1", "T-6"))
         assert late["error"]["code"] == "already_resolved" and late["data"] == {"state": "completed"}
-        # Another integration cannot complete (or take) the task.
+        # Another integration cannot complete (or take) the task: its T-6 is a task of its own.
         with gw.proc.admin() as admin:
             gw.secrets["pm"] = admin.add_integration("pm")
         theirs = gw.post({**done, "idempotency_key": "pm-done"}, integration="pm")
-        assert theirs.status_code == 422
+        assert theirs.status_code == 202
+        frame = await alice.event("task.completed")
+        assert frame["event"]["data"]["task"] == {"id": "pm:T-6"}
         # Nothing went back to the project system: it completed the task itself. (A sentinel
         # completion after it is the first callback it gets.)
         gw.post(task_assigned("T-7", ["alice"]))
