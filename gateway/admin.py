@@ -10,6 +10,7 @@ on the same database file (WAL):
         secret = admin.add_integration("oa", callback="http://127.0.0.1:9000/cb")
         admin.add_conversation("team", title="Team", members=["alice", "bob"])
         admin.add_integration_to("oa", "team")  # the OA bot may now post chat into "team"
+        admin.remove_integration_from("oa", "team")  # ... and now no longer
 """
 
 from __future__ import annotations
@@ -182,6 +183,19 @@ class GatewayAdmin:
             "INSERT OR IGNORE INTO integration_conversations(integration, conversation) VALUES (?,?)",
             (integration, conversation_id),
         )
+
+    def remove_integration_from(self, integration: str, conversation_id: str) -> None:
+        """Take back add_integration_to: from now on the integration's chat messages into the
+        conversation are refused (403 forbidden), also by a server running on this database.
+        What it posted there before stays."""
+        if not self._c.execute("SELECT 1 FROM integrations WHERE name=?", (integration,)).fetchone():
+            raise AdminError(f"no integration {integration!r}")
+        cur = self._write(
+            "DELETE FROM integration_conversations WHERE integration=? AND conversation=?",
+            (integration, conversation_id),
+        )
+        if cur.rowcount == 0:
+            raise AdminError(f"integration {integration!r} was not added to conversation {conversation_id!r}")
 
     def integration_conversations(self, integration: str) -> list[str]:
         return [

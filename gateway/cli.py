@@ -158,6 +158,9 @@ def _admin(args: argparse.Namespace) -> int:
             case ("integration", "add-to"):
                 admin.add_integration_to(args.name, args.conversation)
                 print(f"integration {args.name} may post into conversation {args.conversation}")
+            case ("integration", "remove-from"):
+                admin.remove_integration_from(args.name, args.conversation)
+                print(f"integration {args.name} may no longer post into conversation {args.conversation}")
             case ("conversation", "add"):
                 members = [m.strip() for m in args.members.split(",") if m.strip()]
                 kind = admin.add_conversation(args.id, title=args.title, members=members, kind=args.kind)
@@ -285,6 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = integrations.add_parser(
         "add-to", parents=[common], help="let NAME post chat messages (as itself) into a group conversation"
     )
+    p.add_argument("name")
+    p.add_argument("conversation")
+    undo = (
+        "undo add-to: NAME's chat messages into the conversation are refused from now on "
+        "(403 forbidden), also by a running server; what it posted stays"
+    )
+    p = integrations.add_parser("remove-from", parents=[common], help=undo, description=undo)
     p.add_argument("name")
     p.add_argument("conversation")
 

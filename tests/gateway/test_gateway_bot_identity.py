@@ -151,3 +151,44 @@ def test_admin_keeps_bots_apart_from_people(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "direct" in refused.stderr
     with GatewayAdmin(db) as admin:
         assert admin.integration_conversations("ci") == ["team"]
+
+
+@pytest.mark.asyncio
+async def test_removed_from_a_conversation_its_posts_there_are_refused(make_gateway) -> None:
+    gw = make_gateway()
+    alice = await connect(gw, "alice")
+    assert gw.post(_chat("r1", {"id": "team"}, {"id": "m1", "text": "before"})).status_code == 202
+    assert (await alice.event("chat.message"))["event"]["data"]["message"]["text"] == "before"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "gateway", *args, "--db", str(gw.proc.db_path)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=30,
+        )
+
+    assert "remove-from" in cli("integration", "--help").stdout
+    # Taken back with the CLI while the gateway runs on the same database.
+    removed = cli("integration", "remove-from", "oa", "team")
+    assert removed.returncode == 0, removed.stderr
+    assert "no longer" in removed.stdout
+    after = gw.post(_chat("r2", {"id": "team"}, {"id": "m2", "text": "after"}))
+    assert after.status_code == 403, after.text
+    assert after.json()["error"]["code"] == "forbidden"
+    assert "was not added to conversation 'team'" in after.json()["error"]["message"]
+    # Nothing reached alice: the next event she gets is the sentinel posted after the refusal.
+    assert gw.post(_sentinel(1)).status_code == 202
+    first = await alice.next(lambda f: f["type"] == "event")
+    assert first["event"]["type"] == "announcement", first
+    # Removing again, or an integration that does not exist: a clear error, exit status 1.
+    again = cli("integration", "remove-from", "oa", "team")
+    assert again.returncode == 1 and "was not added" in again.stderr
+    ghost = cli("integration", "remove-from", "ghost", "team")
+    assert ghost.returncode == 1 and "no integration" in ghost.stderr
+    # add-to gives it back.
+    assert cli("integration", "add-to", "oa", "team").returncode == 0
+    assert gw.post(_chat("r3", {"id": "team"}, {"id": "m3", "text": "back"})).status_code == 202
+    assert (await alice.event("chat.message"))["event"]["data"]["message"]["text"] == "back"
+    await alice.close()
