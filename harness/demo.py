@@ -36,6 +36,7 @@ import logging
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,7 @@ from typing import Any
 
 import websockets
 
+from desktop.app.runtime import DB_NAME
 from gateway import signing
 from harness import file_keyring
 from harness.desktop_session import DesktopSession
@@ -565,6 +567,7 @@ async def run(args: argparse.Namespace) -> int:
         player = asyncio.create_task(office.play(dovecot, args.interval, stop))
         started = time.monotonic()
         opened = False
+        clicked_at = shown_at = None  # the tray click; the first screenshot well after it
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=1.0)
@@ -576,9 +579,18 @@ async def run(args: argparse.Namespace) -> int:
                 # icon as a user would, so the screenshots show the window.
                 opened = True
                 await asyncio.to_thread(_click_tray, env_extra)
-            if headless and int(time.monotonic() - started) % 5 == 0:
+                clicked_at = time.monotonic()
+            # The window has had time to paint 2 s after the click: --until-shown takes its
+            # screenshot then rather than at the next multiple of 5 s.
+            painted = clicked_at is not None and shown_at is None and time.monotonic() - clicked_at > 2
+            if headless and (int(time.monotonic() - started) % 5 == 0 or (args.until_shown and painted)):
                 await asyncio.to_thread(_screenshot, env_extra, shots)
+                if painted:
+                    shown_at = time.monotonic()
             if args.duration and time.monotonic() - started > args.duration:
+                stop.set()
+            if args.until_shown and (shown_at or not headless) and _shows_every_kind(data_dir / "app"):
+                log.info("mail, chat and an approval are in the inbox: stopping (--until-shown)")
                 stop.set()
         player.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -591,6 +603,23 @@ async def run(args: argparse.Namespace) -> int:
             len(projects.completions),
         )
         return 0 if code in (None, 0, -signal.SIGTERM) else 1
+
+
+def _shows_every_kind(app_dir: Path) -> bool:
+    """The app's inbox holds a new mail, a chat message and an approval request."""
+    db = app_dir / DB_NAME
+    if not db.exists():
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)) as conn:
+            ids = [row[0] for row in conn.execute("SELECT id FROM items")]
+    except sqlite3.Error:
+        return False  # not created yet, or busy
+    # Beyond the mails that were there before Tidings (same subjects as the first new ones).
+    mails = sum(i.startswith("mail:") for i in ids)
+    return mails > len(MAILS[:3]) and all(
+        any(i.startswith(k) for i in ids) for k in ("gw:msg:", "gw:approval:")
+    )
 
 
 def _click_tray(env: dict[str, str]) -> None:
@@ -615,6 +644,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, default=4.0, help="seconds between office events")
     parser.add_argument(
         "--duration", type=float, default=0, help="stop after this many seconds (0: run until Ctrl-C)"
+    )
+    parser.add_argument(
+        "--until-shown",
+        action="store_true",
+        help="stop once a new mail, a chat message and an approval are in the inbox and (without"
+        " a display) a screenshot of the opened window was saved; --duration still bounds it",
     )
     parser.add_argument("--data-dir", help="keep the demo's files here (default: a new temporary folder)")
     parser.add_argument(

@@ -30,6 +30,7 @@ def test_the_headless_demo_signs_in_once_for_mail_and_the_gateway(tmp_path: Path
             "harness.demo",
             "--duration",
             "30",
+            "--until-shown",  # done once mail, chat and an approval arrived and the window was shot
             "--interval",
             "2",
             "--data-dir",
