@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -47,9 +48,33 @@ class Pipeline:
         self._loop = loop
         self._listeners: list[Listener] = []
         self.statuses: dict[str, SourceStatus] = {}
+        # Events emitted before bind(): the tray app starts its mail logins while Qt is
+        # still being imported (issue 9), before any loop exists.
+        self._early: list[SourceEvent] = []
+        self._bind_lock = threading.Lock()
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+        """Handle events on ``loop`` from now on, the ones emitted before first, in order."""
+        with self._bind_lock:
+            early, self._early = self._early, []
+            if early and not self._on_loop(loop):
+                # Queued before the loop is published: a later emit queues behind them.
+                loop.call_soon_threadsafe(self._handle_all, early)
+                early = []
+            self._loop = loop
+        # On the loop thread: a worker's emit from now on is queued behind this call.
+        self._handle_all(early)
+
+    def _handle_all(self, events: Sequence[SourceEvent]) -> None:
+        for event in events:
+            self.handle(event)
+
+    @staticmethod
+    def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+        try:
+            return asyncio.get_running_loop() is loop
+        except RuntimeError:
+            return False
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -58,15 +83,15 @@ class Pipeline:
         self._listeners.remove(listener)
 
     def emit(self, event: SourceEvent) -> None:
-        """Thread-safe entry point handed to sources."""
+        """Thread-safe entry point handed to sources; before bind() events are kept."""
         loop = self._loop
         if loop is None:
-            raise RuntimeError("Pipeline.bind(loop) must be called before sources start")
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
+            with self._bind_lock:
+                loop = self._loop
+                if loop is None:
+                    self._early.append(event)
+                    return
+        if self._on_loop(loop):
             self.handle(event)
         elif not loop.is_closed():
             loop.call_soon_threadsafe(self.handle, event)

@@ -59,16 +59,34 @@ class Runtime:
         self.actions = Actions(self.pipeline, lambda: self.sources)
         self.snoozes = SnoozeTimer(self.actions)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._connections_ready = False
+
+    def start_mail(self) -> None:
+        """Start the mail accounts that sign in with a password, before any event loop
+        exists: the tray app logs in while Qt is still being imported (issue 9). Their
+        events wait in the pipeline until :meth:`start`. OAuth2 accounts start there: a
+        token refresh needs the OAuth client, and its import would delay the others."""
+        self._start_connections()
+        for account in self.settings.mail:
+            if account.auth != "oauth2":
+                self._add(make_mail_source(account, self.store))
+
+    def _start_connections(self) -> None:
+        if self._connections_ready:
+            return
+        self._connections_ready = True
+        network.configure(self.settings.network)  # before any source opens a connection
+        # A "Mark all read" whose undo window a crash or quit cut short: the user kept it.
+        self.actions.release()
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self.pipeline.bind(loop)
         use_sign_ins(self.settings)  # the [oauth.NAME] providers of OAuth2 mail accounts
-        network.configure(self.settings.network)  # before any source opens a connection
-        # A "Mark all read" whose undo window a crash or quit cut short: the user kept it.
-        self.actions.release()
+        self._start_connections()
         for account in self.settings.mail:
-            self._add(make_mail_source(account, self.store))
+            if account.source_id not in self.sources:  # not started by start_mail()
+                self._add(make_mail_source(account, self.store))
         if self.settings.gateway.enabled:
             self._add(make_gateway_source(self.settings, self.store))
         self.snoozes.start(loop)

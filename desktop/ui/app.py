@@ -46,12 +46,12 @@ from desktop.notifications.pending import PendingBackend
 from desktop.ui import icons
 from desktop.ui.bridge import Bridge
 from desktop.ui.main_thread_gc import MainThreadCollector
-from desktop.ui.single_instance import SingleInstance
 from desktop.ui.tray import TrayIcon
 from desktop.ui.tray_balloon import TrayBalloonBackend
 from desktop.ui.welcome import needs_welcome
 
 if TYPE_CHECKING:
+    from desktop.app.single_instance import SingleInstance
     from desktop.ui.window import InboxWindow
 
 log = logging.getLogger(__name__)
@@ -137,13 +137,20 @@ class TidingsApp(QObject):
     #: the app has stopped its sources and can exit
     stopped = Signal()
 
-    def __init__(self, settings: Settings, data_dir: Path, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: Path,
+        loop: asyncio.AbstractEventLoop,
+        runtime: Runtime | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.data_dir = data_dir
         self.loop = loop
         # The runtime stays reachable for tests and benchmarks; widgets get only the facade.
-        self.runtime = Runtime(settings, data_dir)
+        # `tidings` passes one whose mail logins began before Qt was imported (issue 9).
+        self.runtime = runtime or Runtime(settings, data_dir)
         self.facade = AppFacade(self.runtime)
         self.bridge = Bridge()
         self.facade.add_listener(self.bridge.listener())
@@ -397,9 +404,12 @@ class TidingsApp(QObject):
         task.add_done_callback(self._tasks.discard)
 
 
-def build_app(settings: Settings, data_dir: Path, loop: asyncio.AbstractEventLoop) -> TidingsApp:
-    """Everything built, nothing started: ``await app.start()`` or ``await app.run()``."""
-    return TidingsApp(settings, data_dir, loop)
+def build_app(
+    settings: Settings, data_dir: Path, loop: asyncio.AbstractEventLoop, runtime: Runtime | None = None
+) -> TidingsApp:
+    """Everything built, nothing started (but ``runtime``'s early mail sources, if given):
+    ``await app.start()`` or ``await app.run()``."""
+    return TidingsApp(settings, data_dir, loop, runtime)
 
 
 def install_translations(app: QApplication, locale: QLocale | None = None) -> None:
@@ -445,33 +455,43 @@ class _SignalWaker(QObject):
         self._write.close()
 
 
-def main(settings: Settings, data_dir: Path) -> int:
+def main(
+    settings: Settings,
+    data_dir: Path,
+    runtime: Runtime | ConfigError | StoreError,
+    instance: SingleInstance,
+) -> int:
+    """The tray app, started by `tidings` (desktop/app/cli.py), which has already claimed
+    ``instance`` (it releases it too) and made ``runtime``, whose mail logins are under way,
+    or says why it could not."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    # The IMAP workers already run: Qt objects exist from now on, so from now on only
+    # the main thread may collect cycles.
+    collector = MainThreadCollector(app)
     app.setApplicationName("tidings")
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("tidings")
     app.setWindowIcon(icons.app_icon())
     app.setQuitOnLastWindowClosed(False)  # closing the window leaves Tidings in the tray
     install_translations(app)
-    instance = SingleInstance(data_dir)
-    if not instance.claim():
-        # Launched again (from the menu while autostarted, say): the running one shows
-        # its inbox; a second process would notify every new item twice.
-        log.info("Tidings is already running for %s: showing its inbox", data_dir)
-        print("Tidings is already running; its inbox was brought up.", file=sys.stderr)
-        return 0
-    collector = MainThreadCollector(app)  # before any worker thread starts
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        tidings = build_app(settings, data_dir, loop)
+        if isinstance(runtime, Exception):
+            raise runtime
+        tidings = build_app(settings, data_dir, loop, runtime)
     except (ConfigError, StoreError) as exc:
         log.error("cannot start: %s", exc)
         QMessageBox.critical(None, APP_NAME, f"Tidings cannot start.\n\n{exc}")
-        instance.release()
+        collector.stop()
         return 1
-    instance.activation_requested.connect(tidings.show_window)
+
+    def show_for_another_launch() -> None:  # on the listening thread
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(tidings.show_window)
+
+    instance.set_handler(show_for_another_launch)
     waker = _SignalWaker(lambda: loop.call_soon_threadsafe(tidings.request_quit))
     try:
         with loop:
@@ -479,4 +499,3 @@ def main(settings: Settings, data_dir: Path) -> int:
     finally:
         waker.close()
         collector.stop()
-        instance.release()

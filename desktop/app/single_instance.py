@@ -1,0 +1,157 @@
+"""One Tidings per data folder: a second launch shows the running one's inbox and exits.
+
+Two processes on one data folder would both watch the same accounts and notify
+every new item twice. The check runs before Qt is imported, so that the mail
+logins can start at once (issue 9): a second launch must know it is one before
+it opens any connection.
+
+- Who runs: an OS lock on ``tidings.lock`` in the data folder (filelock:
+  ``flock`` on Unix, ``msvcrt.locking`` on Windows). The OS drops it when the
+  process dies, so a crash leaves no stale lock.
+- "Show yourself": a local socket (Unix) or named pipe (Windows), through the
+  standard library's ``multiprocessing.connection``; the running instance
+  accepts on a daemon thread and calls the handler the UI set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Client, Listener
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from desktop.config import paths
+
+log = logging.getLogger(__name__)
+
+SHOW = b"show"
+LOCK_NAME = "tidings.lock"
+SOCKET_NAME = "tidings.sock"
+#: sun_path holds 108 bytes on Linux, 104 on macOS: a longer data folder path puts the
+#: socket in a private folder of its own instead.
+MAX_SOCKET_PATH = 100
+CONNECT_WAIT_S = 2.0  # for a first instance that holds the lock but does not listen yet
+
+
+def _address(data_dir: Path) -> tuple[str, str]:
+    """(address, family) of the data folder's "show yourself" endpoint."""
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    if sys.platform == "win32":
+        return rf"\\.\pipe\tidings-{digest}", "AF_PIPE"
+    path = data_dir / SOCKET_NAME
+    if len(os.fsencode(path)) > MAX_SOCKET_PATH:
+        folder = paths.private_dir(Path(tempfile.gettempdir()) / f"tidings-{os.getuid()}", ours=True)
+        path = folder / f"{digest}.sock"
+    return str(path), "AF_UNIX"
+
+
+class SingleInstance:
+    """``claim()`` once at start; ``set_handler()`` when the UI can show itself."""
+
+    def __init__(self, data_dir: Path) -> None:
+        paths.private_dir(data_dir)
+        self._lock = FileLock(data_dir / LOCK_NAME, mode=paths.PRIVATE_FILE_MODE, thread_local=False)
+        self.address, self._family = _address(data_dir)
+        self._listener: Listener | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._guard = threading.Lock()
+        self._handler: Callable[[], None] | None = None
+        self._missed = 0  # requests that came before a handler was set
+
+    def claim(self) -> bool:
+        """True if this process is the one; False after asking the running one to show itself."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            self._ask_to_show()
+            return False
+        try:
+            self._listen()
+        except OSError as exc:
+            # Tidings still runs; only a second launch cannot bring this one up.
+            log.warning("cannot listen for other launches at %s: %s", self.address, exc)
+        return True
+
+    def set_handler(self, handler: Callable[[], None]) -> None:
+        """Call ``handler`` (on the listening thread) for every "show yourself" request,
+        including those that came before."""
+        with self._guard:
+            self._handler = handler
+            missed, self._missed = self._missed, 0
+        for _ in range(missed):
+            handler()
+
+    def release(self) -> None:
+        self._stopping.set()
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            # A thread blocked in accept() is not woken by close() on Linux: a connection is.
+            with contextlib.suppress(OSError):
+                Client(self.address, self._family).close()
+            if self._thread is not None:
+                self._thread.join(2.0)
+            with contextlib.suppress(OSError):
+                listener.close()
+        if self._lock.is_locked:
+            self._lock.release()
+
+    # -- the two sides of the socket ---------------------------------------------------------
+
+    def _ask_to_show(self) -> None:
+        deadline = time.monotonic() + CONNECT_WAIT_S
+        while True:
+            try:
+                with Client(self.address, self._family) as connection:
+                    connection.send_bytes(SHOW)
+                return
+            except OSError as exc:
+                if time.monotonic() > deadline:
+                    log.warning("the running Tidings did not answer at %s: %s", self.address, exc)
+                    return
+                time.sleep(0.05)
+
+    def _listen(self) -> None:
+        if self._family == "AF_UNIX":
+            # We hold the lock: a socket file there is a crashed instance's.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.address)
+        self._listener = Listener(self.address, self._family)
+        self._thread = threading.Thread(
+            target=self._serve, args=(self._listener,), name="single-instance", daemon=True
+        )
+        self._thread.start()
+
+    def _serve(self, listener: Listener) -> None:
+        while not self._stopping.is_set():
+            try:
+                connection = listener.accept()
+            except OSError:
+                return  # closed
+            with connection:
+                try:
+                    request = connection.recv_bytes(64) if connection.poll(1.0) else b""
+                except (OSError, EOFError):
+                    continue
+            if request == SHOW and not self._stopping.is_set():
+                self._requested()
+
+    def _requested(self) -> None:
+        with self._guard:
+            handler = self._handler
+            if handler is None:
+                self._missed += 1
+                return
+        try:
+            handler()
+        except Exception:
+            log.exception("showing the inbox for another launch failed")
