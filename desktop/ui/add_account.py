@@ -30,6 +30,7 @@ from desktop.app import account_login
 from desktop.app.account_login import DiscoveryError, Finding, Lookups, OAuthProblem
 from desktop.config.settings import MailAccount, Settings, blank_account
 from desktop.ui.background import run_in_background
+from desktop.ui.status_text import status_message
 
 ERROR_COLOR = "#D64545"
 OK_COLOR = "#2E9E6A"
@@ -281,7 +282,7 @@ class AddAccountDialog(QDialog):
             try:
                 name = account_login.provider_name(self.account(), self._settings)
             except OAuthProblem as exc:
-                _colored(self.status, exc.message, ERROR_COLOR)
+                _colored(self.status, status_message(exc.message), ERROR_COLOR)
                 return
             if not finding.oauth and finding.provider_name:
                 # A company provider's settings key ("corp") means nothing to its users; the
@@ -330,7 +331,7 @@ class AddAccountDialog(QDialog):
         if generation != self._generation:
             return
         self.sign_in_button.setEnabled(True)
-        text = exc.message if isinstance(exc, OAuthProblem) else str(exc)
+        text = status_message(exc.message) if isinstance(exc, OAuthProblem) else str(exc)
         _colored(self.status, text, ERROR_COLOR)
 
     def _stop_sign_in(self) -> None:

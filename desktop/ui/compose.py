@@ -49,6 +49,15 @@ def mode_title(mode: str) -> str:
     }[mode]
 
 
+def window_title(mode: str, subject: str) -> str:
+    """ "Reply: Lunch?": one sentence per mode, so a language can order it its own way."""
+    return {
+        "reply": QCoreApplication.translate("Compose", "Reply: {0}"),
+        "reply_all": QCoreApplication.translate("Compose", "Reply all: {0}"),
+        "forward": QCoreApplication.translate("Compose", "Forward: {0}"),
+    }[mode].format(subject)
+
+
 def texts() -> Texts:
     """The quote and forward lines in the UI's language."""
     return Texts(
@@ -106,7 +115,7 @@ class ComposeWindow(QWidget):
         self._initial: ComposeDraft | None = None  # as made or restored: "changed" compares with it
         self._restored = False
         self._closing = False
-        self.setWindowTitle(f"{mode_title(mode)}: {item.title}")
+        self.setWindowTitle(window_title(mode, item.title))
         self.setAccessibleName(mode_title(mode))
         self.resize(720, 560)
 
@@ -214,7 +223,7 @@ class ComposeWindow(QWidget):
         self.draft = draft
         self._initial = draft
         self._restored = restored
-        self.setWindowTitle(f"{mode_title(self.mode)}: {draft.subject}")
+        self.setWindowTitle(window_title(self.mode, draft.subject))
         if restored:
             when = datetime.fromtimestamp(draft.saved_at).strftime("%Y-%m-%d %H:%M") if draft.saved_at else ""
             self.note.setText(self.tr("Your unsent draft from {0} is back.").format(when))

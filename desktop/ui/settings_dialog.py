@@ -50,6 +50,7 @@ from desktop.config.settings import (
     option,
 )
 from desktop.ui.background import run_in_background
+from desktop.ui.status_text import status_message
 
 if TYPE_CHECKING:
     from desktop.app.account_login import Lookups
@@ -468,7 +469,7 @@ class AccountDialog(QDialog):
         if exc is None:
             _colored(self.sign_in_result, "✔ " + self.tr("Signed in."), OK_COLOR)
             return
-        text = getattr(exc, "message", "") or str(exc)  # an OAuthProblem's words for the user
+        text = status_message(getattr(exc, "message", "") or str(exc))  # an OAuthProblem's words
         _colored(self.sign_in_result, "✘ " + text, ERROR_COLOR)
 
     # -- connection test -------------------------------------------------------------------

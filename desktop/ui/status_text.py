@@ -1,9 +1,11 @@
 """Connection states and the sources' status messages in the user's language.
 
 Sources (Qt-free, shared with ``tidings watch``) report their status in English
-sentences, some with names and numbers in them. The window and the tray show them
-through here: the state names and the known sentences are translated (context
-"Status"), the variable parts kept; a sentence not known here is shown as it came.
+sentences, some with names and numbers in them. Most are built as
+:class:`~desktop.core.i18n.Text` (``lazy.translate``), which carries its template and
+parts: shown through here, the template is translated and the parts put in after. The
+patterns below are for the few sentences that still arrive as plain strings (the
+keyring's, older stored ones); a sentence known to neither is shown as it came.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from PySide6.QtCore import QCoreApplication
 
 from desktop.core.events import ConnectionState
-from desktop.core.i18n import QT_TRANSLATE_NOOP
+from desktop.core.i18n import QT_TRANSLATE_NOOP, Text
 
 _STATES = {
     ConnectionState.CONNECTING: QT_TRANSLATE_NOOP("Status", "connecting…"),
@@ -115,6 +117,16 @@ def state_text(state: ConnectionState) -> str:
 
 def status_message(message: str) -> str:
     """A source's status sentence, translated where it is a known one."""
+    if isinstance(message, Text) and message.template == _SIGN_IN_AGAIN_PREFIX + "{0}" and message.parts:
+        # As for the plain "Sign in again: " below: the state beside it says so already.
+        reason = message.parts[0]
+        shown = status_message(reason) if isinstance(reason, str) else str(reason)
+        return shown[:1].upper() + shown[1:]
+    if isinstance(message, Text):
+        # A plain part may itself be a known sentence (the keyring's words in "Cannot get the
+        # password: {0}"); a host name or a server's words match nothing and stay.
+        parts = [status_message(p) if isinstance(p, str) else p for p in message.parts]
+        return QCoreApplication.translate(message.context, message.template).format(*parts)
     if message.startswith(_SIGN_IN_AGAIN_PREFIX):
         reason = message.removeprefix(_SIGN_IN_AGAIN_PREFIX)
         return status_message(reason[:1].upper() + reason[1:])

@@ -1209,7 +1209,7 @@ class InboxWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             self.banner.sign_in_button.setEnabled(True)
-            text = exc.message if isinstance(exc, account_login.OAuthProblem) else str(exc)
+            text = status_message(exc.message) if isinstance(exc, account_login.OAuthProblem) else str(exc)
             self.statusBar().showMessage(text, 15_000)
 
         run_in_background(work, done, failed)

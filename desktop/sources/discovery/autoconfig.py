@@ -20,11 +20,12 @@ import defusedxml.ElementTree
 import httpx
 from defusedxml import DefusedXmlException
 
+from desktop.core.i18n import lazy
 from desktop.sources.discovery.finding import DiscoveryError, Server
 from desktop.sources.net import ProxyConfigError, network
 from desktop.sources.net.http_client import http_client
 from desktop.sources.net.tls import CaFileError
-from desktop.sources.tls import describe_certificate_problem
+from desktop.sources.tls import A_CA_FILE, describe_certificate_problem
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,11 @@ def fetch(
     redirect to plain HTTP, a certificate that does not verify, a file too large."""
     if not url.startswith("https://"):
         raise DiscoveryError(
-            f"The autoconfig address {url} is not https://: Tidings does not read account settings "
-            "over an unencrypted connection, where anyone on the network could change them.",
+            lazy.translate(
+                "Status",
+                "The autoconfig address {0} is not https://: Tidings does not read account settings "
+                "over an unencrypted connection, where anyone on the network could change them.",
+            ).format(url),
             reason="insecure",
         )
     try:
@@ -94,9 +98,9 @@ def fetch(
         else:
             client = http_client(proxy, ca_file=ca_file, timeout=timeout, follow_redirects=False)
     except CaFileError as exc:
-        raise DiscoveryError(str(exc), reason="ca_file") from None
+        raise DiscoveryError(exc.args[0] if exc.args else str(exc), reason="ca_file") from None
     except ProxyConfigError as exc:
-        raise DiscoveryError(str(exc), reason="proxy") from None
+        raise DiscoveryError(exc.args[0] if exc.args else str(exc), reason="proxy") from None
     host = httpx.URL(url).host
     try:
         with client:
@@ -106,8 +110,11 @@ def fetch(
                         target = str(response.url.join(response.headers.get("location", "")))
                         if not target.startswith("https://"):
                             raise DiscoveryError(
-                                f"{host} redirects its autoconfig file to an unencrypted address ({target}): "
-                                "Tidings does not follow it.",
+                                lazy.translate(
+                                    "Status",
+                                    "{0} redirects its autoconfig file to an unencrypted address ({1}): "
+                                    "Tidings does not follow it.",
+                                ).format(host, target),
                                 reason="insecure",
                             )
                         url = target
@@ -122,8 +129,10 @@ def fetch(
                         body += chunk
                         if len(body) > MAX_BYTES:
                             raise DiscoveryError(
-                                f"The autoconfig file at {url} is larger than {MAX_BYTES // 1024} KB; "
-                                "it is not used.",
+                                lazy.translate(
+                                    "Status",
+                                    "The autoconfig file at {0} is larger than {1} KB; it is not used.",
+                                ).format(url, MAX_BYTES // 1024),
                                 reason="too_large",
                             )
                     return bytes(body)
@@ -132,9 +141,10 @@ def fetch(
     except httpx.HTTPError as exc:
         cert = _certificate_error(exc)
         if cert is not None:
-            text = describe_certificate_problem(cert, host, "a CA file")
+            text = describe_certificate_problem(cert, host, A_CA_FILE)
             raise DiscoveryError(
-                f"The autoconfig file of {host} is not used: {text}", reason="certificate"
+                lazy.translate("Status", "The autoconfig file of {0} is not used: {1}").format(host, text),
+                reason="certificate",
             ) from None
         log.info("autoconfig %s: %s", url, type(exc).__name__)
         return None
@@ -172,18 +182,26 @@ def parse(data: bytes, url: str, address: str) -> Config:
         root = defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise DiscoveryError(
-            f"The autoconfig file at {url} contains a DTD or entities, which a mail configuration "
-            "never needs; it is not used.",
+            lazy.translate(
+                "Status",
+                "The autoconfig file at {0} contains a DTD or entities, which a mail configuration "
+                "never needs; it is not used.",
+            ).format(url),
             reason="unsafe_xml",
         ) from None
     except defusedxml.ElementTree.ParseError as exc:
         raise DiscoveryError(
-            f"The autoconfig file at {url} is not valid XML ({exc}); it is not used.", reason="bad_xml"
+            lazy.translate(
+                "Status", "The autoconfig file at {0} is not valid XML ({1}); it is not used."
+            ).format(url, exc),
+            reason="bad_xml",
         ) from None
     provider = root.find("emailProvider") if root.tag == "clientConfig" else None
     if provider is None:
         raise DiscoveryError(
-            f"The file at {url} is not a mail autoconfig file (no clientConfig/emailProvider).",
+            lazy.translate(
+                "Status", "The file at {0} is not a mail autoconfig file (no clientConfig/emailProvider)."
+            ).format(url),
             reason="bad_xml",
         )
     imap = [

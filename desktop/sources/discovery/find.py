@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from desktop.core.i18n import Text, lazy, translate
 from desktop.sources.discovery import autoconfig, presets
 from desktop.sources.discovery.dns import Dns
 from desktop.sources.discovery.finding import (
@@ -44,14 +45,16 @@ def find_account(address: str, lookups: Lookups | None = None) -> Finding:
     address = f"{local}@{domain}"
     preset = presets.by_domain(domain)
     if preset is not None:
-        return presets.finding(preset, address, f"{preset.display_name} serves {domain}")
+        how = translate("Status", "{0} serves {1}").format(preset.display_name, domain)
+        return presets.finding(preset, address, how)
     dns = Dns(lookups.nameserver, lookups.nameserver_port, timeout=min(lookups.timeout, 5.0))
     mx = dns.mx(domain)
     preset = presets.by_mx(mx)
     if preset is not None:
-        return presets.finding(
-            preset, address, f"the mail of {domain} goes to {preset.display_name} ({mx[0]})"
+        how = translate("Status", "the mail of {0} goes to {1} ({2})").format(
+            domain, preset.display_name, mx[0]
         )
+        return presets.finding(preset, address, how)
     for url in autoconfig.urls(domain, lookups.autoconfig_base):
         # Something that answers but cannot be trusted (plain HTTP, a bad certificate) stops
         # the search with its message rather than falling through to SRV: a hijacked
@@ -64,8 +67,11 @@ def find_account(address: str, lookups: Lookups | None = None) -> Finding:
     if found is not None:
         return found
     raise DiscoveryError(
-        f"Tidings found no settings for {domain}: no autoconfig file and no SRV records. "
-        "Use “Configure manually” with the server names from your IT department.",
+        lazy.translate(
+            "Status",
+            "Tidings found no settings for {0}: no autoconfig file and no SRV records. "
+            "Use “Configure manually” with the server names from your IT department.",
+        ).format(domain),
         reason="not_found",
     )
 
@@ -80,11 +86,24 @@ def _trusted(host: str, domain: str, mx: list[str]) -> bool:
     return any(within(host, parent_domain(m)) for m in mx)
 
 
-def _other_domain(host: str, domain: str, where: str) -> DiscoveryError:
+# {0} the domain, {1} the other domain's server.
+_OTHER_DOMAIN_AUTOCONFIG = lazy.translate(
+    "Status",
+    "The settings published by the autoconfig file for {0} name a server of another domain ({1}), "
+    "which may not be your organisation's: Tidings does not use them. If your IT department "
+    "confirms that server, enter it with “Configure manually”.",
+)
+_OTHER_DOMAIN_SRV = lazy.translate(
+    "Status",
+    "The settings in the DNS SRV records for {0} name a server of another domain ({1}), "
+    "which may not be your organisation's: Tidings does not use them. If your IT department "
+    "confirms that server, enter it with “Configure manually”.",
+)
+
+
+def _other_domain(host: str, domain: str, where: Text) -> DiscoveryError:
     return DiscoveryError(
-        f"The settings {where} for {domain} name a server of another domain ({host}), "
-        "which may not be your organisation's: Tidings does not use them. If your IT department "
-        "confirms that server, enter it with “Configure manually”.",
+        where.format(domain, host),
         reason="other_domain",
     )
 
@@ -94,16 +113,22 @@ def _from_autoconfig(config: autoconfig.Config, address: str, domain: str, mx: l
     if not usable:
         if config.imap:
             raise DiscoveryError(
-                f"The autoconfig file of {domain} offers IMAP only without encryption; "
-                "Tidings does not send a password that way.",
+                lazy.translate(
+                    "Status",
+                    "The autoconfig file of {0} offers IMAP only without encryption; "
+                    "Tidings does not send a password that way.",
+                ).format(domain),
                 reason="plain_only",
             )
-        raise DiscoveryError(f"The autoconfig file of {domain} names no IMAP server.", reason="no_imap")
+        raise DiscoveryError(
+            lazy.translate("Status", "The autoconfig file of {0} names no IMAP server.").format(domain),
+            reason="no_imap",
+        )
     imap = usable[0]
     for entry in (imap, *config.smtp):
         preset = presets.by_server(entry.host)
         if not _trusted(entry.host, domain, mx) and preset is None:
-            raise _other_domain(entry.host, domain, "published by the autoconfig file")
+            raise _other_domain(entry.host, domain, _OTHER_DOMAIN_AUTOCONFIG)
     preset = presets.by_server(imap.host)
     smtp = next((e for e in config.smtp if e.security != "plain"), None)
     auth: Auth = (
@@ -112,7 +137,7 @@ def _from_autoconfig(config: autoconfig.Config, address: str, domain: str, mx: l
     return Finding(
         address=address,
         via="autoconfig",
-        how=f"the settings {domain} publishes ({config.url})",
+        how=translate("Status", "the settings {0} publishes ({1})").format(domain, config.url),
         imap=autoconfig.entry_server(imap),
         smtp=autoconfig.entry_server(smtp) if smtp is not None else None,
         username=imap.username,
@@ -136,11 +161,11 @@ def _from_srv(dns: Dns, address: str, domain: str, mx: list[str]) -> Finding | N
     submission = dns.srv(f"_submission._tcp.{domain}")
     for target in (chosen, submission):
         if target is not None and not _trusted(target.host, domain, mx):
-            raise _other_domain(target.host, domain, "in the DNS SRV records")
+            raise _other_domain(target.host, domain, _OTHER_DOMAIN_SRV)
     return Finding(
         address=address,
         via="srv",
-        how=f"the DNS SRV records of {domain}",
+        how=translate("Status", "the DNS SRV records of {0}").format(domain),
         imap=Server(chosen.host, chosen.port, "tls" if imaps is not None else "starttls"),
         smtp=Server(submission.host, submission.port, "starttls") if submission is not None else None,
         username=address,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from desktop.core.i18n import lazy, localized
+
 Security = Literal["tls", "starttls"]
 Auth = Literal["password", "oauth2"]
 Via = Literal["preset", "autoconfig", "srv"]
@@ -15,6 +17,8 @@ class DiscoveryError(Exception):
     a user's words; ``reason`` is a stable code for callers and tests."""
 
     def __init__(self, message: str, *, reason: str) -> None:
+        # In the user's language: the Add-account dialog shows it as it is, nothing logs it.
+        message = localized(message)
         super().__init__(message)
         self.message = message
         self.reason = reason
@@ -56,13 +60,17 @@ def domain_of(address: str) -> tuple[str, str]:
     domain = domain.strip().rstrip(".").lower()
     if not at or not local or not domain or "." not in domain or any(c.isspace() for c in address):
         raise DiscoveryError(
-            f"{address!r} is not a mail address like name@example.com.", reason="bad_address"
+            lazy.translate("Status", "{0} is not a mail address like name@example.com.").format(
+                repr(address)
+            ),
+            reason="bad_address",
         )
     try:
         domain = domain.encode("idna").decode("ascii")  # a domain in any script, as DNS spells it
     except UnicodeError:
         raise DiscoveryError(
-            f"The domain of {address!r} is not a valid domain name.", reason="bad_address"
+            lazy.translate("Status", "The domain of {0} is not a valid domain name.").format(repr(address)),
+            reason="bad_address",
         ) from None
     return local, domain
 

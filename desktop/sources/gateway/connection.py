@@ -26,6 +26,7 @@ from websockets.exceptions import (
 
 from desktop.config.secrets import SecretError
 from desktop.core.events import ConnectionState
+from desktop.core.i18n import lazy
 from desktop.sources.net import (
     CaFileError,
     ProxyAuthError,
@@ -37,13 +38,13 @@ from desktop.sources.net import (
 )
 from desktop.sources.net import classify as proxy_failure
 from desktop.sources.net.websocket import websocket_proxy
-from desktop.sources.tls import describe_certificate_problem
+from desktop.sources.tls import GATEWAY_CA_FILE, describe_certificate_problem
 
 PROTOCOL = 1
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_BAD_REQUEST = 4400
-AUTH_MESSAGE = "The gateway rejected the sign-in token"
-LOST_MESSAGE = "The connection to the gateway was lost"
+AUTH_MESSAGE = lazy.translate("Status", "The gateway rejected the sign-in token")
+LOST_MESSAGE = lazy.translate("Status", "The connection to the gateway was lost")
 MAX_FRAME = 16 * 1024 * 1024
 
 
@@ -85,7 +86,7 @@ def tls_context(url: str, ca_file: str) -> ssl.SSLContext | None:
     try:
         return client_context(ca_file or None)
     except CaFileError as exc:
-        raise SessionEnd(Outcome(ConnectionState.ERROR, str(exc))) from exc
+        raise SessionEnd(Outcome(ConnectionState.ERROR, exc.args[0] if exc.args else str(exc))) from exc
 
 
 def open_stream(
@@ -149,9 +150,14 @@ async def _route(scheme: str, host: str, port: int) -> Route:
     except ProxyAuthError as exc:  # no proxy password stored: the user must act
         raise SessionEnd(Outcome(ConnectionState.AUTH_FAILED, exc.message)) from exc
     except ProxyConfigError as exc:
-        raise SessionEnd(Outcome(ConnectionState.ERROR, str(exc))) from exc
+        raise SessionEnd(Outcome(ConnectionState.ERROR, exc.args[0] if exc.args else str(exc))) from exc
     except SecretError as exc:
-        raise SessionEnd(Outcome(ConnectionState.ERROR, f"Cannot get the proxy password: {exc}")) from exc
+        raise SessionEnd(
+            Outcome(
+                ConnectionState.ERROR,
+                lazy.translate("Status", "Cannot get the proxy password: {0}").format(exc),
+            )
+        ) from exc
 
 
 def _route_failure(exc: Exception, route: Route, url: str, host: str, port: int) -> Outcome | None:
@@ -188,25 +194,36 @@ def classify(exc: BaseException, url: str, online: bool) -> Outcome:
         status = exc.response.status_code
         if status in (401, 403):
             return Outcome(ConnectionState.AUTH_FAILED, AUTH_MESSAGE)
-        return Outcome(ConnectionState.OFFLINE, f"The gateway answered HTTP {status}")
+        return Outcome(
+            ConnectionState.OFFLINE, lazy.translate("Status", "The gateway answered HTTP {0}").format(status)
+        )
     if isinstance(exc, InvalidURI):
-        return Outcome(ConnectionState.ERROR, f"The gateway address {url!r} is not valid")
+        return Outcome(
+            ConnectionState.ERROR,
+            lazy.translate("Status", "The gateway address {0} is not valid").format(repr(url)),
+        )
     if isinstance(exc, ssl.SSLCertVerificationError):
         host = urlsplit(url).hostname or "the gateway"
-        where = "the gateway's CA file in Settings"
-        return Outcome(ConnectionState.ERROR, describe_certificate_problem(exc, host, where))
+        return Outcome(ConnectionState.ERROR, describe_certificate_problem(exc, host, GATEWAY_CA_FILE))
     if isinstance(exc, ssl.SSLError):
         if online:  # broke mid-session: the network, not the configuration
             return Outcome(ConnectionState.OFFLINE, LOST_MESSAGE)
-        return Outcome(ConnectionState.ERROR, f"A secure connection to the gateway failed: {exc.reason}")
+        return Outcome(
+            ConnectionState.ERROR,
+            lazy.translate("Status", "A secure connection to the gateway failed: {0}").format(exc.reason),
+        )
     if isinstance(exc, TimeoutError):
-        return Outcome(ConnectionState.OFFLINE, "The gateway did not answer")
+        return Outcome(ConnectionState.OFFLINE, lazy.translate("Status", "The gateway did not answer"))
     if isinstance(exc, InvalidHandshake):
-        return Outcome(ConnectionState.OFFLINE, f"The gateway handshake failed: {exc}")
+        return Outcome(
+            ConnectionState.OFFLINE, lazy.translate("Status", "The gateway handshake failed: {0}").format(exc)
+        )
     if isinstance(exc, OSError):
         return Outcome(ConnectionState.OFFLINE, _unreachable(exc))
     # A protocol violation on the wire, or anything else.
-    return Outcome(ConnectionState.OFFLINE, f"The gateway connection failed: {exc}")
+    return Outcome(
+        ConnectionState.OFFLINE, lazy.translate("Status", "The gateway connection failed: {0}").format(exc)
+    )
 
 
 def _closed(exc: ConnectionClosed) -> Outcome:
@@ -215,13 +232,18 @@ def _closed(exc: ConnectionClosed) -> Outcome:
         return Outcome(ConnectionState.AUTH_FAILED, AUTH_MESSAGE)
     if code == CLOSE_BAD_REQUEST:
         reason = exc.rcvd.reason if exc.rcvd is not None else ""
-        return Outcome(ConnectionState.ERROR, f"The gateway refused the request: {reason or code}")
+        return Outcome(
+            ConnectionState.ERROR,
+            lazy.translate("Status", "The gateway refused the request: {0}").format(reason or code),
+        )
     return Outcome(ConnectionState.OFFLINE, LOST_MESSAGE)
 
 
 def _unreachable(exc: OSError) -> str:
     if isinstance(exc, socket.gaierror):
-        return "Cannot find the gateway's server name (check the address or the network)"
+        return lazy.translate(
+            "Status", "Cannot find the gateway's server name (check the address or the network)"
+        )
     if isinstance(exc, ConnectionRefusedError) or "Connect call failed" in str(exc):
-        return "The gateway is not answering (connection refused)"
-    return f"Cannot reach the gateway ({exc.strerror or exc})"
+        return lazy.translate("Status", "The gateway is not answering (connection refused)")
+    return lazy.translate("Status", "Cannot reach the gateway ({0})").format(exc.strerror or exc)

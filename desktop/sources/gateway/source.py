@@ -39,6 +39,7 @@ from desktop.config.secrets import GATEWAY_KEY, SecretError, get_secret
 from desktop.config.settings import GatewaySettings
 from desktop.core.backoff import Backoff
 from desktop.core.events import ConnectionState, SourceEvent, SourceStatus, SyncStateSet
+from desktop.core.i18n import lazy
 from desktop.core.item import Item, Kind
 from desktop.sources.base import Emit, StoreReader
 from desktop.sources.gateway.batch import SEQ_ID_KEY, SEQ_KEY, Batch
@@ -60,9 +61,10 @@ if TYPE_CHECKING:
 
 __all__ = ["GatewaySource", "stream_url"]
 
+_RETRYING = lazy.translate("Status", "{0}; retrying in {1} s")
 log = logging.getLogger(__name__)
 
-NO_HELLO = Outcome(ConnectionState.OFFLINE, "The gateway did not say hello")
+NO_HELLO = Outcome(ConnectionState.OFFLINE, lazy.translate("Status", "The gateway did not say hello"))
 #: while waiting for the user to sign in again, look for a new sign-in this often
 SIGN_IN_POLL_S = 2.0
 
@@ -211,7 +213,9 @@ class GatewaySource:
                 outcome = self._session.result()
             except Exception as exc:  # a bug or a store failure must not end the source for good
                 log.exception("gateway session failed")
-                outcome = Outcome(ConnectionState.OFFLINE, f"Unexpected problem: {exc}")
+                outcome = Outcome(
+                    ConnectionState.OFFLINE, lazy.translate("Status", "Unexpected problem: {0}").format(exc)
+                )
             if outcome.state in (
                 ConnectionState.AUTH_FAILED,
                 ConnectionState.SIGN_IN_AGAIN,
@@ -221,7 +225,7 @@ class GatewaySource:
                 self._status(outcome.state, outcome.message)
                 continue
             delay = self.backoff.next_delay()
-            self._status(ConnectionState.OFFLINE, f"{outcome.message}; retrying in {max(1, round(delay))} s")
+            self._status(ConnectionState.OFFLINE, _RETRYING.format(outcome.message, max(1, round(delay))))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
@@ -248,7 +252,9 @@ class GatewaySource:
         url = self.settings.url
         try:
             if not url:
-                raise SessionEnd(Outcome(ConnectionState.ERROR, "No gateway address is set"))
+                raise SessionEnd(
+                    Outcome(ConnectionState.ERROR, lazy.translate("Status", "No gateway address is set"))
+                )
             token = await self._token()
             tls = tls_context(url, self.settings.ca_file)
             stored, at = self._stored_position()
@@ -263,7 +269,9 @@ class GatewaySource:
             async with stream as ws:
                 await self._hello(ws, stored)
                 await self._serve_renewing(ws)
-            return Outcome(ConnectionState.OFFLINE, "The gateway closed the connection")
+            return Outcome(
+                ConnectionState.OFFLINE, lazy.translate("Status", "The gateway closed the connection")
+            )
         except EXPECTED as exc:
             return self._refused_session(exc, classify(exc, url, online=self.online))
 
@@ -277,11 +285,14 @@ class GatewaySource:
         ):
             return outcome
         if self.sign_in.expired():
-            return Outcome(ConnectionState.OFFLINE, "The gateway session ended before it was renewed")
+            return Outcome(
+                ConnectionState.OFFLINE,
+                lazy.translate("Status", "The gateway session ended before it was renewed"),
+            )
         self.sign_in.ended_by_gateway()
-        from desktop.sources.gateway.sso import SIGN_IN_AGAIN
+        from desktop.sources.gateway.sso import ENDED_BY_GATEWAY
 
-        return Outcome(ConnectionState.SIGN_IN_AGAIN, f"{SIGN_IN_AGAIN}: the gateway ended this sign-in")
+        return Outcome(ConnectionState.SIGN_IN_AGAIN, ENDED_BY_GATEWAY)
 
     async def _serve_renewing(self, ws: ClientConnection) -> None:
         """``_serve``, and with SSO the session's renewal beside it; whichever ends first ends both."""
@@ -308,7 +319,11 @@ class GatewaySource:
                 get_secret, GATEWAY_KEY, self.settings.token_command, what="gateway token"
             )
         except SecretError as exc:
-            raise SessionEnd(Outcome(ConnectionState.AUTH_FAILED, f"No gateway token: {exc}")) from exc
+            raise SessionEnd(
+                Outcome(
+                    ConnectionState.AUTH_FAILED, lazy.translate("Status", "No gateway token: {0}").format(exc)
+                )
+            ) from exc
 
     async def _hello(self, ws: ClientConnection, stored: int | None) -> None:
         try:
@@ -322,7 +337,9 @@ class GatewaySource:
             raise SessionEnd(
                 Outcome(
                     ConnectionState.ERROR,
-                    f"The gateway speaks protocol {hello.get('protocol')}; this Tidings speaks {PROTOCOL}",
+                    lazy.translate(
+                        "Status", "The gateway speaks protocol {0}; this Tidings speaks {1}"
+                    ).format(hello.get("protocol"), PROTOCOL),
                 )
             )
         seq = hello.get("seq")

@@ -43,6 +43,7 @@ from desktop.config.logs import register_secret
 from desktop.config.secrets import SecretError, get_secret, oauth_key, set_secret
 from desktop.config.settings import GatewaySettings
 from desktop.core.events import ConnectionState
+from desktop.core.i18n import lazy
 from desktop.sources.gateway.connection import Outcome, SessionEnd, stream_url
 from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, network
 from desktop.sources.oauth import OAuthClient, OAuthProblem, OAuthProvider, classify, custom
@@ -50,7 +51,6 @@ from desktop.sources.oauth.accounts import AccountSignIn, sign_ins
 
 log = logging.getLogger(__name__)
 
-SIGN_IN_AGAIN = "Sign in again"
 #: renew this long before the session ends (at most a third of its lifetime)
 RENEW_MARGIN = 300.0
 #: while the provider or the gateway is down, try renewing again this often (at most)
@@ -116,14 +116,19 @@ def make_oauth_client(
     )
 
 
+#: The state beside it says "sign in again" already: the window shows only the reason.
+_SIGN_IN_AGAIN_BECAUSE = lazy.translate("Status", "Sign in again: {0}")
+ENDED_BY_GATEWAY = _SIGN_IN_AGAIN_BECAUSE.format(lazy.translate("Status", "the gateway ended this sign-in"))
+
+
 def _sign_in_again(why: str) -> SessionEnd:
-    return SessionEnd(Outcome(ConnectionState.SIGN_IN_AGAIN, f"{SIGN_IN_AGAIN}: {why}"))
+    return SessionEnd(Outcome(ConnectionState.SIGN_IN_AGAIN, _SIGN_IN_AGAIN_BECAUSE.format(why)))
 
 
 def _outcome_of(problem: OAuthProblem) -> Outcome:
     kind = classify(problem)
     if kind == "sign_in_again":
-        return Outcome(ConnectionState.SIGN_IN_AGAIN, f"{SIGN_IN_AGAIN}: {problem.message}")
+        return Outcome(ConnectionState.SIGN_IN_AGAIN, _SIGN_IN_AGAIN_BECAUSE.format(problem.message))
     if kind == "outage":
         return Outcome(ConnectionState.OFFLINE, problem.message)
     return Outcome(ConnectionState.ERROR, problem.message)
@@ -263,7 +268,10 @@ class GatewaySignIn:
         except httpx.HTTPError as exc:
             raise SessionEnd(
                 Outcome(
-                    ConnectionState.OFFLINE, f"Cannot reach the gateway to sign in ({type(exc).__name__})"
+                    ConnectionState.OFFLINE,
+                    lazy.translate("Status", "Cannot reach the gateway to sign in ({0})").format(
+                        type(exc).__name__
+                    ),
                 )
             ) from exc
         return self._accept(response, asked_at)
@@ -283,19 +291,29 @@ class GatewaySignIn:
         status = response.status_code
         if code == "session_ended":
             self.ended_by_gateway()
-            raise _sign_in_again("the gateway ended this sign-in")
+            raise SessionEnd(Outcome(ConnectionState.SIGN_IN_AGAIN, ENDED_BY_GATEWAY))
         if code in ("invalid_token",):
             self._session = None
-            raise _sign_in_again(f"the gateway refused the sign-in ({said})")
+            raise _sign_in_again(
+                lazy.translate("Status", "the gateway refused the sign-in ({0})").format(said)
+            )
         if code in ("provider_unavailable", "token_expired", "stale_token") or status >= 500 or status == 429:
             raise SessionEnd(
                 Outcome(
-                    ConnectionState.OFFLINE, f"The gateway could not check the sign-in now ({code or status})"
+                    ConnectionState.OFFLINE,
+                    lazy.translate("Status", "The gateway could not check the sign-in now ({0})").format(
+                        code or status
+                    ),
                 )
             )
         # wrong_issuer, wrong_audience, unknown_user, sso_disabled, invalid: settings or accounts.
         raise SessionEnd(
-            Outcome(ConnectionState.ERROR, f"The gateway refused the sign-in: {said or f'HTTP {status}'}")
+            Outcome(
+                ConnectionState.ERROR,
+                lazy.translate("Status", "The gateway refused the sign-in: {0}").format(
+                    said or f"HTTP {status}"
+                ),
+            )
         )
 
     def _keep(self, body: dict[str, Any], asked_at: float) -> _Session:
@@ -306,7 +324,10 @@ class GatewaySignIn:
             user = str(body["user"])
         except (KeyError, TypeError, ValueError):
             raise SessionEnd(
-                Outcome(ConnectionState.OFFLINE, "The gateway answered the sign-in with something unexpected")
+                Outcome(
+                    ConnectionState.OFFLINE,
+                    lazy.translate("Status", "The gateway answered the sign-in with something unexpected"),
+                )
             ) from None
         register_secret(token)
         margin = min(RENEW_MARGIN, lifetime / 3)
@@ -328,10 +349,12 @@ class GatewaySignIn:
             refresh = await asyncio.to_thread(self._load)
         except SecretError as exc:
             raise _sign_in_again(
-                f"Tidings is not signed in to the gateway ({exc}); run tidings gateway login"
+                lazy.translate(
+                    "Status", "Tidings is not signed in to the gateway ({0}); run tidings gateway login"
+                ).format(exc)
             ) from exc
         if self._ended_with is not None and refresh == self._ended_with:
-            raise _sign_in_again("the gateway ended this sign-in")
+            raise SessionEnd(Outcome(ConnectionState.SIGN_IN_AGAIN, ENDED_BY_GATEWAY))
         self._ended_with = None
         return refresh
 

@@ -6,6 +6,7 @@ import imaplib
 from typing import TYPE_CHECKING, Any
 
 from desktop.config.settings import MailAccount
+from desktop.core.i18n import lazy, localized, translate
 from desktop.sources.imap.connection import ImapProblem, account_secret, classify, close_quietly, connect
 from desktop.sources.imap.moves import Folder, list_folders
 from desktop.sources.imap.source import ImapSource
@@ -40,14 +41,15 @@ __all__ = [
 
 
 def test_connection(account: MailAccount, password: str, timeout: float = 15.0) -> tuple[bool, str]:
-    """For the settings dialog's "Test connection" button: (ok, a sentence for the user). Blocking."""
+    """For the settings dialog's "Test connection" button: (ok, a sentence for the user, in
+    the user's language: the dialog shows it as it is). Blocking."""
     problems = account.problems()
     if problems:
-        return False, "The settings are incomplete: " + "; ".join(problems) + "."
+        return False, translate("Status", "The settings are incomplete: {0}.").format("; ".join(problems))
     try:
         client = connect(account, password, timeout)
     except ImapProblem as exc:
-        return False, exc.message
+        return False, localized(exc.message)
     try:
         details: list[str] = []
         for folder in account.folders:
@@ -56,11 +58,18 @@ def test_connection(account: MailAccount, password: str, timeout: float = 15.0) 
             except imaplib.IMAP4.abort:
                 raise
             except imaplib.IMAP4.error:
-                return False, f"Signed in, but the folder {folder!r} does not exist on the server."
-            details.append(f"{folder}: {status.get(b'MESSAGES', 0)} mails, {status.get(b'UNSEEN', 0)} unread")
-        return True, f"Connected to {account.host} as {account.username}. " + "; ".join(details) + "."
+                text = translate("Status", "Signed in, but the folder {0} does not exist on the server.")
+                return False, text.format(repr(folder))
+            details.append(
+                translate("Status", "{0}: {1} mails, {2} unread").format(
+                    folder, status.get(b"MESSAGES", 0), status.get(b"UNSEEN", 0)
+                )
+            )
+        separator = translate("Status", "; ", "between the folders of a connection test")
+        text = translate("Status", "Connected to {0} as {1}. {2}.")
+        return True, text.format(account.host, account.username, separator.join(details))
     except Exception as exc:
-        return False, classify(exc, account).message
+        return False, localized(classify(exc, account).message)
     finally:
         close_quietly(client)
 
@@ -69,7 +78,8 @@ test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest t
 
 
 def account_folders(account: MailAccount, timeout: float = 15.0) -> list[Folder]:
-    """The account's selectable folders (for "Move to…"). Blocking; raises FetchError."""
+    """The account's selectable folders (for "Move to…"). Blocking; raises FetchError, whose
+    words are in the user's language (the window shows them)."""
     from desktop.sources.imap.body import FetchError
 
     try:
@@ -79,6 +89,8 @@ def account_folders(account: MailAccount, timeout: float = 15.0) -> list[Folder]
     try:
         return list_folders(client)
     except (imaplib.IMAP4.error, OSError) as exc:
-        raise FetchError(f"The folders could not be listed: {exc}") from exc
+        raise FetchError(
+            lazy.translate("Status", "The folders could not be listed: {0}").format(exc)
+        ) from exc
     finally:
         close_quietly(client)

@@ -17,6 +17,7 @@ from typing import TypedDict
 import nh3
 
 from desktop.config.settings import MailAccount
+from desktop.core.i18n import lazy, localized
 from desktop.sources.imap import parse, structure
 from desktop.sources.imap.connection import ImapProblem, account_secret, classify, close_quietly, connect
 
@@ -179,7 +180,11 @@ def body_from_bytes(raw: bytes) -> MessageBody:
 
 
 class FetchError(Exception):
-    """The mail cannot be shown; the message says why in words."""
+    """The mail cannot be shown; the message says why in words, in the user's language (the
+    detail pane and "Move to…" show it as it is)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(localized(message))
 
 
 def fetch_message(
@@ -204,10 +209,12 @@ def fetch_message(
     try:
         info = client.select_folder(folder, readonly=True)
         if int(info.get(b"UIDVALIDITY", 0)) != uidvalidity:
-            raise FetchError("This mail is no longer on the server: the folder changed.")
+            raise FetchError(
+                lazy.translate("Status", "This mail is no longer on the server: the folder changed.")
+            )
         data = client.fetch([uid], ["BODYSTRUCTURE", "BODY.PEEK[HEADER]"]).get(uid)
         if not data:
-            raise FetchError("This mail is no longer on the server.")
+            raise FetchError(lazy.translate("Status", "This mail is no longer on the server."))
         parts = structure.parts(data.get(b"BODYSTRUCTURE"))
         msg = parse.parse_bytes(data.get(b"BODY[HEADER]") or b"")
         plain_part, html_part = structure.plain_part(parts), structure.html_part(parts)
@@ -225,7 +232,9 @@ def fetch_message(
     except imaplib.IMAP4.abort as exc:
         raise FetchError(classify(exc, account).message) from exc
     except imaplib.IMAP4.error as exc:
-        raise FetchError(f"The server could not open this mail: {exc}") from exc
+        raise FetchError(
+            lazy.translate("Status", "The server could not open this mail: {0}").format(exc)
+        ) from exc
     except ImapProblem as exc:
         raise FetchError(exc.message) from exc
     except OSError as exc:

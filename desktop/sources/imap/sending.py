@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from desktop.config.secrets import SecretError, get_secret, mail_key
 from desktop.core.backoff import Backoff
 from desktop.core.events import OutboxProgress
+from desktop.core.i18n import lazy, localized
 from desktop.sources.base import QueuedAction
 from desktop.sources.smtp.delivery import Delivery, Outcome, Phase
 from desktop.sources.smtp.outgoing import Outgoing
@@ -40,6 +41,20 @@ from desktop.sources.smtp.submit import (
 
 if TYPE_CHECKING:
     from desktop.sources.imap.source import ImapSource
+
+_NOT_YET = lazy.translate("Status", "Not sent yet: {0}")
+_SENT_COPY_WAITS = lazy.translate("Status", "Sent; the copy for the Sent folder waits: {0}")
+_NOT_SENT = lazy.translate("Status", "Not sent: {0}")
+_RETRYING = lazy.translate("Status", "Not sent yet, Tidings tries again: {0}")
+
+
+def _words(exc: BaseException) -> str:
+    """A failure's sentence, still translatable when it was built as a ``Text``."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str):
+        return message
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +132,11 @@ class Sender:
         try:
             message, phase = outgoing_of(entry)
         except ValueError as exc:
-            self._note(entry, Phase.FAILED, str(exc).capitalize() + ".")
+            self._note(
+                entry,
+                Phase.FAILED,
+                lazy.translate("Status", "The queued message is damaged ({0}).").format(exc.__cause__ or exc),
+            )
             return None
         credentials: Credentials
         if self.src.uses_oauth:
@@ -133,7 +152,7 @@ class Sender:
             try:
                 credentials = Password(self.account.username, self._secret())
             except SecretError as exc:
-                self._note(entry, phase, f"Not sent yet: {exc}")
+                self._note(entry, phase, _NOT_YET.format(_words(exc)))
                 return Outcome(phase, SendError(FailureKind.AUTH, str(exc)))
         server = SmtpServer(
             self.account.effective_smtp_host,
@@ -151,15 +170,15 @@ class Sender:
         if outcome.error is not None:
             if isinstance(outcome.error, SendError) and outcome.error.kind is FailureKind.AUTH:
                 self._password = None  # read it again: the user may have changed it
-            words = str(outcome.error)
+            words = _words(outcome.error)
             if outcome.phase is Phase.FAILED:
                 self._note(entry, Phase.FAILED, words)
             elif outcome.phase is Phase.ACCEPTED:
-                self._note(entry, outcome.phase, f"Sent; the copy for the Sent folder waits: {words}")
+                self._note(entry, outcome.phase, _SENT_COPY_WAITS.format(words))
             elif outcome.needs_user:
-                self._note(entry, outcome.phase, f"Not sent: {words}")
+                self._note(entry, outcome.phase, _NOT_SENT.format(words))
             else:
-                self._note(entry, outcome.phase, f"Not sent yet, Tidings tries again: {words}")
+                self._note(entry, outcome.phase, _RETRYING.format(words))
         if outcome.submitted:
             log.info("%s accepted by %s", message.message_id, server.host)
         return outcome
@@ -180,8 +199,9 @@ class Sender:
             raise RecordFailed(f"the phase {phase} could not be stored: {exc}") from exc
 
     def _note(self, entry: QueuedAction, phase: Phase, message: str) -> None:
-        """The phase with a reason for the item; nothing waits on this write."""
-        self.src.emit(OutboxProgress(self.src.id, entry.id, str(phase), message))
+        """The phase with a reason for the item; nothing waits on this write. The reason is
+        stored in the user's language: the item shows it as it is."""
+        self.src.emit(OutboxProgress(self.src.id, entry.id, str(phase), localized(message)))
 
     def _secret(self) -> str:
         if self._password is None:

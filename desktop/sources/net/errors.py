@@ -23,20 +23,34 @@ import socket
 import ssl
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.i18n import lazy
+
 if TYPE_CHECKING:
     from desktop.sources.net.proxy import Proxy
 
 # SOCKS5 reply codes (RFC 1928, section 6)
 _SOCKS_REPLIES = {
-    1: "general SOCKS server failure",
-    2: "connection not allowed by the proxy's rules",
-    3: "network unreachable",
-    4: "host unreachable",
-    5: "connection refused by the server",
-    6: "TTL expired",
-    7: "command not supported",
-    8: "address type not supported",
+    1: lazy.translate("Status", "general SOCKS server failure"),
+    2: lazy.translate("Status", "connection not allowed by the proxy's rules"),
+    3: lazy.translate("Status", "network unreachable"),
+    4: lazy.translate("Status", "host unreachable"),
+    5: lazy.translate("Status", "connection refused by the server"),
+    6: lazy.translate("Status", "TTL expired"),
+    7: lazy.translate("Status", "command not supported"),
+    8: lazy.translate("Status", "address type not supported"),
 }
+# The reasons the sentences below put in brackets.
+NAME_NOT_FOUND = lazy.translate("Status", "its name could not be found")
+REFUSED = lazy.translate("Status", "connection refused")
+NO_ANSWER = lazy.translate("Status", "no answer in time")
+SOCKS_AUTH_FAILED = lazy.translate("Status", "SOCKS5 authentication failed")
+_NO_METHOD = lazy.translate("Status", "it accepts none of the offered sign-in methods")
+_CLOSED_AT_SIGN_IN = lazy.translate("Status", "it closed the connection at sign-in")
+_SOCKS_ERROR = lazy.translate("Status", "SOCKS error {0}")
+_INCOMPLETE = lazy.translate("Status", "The proxy {0} did not complete the connection ({1}).")
+_NEEDS_CREDENTIALS = lazy.translate(
+    "Status", "The proxy {0} requires a user name and password. Set them in the proxy setting."
+)
 _HTTP_AUTH = {401, 407}  # tinyproxy answers a wrong password with 401 (test-infrastructure.md)
 
 
@@ -71,8 +85,11 @@ class ProxyUnreachableError(ProxyError):
 
 def auth_error(proxy: str, detail: str, status: int | None = None) -> ProxyAuthError:
     return ProxyAuthError(
-        f"The proxy {proxy} refused the user name or password ({detail}). "
-        "Check the proxy user name and password in Settings.",
+        lazy.translate(
+            "Status",
+            "The proxy {0} refused the user name or password ({1}). "
+            "Check the proxy user name and password in Settings.",
+        ).format(proxy, detail),
         proxy=proxy,
         status=status,
     )
@@ -80,19 +97,25 @@ def auth_error(proxy: str, detail: str, status: int | None = None) -> ProxyAuthE
 
 def target_error(proxy: str, target: str, detail: str, status: int | None = None) -> ProxyTargetError:
     if status in (403, 2):  # HTTP Forbidden, SOCKS "not allowed by ruleset"
-        text = (
-            f"The proxy {proxy} does not allow connections to {target} ({detail}). "
-            "Ask your IT department to allow this server and port."
-        )
+        text = lazy.translate(
+            "Status",
+            "The proxy {0} does not allow connections to {1} ({2}). "
+            "Ask your IT department to allow this server and port.",
+        ).format(proxy, target, detail)
     else:
-        text = f"The proxy {proxy} could not reach {target} ({detail})."
+        text = lazy.translate("Status", "The proxy {0} could not reach {1} ({2}).").format(
+            proxy, target, detail
+        )
     return ProxyTargetError(text, proxy=proxy, status=status)
 
 
 def unreachable_error(proxy: str, detail: str) -> ProxyUnreachableError:
     return ProxyUnreachableError(
-        f"The proxy {proxy} cannot be reached ({detail}). Check the proxy setting, "
-        "or whether this network uses that proxy.",
+        lazy.translate(
+            "Status",
+            "The proxy {0} cannot be reached ({1}). Check the proxy setting, "
+            "or whether this network uses that proxy.",
+        ).format(proxy, detail),
         proxy=proxy,
     )
 
@@ -111,7 +134,7 @@ def classify(exc: BaseException, proxy: Proxy | None, host: str = "", port: int 
     if proxy is None or isinstance(exc, ssl.SSLError):
         return None
     name = proxy.display
-    target = f"{host}:{port}" if host else "the server"
+    target = f"{host}:{port}" if host else lazy.translate("Status", "the server")
     for link in _chain(exc):
         result = _classify_one(link, proxy, name, target)
         if result is not None:
@@ -147,9 +170,9 @@ def _classify_one(exc: BaseException, proxy: Proxy, name: str, target: str) -> P
         return _from_httpx(exc, proxy, name, target)
     # Raised while reaching the proxy itself: with a proxy, the socket's peer is the proxy.
     if isinstance(exc, socket.gaierror):
-        return unreachable_error(name, "its name could not be found")
+        return unreachable_error(name, NAME_NOT_FOUND)
     if isinstance(exc, ConnectionRefusedError):
-        return unreachable_error(name, "connection refused")
+        return unreachable_error(name, REFUSED)
     return None
 
 
@@ -163,8 +186,10 @@ def _from_status(status: int, reason: str, proxy: Proxy, name: str, target: str)
     if status in _HTTP_AUTH:
         if not proxy.username:
             return ProxyAuthError(
-                f"The proxy {name} requires a user name and password ({detail}). "
-                "Set them in the proxy setting.",
+                lazy.translate(
+                    "Status",
+                    "The proxy {0} requires a user name and password ({1}). Set them in the proxy setting.",
+                ).format(name, detail),
                 proxy=name,
                 status=status,
             )
@@ -180,29 +205,26 @@ def _from_python_socks(exc: BaseException, proxy: Proxy, name: str, target: str)
         reason = getattr(exc, "strerror", None) or text
         return unreachable_error(name, str(reason).lower())
     if kind == "ProxyTimeoutError":
-        return target_error(name, target, "no answer in time")
+        return target_error(name, target, NO_ANSWER)
     if kind not in ("ProxyError", "ReplyError"):
         return None
     if isinstance(code, int) and proxy.scheme == "http":
         reason = text.split(" ", 1)[1] if " " in text else ""
         return _from_status(code, reason, proxy, name, target)
     if isinstance(code, int):
-        return target_error(name, target, _SOCKS_REPLIES.get(code, f"SOCKS error {code}"), code)
+        return target_error(name, target, _SOCKS_REPLIES.get(code, _SOCKS_ERROR.format(code)), code)
     lowered = text.lower()
     if "authentication failure" in lowered:
-        return auth_error(name, "SOCKS5 authentication failed")
+        return auth_error(name, SOCKS_AUTH_FAILED)
     if "no acceptable authentication" in lowered:
         if proxy.username:
-            return auth_error(name, "it accepts none of the offered sign-in methods")
-        return ProxyAuthError(
-            f"The proxy {name} requires a user name and password. Set them in the proxy setting.",
-            proxy=name,
-        )
+            return auth_error(name, _NO_METHOD)
+        return ProxyAuthError(_NEEDS_CREDENTIALS.format(name), proxy=name)
     if "closed unexpectedly" in lowered and proxy.username:
         # Some SOCKS5 servers (pproxy) close the connection on a wrong password instead of
         # replying: during the handshake, that is by far the likeliest reason.
-        return auth_error(name, "it closed the connection at sign-in")
-    return ProxyError(f"The proxy {name} did not complete the connection ({text}).", proxy=name)
+        return auth_error(name, _CLOSED_AT_SIGN_IN)
+    return ProxyError(_INCOMPLETE.format(name, text), proxy=name)
 
 
 def _from_websockets(exc: BaseException, proxy: Proxy, name: str, target: str) -> ProxyError | None:
@@ -214,7 +236,10 @@ def _from_websockets(exc: BaseException, proxy: Proxy, name: str, target: str) -
         if isinstance(status, int):
             return _from_status(status, reason, proxy, name, target)
     if kind == "InvalidProxyMessage":
-        return ProxyError(f"The proxy {name} did not answer like an HTTP proxy.", proxy=name)
+        return ProxyError(
+            lazy.translate("Status", "The proxy {0} did not answer like an HTTP proxy.").format(name),
+            proxy=name,
+        )
     return None  # websockets.exceptions.ProxyError: its __cause__ is classified next
 
 
@@ -226,16 +251,16 @@ def _from_httpx(exc: BaseException, proxy: Proxy, name: str, target: str) -> Pro
         if first[0].isdigit():
             return _from_status(int(first[0]), first[1] if len(first) > 1 else "", proxy, name, target)
         if "username/password" in text.lower():
-            return auth_error(name, "SOCKS5 authentication failed")
+            return auth_error(name, SOCKS_AUTH_FAILED)
         if "could not connect" in text.lower():
             return target_error(name, target, text.rstrip("."))
-        return ProxyError(f"The proxy {name} did not complete the connection ({text}).", proxy=name)
+        return ProxyError(_INCOMPLETE.format(name, text), proxy=name)
     if kind == "ConnectError":
         lowered = text.lower()
         if "refused" in lowered:
-            return unreachable_error(name, "connection refused")
+            return unreachable_error(name, REFUSED)
         if "name or service not known" in lowered or "nodename nor servname" in lowered:
-            return unreachable_error(name, "its name could not be found")
+            return unreachable_error(name, NAME_NOT_FOUND)
     if kind == "ConnectTimeout":
-        return unreachable_error(name, "no answer in time")
+        return unreachable_error(name, NO_ANSWER)
     return None

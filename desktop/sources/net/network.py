@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.config.secrets import PROXY_KEY, KeyringUnavailable, SecretError, get_secret
 from desktop.config.settings import NetworkSettings
+from desktop.core.i18n import lazy
 from desktop.sources.net.errors import ProxyAuthError
 from desktop.sources.net.proxy import Credentials, Route, parse_setting, resolve
 
@@ -133,7 +134,7 @@ def with_warning(message: str, found: Route | None) -> str:
     could not be used, so the connection went direct) when there is one."""
     if found is None or not found.direct or not found.warning:
         return message
-    return f"{message.rstrip()} ({found.warning})"
+    return lazy.translate("Status", "{0} ({1})").format(message, found.warning)
 
 
 def http_client(ca_file: str | None = None, **client_kwargs: Any) -> httpx.Client:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.core.i18n import lazy
 from desktop.sources.net.errors import ProxyConfigError
 from desktop.sources.net.proxy import Proxy, Route, _host_for_url, parse_proxy_url
 
@@ -88,7 +89,9 @@ class PacCache:
             with loaded.lock:
                 answer = loaded.pac.find_proxy_for_url(url, host)
         except Exception as exc:  # dukpy.JSRuntimeError and whatever the script throws
-            warning = f"The PAC file {pac_url} failed for {host} ({exc}): connecting directly."
+            warning = lazy.translate(
+                "Status", "The PAC file {0} failed for {1} ({2}): connecting directly."
+            ).format(pac_url, host, exc)
             log.warning("%s", warning)
             return Route(None, via + " (failed: direct)", warning=warning)
         return _choose(answer, pac_url, host, via)
@@ -103,7 +106,9 @@ class PacCache:
             try:
                 loaded = _Loaded(now + self._success_ttl, pac=self._load(pac_url))
             except PacError as exc:
-                message = f"The PAC file {pac_url} cannot be used ({exc}): connecting directly."
+                message = lazy.translate(
+                    "Status", "The PAC file {0} cannot be used ({1}): connecting directly."
+                ).format(pac_url, exc)
                 log.warning("%s", message)
                 loaded = _Loaded(now + self._failure_ttl, error=message)
             self._loaded[pac_url] = loaded
@@ -155,7 +160,9 @@ def parse_pac(text: str) -> Any:
 
 def _choose(answer: object, pac_url: str, host: str, via: str) -> Route:
     if not isinstance(answer, str):
-        warning = f"The PAC file {pac_url} gave no answer for {host}: connecting directly."
+        warning = lazy.translate(
+            "Status", "The PAC file {0} gave no answer for {1}: connecting directly."
+        ).format(pac_url, host)
         log.warning("%s", warning)
         return Route(None, via + " (no answer: direct)", warning=warning)
     for element in answer.split(";"):
@@ -168,7 +175,9 @@ def _choose(answer: object, pac_url: str, host: str, via: str) -> Route:
         proxy = _proxy(keyword, words) if len(words) == 2 else None
         if proxy is not None:
             return Route(proxy, f"{via}: {keyword}")
-    warning = f"The PAC file {pac_url} gave no usable proxy for {host} ({answer!r}): connecting directly."
+    warning = lazy.translate(
+        "Status", "The PAC file {0} gave no usable proxy for {1} ({2}): connecting directly."
+    ).format(pac_url, host, repr(answer))
     log.warning("%s", warning)
     return Route(None, via + " (nothing usable: direct)", warning=warning)
 

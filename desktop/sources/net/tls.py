@@ -16,6 +16,8 @@ from pathlib import Path
 
 import truststore
 
+from desktop.core.i18n import lazy
+
 MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2
 
 
@@ -33,16 +35,28 @@ def client_context(ca_file: str | os.PathLike[str] | None = None) -> ssl.SSLCont
         try:
             ctx.load_verify_locations(cafile=str(path))
         except FileNotFoundError:
-            raise CaFileError(f"The CA file {path} does not exist.") from None
+            raise CaFileError(
+                lazy.translate("Status", "The CA file {0} does not exist.").format(path)
+            ) from None
         except PermissionError:
-            raise CaFileError(f"The CA file {path} cannot be read (permission denied).") from None
+            raise CaFileError(
+                lazy.translate("Status", "The CA file {0} cannot be read (permission denied).").format(path)
+            ) from None
         except IsADirectoryError:
-            raise CaFileError(f"The CA file {path} is a folder, not a certificate file.") from None
+            raise CaFileError(
+                lazy.translate("Status", "The CA file {0} is a folder, not a certificate file.").format(path)
+            ) from None
         except ssl.SSLError as exc:
             raise CaFileError(
-                f"The CA file {path} holds no usable certificate ({exc.reason or exc}): "
-                "it must be PEM (-----BEGIN CERTIFICATE-----)."
+                lazy.translate(
+                    "Status",
+                    "The CA file {0} holds no usable certificate ({1}): it must be PEM (-----BEGIN CERTIFICATE-----).",
+                ).format(path, exc.reason or exc)
             ) from None
         except OSError as exc:
-            raise CaFileError(f"The CA file {path} cannot be read ({exc.strerror or exc}).") from None
+            raise CaFileError(
+                lazy.translate("Status", "The CA file {0} cannot be read ({1}).").format(
+                    path, exc.strerror or exc
+                )
+            ) from None
     return ctx

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 
 from desktop.config.secrets import SecretError, get_secret, oauth_key, set_secret
 from desktop.config.settings import MailAccount, Settings
+from desktop.core.i18n import lazy
 from desktop.sources.oauth.client import DeviceSignIn, OAuthClient
 from desktop.sources.oauth.errors import OAuthSetupError, SignInRequired
 from desktop.sources.oauth.providers import OAuthProvider, custom, google, microsoft
@@ -40,8 +41,10 @@ def provider_for(account: MailAccount, settings: Settings) -> OAuthProvider:
     name = account.oauth.strip()
     if not name:
         raise OAuthSetupError(
-            f"The mail account {account.name!r} signs in with OAuth2 but names no provider: set "
-            'oauth = "microsoft", "google" or the name of your company\'s [oauth.NAME] table.',
+            lazy.translate(
+                "Status",
+                'The mail account {0} signs in with OAuth2 but names no provider: set oauth = "microsoft", "google" or the name of your company\'s [oauth.NAME] table.',
+            ).format(repr(account.name)),
             reason="unknown_provider",
         )
     return provider_named(name, settings, f"The mail account {account.name!r}")
@@ -70,8 +73,10 @@ def _declared_provider(name: str, settings: Settings, who: str) -> OAuthProvider
         if not client_id.strip():
             shown = "Microsoft 365" if name == "microsoft" else "Google"
             raise OAuthSetupError(
-                f"Tidings needs your organisation's app registration to sign in with {shown}: "
-                f"{ASK_IT} (the client id) and put it in [oauth.{name}] client_id.",
+                lazy.translate(
+                    "Status",
+                    "Tidings needs your organisation's app registration to sign in with {0}: {1} (the client id) and put it in [oauth.{2}] client_id.",
+                ).format(shown, ASK_IT, name),
                 reason="no_client_id",
             )
         if name == "microsoft":
@@ -79,14 +84,18 @@ def _declared_provider(name: str, settings: Settings, who: str) -> OAuthProvider
         return google(client_id, table.client_secret if table is not None else None)
     if table is None:
         raise OAuthSetupError(
-            f"{who} names the sign-in provider {name!r}, but no "
-            f"[oauth.{name}] table declares it (issuer, client_id, scopes): {ASK_IT}.",
+            lazy.translate(
+                "Status",
+                "{0} names the sign-in provider {1}, but no [oauth.{2}] table declares it (issuer, client_id, scopes): {3}.",
+            ).format(who, repr(name), name, ASK_IT),
             reason="unknown_provider",
         )
     if not table.client_id.strip():
         raise OAuthSetupError(
-            f"Tidings needs your organisation's app registration to sign in with {name}: "
-            f"{ASK_IT} (the client id) and put it in [oauth.{name}] client_id.",
+            lazy.translate(
+                "Status",
+                "Tidings needs your organisation's app registration to sign in with {0}: {1} (the client id) and put it in [oauth.{2}] client_id.",
+            ).format(name, ASK_IT, name),
             reason="no_client_id",
         )
     return custom(
@@ -135,7 +144,9 @@ class AccountSignIn:
             try:
                 return get_secret(self.key, self._command, what="sign-in")
             except SecretError as exc:
-                raise SignInRequired(f"The sign-in command failed: {exc}", reason="command") from None
+                raise SignInRequired(
+                    lazy.translate("Status", "The sign-in command failed: {0}").format(exc), reason="command"
+                ) from None
         try:
             return get_secret(self.key, what="sign-in")
         except SecretError as exc:
@@ -216,8 +227,10 @@ class AccountSignIn:
     def _adopt(self, client: OAuthClient) -> None:
         if not client.signed_in:
             raise SignInRequired(
-                f"{self.provider.display_name} gave no lasting sign-in (no refresh token): ask IT "
-                "to allow offline_access for Tidings.",
+                lazy.translate(
+                    "Status",
+                    "{0} gave no lasting sign-in (no refresh token): ask IT to allow offline_access for Tidings.",
+                ).format(self.provider.display_name),
                 reason="no_refresh_token",
             )
         with self._lock:
@@ -246,7 +259,10 @@ class SignIns:
     def for_account(self, account: MailAccount, settings: Settings | None = None) -> AccountSignIn:
         settings = settings or self._settings
         if settings is None:
-            raise OAuthSetupError("No settings to find the sign-in provider in.", reason="unknown_provider")
+            raise OAuthSetupError(
+                lazy.translate("Status", "No settings to find the sign-in provider in."),
+                reason="unknown_provider",
+            )
         provider = provider_for(account, settings)
         return self._holder(provider, account.password_command, account.ca_file or None)
 
@@ -255,7 +271,10 @@ class SignIns:
         provider use, so a refresh token is never held (and replayed) twice in one process."""
         settings = settings or self._settings
         if settings is None:
-            raise OAuthSetupError("No settings to find the sign-in provider in.", reason="unknown_provider")
+            raise OAuthSetupError(
+                lazy.translate("Status", "No settings to find the sign-in provider in."),
+                reason="unknown_provider",
+            )
         provider = provider_named(settings.gateway.oauth, settings, "The gateway sign-in ([gateway] oauth)")
         return self._holder(provider, "", settings.gateway.ca_file or None)
 

@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 import httpx
 
 from desktop.config.logs import register_secret
+from desktop.core.i18n import lazy
 from desktop.sources.net import CaFileError, ProxyConfigError, client_context, network
 from desktop.sources.oauth._authlib import DEVICE_CODE_GRANT_TYPE, AuthlibOAuthError, OAuth2Client
 from desktop.sources.oauth.discovery import ProviderMetadata, discover
@@ -218,7 +219,10 @@ class OAuthClient:
         except ValueError:
             # Authlib: a token endpoint answer that is not a JSON object (a proxy's error page).
             raise ProviderUnavailable(
-                f"{name} answered with something that is not a token; Tidings will try again shortly.",
+                lazy.translate(
+                    "Status",
+                    "{0} answered with something that is not a token; Tidings will try again shortly.",
+                ).format(name),
                 reason="not_json",
             ) from None
 
@@ -271,8 +275,10 @@ class OAuthClient:
                 url += "&" + urlencode([("resource", r) for r in self.provider.other_resources])
             if not open_browser(url):
                 raise SignInRequired(
-                    "No web browser could be opened for the sign-in. Set the BROWSER variable, or "
-                    "sign in with a code on another device (tidings account login --device).",
+                    lazy.translate(
+                        "Status",
+                        "No web browser could be opened for the sign-in. Set the BROWSER variable, or sign in with a code on another device (tidings account login --device).",
+                    ),
                     reason="no_browser",
                 )
             callback = listener.wait(timeout, cancel)
@@ -296,7 +302,10 @@ class OAuthClient:
         name = self.provider.display_name
         if endpoint is None:
             raise OAuthSetupError(
-                f"{name} does not offer sign-in with a code on another device; sign in with the browser.",
+                lazy.translate(
+                    "Status",
+                    "{0} does not offer sign-in with a code on another device; sign in with the browser.",
+                ).format(name),
                 reason="no_device_flow",
             )
         data: dict[str, str | list[str]] = {
@@ -330,7 +339,8 @@ class OAuthClient:
             )
         except (KeyError, TypeError, ValueError):
             raise OAuthSetupError(
-                f"{name}'s answer to the device sign-in is incomplete.", reason="bad_device"
+                lazy.translate("Status", "{0}'s answer to the device sign-in is incomplete.").format(name),
+                reason="bad_device",
             ) from None
         if device.verification_uri_complete is not None:
             check_url(device.verification_uri_complete, "verification address")
@@ -345,7 +355,10 @@ class OAuthClient:
         while True:
             if cancel is not None:
                 if cancel.wait(interval):
-                    raise SignInRequired("The sign-in was cancelled; nothing was saved.", reason="cancelled")
+                    raise SignInRequired(
+                        lazy.translate("Status", "The sign-in was cancelled; nothing was saved."),
+                        reason="cancelled",
+                    )
             else:
                 self._sleep(interval)
             if self._clock() >= deadline:
@@ -391,7 +404,9 @@ class OAuthClient:
         """A refresh grant for ``scope`` (and ``params``), its answer taken by :meth:`_accept`."""
         if self._refresh_token is None:
             raise SignInRequired(
-                f"Tidings has no lasting sign-in for {self.provider.display_name}: sign in again.",
+                lazy.translate("Status", "Tidings has no lasting sign-in for {0}: sign in again.").format(
+                    self.provider.display_name
+                ),
                 reason="no_refresh_token",
             )
         meta = self.metadata()
@@ -420,7 +435,10 @@ class OAuthClient:
         access = token.get("access_token") if isinstance(token, dict) else None
         if not isinstance(access, str) or not access:
             raise ProviderUnavailable(
-                f"{self.provider.display_name} answered without an access token.", reason="no_access_token"
+                lazy.translate("Status", "{0} answered without an access token.").format(
+                    self.provider.display_name
+                ),
+                reason="no_access_token",
             )
         expires_at: float | None = None
         try:
@@ -465,10 +483,14 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         response.raise_for_status()
         raise ProviderUnavailable(
-            "The provider answered with something that is not JSON.", reason="not_json"
+            lazy.translate("Status", "The provider answered with something that is not JSON."),
+            reason="not_json",
         ) from None
     if not isinstance(body, dict):
-        raise ProviderUnavailable("The provider answered with something that is not JSON.", reason="not_json")
+        raise ProviderUnavailable(
+            lazy.translate("Status", "The provider answered with something that is not JSON."),
+            reason="not_json",
+        )
     return body
 
 

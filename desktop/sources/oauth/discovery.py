@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from desktop.core.i18n import lazy
 from desktop.sources.oauth.errors import OAuthSetupError, ProviderUnavailable, from_http_error
 from desktop.sources.oauth.providers import OAuthProvider, check_url
 
@@ -52,12 +53,17 @@ def discover(provider: OAuthProvider, http: httpx.Client) -> ProviderMetadata:
     except ValueError:
         # A captive portal or a proxy's error page: the provider itself was not reached.
         raise ProviderUnavailable(
-            f"{name} answered its discovery address {url} with something that is not JSON.",
+            lazy.translate(
+                "Status", "{0} answered its discovery address {1} with something that is not JSON."
+            ).format(name, url),
             reason="not_json",
         ) from None
     if not isinstance(doc, dict):
         raise OAuthSetupError(
-            f"{name}'s discovery document at {url} is not a JSON object.", reason="bad_discovery"
+            lazy.translate("Status", "{0}'s discovery document at {1} is not a JSON object.").format(
+                name, url
+            ),
+            reason="bad_discovery",
         )
     return parse_metadata(provider, doc)
 
@@ -71,15 +77,20 @@ def parse_metadata(provider: OAuthProvider, doc: dict[str, Any]) -> ProviderMeta
             return None
         if not isinstance(value, str) or not value:
             raise OAuthSetupError(
-                f"{name}'s discovery document has no usable {key!r}.", reason="bad_discovery"
+                lazy.translate("Status", "{0}'s discovery document has no usable {1}.").format(
+                    name, repr(key)
+                ),
+                reason="bad_discovery",
             )
         return value
 
     issuer = text("issuer", True) or ""
     if issuer != provider.issuer and not (not provider.exact_issuer and _MICROSOFT_TEMPLATE.match(issuer)):
         raise OAuthSetupError(
-            f"The discovery document at {well_known_url(provider.issuer)} names the issuer {issuer!r}, "
-            f"not {provider.issuer!r}: check the issuer setting (it must match exactly).",
+            lazy.translate(
+                "Status",
+                "The discovery document at {0} names the issuer {1}, not {2}: check the issuer setting (it must match exactly).",
+            ).format(well_known_url(provider.issuer), repr(issuer), repr(provider.issuer)),
             reason="issuer_mismatch",
         )
     endpoints: dict[str, str | None] = {}
@@ -94,7 +105,9 @@ def parse_metadata(provider: OAuthProvider, doc: dict[str, Any]) -> ProviderMeta
     methods = doc.get("code_challenge_methods_supported")
     if isinstance(methods, list) and "S256" not in methods:
         raise OAuthSetupError(
-            f"{name} does not offer PKCE with S256, which Tidings requires for a safe sign-in.",
+            lazy.translate(
+                "Status", "{0} does not offer PKCE with S256, which Tidings requires for a safe sign-in."
+            ).format(name),
             reason="no_pkce",
         )
     return ProviderMetadata(

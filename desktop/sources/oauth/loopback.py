@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from desktop.core.i18n import lazy
 from desktop.sources.oauth.errors import OAuthProblem, SignInRequired, from_oauth_error
 
 CALLBACK_PATH = "/callback"
@@ -69,13 +70,18 @@ class LoopbackListener:
         while not self._done.wait(max(0.0, min(0.2, deadline - time.monotonic()))):
             if cancel is not None and cancel.is_set():
                 self._finish(
-                    SignInRequired("The sign-in was cancelled; nothing was saved.", reason="cancelled")
+                    SignInRequired(
+                        lazy.translate("Status", "The sign-in was cancelled; nothing was saved."),
+                        reason="cancelled",
+                    )
                 )
             elif time.monotonic() >= deadline:
                 self._finish(
                     SignInRequired(
-                        f"No answer came back from the browser within {round(timeout)} s, so the "
-                        f"sign-in to {self._provider} was stopped. Nothing was saved; sign in again.",
+                        lazy.translate(
+                            "Status",
+                            "No answer came back from the browser within {0} s, so the sign-in to {1} was stopped. Nothing was saved; sign in again.",
+                        ).format(round(timeout), self._provider),
                         reason="timeout",
                     )
                 )
@@ -115,16 +121,20 @@ class LoopbackListener:
         state = one("state") or ""
         if not hmac.compare_digest(state.encode(), self._state.encode()):
             return SignInRequired(
-                "The answer that reached Tidings does not belong to the sign-in it started (wrong "
-                "state), so it was ignored and nothing was saved. Start the sign-in again.",
+                lazy.translate(
+                    "Status",
+                    "The answer that reached Tidings does not belong to the sign-in it started (wrong state), so it was ignored and nothing was saved. Start the sign-in again.",
+                ),
                 reason="state_mismatch",
             )
         iss = one("iss")
         if self._expected_iss is not None and iss != self._expected_iss:
             # RFC 9207: an answer from another provider (mix-up attack) is not trusted.
             return SignInRequired(
-                f"The answer did not come from {self._provider} (issuer {iss!r}), so it was ignored "
-                "and nothing was saved. Start the sign-in again.",
+                lazy.translate(
+                    "Status",
+                    "The answer did not come from {0} (issuer {1}), so it was ignored and nothing was saved. Start the sign-in again.",
+                ).format(self._provider, repr(iss)),
                 reason="issuer_mismatch",
             )
         error = one("error")
@@ -133,7 +143,10 @@ class LoopbackListener:
         code = one("code")
         if not code:
             return SignInRequired(
-                "The provider's answer had no authorization code. Start the sign-in again.", reason="no_code"
+                lazy.translate(
+                    "Status", "The provider's answer had no authorization code. Start the sign-in again."
+                ),
+                reason="no_code",
             )
         return Callback(code=code, iss=iss)
 

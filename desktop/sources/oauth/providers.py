@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from desktop.core.i18n import lazy
 from desktop.sources.oauth.errors import OAuthSetupError
 
 MICROSOFT_SCOPES = (
@@ -71,26 +72,36 @@ def check_url(url: str, what: str) -> str:
     except ValueError:
         parts, host = None, ""
     if parts is None or not host:
-        raise OAuthSetupError(f"The {what} {url!r} is not a web address.", reason="bad_url")
+        raise OAuthSetupError(
+            lazy.translate("Status", "The {0} {1} is not a web address.").format(what, repr(url)),
+            reason="bad_url",
+        )
     if parts.scheme == "https":
         return url
     if parts.scheme == "http" and is_loopback_host(host):
         return url
     if parts.scheme == "http":
         raise OAuthSetupError(
-            f"The {what} {url} uses plain http://, which anyone on the network could read or change. "
-            "Use its https:// address.",
+            lazy.translate(
+                "Status",
+                "The {0} {1} uses plain http://, which anyone on the network could read or change. Use its https:// address.",
+            ).format(what, url),
             reason="insecure_url",
         )
-    raise OAuthSetupError(f"The {what} {url!r} is not an https:// address.", reason="bad_url")
+    raise OAuthSetupError(
+        lazy.translate("Status", "The {0} {1} is not an https:// address.").format(what, repr(url)),
+        reason="bad_url",
+    )
 
 
 def _require_client_id(client_id: str | None, display_name: str, where: str) -> str:
     client_id = (client_id or "").strip()
     if not client_id:
         raise OAuthSetupError(
-            f"Signing in with {display_name} needs your organisation's client id: {where} "
-            "Ask your administrator for it and put it in the provider's client_id setting.",
+            lazy.translate(
+                "Status",
+                "Signing in with {0} needs your organisation's client id: {1} Ask your administrator for it and put it in the provider's client_id setting.",
+            ).format(display_name, where),
             reason="no_client_id",
         )
     return client_id
@@ -145,8 +156,10 @@ def custom(
     shown = display_name or name
     if not issuer:
         raise OAuthSetupError(
-            f"The sign-in provider {shown!r} has no issuer: set the address of the company's "
-            "OpenID Connect provider.",
+            lazy.translate(
+                "Status",
+                "The sign-in provider {0} has no issuer: set the address of the company's OpenID Connect provider.",
+            ).format(repr(shown)),
             reason="no_issuer",
         )
     check_url(issuer, f"issuer of {shown}")

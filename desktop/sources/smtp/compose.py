@@ -21,6 +21,7 @@ from email import errors, policy
 from email.headerregistry import Address, AddressHeader, HeaderRegistry
 from email.message import EmailMessage, Message
 
+from desktop.core.i18n import lazy, localized
 from desktop.sources.imap import parse
 from desktop.sources.smtp.outgoing import MESSAGE_ID_RE, Outgoing
 
@@ -56,7 +57,11 @@ _HEADERS = HeaderRegistry()
 
 
 class ComposeError(ValueError):
-    """The message cannot be built as asked; ``str()`` says why, in words for the user."""
+    """The message cannot be built as asked; ``str()`` says why, in words for the user and in
+    their language (the compose window shows it as it is)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(localized(message))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -368,7 +373,11 @@ def parse_recipients(text: str, field: str = "To") -> tuple[Mailbox, ...]:
     _check_line(field, text)
     if not text.strip():
         return ()
-    unusable = ComposeError(f"{field}: {text.strip()!r} is not a list of email addresses.")
+    unusable = ComposeError(
+        lazy.translate("Compose", "{0}: {1} is not a list of email addresses.").format(
+            field, repr(text.strip())
+        )
+    )
     try:
         header = _HEADERS("To", text)  # parsed as an address list whatever the field is called
         addresses = header.addresses if isinstance(header, AddressHeader) else ()
@@ -389,23 +398,32 @@ def render(draft: Draft, date: datetime | None = None) -> Outgoing:
     identity = draft.identity
     recipients = (*draft.to, *draft.cc, *draft.bcc)
     if not recipients:
-        raise ComposeError("Add at least one recipient.")
+        raise ComposeError(lazy.translate("Compose", "Add at least one recipient."))
     if len(recipients) > MAX_RECIPIENTS:
         raise ComposeError(
-            f"{len(recipients)} recipients are too many: at most {MAX_RECIPIENTS} per message."
+            lazy.translate("Compose", "{0} recipients are too many: at most {1} per message.").format(
+                len(recipients), MAX_RECIPIENTS
+            )
         )
     if not MESSAGE_ID_RE.fullmatch(draft.message_id):
-        raise ComposeError("The draft's Message-ID is damaged; start a new message.")
+        raise ComposeError(
+            lazy.translate("Compose", "The draft's Message-ID is damaged; start a new message.")
+        )
     _check_line("subject", draft.subject)
     if len(draft.subject) > MAX_SUBJECT_CHARS:
         raise ComposeError(
-            f"The subject is {len(draft.subject)} characters long: at most {MAX_SUBJECT_CHARS}."
+            lazy.translate("Compose", "The subject is {0} characters long: at most {1}.").format(
+                len(draft.subject), MAX_SUBJECT_CHARS
+            )
         )
     _check_text("message text", draft.body)
     if len(draft.body) > MAX_BODY_CHARS:
         raise ComposeError(
-            f"The message text is {len(draft.body) / 1e6:.1f} million characters long: "
-            f"at most {MAX_BODY_CHARS / 1e6:.0f} million. Send a long text as an attachment instead."
+            lazy.translate(
+                "Compose",
+                "The message text is {0} million characters long: at most {1} million. "
+                "Send a long text as an attachment instead.",
+            ).format(f"{len(draft.body) / 1e6:.1f}", f"{MAX_BODY_CHARS / 1e6:.0f}")
         )
     msg = EmailMessage(policy=_POLICY)
     msg["From"] = _address_header(identity.mailbox, "From")
@@ -428,7 +446,9 @@ def render(draft: Draft, date: datetime | None = None) -> Outgoing:
     try:
         data = msg.as_bytes(policy=_POLICY)
     except (UnicodeError, ValueError, TypeError) as exc:  # the checks above should make this unreachable
-        raise ComposeError(f"The message cannot be encoded: {exc}") from exc
+        raise ComposeError(
+            lazy.translate("Compose", "The message cannot be encoded: {0}").format(exc)
+        ) from exc
     seen: set[str] = set()
     envelope = []
     for m in recipients:
@@ -444,6 +464,30 @@ def render(draft: Draft, date: datetime | None = None) -> Outgoing:
     )
 
 
+_UNUSABLE = lazy.translate("Compose", "{0}: {1} is not a usable email address.")
+_BAD_DOMAIN = lazy.translate("Compose", "{0}: the domain of {1} is not a valid name.")
+#: The fields the checks name, as the sentences above show them (To, Cc, Bcc and From stay
+#: header names).
+_FIELDS = {
+    "subject": lazy.translate("Compose", "The subject"),
+    "message text": lazy.translate("Compose", "The message text"),
+    "recipient": lazy.translate("Compose", "A recipient"),
+    "To name": lazy.translate("Compose", "A To name"),
+    "Cc name": lazy.translate("Compose", "A Cc name"),
+    "Bcc name": lazy.translate("Compose", "A Bcc name"),
+    "From name": lazy.translate("Compose", "The From name"),
+    "To address": lazy.translate("Compose", "A To address"),
+    "Cc address": lazy.translate("Compose", "A Cc address"),
+    "Bcc address": lazy.translate("Compose", "A Bcc address"),
+    "From address": lazy.translate("Compose", "The From address"),
+    "recipient address": lazy.translate("Compose", "A recipient address"),
+}
+
+
+def _field(name: str) -> str:
+    return _FIELDS.get(name, name)
+
+
 def _is_msgid(value: str) -> bool:
     return bool(_MSGID_TOKEN_RE.fullmatch(value)) and value.isascii() and value.isprintable()
 
@@ -451,18 +495,28 @@ def _is_msgid(value: str) -> bool:
 def _check_line(field: str, value: str) -> None:
     """A header value: one line (no injected headers), valid Unicode, no NUL."""
     if any(c in _LINE_BREAKS for c in value):
-        raise ComposeError(f"The {field} contains a line break; a header must be one line.")
+        raise ComposeError(
+            lazy.translate("Compose", "{0} contains a line break; a header must be one line.").format(
+                _field(field)
+            )
+        )
     _check_text(field, value)
 
 
 def _check_text(field: str, value: str) -> None:
     if "\0" in value:
-        raise ComposeError(f"The {field} contains a NUL character, which mail cannot carry.")
+        raise ComposeError(
+            lazy.translate("Compose", "{0} contains a NUL character, which mail cannot carry.").format(
+                _field(field)
+            )
+        )
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ComposeError(
-            f"The {field} contains an invalid character (a lone surrogate at position {exc.start})."
+            lazy.translate(
+                "Compose", "{0} contains an invalid character (a lone surrogate at position {1})."
+            ).format(_field(field), exc.start)
         ) from exc
 
 
@@ -473,7 +527,11 @@ def _address_header(box: Mailbox, field: str) -> Address:
     try:
         return Address(display_name=box.name, username=local, domain=domain)
     except (ValueError, IndexError, TypeError) as exc:
-        raise ComposeError(f"{field}: {box.address!r} is not a usable email address ({exc}).") from exc
+        raise ComposeError(
+            lazy.translate("Compose", "{0}: {1} is not a usable email address ({2}).").format(
+                _field(field), repr(box.address), exc
+            )
+        ) from exc
 
 
 def _envelope_address(address: str, field: str) -> str:
@@ -482,19 +540,26 @@ def _envelope_address(address: str, field: str) -> str:
     address = address.strip()
     local, at, domain = address.rpartition("@")
     if not at or not local or not domain or any(c in address for c in ' <>(),;:"[]\\\t'):
-        raise ComposeError(f"{field}: {address!r} is not an email address.")
+        raise ComposeError(
+            lazy.translate("Compose", "{0}: {1} is not an email address.").format(
+                _field(field), repr(address)
+            )
+        )
     if not local.isascii():
         raise ComposeError(
-            f"{field}: {address!r} has non-ASCII characters before the @, which this server connection "
-            "cannot send (SMTPUTF8)."
+            lazy.translate(
+                "Compose",
+                "{0}: {1} has non-ASCII characters before the @, which this server connection "
+                "cannot send (SMTPUTF8).",
+            ).format(_field(field), repr(address))
         )
     ascii_domain = _ascii_domain(address, field)
     try:
         parsed = Address(addr_spec=f"{local}@{ascii_domain}")
     except (ValueError, IndexError, TypeError) as exc:
-        raise ComposeError(f"{field}: {address!r} is not a usable email address.") from exc
+        raise ComposeError(_UNUSABLE.format(_field(field), repr(address))) from exc
     if parsed.username != local:
-        raise ComposeError(f"{field}: {address!r} is not a usable email address.")
+        raise ComposeError(_UNUSABLE.format(_field(field), repr(address)))
     return f"{local}@{ascii_domain}"
 
 
@@ -503,10 +568,10 @@ def _ascii_domain(address: str, field: str) -> str:
     try:
         ascii_domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
     except UnicodeError as exc:
-        raise ComposeError(f"{field}: the domain of {address!r} is not a valid name.") from exc
+        raise ComposeError(_BAD_DOMAIN.format(_field(field), repr(address))) from exc
     if (
         not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.\-]{0,251}[A-Za-z0-9])?", ascii_domain)
         or ".." in ascii_domain
     ):
-        raise ComposeError(f"{field}: the domain of {address!r} is not a valid name.")
+        raise ComposeError(_BAD_DOMAIN.format(_field(field), repr(address)))
     return ascii_domain

@@ -17,6 +17,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 from imapclient.imapclient import SENT
 
+from desktop.core.i18n import Text, lazy
 from desktop.sources.smtp.outgoing import MESSAGE_ID_RE, Outgoing
 
 log = logging.getLogger(__name__)
@@ -98,14 +99,20 @@ class SentFolder:
         try:
             client = self._connect()
         except Exception as exc:
-            raise SentFolderError(f"Cannot reach the mail server to check Sent: {_words(exc)}") from exc
+            raise SentFolderError(
+                lazy.translate("Status", "Cannot reach the mail server to check Sent: {0}").format(
+                    _words(exc)
+                )
+            ) from exc
         try:
             yield client
         except SentFolderError:
             raise
         except (imaplib.IMAP4.error, IMAPClientError, OSError, EOFError) as exc:
             self._name = None  # the folder may have been renamed or deleted meanwhile
-            raise SentFolderError(f"The Sent folder could not be used: {_words(exc)}") from exc
+            raise SentFolderError(
+                lazy.translate("Status", "The Sent folder could not be used: {0}").format(_words(exc))
+            ) from exc
         finally:
             with contextlib.suppress(Exception):
                 client.logout()
@@ -116,6 +123,8 @@ class SentFolder:
 def _words(exc: BaseException) -> str:
     """An exception's message without a bytes repr; ImapProblem and friends carry ``message``."""
     message = getattr(exc, "message", None)
+    if isinstance(message, Text):
+        return message  # kept translatable
     text = message if isinstance(message, str) else str(exc)
     if text.startswith(("b'", 'b"')):
         text = text[2:-1]

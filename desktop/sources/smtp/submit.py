@@ -22,24 +22,60 @@ import enum
 import ipaddress
 import logging
 import smtplib
-import socket
 import ssl
 from collections.abc import Callable
 from typing import Literal
 
 from desktop.config.secrets import SecretError
+from desktop.core.i18n import lazy
 from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, Route, client_context, network
 from desktop.sources.net.errors import find_proxy_error
+from desktop.sources.net.failures import CONNECTION_FAILED, SENDING_SECURITY, describe
 from desktop.sources.net.smtp import ProxiedSMTP, ProxiedSMTP_SSL
 from desktop.sources.oauth import sasl
 from desktop.sources.oauth.errors import OAuthProblem
 from desktop.sources.smtp.outgoing import Outgoing
-from desktop.sources.tls import describe_certificate_problem
+from desktop.sources.tls import ACCOUNT_CA_FILE
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "plain": 587}
 DEFAULT_TIMEOUT = 30.0
+
+
+_PLAINTEXT = lazy.translate(
+    "Status",
+    "Tidings does not send your password to {0} without encryption: "
+    "choose STARTTLS (port 587) or TLS (port 465).",
+)
+_NO_PROXY_PASSWORD = lazy.translate("Status", "Cannot get the proxy password: {0}")
+# The server's refusals: {0} the server, {1} its code and words.
+_AUTH_LATER = lazy.translate("Status", "Sign-in failed for now. {0} said: {1}")
+_AUTH_AGAIN = lazy.translate("Status", "The server refused the sign-in: sign in again. {0} said: {1}")
+_AUTH_IMPOSSIBLE = lazy.translate("Status", "Sign-in is not possible like this. {0} said: {1}")
+_AUTH_REFUSED = lazy.translate("Status", "The server refused the sign-in. {0} said: {1}")
+_BUSY = lazy.translate("Status", "The server cannot take mail right now. {0} said: {1}")
+_TURNED_AWAY = lazy.translate("Status", "The server turned Tidings away. {0} said: {1}")
+_WONT_TALK = lazy.translate("Status", "The server will not talk to Tidings. {0} said: {1}")
+_OTHER_SIGN_IN = lazy.translate("Status", "The server wants a different sign-in. {0} said: {1}")
+_TOO_BIG = lazy.translate("Status", "The message is too big for the server. {0} said: {1}")
+_REFUSED_MESSAGE = lazy.translate("Status", "The server refused the message. {0} said: {1}")
+_MAYBE_TAKEN = lazy.translate(
+    "Status", "{0} The server may have taken the message; Tidings checks before sending it again."
+)
+#: Every sentence for a server's refusal (the tests check each has a translation).
+REFUSALS = (
+    _AUTH_LATER,
+    _AUTH_AGAIN,
+    _AUTH_IMPOSSIBLE,
+    _AUTH_REFUSED,
+    _BUSY,
+    _TURNED_AWAY,
+    _WONT_TALK,
+    _OTHER_SIGN_IN,
+    _TOO_BIG,
+    _REFUSED_MESSAGE,
+)
 
 
 class FailureKind(enum.StrEnum):
@@ -116,11 +152,7 @@ def submit(server: SmtpServer, credentials: Credentials, message: Outgoing) -> s
     """Send ``message`` once. Returns the server's acceptance text ("2.0.0 Ok: queued as …")."""
     context = _tls_context(server)
     if server.security == "plain" and not server.allow_plaintext_on_loopback:
-        raise SendError(
-            FailureKind.SETUP,
-            f"Tidings does not send your password to {server.host} without encryption: "
-            "choose STARTTLS (port 587) or TLS (port 465).",
-        )
+        raise SendError(FailureKind.SETUP, _PLAINTEXT.format(server.host))
     route = _route(server)
     smtp: smtplib.SMTP | None = None
     stage = "connect"
@@ -151,8 +183,11 @@ def submit(server: SmtpServer, credentials: Credentials, message: Outgoing) -> s
             if not smtp.has_extn("starttls"):
                 raise SendError(
                     FailureKind.SETUP,
-                    f"{server.host} does not offer STARTTLS on port {server.effective_port}: "
-                    "choose TLS (port 465) in the account's sending settings.",
+                    lazy.translate(
+                        "Status",
+                        "{0} does not offer STARTTLS on port {1}: "
+                        "choose TLS (port 465) in the account's sending settings.",
+                    ).format(server.host, server.effective_port),
                 )
             code, reply = smtp.starttls(context=context)
             if code != 220:
@@ -201,7 +236,7 @@ def _route(server: SmtpServer) -> Route:
     except ProxyConfigError as exc:
         raise SendError(FailureKind.SETUP, str(exc)) from exc
     except SecretError as exc:
-        raise SendError(FailureKind.SETUP, f"Cannot get the proxy password: {exc}") from exc
+        raise SendError(FailureKind.SETUP, _NO_PROXY_PASSWORD.format(_words(exc))) from exc
 
 
 def _address_literal(smtp: smtplib.SMTP) -> str:
@@ -229,11 +264,7 @@ def _require_loopback(smtp: smtplib.SMTP, server: SmtpServer, route: Route) -> N
     except (OSError, ValueError):
         peer = None
     if peer is None or not peer.is_loopback:
-        raise SendError(
-            FailureKind.SETUP,
-            f"Tidings does not send your password to {server.host} without encryption: "
-            "choose STARTTLS (port 587) or TLS (port 465).",
-        )
+        raise SendError(FailureKind.SETUP, _PLAINTEXT.format(server.host))
 
 
 def _authenticate(smtp: smtplib.SMTP, credentials: Credentials, server: SmtpServer) -> None:
@@ -249,15 +280,18 @@ def _authenticate(smtp: smtplib.SMTP, credentials: Credentials, server: SmtpServ
         else:
             raise SendError(
                 FailureKind.SETUP,
-                f"{server.host} offers no password sign-in on this port (it offers: "
-                f"{' '.join(offered) or 'none'}).",
+                lazy.translate(
+                    "Status", "{0} offers no password sign-in on this port (it offers: {1})."
+                ).format(server.host, _offered(offered)),
             )
         return
     mechanism = credentials.mechanism
     if mechanism not in offered:
         raise SendError(
             FailureKind.SETUP,
-            f"{server.host} does not take {mechanism} sign-in (it offers: {' '.join(offered) or 'none'}).",
+            lazy.translate("Status", "{0} does not take {1} sign-in (it offers: {2}).").format(
+                server.host, mechanism, _offered(offered)
+            ),
         )
     try:
         _token_auth(smtp, credentials, credentials.token, server)
@@ -283,9 +317,15 @@ def _token_auth(
         kind = {"outage": FailureKind.TRANSIENT, "setup": FailureKind.SETUP}.get(exc.kind, FailureKind.AUTH)
         raise SendError(kind, exc.message) from exc
     except OSError as exc:
-        raise SendError(FailureKind.TRANSIENT, f"Cannot reach the sign-in service: {exc}") from exc
+        raise SendError(
+            FailureKind.TRANSIENT,
+            lazy.translate("Status", "Cannot reach the sign-in service: {0}").format(exc),
+        ) from exc
     except Exception as exc:  # the callback is someone else's code: say what it said, stop
-        raise SendError(FailureKind.AUTH, f"Cannot get a sign-in token: {exc}. Sign in again.") from exc
+        raise SendError(
+            FailureKind.AUTH,
+            lazy.translate("Status", "Cannot get a sign-in token: {0}. Sign in again.").format(exc),
+        ) from exc
     # On a refused token the server sends its reason as a challenge; the answer that ends the
     # exchange is an empty line for XOAUTH2 and ^A for OAUTHBEARER (RFC 7628 §3.2.3).
     end = b"" if credentials.mechanism == "XOAUTH2" else b"\x01"
@@ -323,7 +363,9 @@ def _envelope(smtp: smtplib.SMTP, message: Outgoing, server: SmtpServer) -> None
         if not smtp.has_extn("8bitmime"):
             raise SendError(
                 FailureKind.PERMANENT,
-                f"{server.host} cannot take this message: it has 8-bit text and the server lacks 8BITMIME.",
+                lazy.translate(
+                    "Status", "{0} cannot take this message: it has 8-bit text and the server lacks 8BITMIME."
+                ).format(server.host),
             )
         options.append("BODY=8BITMIME")
     code, reply = smtp.mail(message.mail_from, options)
@@ -334,7 +376,9 @@ def _envelope(smtp: smtplib.SMTP, message: Outgoing, server: SmtpServer) -> None
         smtp.rset()
         raise SendError(
             FailureKind.PERMANENT,
-            f"The message is {_size(len(message.data))}; {server.host} accepts at most {_size(limit)}.",
+            lazy.translate("Status", "The message is {0}; {1} accepts at most {2}.").format(
+                _size(len(message.data)), server.host, _size(limit)
+            ),
             code=552,
             server_text=f"SIZE {limit}",
         )
@@ -350,8 +394,15 @@ def _envelope(smtp: smtplib.SMTP, message: Outgoing, server: SmtpServer) -> None
         words = "; ".join(f"{rcpt}: {code} {text}" for rcpt, (code, text) in refused.items())
         raise SendError(
             FailureKind.PERMANENT if permanent else FailureKind.TRANSIENT,
-            f"The server refused {'a recipient' if len(refused) == 1 else 'recipients'}, "
-            f"so the message was sent to nobody: {words}",
+            (
+                lazy.translate(
+                    "Status", "The server refused a recipient, so the message was sent to nobody: {0}"
+                )
+                if len(refused) == 1
+                else lazy.translate(
+                    "Status", "The server refused recipients, so the message was sent to nobody: {0}"
+                )
+            ).format(words),
             code=max(c for c, _ in refused.values()),
             server_text=words,
             refused=refused,
@@ -369,28 +420,29 @@ def _size_limit(smtp: smtplib.SMTP) -> int:
 def _refusal(code: int, reply: bytes | str, stage: str, server: SmtpServer) -> SendError:
     """A reply from the server that is not what we asked for, classified by its code and stage."""
     text = _text(reply)
-    said = f"{server.host} said: {code} {text}".rstrip()
+    said = f"{code} {text}".rstrip()
     if stage == "auth":
         if code == 454 or 400 <= code < 500:
-            return SendError(FailureKind.TRANSIENT, f"Sign-in failed for now. {said}", code, text)
-        if code in (534, 535):
-            return SendError(
-                FailureKind.AUTH, f"The server refused the sign-in: sign in again. {said}", code, text
-            )
-        if code in (530, 538, 504):
-            return SendError(FailureKind.SETUP, f"Sign-in is not possible like this. {said}", code, text)
-        return SendError(FailureKind.AUTH, f"The server refused the sign-in. {said}", code, text)
-    if code == 421 or 400 <= code < 500:
-        return SendError(FailureKind.TRANSIENT, f"The server cannot take mail right now. {said}", code, text)
-    if stage in ("connect", "greeting"):  # a 5xx greeting: this server is not taking us now
-        return SendError(FailureKind.TRANSIENT, f"The server turned Tidings away. {said}", code, text)
-    if stage in ("EHLO", "STARTTLS"):
-        return SendError(FailureKind.SETUP, f"The server will not talk to Tidings. {said}", code, text)
-    if code == 530:  # "authentication required" after we signed in: a server policy, not this mail
-        return SendError(FailureKind.SETUP, f"The server wants a different sign-in. {said}", code, text)
-    if code == 552:
-        return SendError(FailureKind.PERMANENT, f"The message is too big for the server. {said}", code, text)
-    return SendError(FailureKind.PERMANENT, f"The server refused the message. {said}", code, text)
+            kind, why = FailureKind.TRANSIENT, _AUTH_LATER
+        elif code in (534, 535):
+            kind, why = FailureKind.AUTH, _AUTH_AGAIN
+        elif code in (530, 538, 504):
+            kind, why = FailureKind.SETUP, _AUTH_IMPOSSIBLE
+        else:
+            kind, why = FailureKind.AUTH, _AUTH_REFUSED
+    elif code == 421 or 400 <= code < 500:
+        kind, why = FailureKind.TRANSIENT, _BUSY
+    elif stage in ("connect", "greeting"):  # a 5xx greeting: this server is not taking us now
+        kind, why = FailureKind.TRANSIENT, _TURNED_AWAY
+    elif stage in ("EHLO", "STARTTLS"):
+        kind, why = FailureKind.SETUP, _WONT_TALK
+    elif code == 530:  # "authentication required" after we signed in: a server policy, not this mail
+        kind, why = FailureKind.SETUP, _OTHER_SIGN_IN
+    elif code == 552:
+        kind, why = FailureKind.PERMANENT, _TOO_BIG
+    else:
+        kind, why = FailureKind.PERMANENT, _REFUSED_MESSAGE
+    return SendError(kind, why.format(server.host, said), code, text)
 
 
 def _through(route: Route, exc: BaseException, server: SmtpServer, uncertain: bool) -> SendError:
@@ -410,39 +462,49 @@ def _through(route: Route, exc: BaseException, server: SmtpServer, uncertain: bo
 
 
 def _broken(exc: BaseException, server: SmtpServer, uncertain: bool) -> SendError:
-    """A connection that failed without a reply: the network, TLS or a timeout."""
+    """A connection that failed without a reply: the network, TLS or a timeout, in the words
+    every source uses (``net.failures``)."""
     host, port = server.host, server.effective_port
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return SendError(
-            FailureKind.SETUP, describe_certificate_problem(exc, host, "the account's CA file setting")
-        )
-    if isinstance(exc, ssl.SSLError):
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
         return SendError(
             FailureKind.SETUP,
-            f"The secure connection to {host}:{port} failed ({exc.reason or exc}): "
-            "check the sending security setting and port.",
+            lazy.translate("Status", "{0} does not support what Tidings needs: {1}").format(host, exc),
         )
-    if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return SendError(FailureKind.SETUP, f"{host} does not support what Tidings needs: {exc}")
-    if isinstance(exc, socket.gaierror):
-        message = f"The server name {host} could not be found."
-    elif isinstance(exc, ConnectionRefusedError):
-        message = f"{host} refused the connection on port {port}."
-    elif isinstance(exc, TimeoutError):
-        message = f"{host} did not answer in time."
-    elif isinstance(exc, (OSError, smtplib.SMTPException, EOFError)):
-        message = f"The connection to {host} broke: {exc}"
+    failure = describe(
+        exc,
+        host,
+        port,
+        ca_setting=ACCOUNT_CA_FILE,
+        security_setting=SENDING_SECURITY,
+        closed=(EOFError, smtplib.SMTPServerDisconnected),
+    )
+    if failure is not None and failure.needs_setup:
+        return SendError(FailureKind.SETUP, failure.message)
+    if failure is not None:
+        message = failure.message
     else:
         log.warning("unexpected SMTP failure for %s: %r", host, exc)
-        message = f"Sending through {host} failed: {exc}"
+        message = CONNECTION_FAILED.format(host, str(exc).rstrip("."))
     if uncertain:
-        message += " The server may have taken the message; Tidings checks before sending it again."
+        message = _MAYBE_TAKEN.format(message)
     return SendError(FailureKind.TRANSIENT, message, uncertain=uncertain)
 
 
 def _text(reply: bytes | str) -> str:
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
     return " ".join(text.split())
+
+
+def _offered(mechanisms: list[str]) -> str:
+    return " ".join(mechanisms) or "-"
+
+
+def _words(exc: BaseException) -> str:
+    """An exception's sentence, kept translatable when it is a :class:`Text`."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str):
+        return message
+    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
 
 
 def _size(n: int) -> str:
