@@ -164,10 +164,11 @@ class Connection:
         transport = self._transport
         if (
             transport is not None
-            and transport.get_write_buffer_size() > transport.get_write_buffer_limits()[1]
+            and transport.get_write_buffer_size() > transport.get_write_buffer_limits()[0]
         ):
-            # Writing is paused: a close frame would wait behind everything the client is not
-            # reading (until keepalive gives up, ~40 s). Cut the connection at the transport.
+            # Writing may be paused (it stops above the high-water mark and resumes only at the
+            # low one): a close frame would wait behind everything the client is not reading
+            # (until keepalive gives up, ~40 s). Cut the connection at the transport.
             log.warning("aborting the connection of %s: its close frame cannot be written", self.who.user)
             transport.abort()
         else:

@@ -8,7 +8,7 @@ import asyncio
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -212,10 +212,10 @@ def approval_request(approval_id: str, recipients: list[str], key: str | None = 
     return body
 
 
-def seeded_gateway(folder: Path, callback: str | None = None) -> Gateway:
+def seeded_gateway(folder: Path, callback: str | None = None, extra_args: Sequence[str] = ()) -> Gateway:
     """The seed data of make_gateway in folder/gateway.db; the process is not started yet (for
-    fixtures of a wider scope)."""
-    proc = GatewayProcess(folder / "gateway.db", extra_args=FAST_ARGS, log_level="info")
+    fixtures of a wider scope). extra_args go to `serve` after the test defaults."""
+    proc = GatewayProcess(folder / "gateway.db", extra_args=[*FAST_ARGS, *extra_args], log_level="info")
     gw = Gateway(proc)
     with proc.admin() as admin:
         for name in ("alice", "bob", "carol"):
@@ -231,13 +231,13 @@ def seeded_gateway(folder: Path, callback: str | None = None) -> Gateway:
 
 @pytest.fixture
 def make_gateway(tmp_path: Path) -> Iterator[Callable[..., Gateway]]:
-    """make_gateway(callback=None) -> a started gateway with users alice, bob, carol (tokens in
+    """make_gateway(callback=None, extra_args=()) -> a started gateway with users alice, bob, carol (tokens in
     .tokens, alice twice as "alice" and "alice2"), integration "oa" and conversations
     "ab" (direct alice+bob) and "team" (group of all three, which "oa" may post into)."""
     started: list[GatewayProcess] = []
 
-    def make(callback: str | None = None) -> Gateway:
-        gw = seeded_gateway(tmp_path, callback)
+    def make(callback: str | None = None, extra_args: Sequence[str] = ()) -> Gateway:
+        gw = seeded_gateway(tmp_path, callback, extra_args)
         started.append(gw.proc)
         gw.proc.start()
         return gw

@@ -1,5 +1,9 @@
 """A client that sends but never reads cannot make the gateway buffer without bound (issue 7,
-item 4): its pending output is capped and the connection closed, while others carry on."""
+item 4): its pending output is capped and the connection closed, while others carry on.
+
+Both ways of closing are reached on purpose: 4408 when the close frame can still be written
+(the bound passed while the transport buffer is small), and a cut at the transport when it
+cannot (the transport stopped writing because the client stopped reading)."""
 
 from __future__ import annotations
 
@@ -59,6 +63,47 @@ def _raw_connect(gw: Gateway, token: str) -> socket.socket:
         head += chunk
     assert head.startswith(b"HTTP/1.1 101"), head
     return sock
+
+
+def _server_frames(data: bytes) -> list[tuple[int, bytes]]:
+    """The complete (opcode, payload) frames at the start of data (a server's are unmasked); an
+    incomplete last frame is left out."""
+    frames: list[tuple[int, bytes]] = []
+    i = 0
+    while i + 2 <= len(data):
+        opcode, n, j = data[i] & 0x0F, data[i + 1] & 0x7F, i + 2
+        if n >= 126:
+            width = 2 if n == 126 else 8
+            if j + width > len(data):
+                break
+            n = int.from_bytes(data[j : j + width], "big")
+            j += width
+        if j + n > len(data):
+            break
+        frames.append((opcode, data[j : j + n]))
+        i = j + n
+    return frames
+
+
+def _read_to_the_end(sock: socket.socket, timeout: float = 30.0) -> tuple[list[tuple[int, bytes]], str]:
+    """Everything the gateway still sends, until its close frame ("close"), or until the
+    connection ends without one ("eof" or "reset")."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            return _server_frames(data), "reset"
+        except TimeoutError:
+            continue
+        if not chunk:
+            return _server_frames(data), "eof"
+        data += chunk
+        frames = _server_frames(data)
+        if frames and frames[-1][0] == 0x8:
+            return frames, "close"
+    raise AssertionError("the connection is still open")
 
 
 def _drain_until_closed(sock: socket.socket, timeout: float = 30.0) -> tuple[bytes, str]:
@@ -134,3 +179,53 @@ async def test_a_client_that_never_reads_is_closed_and_gateway_memory_stays_boun
     assert (await bob.event("announcement"))["event"]["data"]["announcement"]["id"] == "after"
     await bob.close()
     print(f"sent {sent} repeats; gateway grew {grown_mb:.1f} MB; closed by {how}")
+
+
+async def test_past_the_bound_while_the_close_frame_can_be_written_it_is_4408(make_gateway) -> None:
+    # A bound below one large message: chat.send queues the message (to the sender's own
+    # devices too) and its result in one go, before the writer runs, so the bound is passed
+    # with the transport's buffer empty and nothing stopping a close frame.
+    gw = make_gateway(extra_args=["--max-pending-output", "40000"])
+    bob = await connect(gw, "bob")
+    alice = await connect(gw, "alice")
+    await alice.send({"type": "chat.send", "id": "big", "conversation": "ab", "text": "x" * 32_000})
+    assert await alice.close_code() == 4408
+    log = gw.proc.log_text()
+    assert "closing the connection of alice" in log
+    assert "aborting" not in log
+    # Nothing is lost: bob has the message, and alice gets it by replay when she resumes.
+    assert len((await bob.event("chat.message"))["event"]["data"]["message"]["text"]) == 32_000
+    again = await connect(gw, "alice", since=0)
+    assert len((await again.event("chat.message"))["event"]["data"]["message"]["text"]) == 32_000
+    for client in (again, bob):
+        await client.close()
+
+
+async def test_past_the_bound_when_the_transport_stopped_writing_the_connection_is_cut(
+    make_gateway,
+) -> None:
+    # Events reach the connection one HTTP request at a time, so its writer takes each before
+    # the next arrives and nothing piles up in its queue, until the kernel's buffers and then
+    # the transport's are full and the transport stops writing; only then does the queue grow
+    # past the bound, with a close frame that could never get through.
+    gw = make_gateway(extra_args=["--max-pending-output", "100000"])
+    sock = _raw_connect(gw, gw.tokens["alice"])
+    text = "y" * 10_000
+    posted = 0
+    while "closing the connection of alice" not in gw.proc.log_text():
+        assert posted < 2000, "20 MB posted and the connection of alice is still open"
+        body = {
+            "idempotency_key": f"n{posted}",
+            "type": "announcement",
+            "recipients": ["alice"],
+            "data": {"announcement": {"id": f"n{posted}", "title": "news", "text": text}},
+        }
+        assert gw.post(body).status_code == 202
+        posted += 1
+    assert "aborting the connection of alice" in gw.proc.log_text()
+    frames, how = _read_to_the_end(sock)
+    sock.close()
+    assert how in ("eof", "reset")
+    assert frames and frames[0][0] == 0x1, "the hello and events came through first"
+    assert 0x8 not in [opcode for opcode, _ in frames], "no close frame: it could not be written"
+    print(f"cut after {posted} events of 10 kB; {len(frames)} frames reached the client")
