@@ -4,194 +4,194 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="156"/>
+        <location filename="../../ui/settings_dialog.py" line="157"/>
         <source>Edit mail account</source>
         <translation>编辑邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="156"/>
+        <location filename="../../ui/settings_dialog.py" line="157"/>
         <source>Add mail account</source>
         <translation>添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="165"/>
+        <location filename="../../ui/settings_dialog.py" line="166"/>
         <source>Work</source>
         <translation>工作</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="167"/>
+        <location filename="../../ui/settings_dialog.py" line="168"/>
         <source>imap.example.com</source>
         <translation>imap.example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="170"/>
-        <location filename="../../ui/settings_dialog.py" line="242"/>
+        <location filename="../../ui/settings_dialog.py" line="171"/>
+        <location filename="../../ui/settings_dialog.py" line="243"/>
         <source>Default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="172"/>
+        <location filename="../../ui/settings_dialog.py" line="173"/>
         <source>TLS (recommended)</source>
         <translation>TLS（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="173"/>
+        <location filename="../../ui/settings_dialog.py" line="174"/>
         <source>STARTTLS</source>
         <translation>STARTTLS</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="174"/>
+        <location filename="../../ui/settings_dialog.py" line="175"/>
         <source>None — unencrypted</source>
         <translation>无 — 不加密</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="176"/>
+        <location filename="../../ui/settings_dialog.py" line="177"/>
         <source>Without encryption your password and mail cross the network in clear text.</source>
         <translation>不加密时，您的密码和邮件会以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="205"/>
+        <location filename="../../ui/settings_dialog.py" line="206"/>
         <source>No system keyring: use a password command</source>
         <translation>没有系统密钥环：请使用密码命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="207"/>
+        <location filename="../../ui/settings_dialog.py" line="208"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="209"/>
+        <location filename="../../ui/settings_dialog.py" line="210"/>
         <source>Will be stored in the system keyring</source>
         <translation>将保存在系统密钥环中</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="185"/>
-        <location filename="../../ui/settings_dialog.py" line="210"/>
+        <location filename="../../ui/settings_dialog.py" line="186"/>
+        <location filename="../../ui/settings_dialog.py" line="211"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="213"/>
+        <location filename="../../ui/settings_dialog.py" line="214"/>
         <source>No system keyring (Secret Service) to keep a password in: enter a password command below, or start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>没有可保存密码的系统密钥环（Secret Service）：请在下方填写密码命令，或启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="223"/>
+        <location filename="../../ui/settings_dialog.py" line="224"/>
         <source>Optional, e.g. pass show mail/work</source>
         <translation>可选，例如 pass show mail/work</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="225"/>
+        <location filename="../../ui/settings_dialog.py" line="226"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="225"/>
+        <location filename="../../ui/settings_dialog.py" line="226"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="228"/>
+        <location filename="../../ui/settings_dialog.py" line="229"/>
         <source>Folders to watch, separated by commas</source>
         <translation>要监视的文件夹，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="233"/>
+        <location filename="../../ui/settings_dialog.py" line="234"/>
         <source>e.g. Li Lei</source>
         <translation>例如 李雷</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="235"/>
+        <location filename="../../ui/settings_dialog.py" line="236"/>
         <source>Default: the user name, if it is an address</source>
         <translation>默认：用户名（如果它是邮件地址）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="238"/>
+        <location filename="../../ui/settings_dialog.py" line="239"/>
         <source>STARTTLS, port 587 (recommended)</source>
         <translation>STARTTLS，端口 587（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="239"/>
+        <location filename="../../ui/settings_dialog.py" line="240"/>
         <source>TLS, port 465</source>
         <translation>TLS，端口 465</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="251"/>
+        <location filename="../../ui/settings_dialog.py" line="252"/>
         <source>The server&apos;s own, else {0}</source>
         <translation>服务器标记的文件夹，否则为 {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="270"/>
+        <location filename="../../ui/settings_dialog.py" line="271"/>
         <source>Password:</source>
         <translation>密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="290"/>
+        <location filename="../../ui/settings_dialog.py" line="291"/>
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="400"/>
+        <location filename="../../ui/settings_dialog.py" line="401"/>
         <source>Default: {0}</source>
         <translation>默认：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="400"/>
+        <location filename="../../ui/settings_dialog.py" line="401"/>
         <source>smtp.example.com</source>
         <translation>smtp.example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="414"/>
+        <location filename="../../ui/settings_dialog.py" line="415"/>
         <source>another account already has this name</source>
         <translation>已有另一个账户使用此名称</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="422"/>
+        <location filename="../../ui/settings_dialog.py" line="423"/>
         <source>Default ({0})</source>
         <translation>默认（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="478"/>
+        <location filename="../../ui/settings_dialog.py" line="479"/>
         <source>Connection testing is not available.</source>
         <translation>无法测试连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="499"/>
+        <location filename="../../ui/settings_dialog.py" line="500"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="186"/>
+        <location filename="../../ui/settings_dialog.py" line="187"/>
         <source>Browser (OAuth2)</source>
         <translation>浏览器（OAuth2）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="192"/>
+        <location filename="../../ui/settings_dialog.py" line="193"/>
         <source>Sign-in provider</source>
         <translation>登录服务</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="193"/>
+        <location filename="../../ui/settings_dialog.py" line="194"/>
         <source>Sign in…</source>
         <translation>登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="194"/>
+        <location filename="../../ui/settings_dialog.py" line="195"/>
         <source>Sign in in the browser</source>
         <translation>在浏览器中登录</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="416"/>
+        <location filename="../../ui/settings_dialog.py" line="417"/>
         <source>choose the provider to sign in with in the browser</source>
         <translation>请选择在浏览器中登录所用的登录服务</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="457"/>
+        <location filename="../../ui/settings_dialog.py" line="458"/>
         <source>Waiting for the sign-in in your browser…</source>
         <translation>正在等待您在浏览器中登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="469"/>
+        <location filename="../../ui/settings_dialog.py" line="470"/>
         <source>Signed in.</source>
         <translation>已登录。</translation>
     </message>
@@ -199,143 +199,143 @@
 <context>
     <name>AddAccountDialog</name>
     <message>
-        <location filename="../../ui/add_account.py" line="63"/>
+        <location filename="../../ui/add_account.py" line="64"/>
         <source>Add mail account</source>
         <translation>添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="82"/>
+        <location filename="../../ui/add_account.py" line="83"/>
         <source>Configure manually</source>
         <translation>手动配置</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="84"/>
+        <location filename="../../ui/add_account.py" line="85"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="86"/>
-        <location filename="../../ui/add_account.py" line="160"/>
+        <location filename="../../ui/add_account.py" line="87"/>
+        <location filename="../../ui/add_account.py" line="161"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="89"/>
+        <location filename="../../ui/add_account.py" line="90"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="114"/>
+        <location filename="../../ui/add_account.py" line="115"/>
         <source>Enter your name for the account and your mail address; Tidings looks up the rest.</source>
         <translation>输入账户名称和邮件地址，其余设置由消息通查找。</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="119"/>
+        <location filename="../../ui/add_account.py" line="120"/>
         <source>e.g. Work</source>
         <translation>例如：工作</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="121"/>
+        <location filename="../../ui/add_account.py" line="122"/>
         <source>name@example.com</source>
         <translation>name@example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="122"/>
+        <location filename="../../ui/add_account.py" line="123"/>
         <source>Account name</source>
         <translation>账户名称</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="123"/>
+        <location filename="../../ui/add_account.py" line="124"/>
         <source>Mail address</source>
         <translation>邮件地址</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="146"/>
+        <location filename="../../ui/add_account.py" line="147"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="161"/>
+        <location filename="../../ui/add_account.py" line="162"/>
         <source>Use these settings</source>
         <translation>使用这些设置</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="162"/>
+        <location filename="../../ui/add_account.py" line="163"/>
         <source>Add account</source>
         <translation>添加账户</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="184"/>
+        <location filename="../../ui/add_account.py" line="185"/>
         <source>The account name must be 1-64 letters, digits, spaces or . @ + - _</source>
         <translation>账户名称须为 1-64 个字母、数字、空格或 . @ + - _</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="186"/>
+        <location filename="../../ui/add_account.py" line="187"/>
         <source>Another account already has this name.</source>
         <translation>已有账户使用此名称。</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="222"/>
+        <location filename="../../ui/add_account.py" line="223"/>
         <source>Looking up the settings for {0}…</source>
         <translation>正在查找 {0} 的设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="247"/>
+        <location filename="../../ui/add_account.py" line="248"/>
         <source>Found from {0}:</source>
         <translation>查找来源：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="248"/>
+        <location filename="../../ui/add_account.py" line="249"/>
         <source>Incoming (IMAP): {0}, port {1}, {2}</source>
         <translation>收件（IMAP）：{0}，端口 {1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="254"/>
+        <location filename="../../ui/add_account.py" line="255"/>
         <source>Outgoing (SMTP): {0}, port {1}, {2}</source>
         <translation>发件（SMTP）：{0}，端口 {1}，{2}</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="258"/>
+        <location filename="../../ui/add_account.py" line="259"/>
         <source>User name: {0}</source>
         <translation>用户名：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="261"/>
+        <location filename="../../ui/add_account.py" line="262"/>
         <source>Sign-in: in the browser, with {0}</source>
         <translation>登录方式：在浏览器中通过 {0} 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="264"/>
+        <location filename="../../ui/add_account.py" line="265"/>
         <source>Sign-in: password</source>
         <translation>登录方式：密码</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="265"/>
+        <location filename="../../ui/add_account.py" line="266"/>
         <source>Nothing has been sent to these servers yet. Continue only if they look right.</source>
         <translation>尚未向这些服务器发送任何内容。请确认无误后再继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="292"/>
+        <location filename="../../ui/add_account.py" line="293"/>
         <source>Sign in with {0} in your browser. Tidings keeps the sign-in, not your password.</source>
         <translation>请在浏览器中通过 {0} 登录。消息通只保存登录状态，不保存您的密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="295"/>
+        <location filename="../../ui/add_account.py" line="296"/>
         <source>Sign in with {0}</source>
         <translation>通过 {0} 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="298"/>
+        <location filename="../../ui/add_account.py" line="299"/>
         <source>The password for {0}; it is kept in the system keyring.</source>
         <translation>{0} 的密码；它保存在系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="314"/>
+        <location filename="../../ui/add_account.py" line="315"/>
         <source>Waiting for the sign-in in your browser…</source>
         <translation>正在等待您在浏览器中登录…</translation>
     </message>
     <message>
-        <location filename="../../ui/add_account.py" line="326"/>
+        <location filename="../../ui/add_account.py" line="327"/>
         <source>Signed in. Add the account to start receiving mail.</source>
         <translation>已登录。添加账户即可开始接收邮件。</translation>
     </message>
@@ -404,135 +404,286 @@
     </message>
     <message>
         <location filename="../../ui/compose.py" line="55"/>
+        <source>Reply: {0}</source>
+        <translation>回复：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="56"/>
+        <source>Reply all: {0}</source>
+        <translation>全部回复：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="57"/>
+        <source>Forward: {0}</source>
+        <translation>转发：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/compose.py" line="64"/>
         <source>On {date}, {sender} wrote:</source>
         <translation>{sender} 于 {date} 写道：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="56"/>
+        <location filename="../../ui/compose.py" line="65"/>
         <source>{sender} wrote:</source>
         <translation>{sender} 写道：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="57"/>
+        <location filename="../../ui/compose.py" line="66"/>
         <source>---------- Forwarded message ----------</source>
         <translation>---------- 转发的邮件 ----------</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="377"/>
+        <source>{0}: {1} is not a list of email addresses.</source>
+        <translation>{0}：{1} 不是有效的电子邮件地址列表。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="401"/>
+        <source>Add at least one recipient.</source>
+        <translation>请至少添加一位收件人。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="404"/>
+        <source>{0} recipients are too many: at most {1} per message.</source>
+        <translation>收件人太多（{0} 位）：每封邮件最多 {1} 位。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="410"/>
+        <source>The draft&apos;s Message-ID is damaged; start a new message.</source>
+        <translation>草稿的 Message-ID 已损坏，请新建一封邮件。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="415"/>
+        <source>The subject is {0} characters long: at most {1}.</source>
+        <translation>主题长 {0} 个字符，最多允许 {1} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="422"/>
+        <source>The message text is {0} million characters long: at most {1} million. Send a long text as an attachment instead.</source>
+        <translation>正文长 {0} 百万个字符，最多允许 {1} 百万个。较长的文本请作为附件发送。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="450"/>
+        <source>The message cannot be encoded: {0}</source>
+        <translation>无法编码此邮件：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="467"/>
+        <source>{0}: {1} is not a usable email address.</source>
+        <translation>{0}：{1} 不是可用的电子邮件地址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="468"/>
+        <source>{0}: the domain of {1} is not a valid name.</source>
+        <translation>{0}：{1} 的域名无效。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="472"/>
+        <source>The subject</source>
+        <extracomment>The fields the checks name, as the sentences above show them (To, Cc, Bcc and From stay header names).</extracomment>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="473"/>
+        <source>The message text</source>
+        <translation>正文</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="474"/>
+        <source>A recipient</source>
+        <translation>收件人</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="475"/>
+        <source>A To name</source>
+        <translation>收件人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="476"/>
+        <source>A Cc name</source>
+        <translation>抄送人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="477"/>
+        <source>A Bcc name</source>
+        <translation>密送人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="478"/>
+        <source>The From name</source>
+        <translation>发件人姓名</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="479"/>
+        <source>A To address</source>
+        <translation>收件人地址</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="480"/>
+        <source>A Cc address</source>
+        <translation>抄送地址</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="481"/>
+        <source>A Bcc address</source>
+        <translation>密送地址</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="482"/>
+        <source>The From address</source>
+        <translation>发件人地址</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="483"/>
+        <source>A recipient address</source>
+        <translation>收件人地址</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="499"/>
+        <source>{0} contains a line break; a header must be one line.</source>
+        <translation>{0}中含有换行符；邮件头只能是一行。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="509"/>
+        <source>{0} contains a NUL character, which mail cannot carry.</source>
+        <translation>{0}中含有 NUL 字符，邮件无法传送这种字符。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="517"/>
+        <source>{0} contains an invalid character (a lone surrogate at position {1}).</source>
+        <translation>{0}中含有无效字符（位置 {1} 处有孤立的代理字符）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="531"/>
+        <source>{0}: {1} is not a usable email address ({2}).</source>
+        <translation>{0}：{1} 不是可用的电子邮件地址（{2}）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="544"/>
+        <source>{0}: {1} is not an email address.</source>
+        <translation>{0}：{1} 不是电子邮件地址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="550"/>
+        <source>{0}: {1} has non-ASCII characters before the @, which this server connection cannot send (SMTPUTF8).</source>
+        <translation>{0}：{1} 的 @ 之前含有非 ASCII 字符，通过此服务器连接无法发送（需要 SMTPUTF8）。</translation>
     </message>
 </context>
 <context>
     <name>ComposeWindow</name>
     <message>
-        <location filename="../../ui/compose.py" line="115"/>
+        <location filename="../../ui/compose.py" line="124"/>
         <source>From</source>
         <translation>发件人</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="117"/>
+        <location filename="../../ui/compose.py" line="126"/>
         <source>Name &lt;address&gt;, another@example.com</source>
         <translation>姓名 &lt;地址&gt;, another@example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="118"/>
+        <location filename="../../ui/compose.py" line="127"/>
         <source>To</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="120"/>
+        <location filename="../../ui/compose.py" line="129"/>
         <source>Cc</source>
         <translation>抄送</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="122"/>
+        <location filename="../../ui/compose.py" line="131"/>
         <source>Subject</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="124"/>
+        <location filename="../../ui/compose.py" line="133"/>
         <source>Message</source>
         <translation>正文</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="126"/>
-        <location filename="../../ui/compose.py" line="250"/>
+        <location filename="../../ui/compose.py" line="135"/>
+        <location filename="../../ui/compose.py" line="259"/>
         <source>Loading the original message…</source>
         <translation>正在载入原邮件…</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="128"/>
+        <location filename="../../ui/compose.py" line="137"/>
         <source>From:</source>
         <translation>发件人：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="129"/>
+        <location filename="../../ui/compose.py" line="138"/>
         <source>To:</source>
         <translation>收件人：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="130"/>
+        <location filename="../../ui/compose.py" line="139"/>
         <source>Cc:</source>
         <translation>抄送：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="131"/>
+        <location filename="../../ui/compose.py" line="140"/>
         <source>Subject:</source>
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="136"/>
+        <location filename="../../ui/compose.py" line="145"/>
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="137"/>
+        <location filename="../../ui/compose.py" line="146"/>
         <source>Throw this draft away and quote the original again</source>
         <translation>丢弃此草稿，重新引用原邮件</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="141"/>
+        <location filename="../../ui/compose.py" line="150"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="142"/>
+        <location filename="../../ui/compose.py" line="151"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="144"/>
+        <location filename="../../ui/compose.py" line="153"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="145"/>
+        <location filename="../../ui/compose.py" line="154"/>
         <source>Send (Ctrl+Enter)</source>
         <translation>发送（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="200"/>
+        <location filename="../../ui/compose.py" line="209"/>
         <source>Cannot start the message: {0}</source>
         <translation>无法开始写邮件：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="220"/>
+        <location filename="../../ui/compose.py" line="229"/>
         <source>Your unsent draft from {0} is back.</source>
         <translation>已恢复您在 {0} 未发送的草稿。</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="294"/>
+        <location filename="../../ui/compose.py" line="303"/>
         <source>The draft could not be saved: {0}</source>
         <translation>草稿无法保存：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="310"/>
+        <location filename="../../ui/compose.py" line="319"/>
         <source>Something went wrong: {0}</source>
         <translation>出错了：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="322"/>
+        <location filename="../../ui/compose.py" line="331"/>
         <source>Discard this message?</source>
         <translation>丢弃这封邮件？</translation>
     </message>
     <message>
-        <location filename="../../ui/compose.py" line="323"/>
+        <location filename="../../ui/compose.py" line="332"/>
         <source>What you wrote will be lost.</source>
         <translation>您写的内容将会丢失。</translation>
     </message>
@@ -1033,12 +1184,12 @@
 <context>
     <name>FileField</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="118"/>
+        <location filename="../../ui/settings_dialog.py" line="119"/>
         <source>Optional: the system&apos;s certificates are used</source>
         <translation>可选：默认使用系统证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="120"/>
+        <location filename="../../ui/settings_dialog.py" line="121"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -1056,62 +1207,62 @@
 <context>
     <name>InboxDelegate</name>
     <message>
-        <location filename="../../ui/delegate.py" line="55"/>
+        <location filename="../../ui/delegate.py" line="56"/>
         <source>Pending</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="56"/>
+        <location filename="../../ui/delegate.py" line="57"/>
         <source>Approved</source>
         <translation>已同意</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="57"/>
+        <location filename="../../ui/delegate.py" line="58"/>
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="58"/>
+        <location filename="../../ui/delegate.py" line="59"/>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="59"/>
+        <location filename="../../ui/delegate.py" line="60"/>
         <source>Completed</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="60"/>
+        <location filename="../../ui/delegate.py" line="61"/>
         <source>Sending</source>
         <translation>发送中</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="61"/>
+        <location filename="../../ui/delegate.py" line="62"/>
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="62"/>
+        <location filename="../../ui/delegate.py" line="63"/>
         <source>Not sent</source>
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="71"/>
+        <location filename="../../ui/delegate.py" line="72"/>
         <source>You</source>
         <translation>我</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="74"/>
+        <location filename="../../ui/delegate.py" line="81"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="76"/>
+        <location filename="../../ui/delegate.py" line="83"/>
         <source>Announcement</source>
         <translation>公告</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="227"/>
+        <location filename="../../ui/delegate.py" line="234"/>
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
@@ -2131,22 +2282,22 @@
         <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="68"/>
+        <location filename="../../ui/settings_dialog.py" line="69"/>
         <source>{0}.</source>
         <translation>{0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="86"/>
+        <location filename="../../ui/settings_dialog.py" line="87"/>
         <source>{0}:</source>
         <translation>{0}：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="92"/>
+        <location filename="../../ui/settings_dialog.py" line="93"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="94"/>
+        <location filename="../../ui/settings_dialog.py" line="95"/>
         <source>Set by your organisation; your own value is ignored</source>
         <translation>由贵单位设定；您自己的值已被忽略</translation>
     </message>
@@ -2154,167 +2305,167 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="525"/>
+        <location filename="../../ui/settings_dialog.py" line="526"/>
         <source>Tidings Settings</source>
         <translation>消息通设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="540"/>
+        <location filename="../../ui/settings_dialog.py" line="541"/>
         <source>Mail accounts</source>
         <extracomment>where “Add…” looks an address up; None: DNS and HTTPS as usual (tests set local ones)</extracomment>
         <translation>邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="541"/>
+        <location filename="../../ui/settings_dialog.py" line="542"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="542"/>
+        <location filename="../../ui/settings_dialog.py" line="543"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="543"/>
+        <location filename="../../ui/settings_dialog.py" line="544"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="552"/>
+        <location filename="../../ui/settings_dialog.py" line="553"/>
         <source>Parts of your organisation&apos;s policy could not be used; tell your helpdesk:</source>
         <translation>贵单位策略的部分内容无法使用，请告知技术支持：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="577"/>
+        <location filename="../../ui/settings_dialog.py" line="578"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="578"/>
+        <location filename="../../ui/settings_dialog.py" line="579"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="579"/>
+        <location filename="../../ui/settings_dialog.py" line="580"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="589"/>
-        <location filename="../../ui/settings_dialog.py" line="746"/>
+        <location filename="../../ui/settings_dialog.py" line="590"/>
+        <location filename="../../ui/settings_dialog.py" line="747"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="595"/>
+        <location filename="../../ui/settings_dialog.py" line="596"/>
         <source>Passwords are kept in the system keyring, never in the settings file.</source>
         <translation>密码保存在系统密钥环中，绝不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="610"/>
-        <location filename="../../ui/settings_dialog.py" line="651"/>
+        <location filename="../../ui/settings_dialog.py" line="611"/>
+        <location filename="../../ui/settings_dialog.py" line="652"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="612"/>
+        <location filename="../../ui/settings_dialog.py" line="613"/>
         <source>No system keyring: use a token command</source>
         <translation>没有系统密钥环：请使用令牌命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="614"/>
+        <location filename="../../ui/settings_dialog.py" line="615"/>
         <source>Paste the token your administrator gave you</source>
         <translation>粘贴管理员提供的令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="616"/>
+        <location filename="../../ui/settings_dialog.py" line="617"/>
         <source>Optional: a command that prints the token</source>
         <translation>可选：输出令牌的命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="618"/>
-        <location filename="../../ui/settings_dialog.py" line="656"/>
+        <location filename="../../ui/settings_dialog.py" line="619"/>
+        <location filename="../../ui/settings_dialog.py" line="657"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="618"/>
-        <location filename="../../ui/settings_dialog.py" line="656"/>
+        <location filename="../../ui/settings_dialog.py" line="619"/>
+        <location filename="../../ui/settings_dialog.py" line="657"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="624"/>
+        <location filename="../../ui/settings_dialog.py" line="625"/>
         <source>Token:</source>
         <translation>令牌：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="627"/>
+        <location filename="../../ui/settings_dialog.py" line="628"/>
         <source>Leave the URL empty to use Tidings for mail only.</source>
         <translation>地址留空则只用消息通收邮件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="642"/>
+        <location filename="../../ui/settings_dialog.py" line="643"/>
         <source>One per line, e.g. intranet.example.com</source>
         <translation>每行一个，例如 intranet.example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="654"/>
+        <location filename="../../ui/settings_dialog.py" line="655"/>
         <source>No system keyring to keep it in</source>
         <translation>没有可保存密码的系统密钥环</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="664"/>
+        <location filename="../../ui/settings_dialog.py" line="665"/>
         <source>Proxy password:</source>
         <translation>代理密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="668"/>
+        <location filename="../../ui/settings_dialog.py" line="669"/>
         <source>system: the proxy your system or environment sets. Certificates are checked with the system&apos;s trust store, so a company certificate authority installed on this computer needs no setting.</source>
         <translation>system：使用系统或环境变量设置的代理。证书通过系统的受信任证书库验证，因此已安装在本机上的公司证书颁发机构无需另行设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="688"/>
+        <location filename="../../ui/settings_dialog.py" line="689"/>
         <source>e.g. 19:00-08:00 (empty: off)</source>
         <translation>例如 19:00-08:00（留空：关闭）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="690"/>
+        <location filename="../../ui/settings_dialog.py" line="691"/>
         <source>One name or address per line</source>
         <translation>每行一个姓名或地址</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="694"/>
+        <location filename="../../ui/settings_dialog.py" line="695"/>
         <source>Sender, subject and text</source>
         <translation>发件人、主题和正文</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="695"/>
+        <location filename="../../ui/settings_dialog.py" line="696"/>
         <source>Sender and subject only</source>
         <translation>仅发件人和主题</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="696"/>
+        <location filename="../../ui/settings_dialog.py" line="697"/>
         <source>Hidden: only “New message”</source>
         <translation>隐藏：只显示“新消息”</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="718"/>
+        <location filename="../../ui/settings_dialog.py" line="719"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="883"/>
+        <location filename="../../ui/settings_dialog.py" line="884"/>
         <source>Mail account “{0}”: {1}.</source>
         <translation>邮件账户“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="954"/>
+        <location filename="../../ui/settings_dialog.py" line="955"/>
         <source>Could not save the password: there is no system keyring (Secret Service). Use a password or token command instead, or install and start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>无法保存密码：没有系统密钥环（Secret Service）。请改用密码或令牌命令，或安装并启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="962"/>
+        <location filename="../../ui/settings_dialog.py" line="963"/>
         <source>Could not save the password: {0}</source>
         <translation>无法保存密码：{0}</translation>
     </message>
@@ -2355,143 +2506,273 @@
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../ui/status_text.py" line="19"/>
+        <location filename="../../ui/status_text.py" line="21"/>
         <location filename="../../ui/tray.py" line="35"/>
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="20"/>
+        <location filename="../../ui/status_text.py" line="22"/>
         <location filename="../../ui/tray.py" line="36"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="21"/>
+        <location filename="../../ui/status_text.py" line="23"/>
         <source>offline, retrying</source>
         <translation>离线，正在重试</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="22"/>
+        <location filename="../../ui/status_text.py" line="24"/>
         <location filename="../../ui/tray.py" line="38"/>
         <source>sign-in failed</source>
         <translation>登录失败</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="23"/>
+        <location filename="../../ui/status_text.py" line="25"/>
         <location filename="../../ui/tray.py" line="39"/>
         <source>sign in again</source>
         <translation>需要重新登录</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="24"/>
+        <location filename="../../ui/status_text.py" line="26"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="25"/>
+        <location filename="../../ui/status_text.py" line="27"/>
         <location filename="../../ui/tray.py" line="41"/>
         <source>disabled</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="34"/>
+        <location filename="../../sources/gateway/connection.py" line="46"/>
+        <location filename="../../ui/status_text.py" line="36"/>
         <source>The gateway rejected the sign-in token</source>
         <translation>网关拒绝了登录令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="35"/>
+        <location filename="../../sources/gateway/connection.py" line="47"/>
+        <location filename="../../ui/status_text.py" line="37"/>
         <source>The connection to the gateway was lost</source>
         <translation>与网关的连接已断开</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="36"/>
+        <location filename="../../sources/gateway/connection.py" line="158"/>
+        <location filename="../../sources/smtp/submit.py" line="51"/>
+        <source>Cannot get the proxy password: {0}</source>
+        <translation>无法获取代理密码：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/connection.py" line="203"/>
+        <source>The gateway address {0} is not valid</source>
+        <translation>网关地址 {0} 无效</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/connection.py" line="213"/>
+        <source>A secure connection to the gateway failed: {0}</source>
+        <translation>与网关建立安全连接失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/connection.py" line="216"/>
+        <location filename="../../ui/status_text.py" line="38"/>
         <source>The gateway did not answer</source>
         <translation>网关没有响应</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="37"/>
+        <location filename="../../sources/gateway/connection.py" line="219"/>
+        <source>The gateway handshake failed: {0}</source>
+        <translation>与网关握手失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/connection.py" line="225"/>
+        <source>The gateway connection failed: {0}</source>
+        <translation>网关连接失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/connection.py" line="237"/>
+        <source>The gateway refused the request: {0}</source>
+        <translation>网关拒绝了请求：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/connection.py" line="244"/>
+        <location filename="../../ui/status_text.py" line="39"/>
         <source>Cannot find the gateway&apos;s server name (check the address or the network)</source>
         <translation>找不到网关的服务器名称（请检查地址或网络）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="38"/>
+        <location filename="../../sources/gateway/connection.py" line="248"/>
+        <location filename="../../ui/status_text.py" line="40"/>
         <source>The gateway is not answering (connection refused)</source>
         <translation>网关没有响应（连接被拒绝）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="39"/>
+        <location filename="../../sources/imap/connection.py" line="30"/>
+        <location filename="../../ui/status_text.py" line="41"/>
         <source>The server rejected the user name or password</source>
         <translation>服务器拒绝了用户名或密码</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="40"/>
+        <location filename="../../sources/imap/connection.py" line="31"/>
+        <source>{0} does not offer STARTTLS on port {1}: choose TLS (port 993) in the account&apos;s security setting</source>
+        <translation>{0} 在端口 {1} 上不支持 STARTTLS：请在账户的安全设置中选择 TLS（端口 993）</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/connection.py" line="37"/>
+        <source>{0} did not accept the sign-in: {1}</source>
+        <translation>{0} 不接受此登录请求：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/connection.py" line="38"/>
+        <source>{0} cannot check passwords right now: {1}</source>
+        <translation>{0} 暂时无法验证密码：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/connection.py" line="39"/>
+        <source>{0} turned the sign-in away for now: {1}</source>
+        <translation>{0} 暂时拒绝登录：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/connection.py" line="40"/>
+        <source>{0} accepts a password only over an encrypted connection: choose TLS or STARTTLS in the account&apos;s security setting.</source>
+        <translation>{0} 只接受通过加密连接发送的密码：请在账户的安全设置中选择 TLS 或 STARTTLS。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/connection.py" line="158"/>
+        <source>{0} cannot take a user name or password with characters beyond plain ASCII (it offers no AUTHENTICATE PLAIN): ask its administrator, or choose an ASCII password.</source>
+        <extracomment>An OAuth2 account&apos;s access token: ``token(force_refresh)`` (``oauth.accounts.AccountSignIn``).</extracomment>
+        <translation>{0} 无法接受含有非 ASCII 字符的用户名或密码（它不支持 AUTHENTICATE PLAIN）：请联系其管理员，或改用只含 ASCII 字符的密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="42"/>
         <source>there is no system keyring to keep passwords in (no Secret Service is running, or it could not be unlocked): set a password command in Settings, or start a keyring such as GNOME Keyring or KWallet and sign in to it</source>
         <translation>没有可保存密码的系统密钥环（Secret Service 未运行或无法解锁）：请在设置中填写密码命令，或启动 GNOME Keyring、KWallet 等密钥环并登录</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="53"/>
+        <location filename="../../sources/gateway/source.py" line="64"/>
+        <location filename="../../ui/status_text.py" line="55"/>
         <source>{0}; retrying in {1} s</source>
         <extracomment>(pattern, template): the template&apos;s {0}, {1}... are the pattern&apos;s groups, in order. A group named ``inner`` is itself a sentence and is translated too.</extracomment>
         <translation>{0}；{1} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="57"/>
+        <location filename="../../sources/gateway/source.py" line="67"/>
+        <source>The gateway did not say hello</source>
+        <translation>网关没有发送问候（hello）</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/source.py" line="217"/>
+        <source>Unexpected problem: {0}</source>
+        <extracomment>while waiting for the user to sign in again, look for a new sign-in this often</extracomment>
+        <translation>意外问题：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/source.py" line="256"/>
+        <source>No gateway address is set</source>
+        <translation>尚未设置网关地址</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/source.py" line="273"/>
+        <source>The gateway closed the connection</source>
+        <translation>网关关闭了连接</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/source.py" line="290"/>
+        <source>The gateway session ended before it was renewed</source>
+        <translation>网关会话在续期之前已结束</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/source.py" line="340"/>
+        <source>The gateway speaks protocol {0}; this Tidings speaks {1}</source>
+        <translation>网关使用协议 {0}，而此版本的 Tidings 使用协议 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/connection.py" line="35"/>
+        <location filename="../../ui/status_text.py" line="59"/>
         <source>Cannot get the password: {0}</source>
         <translation>无法获取密码：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="61"/>
+        <location filename="../../sources/gateway/source.py" line="324"/>
+        <location filename="../../ui/status_text.py" line="63"/>
         <source>No gateway token: {0}</source>
         <translation>没有网关令牌：{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="65"/>
+        <location filename="../../ui/status_text.py" line="67"/>
         <source>no password is stored for {0}: set it in Settings</source>
         <translation>没有为 {0} 保存密码：请在设置中填写</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="69"/>
+        <location filename="../../ui/status_text.py" line="71"/>
         <source>no gateway token is stored for {0}: set it in Settings</source>
         <translation>没有为 {0} 保存网关令牌：请在设置中填写</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="73"/>
+        <location filename="../../sources/gateway/connection.py" line="198"/>
+        <location filename="../../ui/status_text.py" line="75"/>
         <source>The gateway answered HTTP {0}</source>
         <translation>网关返回 HTTP {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="77"/>
+        <location filename="../../sources/gateway/connection.py" line="249"/>
+        <location filename="../../ui/status_text.py" line="79"/>
         <source>Cannot reach the gateway ({0})</source>
         <translation>无法连接网关（{0}）</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="81"/>
+        <location filename="../../sources/net/failures.py" line="25"/>
+        <source>the account&apos;s security setting</source>
+        <extracomment>certificate / tls: the settings (a CA file, the security setting) must change; the others are outages worth retrying. Which setting a TLS failure points at, as the sentence names it.</extracomment>
+        <translation>账户的安全设置</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/failures.py" line="26"/>
+        <source>the sending security setting</source>
+        <translation>发信的安全设置</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/failures.py" line="28"/>
+        <source>The secure connection to {0}:{1} failed ({2}): check {3} and port.</source>
+        <translation>与 {0}:{1} 的安全连接失败（{2}）：请检查{3}和端口。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/failures.py" line="29"/>
+        <location filename="../../ui/status_text.py" line="83"/>
         <source>The server name {0} could not be found.</source>
         <translation>找不到服务器名称 {0}。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="85"/>
+        <location filename="../../sources/net/failures.py" line="30"/>
+        <location filename="../../ui/status_text.py" line="87"/>
         <source>{0} refused the connection on port {1}.</source>
         <translation>{0} 拒绝了端口 {1} 上的连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="89"/>
+        <location filename="../../sources/net/failures.py" line="31"/>
+        <location filename="../../ui/status_text.py" line="91"/>
         <source>{0} did not answer in time.</source>
         <translation>{0} 未及时响应。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="93"/>
+        <location filename="../../sources/net/failures.py" line="32"/>
+        <location filename="../../ui/status_text.py" line="95"/>
         <source>{0} closed the connection.</source>
         <translation>{0} 关闭了连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="97"/>
+        <location filename="../../sources/net/failures.py" line="33"/>
+        <source>The connection to {0} failed: {1}.</source>
+        <translation>与 {0} 的连接失败：{1}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_text.py" line="99"/>
         <source>The connection to {0} failed: {1}</source>
         <translation>与 {0} 的连接失败：{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="101"/>
+        <location filename="../../sources/imap/connection.py" line="36"/>
+        <location filename="../../ui/status_text.py" line="103"/>
         <source>The connection to {0} broke while signing in.</source>
         <translation>登录时与 {0} 的连接中断。</translation>
     </message>
@@ -2506,10 +2787,805 @@
         <translation>出错</translation>
     </message>
     <message>
-        <location filename="../../ui/status_text.py" line="33"/>
+        <location filename="../../ui/status_text.py" line="35"/>
         <source>The gateway ended this sign-in</source>
         <extracomment>The gateway&apos;s &quot;Sign in again: &lt;why&gt;&quot;: the state beside it already says &quot;sign in again&quot;. Whole sentences, as the sources write them.</extracomment>
         <translation>网关已结束此次登录</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/autoconfig.py" line="88"/>
+        <source>The autoconfig address {0} is not https://: Tidings does not read account settings over an unencrypted connection, where anyone on the network could change them.</source>
+        <translation>自动配置地址 {0} 不是 https:// 地址：Tidings 不会通过未加密的连接读取账户设置，因为网络上的任何人都可能篡改它们。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/autoconfig.py" line="113"/>
+        <source>{0} redirects its autoconfig file to an unencrypted address ({1}): Tidings does not follow it.</source>
+        <translation>{0} 将自动配置文件重定向到未加密的地址（{1}）：Tidings 不会跟随此重定向。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/autoconfig.py" line="132"/>
+        <source>The autoconfig file at {0} is larger than {1} KB; it is not used.</source>
+        <translation>位于 {0} 的自动配置文件大于 {1} KB，因此未被采用。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/autoconfig.py" line="146"/>
+        <source>The autoconfig file of {0} is not used: {1}</source>
+        <translation>未采用 {0} 的自动配置文件：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/autoconfig.py" line="185"/>
+        <source>The autoconfig file at {0} contains a DTD or entities, which a mail configuration never needs; it is not used.</source>
+        <translation>位于 {0} 的自动配置文件含有 DTD 或实体，而邮件配置从不需要这些内容，因此未被采用。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/autoconfig.py" line="194"/>
+        <source>The autoconfig file at {0} is not valid XML ({1}); it is not used.</source>
+        <translation>位于 {0} 的自动配置文件不是有效的 XML（{1}），因此未被采用。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/autoconfig.py" line="202"/>
+        <source>The file at {0} is not a mail autoconfig file (no clientConfig/emailProvider).</source>
+        <translation>位于 {0} 的文件不是邮件自动配置文件（没有 clientConfig/emailProvider）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/find.py" line="48"/>
+        <source>{0} serves {1}</source>
+        <extracomment>a DNS server to ask instead of the system&apos;s resolver replaces ``https://&lt;host&gt;`` of the autoconfig addresses (the host stays in the path) a CA file trusted besides the system&apos;s (a company&apos;s, or a test&apos;s private CA) the proxy setting for the HTTPS fetch (&quot;system&quot;, &quot;none&quot;, a URL); None: [network]&apos;s</extracomment>
+        <translation>{1} 的邮件由 {0} 提供</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/find.py" line="54"/>
+        <source>the mail of {0} goes to {1} ({2})</source>
+        <translation>{0} 的邮件投递到 {1}（{2}）</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/find.py" line="70"/>
+        <source>Tidings found no settings for {0}: no autoconfig file and no SRV records. Use “Configure manually” with the server names from your IT department.</source>
+        <translation>Tidings 没有找到 {0} 的设置：既没有自动配置文件，也没有 SRV 记录。请使用“手动配置”，填入 IT 部门提供的服务器名称。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/find.py" line="90"/>
+        <source>The settings published by the autoconfig file for {0} name a server of another domain ({1}), which may not be your organisation&apos;s: Tidings does not use them. If your IT department confirms that server, enter it with “Configure manually”.</source>
+        <translation>{0} 的自动配置文件所发布的设置指向另一个域的服务器（{1}），它可能不属于您的组织，因此 Tidings 不会使用这些设置。如果 IT 部门确认该服务器可用，请通过“手动配置”填写。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/find.py" line="96"/>
+        <source>The settings in the DNS SRV records for {0} name a server of another domain ({1}), which may not be your organisation&apos;s: Tidings does not use them. If your IT department confirms that server, enter it with “Configure manually”.</source>
+        <translation>{0} 的 DNS SRV 记录中的设置指向另一个域的服务器（{1}），它可能不属于您的组织，因此 Tidings 不会使用这些设置。如果 IT 部门确认该服务器可用，请通过“手动配置”填写。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/find.py" line="116"/>
+        <source>The autoconfig file of {0} offers IMAP only without encryption; Tidings does not send a password that way.</source>
+        <translation>{0} 的自动配置文件只提供未加密的 IMAP；Tidings 不会以这种方式发送密码。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/find.py" line="124"/>
+        <source>The autoconfig file of {0} names no IMAP server.</source>
+        <translation>{0} 的自动配置文件没有指定 IMAP 服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/find.py" line="140"/>
+        <source>the settings {0} publishes ({1})</source>
+        <translation>{0} 发布的设置（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/find.py" line="168"/>
+        <source>the DNS SRV records of {0}</source>
+        <translation>{0} 的 DNS SRV 记录</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/finding.py" line="63"/>
+        <source>{0} is not a mail address like name@example.com.</source>
+        <extracomment>in words, e.g. &quot;the settings example.com publishes (autoconfig)&quot; the OAuth provider preset (&quot;microsoft&quot;, &quot;google&quot;), or &quot;&quot; (password, or a company provider the settings must name) the name the domain&apos;s own file gives its provider, shown in the dialog</extracomment>
+        <translation>{0} 不是形如 name@example.com 的邮件地址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/discovery/finding.py" line="72"/>
+        <source>The domain of {0} is not a valid domain name.</source>
+        <translation>{0} 的域名无效。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/sso.py" line="120"/>
+        <source>Sign in again: {0}</source>
+        <extracomment>renew this long before the session ends (at most a third of its lifetime) while the provider or the gateway is down, try renewing again this often (at most) The state beside it says &quot;sign in again&quot; already: the window shows only the reason.</extracomment>
+        <translation>请重新登录：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/sso.py" line="121"/>
+        <source>the gateway ended this sign-in</source>
+        <translation>网关已结束此次登录</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/sso.py" line="272"/>
+        <source>Cannot reach the gateway to sign in ({0})</source>
+        <translation>无法连接网关进行登录（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/sso.py" line="298"/>
+        <source>the gateway refused the sign-in ({0})</source>
+        <translation>网关拒绝了登录（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/sso.py" line="304"/>
+        <source>The gateway could not check the sign-in now ({0})</source>
+        <translation>网关暂时无法验证登录（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/sso.py" line="313"/>
+        <source>The gateway refused the sign-in: {0}</source>
+        <translation>网关拒绝了登录：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/sso.py" line="329"/>
+        <source>The gateway answered the sign-in with something unexpected</source>
+        <translation>网关对登录请求的答复无法识别</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/sso.py" line="352"/>
+        <source>Tidings is not signed in to the gateway ({0}); run tidings gateway login</source>
+        <translation>Tidings 尚未登录网关（{0}）；请运行 tidings gateway login</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/__init__.py" line="48"/>
+        <source>The settings are incomplete: {0}.</source>
+        <translation>设置不完整：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/__init__.py" line="61"/>
+        <source>Signed in, but the folder {0} does not exist on the server.</source>
+        <translation>已登录，但服务器上没有文件夹 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/__init__.py" line="64"/>
+        <source>{0}: {1} mails, {2} unread</source>
+        <translation>{0}：{1} 封邮件，{2} 封未读</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/__init__.py" line="68"/>
+        <source>; </source>
+        <comment>between the folders of a connection test</comment>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/__init__.py" line="69"/>
+        <source>Connected to {0} as {1}. {2}.</source>
+        <translation>已以 {1} 的身份连接到 {0}。{2}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/__init__.py" line="93"/>
+        <source>The folders could not be listed: {0}</source>
+        <translation>无法列出文件夹：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/body.py" line="213"/>
+        <source>This mail is no longer on the server: the folder changed.</source>
+        <translation>此邮件已不在服务器上：文件夹已变更。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/body.py" line="217"/>
+        <source>This mail is no longer on the server.</source>
+        <translation>此邮件已不在服务器上。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/body.py" line="236"/>
+        <source>The server could not open this mail: {0}</source>
+        <translation>服务器无法打开此邮件：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/sending.py" line="45"/>
+        <source>Not sent yet: {0}</source>
+        <translation>尚未发送：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/sending.py" line="46"/>
+        <source>Sent; the copy for the Sent folder waits: {0}</source>
+        <translation>已发送；存入“已发送”文件夹的副本尚待保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/sending.py" line="47"/>
+        <source>Not sent: {0}</source>
+        <translation>未发送：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/sending.py" line="48"/>
+        <source>Not sent yet, Tidings tries again: {0}</source>
+        <translation>尚未发送，Tidings 会再次尝试：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/sending.py" line="138"/>
+        <source>The queued message is damaged ({0}).</source>
+        <translation>排队中的邮件已损坏（{0}）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="33"/>
+        <source>general SOCKS server failure</source>
+        <translation>SOCKS 服务器一般性故障</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="34"/>
+        <source>connection not allowed by the proxy&apos;s rules</source>
+        <translation>代理规则不允许此连接</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="35"/>
+        <source>network unreachable</source>
+        <translation>网络不可达</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="36"/>
+        <source>host unreachable</source>
+        <translation>主机不可达</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="37"/>
+        <source>connection refused by the server</source>
+        <translation>服务器拒绝了连接</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="38"/>
+        <source>TTL expired</source>
+        <translation>TTL 已过期</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="39"/>
+        <source>command not supported</source>
+        <translation>不支持该命令</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="40"/>
+        <source>address type not supported</source>
+        <translation>不支持该地址类型</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="43"/>
+        <source>its name could not be found</source>
+        <translation>找不到其名称</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="44"/>
+        <source>connection refused</source>
+        <translation>连接被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="45"/>
+        <source>no answer in time</source>
+        <translation>未及时响应</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="46"/>
+        <source>SOCKS5 authentication failed</source>
+        <translation>SOCKS5 身份验证失败</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="47"/>
+        <source>it accepts none of the offered sign-in methods</source>
+        <translation>它不接受所提供的任何登录方式</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="48"/>
+        <source>it closed the connection at sign-in</source>
+        <translation>它在登录时关闭了连接</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="49"/>
+        <source>SOCKS error {0}</source>
+        <translation>SOCKS 错误 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="50"/>
+        <source>The proxy {0} did not complete the connection ({1}).</source>
+        <translation>代理 {0} 未能完成连接（{1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="51"/>
+        <source>The proxy {0} requires a user name and password. Set them in the proxy setting.</source>
+        <translation>代理 {0} 需要用户名和密码。请在代理设置中填写。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="88"/>
+        <source>The proxy {0} refused the user name or password ({1}). Check the proxy user name and password in Settings.</source>
+        <translation>代理 {0} 拒绝了用户名或密码（{1}）。请在设置中检查代理的用户名和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="100"/>
+        <source>The proxy {0} does not allow connections to {1} ({2}). Ask your IT department to allow this server and port.</source>
+        <translation>代理 {0} 不允许连接到 {1}（{2}）。请让 IT 部门放行此服务器和端口。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="106"/>
+        <source>The proxy {0} could not reach {1} ({2}).</source>
+        <translation>代理 {0} 无法连接到 {1}（{2}）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="114"/>
+        <source>The proxy {0} cannot be reached ({1}). Check the proxy setting, or whether this network uses that proxy.</source>
+        <translation>无法连接代理 {0}（{1}）。请检查代理设置，或确认当前网络是否使用该代理。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="137"/>
+        <source>the server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="189"/>
+        <source>The proxy {0} requires a user name and password ({1}). Set them in the proxy setting.</source>
+        <translation>代理 {0} 需要用户名和密码（{1}）。请在代理设置中填写。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/errors.py" line="240"/>
+        <source>The proxy {0} did not answer like an HTTP proxy.</source>
+        <translation>代理 {0} 的响应不像 HTTP 代理。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/network.py" line="137"/>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/pac.py" line="92"/>
+        <source>The PAC file {0} failed for {1} ({2}): connecting directly.</source>
+        <translation>PAC 文件 {0} 处理 {1} 时出错（{2}）：改为直接连接。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/pac.py" line="109"/>
+        <source>The PAC file {0} cannot be used ({1}): connecting directly.</source>
+        <translation>无法使用 PAC 文件 {0}（{1}）：改为直接连接。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/pac.py" line="163"/>
+        <source>The PAC file {0} gave no answer for {1}: connecting directly.</source>
+        <translation>PAC 文件 {0} 没有给出 {1} 的结果：改为直接连接。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/pac.py" line="178"/>
+        <source>The PAC file {0} gave no usable proxy for {1} ({2}): connecting directly.</source>
+        <translation>PAC 文件 {0} 没有为 {1} 给出可用的代理（{2}）：改为直接连接。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/tls.py" line="39"/>
+        <source>The CA file {0} does not exist.</source>
+        <translation>CA 文件 {0} 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/tls.py" line="43"/>
+        <source>The CA file {0} cannot be read (permission denied).</source>
+        <translation>无法读取 CA 文件 {0}（权限不足）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/tls.py" line="47"/>
+        <source>The CA file {0} is a folder, not a certificate file.</source>
+        <translation>CA 文件 {0} 是一个文件夹，而不是证书文件。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/tls.py" line="51"/>
+        <source>The CA file {0} holds no usable certificate ({1}): it must be PEM (-----BEGIN CERTIFICATE-----).</source>
+        <translation>CA 文件 {0} 中没有可用的证书（{1}）：文件必须是 PEM 格式（-----BEGIN CERTIFICATE-----）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/tls.py" line="58"/>
+        <source>The CA file {0} cannot be read ({1}).</source>
+        <translation>无法读取 CA 文件 {0}（{1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/accounts.py" line="44"/>
+        <source>The mail account {0} signs in with OAuth2 but names no provider: set oauth = &quot;microsoft&quot;, &quot;google&quot; or the name of your company&apos;s [oauth.NAME] table.</source>
+        <translation>邮件账户 {0} 使用 OAuth2 登录，但没有指定提供方：请设置 oauth = &quot;microsoft&quot;、&quot;google&quot; 或贵公司 [oauth.NAME] 表的名称。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/accounts.py" line="76"/>
+        <location filename="../../sources/oauth/accounts.py" line="95"/>
+        <source>Tidings needs your organisation&apos;s app registration to sign in with {0}: {1} (the client id) and put it in [oauth.{2}] client_id.</source>
+        <translation>Tidings 需要贵组织的应用注册才能通过 {0} 登录：{1}（客户端 ID），并将其填入 [oauth.{2}] client_id。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/accounts.py" line="87"/>
+        <source>{0} names the sign-in provider {1}, but no [oauth.{2}] table declares it (issuer, client_id, scopes): {3}.</source>
+        <translation>{0} 指定了登录提供方 {1}，但没有 [oauth.{2}] 表声明它（issuer、client_id、scopes）：{3}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/accounts.py" line="148"/>
+        <source>The sign-in command failed: {0}</source>
+        <translation>登录命令失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/accounts.py" line="230"/>
+        <source>{0} gave no lasting sign-in (no refresh token): ask IT to allow offline_access for Tidings.</source>
+        <translation>{0} 没有提供长期有效的登录（没有刷新令牌）：请让 IT 部门为 Tidings 开放 offline_access。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/accounts.py" line="263"/>
+        <location filename="../../sources/oauth/accounts.py" line="275"/>
+        <source>No settings to find the sign-in provider in.</source>
+        <translation>没有可用于查找登录提供方的设置。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/client.py" line="222"/>
+        <source>{0} answered with something that is not a token; Tidings will try again shortly.</source>
+        <extracomment>refresh this long before the access token expires (clock skew, a slow IMAP login) RFC 8628 §3.5: the default polling interval and the step of each ``slow_down``</extracomment>
+        <translation>{0} 返回的内容不是令牌；Tidings 稍后会再次尝试。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/client.py" line="278"/>
+        <source>No web browser could be opened for the sign-in. Set the BROWSER variable, or sign in with a code on another device (tidings account login --device).</source>
+        <translation>无法打开网页浏览器进行登录。请设置 BROWSER 环境变量，或在另一台设备上使用代码登录（tidings account login --device）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/client.py" line="305"/>
+        <source>{0} does not offer sign-in with a code on another device; sign in with the browser.</source>
+        <translation>{0} 不支持在另一台设备上使用代码登录；请通过浏览器登录。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/client.py" line="342"/>
+        <source>{0}&apos;s answer to the device sign-in is incomplete.</source>
+        <translation>{0} 对设备登录请求的答复不完整。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/client.py" line="359"/>
+        <location filename="../../sources/oauth/loopback.py" line="74"/>
+        <source>The sign-in was cancelled; nothing was saved.</source>
+        <translation>登录已取消，未保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/client.py" line="407"/>
+        <source>Tidings has no lasting sign-in for {0}: sign in again.</source>
+        <translation>Tidings 没有 {0} 的长期登录：请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/client.py" line="438"/>
+        <source>{0} answered without an access token.</source>
+        <translation>{0} 的答复中没有访问令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/client.py" line="486"/>
+        <location filename="../../sources/oauth/client.py" line="491"/>
+        <source>The provider answered with something that is not JSON.</source>
+        <translation>提供方返回的内容不是 JSON。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/discovery.py" line="56"/>
+        <source>{0} answered its discovery address {1} with something that is not JSON.</source>
+        <extracomment>RFC 9207: the authorization response then carries ``iss``, which must be checked</extracomment>
+        <translation>{0} 的发现地址 {1} 返回的内容不是 JSON。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/discovery.py" line="63"/>
+        <source>{0}&apos;s discovery document at {1} is not a JSON object.</source>
+        <translation>{0} 位于 {1} 的发现文档不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/discovery.py" line="80"/>
+        <source>{0}&apos;s discovery document has no usable {1}.</source>
+        <translation>{0} 的发现文档中没有可用的 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/discovery.py" line="90"/>
+        <source>The discovery document at {0} names the issuer {1}, not {2}: check the issuer setting (it must match exactly).</source>
+        <translation>位于 {0} 的发现文档给出的 issuer 是 {1}，而不是 {2}：请检查 issuer 设置（必须完全一致）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/discovery.py" line="108"/>
+        <source>{0} does not offer PKCE with S256, which Tidings requires for a safe sign-in.</source>
+        <translation>{0} 不支持 S256 方式的 PKCE，而 Tidings 需要它来保证登录安全。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="61"/>
+        <source>The sign-in has expired or was revoked</source>
+        <translation>登录已过期或已被撤销</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="62"/>
+        <source>The sign-in was declined</source>
+        <translation>登录被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="63"/>
+        <source>The sign-in code expired before it was used</source>
+        <translation>登录代码在使用前已过期</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="64"/>
+        <source>The sign-in is no longer valid</source>
+        <translation>登录已失效</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="65"/>
+        <location filename="../../sources/oauth/errors.py" line="67"/>
+        <source>The provider asks you to sign in again</source>
+        <translation>提供方要求您重新登录</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="66"/>
+        <source>The provider asks you to allow access again</source>
+        <translation>提供方要求您重新授权访问</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="68"/>
+        <source>The provider asks you to choose an account</source>
+        <translation>提供方要求您选择一个账户</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="71"/>
+        <source>The sign-in service had an internal error</source>
+        <translation>登录服务发生内部错误</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="72"/>
+        <source>The sign-in service is temporarily unavailable</source>
+        <translation>登录服务暂时不可用</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="75"/>
+        <source>{0}: sign in to {1} again{2}.</source>
+        <extracomment>the reason, the provider, what the provider said (``_quote``)</extracomment>
+        <translation>{0}：请重新登录 {1}{2}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="76"/>
+        <source>{0}; Tidings will try again shortly{1}.</source>
+        <translation>{0}；Tidings 稍后会再次尝试{1}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="77"/>
+        <source> (the provider said: &quot;{0}&quot;)</source>
+        <translation>（提供方称：“{0}”）</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="78"/>
+        <source>the sign-in service</source>
+        <translation>登录服务</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="99"/>
+        <source>{0} does not accept Tidings&apos; client id{1}. The registration or the client id in the settings is wrong; ask your administrator.</source>
+        <translation>{0} 不接受 Tidings 的客户端 ID{1}。应用注册或设置中的客户端 ID 有误；请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="105"/>
+        <source>{0} refused the permissions Tidings asked for{1}. Check the provider&apos;s scopes in the settings.</source>
+        <translation>{0} 拒绝了 Tidings 申请的权限{1}。请检查设置中该提供方的 scopes。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="110"/>
+        <source>{0} refused the request with the error {1}{2}.</source>
+        <translation>{0} 拒绝了请求，错误为 {1}{2}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="137"/>
+        <source>{0} Tidings will try again shortly.</source>
+        <translation>{0} Tidings 稍后会再次尝试。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="146"/>
+        <source>{0} ({1}) did not answer in time.</source>
+        <translation>{0}（{1}）未及时响应。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="153"/>
+        <source>{0} ({1}) answered HTTP {2}; Tidings will try again shortly.</source>
+        <translation>{0}（{1}）返回 HTTP {2}；Tidings 稍后会再次尝试。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="159"/>
+        <source>{0} answered HTTP {1} at {2}: check the provider&apos;s address in the settings.</source>
+        <translation>{0} 在 {2} 返回 HTTP {1}：请检查设置中该提供方的地址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/errors.py" line="165"/>
+        <source>Cannot reach {0} ({1}): {2}. Tidings will try again shortly.</source>
+        <translation>无法连接 {0}（{1}）：{2}。Tidings 稍后会再次尝试。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/loopback.py" line="81"/>
+        <source>No answer came back from the browser within {0} s, so the sign-in to {1} was stopped. Nothing was saved; sign in again.</source>
+        <translation>浏览器在 {0} 秒内没有返回结果，因此已停止登录 {1}。未保存任何内容；请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/loopback.py" line="124"/>
+        <source>The answer that reached Tidings does not belong to the sign-in it started (wrong state), so it was ignored and nothing was saved. Start the sign-in again.</source>
+        <translation>Tidings 收到的答复不属于它发起的这次登录（state 不符），因此已忽略，未保存任何内容。请重新开始登录。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/loopback.py" line="134"/>
+        <source>The answer did not come from {0} (issuer {1}), so it was ignored and nothing was saved. Start the sign-in again.</source>
+        <translation>该答复并非来自 {0}（issuer {1}），因此已忽略，未保存任何内容。请重新开始登录。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/loopback.py" line="146"/>
+        <source>The provider&apos;s answer had no authorization code. Start the sign-in again.</source>
+        <translation>提供方的答复中没有授权码。请重新开始登录。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="76"/>
+        <source>The {0} {1} is not a web address.</source>
+        <extracomment>&quot;microsoft&quot;, &quot;google&quot;, or the name of a company provider in the settings what messages call it (&quot;Microsoft 365&quot;, &quot;Google&quot;, the company&apos;s name) OIDC discovery starts here; https, or http on loopback only Google&apos;s desktop-app registrations come with a secret that is not secret (RFC 8252 §8.5) RFC 8707 resource indicator, sent with the sign-in and token requests when set further audiences the same sign-in is asked for (RFC 8707 allows several resources in the authorization request), whose tokens ``OAuthClient.access_token_for`` gets: the gateway&apos;s beside mail&apos;s, so one browser sign-in serves both extra authorization request parameters (prompt, access_type) False only where the provider&apos;s discovery issuer is a template (Microsoft &quot;common&quot;)</extracomment>
+        <translation>{0} {1} 不是网址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="85"/>
+        <source>The {0} {1} uses plain http://, which anyone on the network could read or change. Use its https:// address.</source>
+        <translation>{0} {1} 使用未加密的 http://，网络上的任何人都能读取或篡改其内容。请使用它的 https:// 地址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="92"/>
+        <source>The {0} {1} is not an https:// address.</source>
+        <translation>{0} {1} 不是 https:// 地址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="101"/>
+        <source>Signing in with {0} needs your organisation&apos;s client id: {1} Ask your administrator for it and put it in the provider&apos;s client_id setting.</source>
+        <translation>通过 {0} 登录需要贵组织的客户端 ID：{1} 请向管理员索取，并填入该提供方的 client_id 设置。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="159"/>
+        <source>The sign-in provider {0} has no issuer: set the address of the company&apos;s OpenID Connect provider.</source>
+        <translation>登录提供方 {0} 没有 issuer：请填写公司 OpenID Connect 提供方的地址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/sent.py" line="103"/>
+        <source>Cannot reach the mail server to check Sent: {0}</source>
+        <translation>无法连接邮件服务器检查“已发送”文件夹：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/sent.py" line="114"/>
+        <source>The Sent folder could not be used: {0}</source>
+        <translation>无法使用“已发送”文件夹：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="46"/>
+        <source>Tidings does not send your password to {0} without encryption: choose STARTTLS (port 587) or TLS (port 465).</source>
+        <translation>Tidings 不会以未加密的方式向 {0} 发送您的密码：请选择 STARTTLS（端口 587）或 TLS（端口 465）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="53"/>
+        <source>Sign-in failed for now. {0} said: {1}</source>
+        <translation>暂时无法登录。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="54"/>
+        <source>The server refused the sign-in: sign in again. {0} said: {1}</source>
+        <translation>服务器拒绝了登录：请重新登录。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="55"/>
+        <source>Sign-in is not possible like this. {0} said: {1}</source>
+        <translation>无法以这种方式登录。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="56"/>
+        <source>The server refused the sign-in. {0} said: {1}</source>
+        <translation>服务器拒绝了登录。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="57"/>
+        <source>The server cannot take mail right now. {0} said: {1}</source>
+        <translation>服务器暂时无法接收邮件。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="58"/>
+        <source>The server turned Tidings away. {0} said: {1}</source>
+        <translation>服务器拒绝了 Tidings 的连接。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="59"/>
+        <source>The server will not talk to Tidings. {0} said: {1}</source>
+        <translation>服务器不愿与 Tidings 通信。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="60"/>
+        <source>The server wants a different sign-in. {0} said: {1}</source>
+        <translation>服务器要求另一种登录方式。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="61"/>
+        <source>The message is too big for the server. {0} said: {1}</source>
+        <translation>邮件太大，服务器无法接收。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="62"/>
+        <source>The server refused the message. {0} said: {1}</source>
+        <translation>服务器拒收了此邮件。{0} 的答复：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="63"/>
+        <source>{0} The server may have taken the message; Tidings checks before sending it again.</source>
+        <translation>{0} 服务器可能已收下此邮件；Tidings 会在重新发送前先进行检查。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="186"/>
+        <source>{0} does not offer STARTTLS on port {1}: choose TLS (port 465) in the account&apos;s sending settings.</source>
+        <extracomment>Every sentence for a server&apos;s refusal (the tests check each has a translation).</extracomment>
+        <translation>{0} 在端口 {1} 上不支持 STARTTLS：请在账户的发信设置中选择 TLS（端口 465）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="283"/>
+        <source>{0} offers no password sign-in on this port (it offers: {1}).</source>
+        <translation>{0} 在此端口上不支持密码登录（它支持：{1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="292"/>
+        <source>{0} does not take {1} sign-in (it offers: {2}).</source>
+        <translation>{0} 不支持 {1} 登录（它支持：{2}）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="322"/>
+        <source>Cannot reach the sign-in service: {0}</source>
+        <translation>无法连接登录服务：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="327"/>
+        <source>Cannot get a sign-in token: {0}. Sign in again.</source>
+        <translation>无法获取登录令牌：{0}。请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="366"/>
+        <source>{0} cannot take this message: it has 8-bit text and the server lacks 8BITMIME.</source>
+        <translation>{0} 无法接收此邮件：邮件含有 8 位文本，而服务器不支持 8BITMIME。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="379"/>
+        <source>The message is {0}; {1} accepts at most {2}.</source>
+        <translation>邮件大小为 {0}；{1} 最多只接收 {2}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="398"/>
+        <source>The server refused a recipient, so the message was sent to nobody: {0}</source>
+        <translation>服务器拒绝了一位收件人，因此邮件没有发给任何人：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="402"/>
+        <source>The server refused recipients, so the message was sent to nobody: {0}</source>
+        <translation>服务器拒绝了多位收件人，因此邮件没有发给任何人：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="471"/>
+        <source>{0} does not support what Tidings needs: {1}</source>
+        <translation>{0} 不支持 Tidings 所需的功能：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/tls.py" line="32"/>
+        <source>The certificate of {0} has expired, so Tidings cannot be sure it is talking to the real server. Its administrator must renew the certificate; nothing is sent until then.</source>
+        <translation>{0} 的证书已过期，Tidings 无法确认对方是真正的服务器。必须由其管理员更新证书；在此之前不会发送任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/tls.py" line="38"/>
+        <source>The certificate of {0} is not valid yet. Check this computer&apos;s date and time.</source>
+        <translation>{0} 的证书尚未生效。请检查这台电脑的日期和时间。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/tls.py" line="42"/>
+        <source>The certificate of {0} was issued for a different name. Check the server name in Settings: use the name the server&apos;s certificate carries, not an alias or IP address.</source>
+        <translation>{0} 的证书是为另一个名称签发的。请检查设置中的服务器名称：应使用服务器证书上的名称，而不是别名或 IP 地址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/tls.py" line="48"/>
+        <source>The certificate of {0} is not trusted ({1}). If your organisation uses its own certificate authority, set {2} to that authority&apos;s certificate.</source>
+        <translation>{0} 的证书不受信任（{1}）。如果贵组织使用自己的证书颁发机构，请将{2}设为该机构的证书。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/tls.py" line="53"/>
+        <source>The certificate of {0} could not be verified ({1}).</source>
+        <translation>无法验证 {0} 的证书（{1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/tls.py" line="59"/>
+        <source>the account&apos;s CA file setting</source>
+        <extracomment>Where each source&apos;s company CA is set, as the sentences above name it.</extracomment>
+        <translation>账户的 CA 文件</translation>
+    </message>
+    <message>
+        <location filename="../../sources/tls.py" line="60"/>
+        <source>the gateway&apos;s CA file in Settings</source>
+        <translation>设置中网关的 CA 文件</translation>
+    </message>
+    <message>
+        <location filename="../../sources/tls.py" line="61"/>
+        <source>the provider&apos;s CA file</source>
+        <translation>该提供方的 CA 文件</translation>
+    </message>
+    <message>
+        <location filename="../../sources/tls.py" line="62"/>
+        <source>a CA file</source>
+        <translation>一个 CA 文件</translation>
     </message>
 </context>
 <context>
