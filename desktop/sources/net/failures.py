@@ -62,7 +62,9 @@ def describe(
     if isinstance(exc, ssl.SSLCertVerificationError):
         return NetworkFailure("certificate", describe_certificate_problem(exc, host, ca_setting))
     if isinstance(exc, ssl.SSLError):
-        return NetworkFailure("tls", _TLS.format(host, port, exc.reason or exc, security_setting))
+        return NetworkFailure(
+            "tls", _TLS.format(host, port, getattr(exc, "reason", None) or exc, security_setting)
+        )
     if isinstance(exc, socket.gaierror):
         return NetworkFailure("unknown_host", _UNKNOWN_HOST.format(host))
     if isinstance(exc, ConnectionRefusedError):
