@@ -964,13 +964,13 @@
         <translation>出错了：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="364"/>
+        <location filename="../../app/facade.py" line="365"/>
         <source>(unnamed)</source>
         <translation>（未命名）</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="290"/>
-        <location filename="../../app/facade.py" line="349"/>
+        <location filename="../../app/facade.py" line="291"/>
+        <location filename="../../app/facade.py" line="350"/>
         <source>The account {0} is no longer set up.</source>
         <translation>账户 {0} 已不存在。</translation>
     </message>
@@ -3586,6 +3586,17 @@
         <location filename="../../sources/tls.py" line="62"/>
         <source>a CA file</source>
         <translation>一个 CA 文件</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/moves.py" line="59"/>
+        <source>The folder {0} does not exist on the server.</source>
+        <extracomment>what a &quot;move&quot; entry&apos;s &quot;to&quot; may name besides a folder, and the name used if nothing is marked</extracomment>
+        <translation>服务器上没有文件夹 {0}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/outbox.py" line="125"/>
+        <source>No folder to move the message to.</source>
+        <translation>没有可将邮件移入的文件夹。</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,8 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.imapclient import ARCHIVE, DRAFTS, JUNK, SENT, TRASH
 
+from desktop.core.i18n import lazy
+
 DELETED = b"\\Deleted"
 #: what a "move" entry's "to" may name besides a folder, and the name used if nothing is marked
 SPECIAL = {"\\Archive": (ARCHIVE, "Archive"), "\\Trash": (TRASH, "Trash")}
@@ -53,7 +55,9 @@ def resolve(client: IMAPClient, to: str, fallback: str = "") -> str:
     special = SPECIAL.get(to)
     if special is None:
         if not client.folder_exists(to):
-            raise MoveError(f"The folder {to} does not exist on the server.")
+            raise MoveError(
+                lazy.translate("Status", "The folder {0} does not exist on the server.").format(to)
+            )
         return to
     flag, usual = special
     for flags, _delimiter, name in client.list_folders():

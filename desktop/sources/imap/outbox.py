@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from imapclient import IMAPClient
 
 from desktop.core.events import ItemChange, ItemsChanged, ItemsRemoved, OutboxSettled, OutboxStatus
+from desktop.core.i18n import lazy, localized
 from desktop.sources.base import Emit, QueuedAction, StoreReader
 from desktop.sources.imap.connection import server_text
 from desktop.sources.imap.fetch import SEEN
@@ -104,7 +105,7 @@ class FolderOutbox:
             self._failed(entry, server_text(exc))
             return
         except MoveError as exc:
-            self._failed(entry, str(exc))
+            self._failed(entry, exc.args[0] if exc.args else str(exc))
             return
         self._settled.add(entry.id)
         self.emit(OutboxSettled(self.source_id, entry.id, OutboxStatus.DONE))
@@ -121,7 +122,7 @@ class FolderOutbox:
     def _move(self, client: IMAPClient, uid: int, entry: QueuedAction) -> None:
         to = str(entry.payload.get("to") or "")
         if not to:
-            raise MoveError("No folder to move the message to.")
+            raise MoveError(lazy.translate("Status", "No folder to move the message to."))
         target = resolve(client, to, str(entry.payload.get("fallback") or ""))
         if target != self.folder:
             move(client, [uid], target)
@@ -130,6 +131,7 @@ class FolderOutbox:
         # archiving what is already in Archive: nothing to do
 
     def _failed(self, entry: QueuedAction, reason: str) -> None:
+        reason = localized(reason)  # stored on the item and shown as it is: the user's language
         self._settled.add(entry.id)
         self.emit(OutboxSettled(self.source_id, entry.id, OutboxStatus.FAILED, reason))
         if entry.item_id:
