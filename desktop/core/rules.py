@@ -54,6 +54,8 @@ class Rules:
             return False
         if not item.unread:
             return False
+        if item.payload.get("own") is True:
+            return False  # the user's own message (mail from their address): nothing new to them
         if not self.is_paused(now):
             return True
         if self.urgent_breaks_through and item.urgency >= Urgency.URGENT:

@@ -148,3 +148,11 @@ def test_muted_source_is_silent_even_for_vip_and_urgent() -> None:
     chat = item(source="gateway", kind=Kind.CHAT, urgency=Urgency.URGENT)
     assert not rules.should_notify(chat, NOON)
     assert rules.should_notify(item(), NOON)  # other sources still notify
+
+
+def test_the_users_own_message_never_notifies_even_unread_urgent_or_vip() -> None:
+    """payload["own"]: the source knows it came from the user (their mail address, their chat id)."""
+    rules = Rules(vip_senders=frozenset({"me@x.org"}))
+    own = item(sender="Me <me@x.org>", urgency=Urgency.URGENT, payload={"own": True})
+    assert not rules.should_notify(own, NOON)
+    assert rules.should_notify(item(sender="Me <me@x.org>", payload={"own": False}), NOON)

@@ -10,7 +10,7 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import ProtocolError
 
-from desktop.core.item import Action, Item, Kind, Urgency
+from desktop.core.item import Action, Item, Kind, Urgency, sender_address
 from desktop.sources.imap import structure
 from desktop.sources.imap.ids import item_id
 from desktop.sources.imap.parse import listing_from_message, parse_bytes, preview_from_part
@@ -28,12 +28,14 @@ def batches(values: Sequence[int], size: int) -> Iterator[list[int]]:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Mailbox:
-    """Which folder, as what, under which UIDVALIDITY: everything an item id needs."""
+    """Which folder, as what, under which UIDVALIDITY: everything an item id needs; and the
+    account's own address, so mail the user sent is known as theirs."""
 
     source_id: str
     account: str
     folder: str
     uidvalidity: int
+    own_address: str = ""  # lower case, as sender_address() gives it; empty: not known
 
 
 def fetch_items(client: IMAPClient, box: Mailbox, uids: Sequence[int]) -> list[Item]:
@@ -80,6 +82,9 @@ def _item(box: Mailbox, uid: int, fields: dict[bytes, Any], preview: str) -> Ite
     listing = listing_from_message(parse_bytes(header), internal, preview_text=preview)
     parts = structure.parts(fields.get(b"BODYSTRUCTURE"))
     flags = fields.get(b"FLAGS") or ()
+    # The user's own mail (a Bcc to themselves, a list echoing their post) is listed but never
+    # notified (core.rules), like their own chat messages.
+    own = bool(box.own_address) and sender_address(listing.sender) == box.own_address
     return Item(
         id=item_id(box.account, box.folder, box.uidvalidity, uid),
         source=box.source_id,
@@ -99,5 +104,6 @@ def _item(box: Mailbox, uid: int, fields: dict[bytes, Any], preview: str) -> Ite
             "message_id": listing.message_id,
             "to": listing.to,
             "has_attachments": bool(structure.attachments(parts)) or listing.has_attachments,
+            "own": own,
         },
     )

@@ -40,6 +40,7 @@ class FolderSync:
         emit: Emit,
         condstore: bool,
         first_sync_limit: int,
+        own_address: str = "",
     ) -> None:
         self.client = client
         self.source_id = source_id
@@ -49,6 +50,7 @@ class FolderSync:
         self.emit = emit
         self.condstore = condstore
         self.first_sync_limit = first_sync_limit
+        self.own_address = own_address
         self.uidvalidity = 0
         self.uidnext = 0
         self.highest = 0  # the server's HIGHESTMODSEQ when the folder was selected
@@ -64,7 +66,7 @@ class FolderSync:
 
     @property
     def box(self) -> Mailbox:
-        return Mailbox(self.source_id, self.account, self.folder, self.uidvalidity)
+        return Mailbox(self.source_id, self.account, self.folder, self.uidvalidity, self.own_address)
 
     @property
     def item_prefix(self) -> str:

@@ -26,6 +26,7 @@ from imapclient import IMAPClient
 
 from desktop.core.backoff import Backoff
 from desktop.core.events import ConnectionState
+from desktop.core.item import sender_address
 from desktop.sources.imap.connection import ImapProblem, classify, close_quietly, server_text
 from desktop.sources.imap.idle import has_buffered_input, take_announcements
 from desktop.sources.imap.outbox import FolderOutbox
@@ -162,6 +163,7 @@ class FolderWorker:
             emit=self.src.emit,
             condstore=condstore,
             first_sync_limit=self.src.first_sync_limit,
+            own_address=sender_address(self.account.sender_address),
         )
         sync.open(info)
         take_announcements(client)  # SELECT's EXISTS: the catch-up below covers it
