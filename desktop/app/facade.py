@@ -24,7 +24,7 @@ from desktop.config.settings import MailAccount, Settings
 from desktop.core.events import SourceStatus
 from desktop.core.i18n import translate
 from desktop.core.item import Item
-from desktop.store import Store, StoreError
+from desktop.store import Store, StoreError, Tally
 
 if TYPE_CHECKING:
     from desktop.app.composing import ComposeDraft, Composer, Texts
@@ -101,10 +101,11 @@ class InboxQuery:
         return self._store.count(query, unread_only, cap)
 
     def count_later(
-        self, done: Callable[[int], None], query: str = "", unread_only: bool = False, cap: int | None = None
+        self, done: Callable[[Tally], None], query: str = "", unread_only: bool = False, cap: int = 1000
     ) -> None:
-        """:meth:`count` in a worker thread; ``done(n)`` is called in that thread, or not at
-        all if the store failed (the count is a hint; the list has its rows already)."""
+        """The list's count (``Store.tally``: at most ``cap`` rows, or what a few ms found)
+        in a worker thread; ``done(tally)`` is called in that thread, or not at all if the
+        store failed (the count is a hint; the list has its rows already)."""
 
         def work() -> None:
             try:
@@ -112,10 +113,10 @@ class InboxQuery:
                     if self._counter is None:
                         memory = self._store.path == ":memory:"  # nothing to share: use the store
                         self._counter = self._store if memory else Store(self._store.path, False)
-                    n = self._counter.count(query, unread_only, cap)
+                    tally = self._counter.tally(query, unread_only, cap)
             except StoreError:
                 return
-            done(n)
+            done(tally)
 
         threading.Thread(target=work, name="tidings-count", daemon=True).start()
 

@@ -1,5 +1,5 @@
 """The local inbox store: SQLite, the single source of truth. Never imports Qt."""
 
-from desktop.store.database import Store, StoreError
+from desktop.store.database import Store, StoreError, Tally
 
-__all__ = ["Store", "StoreError"]
+__all__ = ["Store", "StoreError", "Tally"]

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from desktop.app.facade import InboxQuery
 from desktop.core.item import Item, Kind
+from desktop.store import Tally
 from desktop.ui.bridge import Bridge
 
 # Custom roles, as module constants so views, delegates and tests share them.
@@ -52,11 +53,12 @@ def _matches_text(item: Item, query: str) -> bool:
 class InboxModel(QAbstractListModel):
     #: the filter or search changed and the rows were reloaded from the top
     reloaded = Signal()
-    #: how many rows the filter lists (at most COUNT_CAP) and whether there are more;
-    #: sent after a reload has shown its first page, so the list never waits for it
+    #: how many rows the filter lists (at most COUNT_CAP) and whether there are more
+    #: (shown "N+"); sent after a reload has shown its first page, so the list never
+    #: waits for it
     counted = Signal(int, bool)
-    #: a count from the worker thread: (the reload it belongs to, rows found)
-    _count_arrived = Signal(int, int)
+    #: a count from the worker thread: (the reload it belongs to, rows found, more)
+    _count_arrived = Signal(int, int, bool)
 
     def __init__(
         self,
@@ -148,15 +150,17 @@ class InboxModel(QAbstractListModel):
         # matches (issue 10). The signal queues the answer back to this thread.
         reload = self._reloads
 
-        def done(n: int) -> None:
+        def done(tally: Tally) -> None:
             with contextlib.suppress(RuntimeError):  # the model is gone: nobody to tell
-                self._count_arrived.emit(reload, n)
+                self._count_arrived.emit(reload, tally.rows, tally.more)
 
-        self._inbox.count_later(done, self._query, self._unread_only, cap=COUNT_CAP + 1)
+        self._inbox.count_later(done, self._query, self._unread_only, cap=COUNT_CAP)
 
-    def _on_count(self, reload: int, n: int) -> None:
+    def _on_count(self, reload: int, n: int, more: bool) -> None:
         if reload == self._reloads:
-            self.counted.emit(min(n, COUNT_CAP), n > COUNT_CAP)
+            # A count its time budget cut short can be below the rows loaded already:
+            # those are there for sure ("200+", not "37+").
+            self.counted.emit(min(max(n, len(self._items)) if more else n, COUNT_CAP), more)
 
     def total_count(self) -> int:
         """Every row the current filter would list, loaded or not."""

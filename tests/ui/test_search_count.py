@@ -7,6 +7,7 @@ import threading
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.facade import MailBody
+from desktop.store import Tally, database
 from desktop.ui.inbox_model import COUNT_CAP, InboxModel
 from desktop.ui.window import InboxWindow
 from tests.ui.helpers import make_item
@@ -46,16 +47,37 @@ def test_the_window_shows_how_many_rows_a_search_found(qtbot, facade, bridge, st
     qtbot.waitUntil(lambda: window.result_label.text() == "")
 
 
+def test_a_count_out_of_time_shows_the_rows_loaded_and_a_plus(qtbot, facade, bridge, store, monkeypatch):  # type: ignore[no-untyped-def]
+    """A count cut short by its time budget says "N+", and N is at least the rows the
+    list has loaded already, in both views."""
+    store.add_items([make_item(n, title=f"budget {n}") for n in range(COUNT_CAP + 5)])
+    monkeypatch.setattr(database, "COUNT_BUDGET_S", 0.0)
+    monkeypatch.setattr(database, "_PROGRESS_STEPS", 1)  # so it runs out at once
+    window = InboxWindow(facade, bridge, body_fetcher=lambda item: MailBody(text=""))
+    qtbot.addWidget(window)
+    for unread_only in (False, True):
+        (window.unread_button if unread_only else window.all_button).setChecked(True)
+        window.search.setText("budget")
+        window._apply_filter()
+        loaded = window.model.rowCount()
+        assert 0 < loaded < COUNT_CAP
+        shown = f"Results: {window.locale().toString(loaded)}+"
+        qtbot.waitUntil(lambda shown=shown: window.result_label.text() == shown)
+        window.search.setText("")
+        window._apply_filter()
+        qtbot.waitUntil(lambda: window.result_label.text() == "")
+
+
 def _counting() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "tidings-count"]
 
 
 def test_the_count_runs_off_the_gui_thread_on_a_connection_of_its_own(qtbot, store, inbox):  # type: ignore[no-untyped-def]
     store.add_items([make_item(n, title=f"budget {n}") for n in range(30)])
-    seen: list[tuple[threading.Thread, int]] = []
-    inbox.count_later(lambda n: seen.append((threading.current_thread(), n)), "budget")
+    seen: list[tuple[threading.Thread, Tally]] = []
+    inbox.count_later(lambda tally: seen.append((threading.current_thread(), tally)), "budget")
     qtbot.waitUntil(lambda: len(seen) == 1)
-    assert seen[0][1] == 30 and seen[0][0] is not threading.main_thread()
+    assert seen[0][1] == (30, False) and seen[0][0] is not threading.main_thread()
     # Its own connection: the list's reads and the pipeline's writes never wait for it.
     assert inbox._counter is not None and inbox._counter is not store
 

@@ -163,6 +163,9 @@ def test_every_shape_pages_count_and_positions_like_a_substring_match(
     assert _walk(store, query, unread_only, limit=7) == expected
     assert store.count(query, unread_only) == len(expected)
     assert store.count(query, unread_only, cap=10) == min(len(expected), 10)
+    # What the list shows: "10+" past the cap (a budget of a minute never runs out here).
+    assert store.tally(query, unread_only, cap=10, budget=60) == (min(len(expected), 10), len(expected) > 10)
+    assert store.tally(query, unread_only, cap=len(expected), budget=60) == (len(expected), False)
     for row in sorted({0, len(expected) // 2, len(expected) - 1}):
         if expected:
             assert store.position(expected[row], query, unread_only) == row
@@ -170,32 +173,79 @@ def test_every_shape_pages_count_and_positions_like_a_substring_match(
 
 @pytest.mark.parametrize("query", ["Q3 budget", "q3 审批", "re meeting", "m 会 deploy", "notes q3"])
 @pytest.mark.parametrize("few", [1, 400, 10_000])
+@pytest.mark.parametrize("unread_only", [False, True])
 def test_short_words_beside_longer_ones_agree_both_ways(
-    filled: tuple[Store, list[Item]], monkeypatch: pytest.MonkeyPatch, query: str, few: int
+    filled: tuple[Store, list[Item]], monkeypatch: pytest.MonkeyPatch, query: str, few: int, unread_only: bool
 ) -> None:
     """Beside a longer word a short one is checked on each row when the longer word finds
-    few rows, else the short word's rows are read first when they are few, else the two
-    indexes' matches are intersected: every way gives the same rows."""
+    few rows, else the short word's rows are read first when they are few, else (both
+    common) the two indexes' matches are intersected in the All view and the unread
+    matches' rows checked in the Unread view: every way gives the same rows."""
     monkeypatch.setattr(database, "_FEW", few)
     store, items = filled
-    expected = _expected(items, query)
+    expected = _expected(items, query, unread_only)
     assert expected
-    search = store._parse(query)
+    search = store._parse(query, unread_only)
     if few != 400:
-        assert (search.check_rows, search.words_first) == (few > 1, False)
+        assert (search.check_rows, search.words_first) == (few > 1 or unread_only, False)
     elif query == "notes q3":  # "notes" is in every row, "q3" in fewer than 400
         assert (search.check_rows, search.words_first) == (False, True)
-    if few == 1:
+    if few == 1 and not unread_only:
         # Intersected: read in spans of the longer words' matches, so the walk of 7-row
         # pages and the capped counts below cross from one span to the next.
         with store._lock:
             assert len(list(store._spans(search, None, 7, False))) >= 2
-    assert _walk(store, query, False, limit=7) == expected
-    assert store.page(limit=200, query=query) == store.get_items(expected[:200])
-    assert store.count(query) == len(expected)
+    assert _walk(store, query, unread_only, limit=7) == expected
+    assert store.page(limit=200, query=query, unread_only=unread_only) == store.get_items(expected[:200])
+    assert store.count(query, unread_only) == len(expected)
     for cap in (1, 5, 30, len(expected) + 1):
-        assert store.count(query, cap=cap) == min(len(expected), cap)
-    assert store.position(expected[-1], query) == len(expected) - 1
+        assert store.count(query, unread_only, cap=cap) == min(len(expected), cap)
+        assert store.tally(query, unread_only, cap, budget=60) == (
+            min(len(expected), cap),
+            len(expected) > cap,
+        )
+    assert store.position(expected[-1], query, unread_only) == len(expected) - 1
+
+
+def test_a_count_out_of_time_says_more_and_the_store_carries_on(
+    filled: tuple[Store, list[Item]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list's count stops at its time budget with the rows found so far, and says
+    there may be more ("N+"), in both views; the connection is left as it was."""
+    store, items = filled
+    monkeypatch.setattr(database, "_PROGRESS_STEPS", 1)  # the budget is checked at every step
+    for unread_only in (False, True):
+        expected = _expected(items, "meeting", unread_only)
+        assert len(expected) > 20
+        cut = store.tally("meeting", unread_only, cap=1000, budget=0)
+        assert cut.more and 0 <= cut.rows < len(expected)
+        assert store.tally("meeting", unread_only, cap=1000, budget=60) == (len(expected), False)
+        assert store.count("meeting", unread_only) == len(expected)
+        assert _walk(store, "meeting", unread_only, limit=50) == expected
+
+
+def test_the_unread_view_follows_reading_snoozing_and_deleting(tmp_path: Path) -> None:
+    """The Unread view reads the unread items' keys (migration 6): an item leaves its
+    searches when read, unlisted or deleted, and comes back when unread again."""
+    store = Store(tmp_path / "inbox.sqlite3")
+    store.add_items([_plain(f"i{n}", f"quarterly report {n}") for n in range(5)])
+    ids = lambda: [i.id for i in store.page(query="quarterly", unread_only=True)]  # noqa: E731
+    assert ids() == ["i4", "i3", "i2", "i1", "i0"]
+    store.apply_changes([ItemChange("i3", unread=False), ItemChange("i1", listed=False)])
+    assert ids() == ["i4", "i2", "i0"]
+    assert store.tally("quarterly", True, budget=60) == (3, False)
+    assert store.position("i2", "quarterly", unread_only=True) == 1
+    store.apply_changes([ItemChange("i3", unread=True)])
+    store.remove_items(["i4"])
+    assert ids() == ["i3", "i2", "i0"]
+    assert store.count("quarterly", unread_only=True) == 3
+    plan = store._read(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM "
+        + database._source(store._parse("quarterly"), True)[0]
+        + " WHERE items_search MATCH 'quarterly' AND items.unread = 1 AND items.listed = 1"
+    )
+    assert any("items_unread_by_skey" in row[-1] for row in plan)
+    store.close()
 
 
 def test_the_queries_cover_each_shape(filled: tuple[Store, list[Item]]) -> None:
@@ -240,6 +290,7 @@ def _old_inbox(path: Path, version: int, items: list[Item]) -> None:
     db = sqlite3.connect(path, isolation_level=None)
     db.create_function("cjk_bigrams", 1, cjk.bigrams, deterministic=True)
     db.create_function("search_pairs", 1, cjk.search_pairs, deterministic=True)
+    db.create_function("word_prefixes", 1, cjk.word_prefixes, deterministic=True)
     for number, script in enumerate(MIGRATIONS[:version], start=1):
         db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
     db.executemany(
@@ -288,6 +339,58 @@ def test_an_upgraded_inbox_is_searchable_while_and_after_it_is_indexed(tmp_path:
     reopened = Store(path)
     assert reopened.search_ready and reopened._filler is None
     reopened.close()
+
+
+def test_an_inbox_of_schema_5_gets_the_unread_keys_and_searches_alike(tmp_path: Path) -> None:
+    """Migration 6 on an indexed inbox of the previous schema: the unread keys' index is
+    built from the stored rows, and the Unread view finds what it found before."""
+    path = tmp_path / "inbox.sqlite3"
+    rng = random.Random(8)
+    items = [_item(n, rng, T0 - timedelta(seconds=n % 40)) for n in range(300)]
+    _old_inbox(path, 5, items)
+    store = Store(path, fill_in_background=False)
+    assert store.schema_version == len(MIGRATIONS) == 6 and store.search_ready
+    assert store._read(
+        "SELECT count(*) FROM items INDEXED BY items_unread_by_skey WHERE unread = 1 AND listed = 1"
+    ) == [(sum(i.unread for i in items),)]
+    for query in QUERIES:
+        expected = _expected(items, query, unread_only=True)
+        assert _walk(store, query, True, limit=9) == expected
+        assert store.tally(query, True, cap=5, budget=60) == (min(len(expected), 5), len(expected) > 5)
+    store.close()
+
+
+def test_the_row_check_of_short_words_is_what_the_words_index_holds() -> None:
+    """``has_word_prefixes`` (one pattern per word) answers as the set of a row's
+    ``word_prefixes`` does, on text mixing scripts, case, digits and separators."""
+    rng = random.Random(9)
+    alphabet = list("abcQRé İıß3_-#会议 ΣσÆæ\u0307")
+    tokens = [
+        "a",
+        "ab",
+        "q",
+        "qr",
+        "é",
+        "i",
+        "i\u0307",
+        "3",
+        "3a",
+        "ß",
+        "σ",
+        "会",
+        "_a",
+        "æ",
+        "ı",
+        "a b",
+        "q3 会",
+        "",
+    ]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 12)))
+        for token in tokens:
+            held = set(cjk.word_prefixes(text).split())
+            assert cjk.has_word_prefixes(text, token) == all(t in held for t in token.split()), (text, token)
+    assert cjk.has_word_prefixes(None, "") and not cjk.has_word_prefixes(None, "a")
 
 
 def test_the_fill_runs_by_itself_in_the_background(tmp_path: Path) -> None:
