@@ -292,9 +292,14 @@ class Dovecot:
             raise DovecotError(f"user {name} exists (a changed password would be seen only a second later)")
         if not name.replace("-", "").replace("_", "").isalnum():
             raise DovecotError(f"use a plain user name, not {name!r}")
+        if any(c in password for c in ":\r\n"):
+            raise DovecotError("a password here cannot hold ':' or a line break (passwd-file fields)")
         self._users[name] = password
         path = self.passwd_dir / name
-        path.write_text(f"{name}:{{PLAIN}}{password}:{self.mail_uid}:{self.mail_gid}::{home}\n")
+        # UTF-8 whatever the locale: Dovecot compares the password's UTF-8 bytes (SASL PLAIN).
+        path.write_text(
+            f"{name}:{{PLAIN}}{password}:{self.mail_uid}:{self.mail_gid}::{home}\n", encoding="utf-8"
+        )
         path.chmod(0o644)
 
     # -- process ----------------------------------------------------------------
@@ -362,7 +367,13 @@ class Dovecot:
         self.start()
 
     def cleanup(self) -> None:
-        self.stop()
+        """Kill the server (the folder is thrown away: no need for Dovecot's orderly shutdown,
+        which takes about a second) and remove the folder if it is ours."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # the master and its children, one session
+            proc.wait(timeout=5)
         if self._own_root:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -384,7 +395,11 @@ class Dovecot:
             client = IMAPClient(self.host, self.imaps_port, ssl=True, ssl_context=ctx, timeout=10)
         else:
             client = IMAPClient(self.host, self.imap_port, ssl=False, timeout=10)
-        client.login(user, self._users[user])
+        password = self._users[user]
+        if user.isascii() and password.isascii():
+            client.login(user, password)
+        else:
+            client.plain_login(user, password)  # LOGIN is ASCII only
         return client
 
     def append(self, user: str, raw: bytes, folder: str = "INBOX", flags: Iterable[str] = ()) -> int:
