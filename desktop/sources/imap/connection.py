@@ -100,7 +100,7 @@ def connect(
         if callable(password):
             _token_login(client, account, password)
         else:
-            client.login(account.username, password)
+            _password_login(client, account, password)
         return client
     except BaseException as exc:
         if client is not None:
@@ -139,6 +139,24 @@ def account_secret(account: MailAccount) -> str | TokenSource:
 
         return lambda force: sign_ins.for_account(account).access_token(force_refresh=force)
     return get_secret(mail_key(account.name), account.password_command)
+
+
+def _password_login(client: IMAPClient, account: MailAccount, password: str) -> None:
+    """LOGIN, or AUTHENTICATE PLAIN (RFC 4616: UTF-8) when the name or password is not ASCII.
+
+    LOGIN's quoted strings are ASCII (imaplib refuses to send anything else), so a password
+    like "пароль" needs PLAIN; ASCII credentials keep LOGIN, which every server takes, so
+    nothing changes for them. Both fail the same way (a tagged NO is a wrong password)."""
+    if account.username.isascii() and password.isascii():
+        client.login(account.username, password)
+    elif b"AUTH=PLAIN" in client.capabilities():
+        client.plain_login(account.username, password)
+    else:
+        raise ImapProblem(
+            ConnectionState.ERROR,
+            f"{account.host} cannot take a user name or password with characters beyond plain ASCII "
+            "(it offers no AUTHENTICATE PLAIN): ask its administrator, or choose an ASCII password.",
+        )
 
 
 def _token_login(client: IMAPClient, account: MailAccount, token: TokenSource) -> None:
