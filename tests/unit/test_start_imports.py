@@ -53,6 +53,38 @@ def test_the_tray_app_and_its_sources_import_no_oauth_client_and_no_smtp() -> No
     assert done.stdout.strip() == ""
 
 
+LINECACHE_PROBE = """
+import linecache, sys
+import desktop.app.cli, desktop.ui.app
+from desktop.sources.imap import ImapSource
+from desktop.sources.gateway import GatewaySource
+feature = sys.modules["shibokensupport.feature"]
+print(getattr(feature._mod_uses_pyside, "tidings", False))
+print(",".join(sorted(linecache.cache)))
+print(feature.pyside_feature_dict["desktop.ui.bridge"], feature.pyside_feature_dict["desktop.store"])
+"""
+
+
+def test_pyside_keeps_no_copy_of_the_modules_source() -> None:
+    # PYSIDE-2029's scan read every module's source through linecache (~9 MB at idle);
+    # desktop.ui replaces it with a read of the file that caches nothing.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", LINECACHE_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    installed, cached, marks = done.stdout.splitlines()
+    assert installed == "True"
+    assert cached == ""
+    # PySide's answer is unchanged: 0 = the module uses PySide6, -1 = PySide ignores it.
+    assert marks == "0 -1"
+
+
 def sender_threads(name: str) -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == f"smtp:{name}" and t.is_alive()]
 
