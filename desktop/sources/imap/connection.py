@@ -16,16 +16,32 @@ from imapclient.imapclient import SocketTimeout
 from desktop.config.secrets import SecretError, get_secret, mail_key
 from desktop.config.settings import MailAccount
 from desktop.core.events import ConnectionState
+from desktop.core.i18n import lazy
 from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, Route, client_context, network
 from desktop.sources.net.errors import find_proxy_error
+from desktop.sources.net.failures import ACCOUNT_SECURITY, CONNECTION_FAILED, describe
 from desktop.sources.net.imap import ProxiedIMAPClient
 from desktop.sources.oauth import OAuthProblem, TokenRejected, imap_login
-from desktop.sources.tls import describe_certificate_problem
+from desktop.sources.tls import ACCOUNT_CA_FILE
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 30.0
-AUTH_FAILED_TEXT = "The server rejected the user name or password"
+AUTH_FAILED_TEXT = lazy.translate("Status", "The server rejected the user name or password")
+_NO_STARTTLS = lazy.translate(
+    "Status",
+    "{0} does not offer STARTTLS on port {1}: choose TLS (port 993) in the account's security setting",
+)
+_NO_PASSWORD = lazy.translate("Status", "Cannot get the password: {0}")
+_BROKE_AT_LOGIN = lazy.translate("Status", "The connection to {0} broke while signing in.")
+_LOGIN_BAD = lazy.translate("Status", "{0} did not accept the sign-in: {1}")
+_LOGIN_UNAVAILABLE = lazy.translate("Status", "{0} cannot check passwords right now: {1}")
+_LOGIN_LIMIT = lazy.translate("Status", "{0} turned the sign-in away for now: {1}")
+_LOGIN_PRIVACY = lazy.translate(
+    "Status",
+    "{0} accepts a password only over an encrypted connection: "
+    "choose TLS or STARTTLS in the account's security setting.",
+)
 #: An OAuth2 account's access token: ``token(force_refresh)`` (``oauth.accounts.AccountSignIn``).
 TokenSource = Callable[[bool], str]
 
@@ -91,9 +107,7 @@ def connect(
         if account.security == "starttls":
             if b"STARTTLS" not in client.capabilities():
                 raise ImapProblem(
-                    ConnectionState.ERROR,
-                    f"{account.host} does not offer STARTTLS on port {account.effective_port}: "
-                    "choose TLS (port 993) in the account's security setting",
+                    ConnectionState.ERROR, _NO_STARTTLS.format(account.host, account.effective_port)
                 )
             client.starttls(ctx)
         client.normalise_times = False  # keep INTERNALDATE's own time zone
@@ -141,6 +155,13 @@ def account_secret(account: MailAccount) -> str | TokenSource:
     return get_secret(mail_key(account.name), account.password_command)
 
 
+_NO_UTF8_LOGIN = lazy.translate(
+    "Status",
+    "{0} cannot take a user name or password with characters beyond plain ASCII "
+    "(it offers no AUTHENTICATE PLAIN): ask its administrator, or choose an ASCII password.",
+)
+
+
 def _password_login(client: IMAPClient, account: MailAccount, password: str) -> None:
     """LOGIN, or AUTHENTICATE PLAIN (RFC 4616: UTF-8) when the name or password is not ASCII.
 
@@ -152,11 +173,7 @@ def _password_login(client: IMAPClient, account: MailAccount, password: str) -> 
     elif b"AUTH=PLAIN" in client.capabilities():
         client.plain_login(account.username, password)
     else:
-        raise ImapProblem(
-            ConnectionState.ERROR,
-            f"{account.host} cannot take a user name or password with characters beyond plain ASCII "
-            "(it offers no AUTHENTICATE PLAIN): ask its administrator, or choose an ASCII password.",
-        )
+        raise ImapProblem(ConnectionState.ERROR, _NO_UTF8_LOGIN.format(account.host))
 
 
 def _token_login(client: IMAPClient, account: MailAccount, token: TokenSource) -> None:
@@ -186,35 +203,22 @@ def classify(exc: BaseException, account: MailAccount) -> ImapProblem:
         return _oauth_problem(exc)
     if isinstance(exc, SecretError):
         state = ConnectionState.AUTH_FAILED if str(exc).startswith("no ") else ConnectionState.ERROR
-        return ImapProblem(state, f"Cannot get the password: {exc}")
+        return ImapProblem(state, _NO_PASSWORD.format(exc.args[0] if exc.args else exc))
     if isinstance(exc, LoginError):
         return _login_problem(exc, host)
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return ImapProblem(
-            ConnectionState.ERROR, describe_certificate_problem(exc, host, "the account's CA file setting")
-        )
-    if isinstance(exc, ssl.SSLError):
-        return ImapProblem(
-            ConnectionState.ERROR,
-            f"The secure connection to {host}:{port} failed ({exc.reason or exc}): "
-            "check the account's security setting and port.",
-        )
-    if isinstance(exc, socket.gaierror):
-        return ImapProblem(ConnectionState.OFFLINE, f"The server name {host} could not be found.")
-    if isinstance(exc, ConnectionRefusedError):
-        return ImapProblem(
-            ConnectionState.OFFLINE, f"{host} refused the connection on port {port}.", refused=True
-        )
-    if isinstance(exc, (TimeoutError, socket.timeout)):
-        return ImapProblem(ConnectionState.OFFLINE, f"{host} did not answer in time.")
-    if isinstance(exc, OSError):
-        return ImapProblem(
-            ConnectionState.OFFLINE, f"The connection to {host} failed: {exc.strerror or exc}."
-        )
-    if isinstance(exc, (imaplib.IMAP4.abort, IMAPClientError, imaplib.IMAP4.error, EOFError)):
-        return ImapProblem(ConnectionState.OFFLINE, f"{host} closed the connection.")
+    failure = describe(
+        exc,
+        host,
+        port,
+        ca_setting=ACCOUNT_CA_FILE,
+        security_setting=ACCOUNT_SECURITY,
+        closed=(imaplib.IMAP4.abort, IMAPClientError, imaplib.IMAP4.error, EOFError),
+    )
+    if failure is not None:
+        state = ConnectionState.ERROR if failure.needs_setup else ConnectionState.OFFLINE
+        return ImapProblem(state, failure.message, refused=failure.kind == "refused")
     log.warning("unexpected IMAP failure for %s: %r", account.name, exc)
-    return ImapProblem(ConnectionState.OFFLINE, f"The connection to {host} failed: {exc}")
+    return ImapProblem(ConnectionState.OFFLINE, CONNECTION_FAILED.format(host, str(exc).rstrip(".")))
 
 
 def _login_problem(exc: LoginError, host: str) -> ImapProblem:
@@ -228,21 +232,17 @@ def _login_problem(exc: LoginError, host: str) -> ImapProblem:
     if isinstance(cause, (imaplib.IMAP4.abort, OSError, EOFError)) or not isinstance(
         cause, imaplib.IMAP4.error
     ):
-        return ImapProblem(ConnectionState.OFFLINE, f"The connection to {host} broke while signing in.")
+        return ImapProblem(ConnectionState.OFFLINE, _BROKE_AT_LOGIN.format(host))
     text = server_text(cause)
     code = text.upper()
     if "COMMAND ERROR" in code:  # a tagged BAD: the command, not the credentials
-        return ImapProblem(ConnectionState.OFFLINE, f"{host} did not accept the sign-in: {text}")
+        return ImapProblem(ConnectionState.OFFLINE, _LOGIN_BAD.format(host, text))
     if "[UNAVAILABLE]" in code:  # RFC 5530: a temporary failure, e.g. its password service is down
-        return ImapProblem(ConnectionState.OFFLINE, f"{host} cannot check passwords right now: {text}")
+        return ImapProblem(ConnectionState.OFFLINE, _LOGIN_UNAVAILABLE.format(host, text))
     if "[LIMIT]" in code or "[INUSE]" in code:  # RFC 5530: too many connections, a lock
-        return ImapProblem(ConnectionState.OFFLINE, f"{host} turned the sign-in away for now: {text}")
+        return ImapProblem(ConnectionState.OFFLINE, _LOGIN_LIMIT.format(host, text))
     if "[PRIVACYREQUIRED]" in code:
-        return ImapProblem(
-            ConnectionState.ERROR,
-            f"{host} accepts a password only over an encrypted connection: "
-            "choose TLS or STARTTLS in the account's security setting.",
-        )
+        return ImapProblem(ConnectionState.ERROR, _LOGIN_PRIVACY.format(host))
     return ImapProblem(ConnectionState.AUTH_FAILED, AUTH_FAILED_TEXT)
 
 
