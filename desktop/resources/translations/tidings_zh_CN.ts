@@ -2640,7 +2640,7 @@
     <message>
         <location filename="../../sources/imap/connection.py" line="158"/>
         <source>{0} cannot take a user name or password with characters beyond plain ASCII (it offers no AUTHENTICATE PLAIN): ask its administrator, or choose an ASCII password.</source>
-        <extracomment>An OAuth2 account&apos;s access token: ``token(force_refresh)`` (``oauth.accounts.AccountSignIn``).</extracomment>
+        <extracomment>An account&apos;s status: {0} is the mail server; &quot;AUTHENTICATE PLAIN&quot; is a protocol name.</extracomment>
         <translation>{0} 无法接受含有非 ASCII 字符的用户名或密码（它不支持 AUTHENTICATE PLAIN）：请联系其管理员，或改用只含 ASCII 字符的密码。</translation>
     </message>
     <message>

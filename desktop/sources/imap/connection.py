@@ -155,6 +155,7 @@ def account_secret(account: MailAccount) -> str | TokenSource:
     return get_secret(mail_key(account.name), account.password_command)
 
 
+#: An account's status: {0} is the mail server; "AUTHENTICATE PLAIN" is a protocol name.
 _NO_UTF8_LOGIN = lazy.translate(
     "Status",
     "{0} cannot take a user name or password with characters beyond plain ASCII "
