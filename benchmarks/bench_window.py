@@ -3,14 +3,16 @@
     .venv/bin/python benchmarks/bench_window.py                # 100k items, 5 repeats
     .venv/bin/python benchmarks/bench_window.py --items 20000 --repeats 3
     .venv/bin/python benchmarks/bench_window.py --upgrade      # also: first start after an upgrade
+    .venv/bin/python benchmarks/bench_window.py --db /tmp/b.sqlite3 --store-only  # SQL only, file kept
 
 Builds a store file (Store.add_items of --items synthetic items in one call: ~79% mail,
 15% chat in 300 conversations (one listed row each), some approvals, tasks,
 announcements; English titles/previews, ~25% Chinese, ~5% Japanese), then:
 
-- store only: Store.page(limit=200) with and without each query, the same in the Unread
-  view, Store.count(query, cap=1000) (what the list shows: "1,000+") and the exact
-  Store.count(query), to separate SQL from Qt;
+- store only: for each query, All and Unread views: Store.page(limit=200), Store.tally
+  (the count the list asks for after its first page: at most 1,000 rows or 10 ms, shown
+  as "1,000+" / "N+") and the exact Store.count(query), median and worst of --repeats,
+  to separate SQL from Qt; then the worst page and count of every shape;
 - window open: InboxWindow(runtime, bridge) over a Runtime on that store (no sources
   started) - the constructor loads the first page (200 rows) - then show() +
   QApplication.processEvents() (layout, first paint of the list into the offscreen
@@ -28,7 +30,9 @@ columns of items_search), common and rare 2-char CJK words and a 1-char CJK word
 items_words). The file's size is printed, and with --upgrade the first start of a
 schema-3 inbox (from before the time-ordered index): Store() (the migrations), a search
 while the background fill runs, and how long the fill takes.
-Targets (issue 10): open < 300 ms; search and count < 50 ms on a slow 2-core laptop.
+Targets (issue 10): open < 300 ms; search and count < 50 ms on a slow 2-core laptop,
+which ran ~3x slower than the machine these figures were taken on: <= ~16 ms here, the
+worst of the repeats, for every query shape's page and count, All and Unread views.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ from benchmarks._common import RARE_WORDS, ZH_RARE, fill_store, header, machine_
 
 TARGET_OPEN_MS = 300.0
 TARGET_SEARCH_MS = 50.0
+TARGET_STORE_MS = 16.0  # the 50 ms of a ~3x slower laptop, on this machine
 QUERIES = [
     ("common word", "meeting"),
     ("rare word", RARE_WORDS[0]),
@@ -67,6 +72,7 @@ QUERIES = [
     ("Latin 2-char + word", "q3 budget"),
     ("common 2-char + word", "re budget"),
     ("common 2-char + rare", "re " + RARE_WORDS[0]),
+    ("short word + symbol", "c#"),
 ]
 COUNT_CAP = 1000
 
@@ -75,17 +81,59 @@ def ms(seconds: float) -> float:
     return seconds * 1000
 
 
-def timed(fn, repeats: int) -> list[float]:  # type: ignore[no-untyped-def]
+def timed(fn, repeats: int, clock=time.perf_counter) -> list[float]:  # type: ignore[no-untyped-def]
     out = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        out.append(ms(time.perf_counter() - t0))
+        out.append(ms(clock() - t0))
     return out
 
 
 def fmt(values: list[float]) -> str:
     return f"median {statistics.median(values):8.2f}  min {min(values):8.2f}  max {max(values):8.2f}"
+
+
+def med_worst(values: list[float]) -> str:
+    return f"{statistics.median(values):6.2f} /{max(values):6.2f}"
+
+
+def store_figures(store, repeats: int, cpu: bool) -> tuple[dict[str, list[float]], list[tuple[float, str]]]:  # type: ignore[no-untyped-def]
+    """Page and count of each query, All and Unread views: median / worst in ms. Returns
+    the All view's page times (for the window section) and (worst ms, what) per figure."""
+    clock = time.thread_time if cpu else time.perf_counter
+    print()
+    what = "CPU time of this thread (--cpu)" if cpu else "wall clock"
+    print(f"Store only (SQL + Item construction), ms of {what}, median / worst of {repeats} repeats")
+    print(f"  {'page(limit=200), no query':42s} {fmt(timed(lambda: store.page(limit=200), repeats, clock))}")
+    print(f"  {'unread_count()':42s} {fmt(timed(store.unread_count, repeats, clock))}")
+    print(f"  tally = Store.tally(q, cap={COUNT_CAP}): what the list shows after its first page "
+          f"(stops at {COUNT_CAP} rows or its time budget: 'N+')")  # fmt: skip
+    print(f"  {'query':42s} {'rows All (Unread)':>18s}  {'page All':>13s}  {'page Unread':>13s}  "
+          f"{'tally All':>20s}  {'tally Unread':>20s}  {'exact count() All / Unread':>27s}")  # fmt: skip
+    store_page: dict[str, list[float]] = {}
+    worst: list[tuple[float, str]] = []
+    for label, q in QUERIES:
+        total, total_unread = store.count(q), store.count(q, True)
+        store_page[q] = timed(lambda q=q: store.page(limit=200, query=q), repeats, clock)
+        unread = timed(lambda q=q: store.page(limit=200, query=q, unread_only=True), repeats, clock)
+        figures = []
+        tallies = []
+        for unread_only in (False, True):
+            tallies.append(store.tally(q, unread_only, cap=COUNT_CAP))
+            figures.append(timed(lambda q=q, u=unread_only: store.tally(q, u, cap=COUNT_CAP), repeats, clock))
+        exact = [timed(lambda q=q, u=u: store.count(q, u), repeats, clock) for u in (False, True)]
+        shown = [f"{t.rows:,}{'+' if t.more else ''}" for t in tallies]
+        print(f"  {f'{q!r} ({label})':42s} {f'{total:,} ({total_unread:,})':>18s}  {med_worst(store_page[q])}  "
+              f"{med_worst(unread)}  {med_worst(figures[0])} {shown[0]:>6s}  {med_worst(figures[1])} "
+              f"{shown[1]:>6s}  {med_worst(exact[0])} {med_worst(exact[1])}")  # fmt: skip
+        worst += [
+            (max(store_page[q]), f"page {q!r}"),
+            (max(unread), f"page {q!r} Unread"),
+            (max(figures[0]), f"tally {q!r}"),
+            (max(figures[1]), f"tally {q!r} Unread"),
+        ]
+    return store_page, worst
 
 
 def upgrade(path: Path, count: int) -> None:
@@ -138,6 +186,12 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--db", type=Path, help="reuse this store file (created if missing)")
     parser.add_argument("--upgrade", action="store_true", help="also time the first start after an upgrade")
+    parser.add_argument("--store-only", action="store_true", help="only the store's figures: no window")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="store figures in CPU time, for a machine others load (not the budget)",
+    )
     args = parser.parse_args()
 
     from PySide6.QtWidgets import QApplication
@@ -169,25 +223,16 @@ def main() -> int:
             f"listed rows: {listed:,} (chat collapsed to one row per conversation); unread: {store.unread_count():,}"
         )
 
-        print()
-        print(f"Store only (SQL + Item construction), ms, {args.repeats} repeats")
-        print(
-            f"  {'page(limit=200), no query':42s} {fmt(timed(lambda: store.page(limit=200), args.repeats))}"
-        )
-        print(f"  {'unread_count()':42s} {fmt(timed(store.unread_count, args.repeats))}")
-        store_page: dict[str, list[float]] = {}
-        for label, q in QUERIES:
-            rows = len(store.page(limit=200, query=q))
-            total = store.count(q)
-            store_page[q] = timed(lambda q=q: store.page(limit=200, query=q), args.repeats)
-            unread = timed(lambda q=q: store.page(limit=200, query=q, unread_only=True), args.repeats)
-            capped = timed(lambda q=q: store.count(q, cap=COUNT_CAP), args.repeats)
-            capped_unread = timed(lambda q=q: store.count(q, True, cap=COUNT_CAP), args.repeats)
-            counts = timed(lambda q=q: store.count(q), args.repeats)
-            print(f"  page(query={q!r}) [{label}; {rows} rows of {total:,}]".ljust(44)
-                  + f" {fmt(store_page[q])}   Unread view: {statistics.median(unread):7.2f}")  # fmt: skip
-            print(f"  {'':44s}count(cap={COUNT_CAP}): {statistics.median(capped):7.2f}, Unread view "
-                  f"{statistics.median(capped_unread):7.2f}; exact count(): {statistics.median(counts):7.2f}")  # fmt: skip
+        store_page, worst_store = store_figures(store, args.repeats, args.cpu)
+        pages = [w for w in worst_store if w[1].startswith("page")]
+        tallies = [w for w in worst_store if w[1].startswith("tally")]
+        for kind, figures in (("page", pages), ("tally (the list's count)", tallies)):
+            ms_, what = max(figures)
+            print(f"  worst {kind}, every query and view: {ms_:.2f} ms ({what}); target <= "
+                  f"{TARGET_STORE_MS:.0f} ms here -> {verdict(ms_, TARGET_STORE_MS + 1e-9)}")  # fmt: skip
+        if args.store_only:
+            store.close()
+            return 0
 
         app = QApplication.instance() or QApplication(sys.argv[:1])
         runtime = Runtime(Settings(), tmp / "data", store=store)
