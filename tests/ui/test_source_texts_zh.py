@@ -318,3 +318,11 @@ def test_the_window_shows_a_source_status_in_chinese(qtbot, zh_cn: None, runtime
     assert problem.state is ConnectionState.ERROR
     assert window.banner.isVisible()
     assert "imap.example.com 的证书已过期" in window.banner.label.text()
+
+
+def test_the_compose_title_is_one_sentence_per_mode(zh_cn: None) -> None:
+    from desktop.ui.compose import window_title
+
+    assert window_title("reply", "午餐？") == "回复：午餐？"
+    assert window_title("reply_all", "Q3 plan") == "全部回复：Q3 plan"
+    assert window_title("forward", "{0} braces stay") == "转发：{0} braces stay"
