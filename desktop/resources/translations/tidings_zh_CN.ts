@@ -2638,9 +2638,9 @@
         <translation>{0} 只接受通过加密连接发送的密码：请在账户的安全设置中选择 TLS 或 STARTTLS。</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="158"/>
+        <location filename="../../sources/imap/connection.py" line="159"/>
         <source>{0} cannot take a user name or password with characters beyond plain ASCII (it offers no AUTHENTICATE PLAIN): ask its administrator, or choose an ASCII password.</source>
-        <extracomment>An account&apos;s status: {0} is the mail server; &quot;AUTHENTICATE PLAIN&quot; is a protocol name.</extracomment>
+        <extracomment>An OAuth2 account&apos;s access token: ``token(force_refresh)`` (``oauth.accounts.AccountSignIn``). An account&apos;s status: {0} is the mail server; &quot;AUTHENTICATE PLAIN&quot; is a protocol name.</extracomment>
         <translation>{0} 无法接受含有非 ASCII 字符的用户名或密码（它不支持 AUTHENTICATE PLAIN）：请联系其管理员，或改用只含 ASCII 字符的密码。</translation>
     </message>
     <message>
@@ -3597,6 +3597,11 @@
         <location filename="../../sources/imap/outbox.py" line="125"/>
         <source>No folder to move the message to.</source>
         <translation>没有可将邮件移入的文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/worker.py" line="154"/>
+        <source>The folder {0} cannot be opened: {1}</source>
+        <translation>无法打开文件夹 {0}：{1}</translation>
     </message>
 </context>
 <context>

@@ -26,6 +26,7 @@ from imapclient import IMAPClient
 
 from desktop.core.backoff import Backoff
 from desktop.core.events import ConnectionState
+from desktop.core.i18n import lazy
 from desktop.core.item import sender_address
 from desktop.sources.imap.connection import ImapProblem, classify, close_quietly, server_text
 from desktop.sources.imap.idle import has_buffered_input, take_announcements
@@ -149,7 +150,10 @@ class FolderWorker:
             raise
         except imaplib.IMAP4.error as exc:
             raise ImapProblem(
-                ConnectionState.OFFLINE, f"The folder {self.folder} cannot be opened: {server_text(exc)}"
+                ConnectionState.OFFLINE,
+                lazy.translate("Status", "The folder {0} cannot be opened: {1}").format(
+                    self.folder, server_text(exc)
+                ),
             ) from exc
         # Signed in and the folder open: the server works, so a link lost from here on (during
         # the catch-up too, which takes longest) keeps the next wait short (core/backoff.py).
