@@ -31,37 +31,49 @@ def _tune_gc() -> None:
 
 
 def _websocket_protocol() -> type[asyncio.Protocol]:
-    """uvicorn's websockets implementation, handing its transport to the app.
+    """uvicorn's websockets-sansio implementation, handing its transport to the app.
 
     ASGI cannot abort a connection: a close frame queues behind everything a client that stopped
     reading has not taken, so the gateway could only wait for keepalive (~40 s). With the transport
-    in the scope (gateway.ws.TRANSPORT_EXTENSION) such a connection is cut at once."""
-    from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
-    from websockets.datastructures import Headers
-    from websockets.legacy.server import HTTPResponse
+    in the scope (gateway.ws.TRANSPORT_EXTENSION) such a connection is cut at once. Two overrides
+    work around uvicorn 0.54 with websockets 17 (both pinned)."""
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
     from gateway.ws import TRANSPORT_EXTENSION
 
-    class _Protocol(WebSocketProtocol):
+    class _Protocol(WebSocketsSansIOProtocol):
         async def run_asgi(self) -> None:
             self.scope["extensions"][TRANSPORT_EXTENSION] = {"transport": self.transport}
             await super().run_asgi()
 
-        async def process_request(self, path: str, request_headers: Headers) -> HTTPResponse | None:
-            # websockets' legacy parser keeps non-ASCII header bytes as surrogate escapes, which
-            # uvicorn 0.54 encodes as latin-1: any such header made the upgrade a 500
-            # (Kludex/uvicorn#3035). Hand it latin-1 text, as the HTTP path decodes such bytes.
-            latin1 = Headers()
-            for name, value in request_headers.raw_items():
-                latin1.set_insecure(name, value.encode("ascii", "surrogateescape").decode("latin-1"))
-            return await super().process_request(path, latin1)
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)
+            if not self.handshake_initiated and self.conn.handshake_exc is not None:
+                # websockets refused the upgrade request (414 for a request line over 8 KiB,
+                # 431 for headers too large) and queued its answer, which uvicorn never writes:
+                # the client waited for nothing, and uvicorn's shutdown then failed on the
+                # connection (an AssertionError in websockets' send_eof).
+                self.handshake_complete = self.close_sent = True
+                self.transport.write(b"".join(self.conn.data_to_send()))
+                self.transport.close()
+
+        def send_receive_event_to_app(self) -> None:
+            if self.curr_msg_data_type == "text" and not self.close_sent:
+                try:
+                    b"".join(self.frames).decode()
+                except UnicodeDecodeError:
+                    # The client's error: close with 1007 (RFC 6455 §8.1) as uvicorn does, but
+                    # without its ERROR log and traceback, which any client could repeat at will.
+                    self.frames = []
+                    self.conn.send_close(1007)
+                    self.handle_parser_exception()
+                    return
+            super().send_receive_event_to_app()
 
     return _Protocol
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import warnings
-
     import uvicorn
 
     from gateway.app import create_app
@@ -108,9 +120,6 @@ def _serve(args: argparse.Namespace) -> int:
     def ready() -> None:
         print(f"tidings-gateway listening on http://{shown_host}:{port} (db {settings.db_path})", flush=True)
 
-    # uvicorn 0.54 marks its websockets (legacy) implementation deprecated in favour of
-    # websockets-sansio; the design asks for ws="websockets" until the desktop side moves too.
-    warnings.filterwarnings("ignore", message=".*websockets. implementation is deprecated")
     config = uvicorn.Config(
         create_app(settings, on_ready=ready),
         ws=_websocket_protocol(),

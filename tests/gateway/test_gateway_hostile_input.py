@@ -300,3 +300,24 @@ async def test_a_text_frame_that_is_not_utf8_closes_only_that_connection_1007(ma
     assert result["ok"] is True
     for client in (bob, again):
         await client.close()
+    # A client's error, not the gateway's: no ERROR with a traceback for each such frame.
+    assert "Traceback" not in gw.proc.log_text(), gw.proc.log_tail()
+
+
+async def test_an_upgrade_request_too_large_to_parse_is_answered(make_gateway) -> None:
+    """The websocket layer refuses a request line over 8 KiB (414) or header fields too large
+    (431) with an answer, not a connection left hanging, and the gateway stops cleanly after."""
+    gw = make_gateway()
+    cases = (
+        (b"GET /v1/stream?since=" + b"9" * 9000 + b" HTTP/1.1\r\n", 414),
+        (b"GET /v1/stream HTTP/1.1\r\nX-Big: " + b"a" * 9000 + b"\r\n", 431),
+    )
+    for start, status in cases:
+        with socket.create_connection((gw.proc.host, gw.proc.port), timeout=10) as sock:
+            sock.sendall(
+                start + b"Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            )
+            assert sock.recv(100).startswith(f"HTTP/1.1 {status} ".encode())
+    gw.proc.stop()
+    assert "Traceback" not in gw.proc.log_text(), gw.proc.log_tail()
