@@ -3437,107 +3437,113 @@
     </message>
     <message>
         <location filename="../../sources/smtp/submit.py" line="53"/>
+        <source>The user name or password holds a character that cannot be sent to {0} (a NUL character or broken Unicode text): enter them again.</source>
+        <extracomment>A sending failure: {0} is the mail server. Nothing was sent to it.</extracomment>
+        <translation>用户名或密码中有无法发送给 {0} 的字符（NUL 字符或损坏的 Unicode 文本）：请重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/submit.py" line="59"/>
         <source>Sign-in failed for now. {0} said: {1}</source>
         <translation>暂时无法登录。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="54"/>
+        <location filename="../../sources/smtp/submit.py" line="60"/>
         <source>The server refused the sign-in: sign in again. {0} said: {1}</source>
         <translation>服务器拒绝了登录：请重新登录。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="55"/>
+        <location filename="../../sources/smtp/submit.py" line="61"/>
         <source>Sign-in is not possible like this. {0} said: {1}</source>
         <translation>无法以这种方式登录。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="56"/>
+        <location filename="../../sources/smtp/submit.py" line="62"/>
         <source>The server refused the sign-in. {0} said: {1}</source>
         <translation>服务器拒绝了登录。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="57"/>
+        <location filename="../../sources/smtp/submit.py" line="63"/>
         <source>The server cannot take mail right now. {0} said: {1}</source>
         <translation>服务器暂时无法接收邮件。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="58"/>
+        <location filename="../../sources/smtp/submit.py" line="64"/>
         <source>The server turned Tidings away. {0} said: {1}</source>
         <translation>服务器拒绝了 Tidings 的连接。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="59"/>
+        <location filename="../../sources/smtp/submit.py" line="65"/>
         <source>The server will not talk to Tidings. {0} said: {1}</source>
         <translation>服务器不愿与 Tidings 通信。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="60"/>
+        <location filename="../../sources/smtp/submit.py" line="66"/>
         <source>The server wants a different sign-in. {0} said: {1}</source>
         <translation>服务器要求另一种登录方式。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="61"/>
+        <location filename="../../sources/smtp/submit.py" line="67"/>
         <source>The message is too big for the server. {0} said: {1}</source>
         <translation>邮件太大，服务器无法接收。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="62"/>
+        <location filename="../../sources/smtp/submit.py" line="68"/>
         <source>The server refused the message. {0} said: {1}</source>
         <translation>服务器拒收了此邮件。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="63"/>
+        <location filename="../../sources/smtp/submit.py" line="69"/>
         <source>{0} The server may have taken the message; Tidings checks before sending it again.</source>
         <translation>{0} 服务器可能已收下此邮件；Tidings 会在重新发送前先进行检查。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="186"/>
+        <location filename="../../sources/smtp/submit.py" line="192"/>
         <source>{0} does not offer STARTTLS on port {1}: choose TLS (port 465) in the account&apos;s sending settings.</source>
         <extracomment>Every sentence for a server&apos;s refusal (the tests check each has a translation).</extracomment>
         <translation>{0} 在端口 {1} 上不支持 STARTTLS：请在账户的发信设置中选择 TLS（端口 465）。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="283"/>
+        <location filename="../../sources/smtp/submit.py" line="291"/>
         <source>{0} offers no password sign-in on this port (it offers: {1}).</source>
         <translation>{0} 在此端口上不支持密码登录（它支持：{1}）。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="292"/>
+        <location filename="../../sources/smtp/submit.py" line="300"/>
         <source>{0} does not take {1} sign-in (it offers: {2}).</source>
         <translation>{0} 不支持 {1} 登录（它支持：{2}）。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="322"/>
+        <location filename="../../sources/smtp/submit.py" line="343"/>
         <source>Cannot reach the sign-in service: {0}</source>
         <translation>无法连接登录服务：{0}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="327"/>
+        <location filename="../../sources/smtp/submit.py" line="348"/>
         <source>Cannot get a sign-in token: {0}. Sign in again.</source>
         <translation>无法获取登录令牌：{0}。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="366"/>
+        <location filename="../../sources/smtp/submit.py" line="387"/>
         <source>{0} cannot take this message: it has 8-bit text and the server lacks 8BITMIME.</source>
         <translation>{0} 无法接收此邮件：邮件含有 8 位文本，而服务器不支持 8BITMIME。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="379"/>
+        <location filename="../../sources/smtp/submit.py" line="400"/>
         <source>The message is {0}; {1} accepts at most {2}.</source>
         <translation>邮件大小为 {0}；{1} 最多只接收 {2}。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="398"/>
+        <location filename="../../sources/smtp/submit.py" line="419"/>
         <source>The server refused a recipient, so the message was sent to nobody: {0}</source>
         <translation>服务器拒绝了一位收件人，因此邮件没有发给任何人：{0}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="402"/>
+        <location filename="../../sources/smtp/submit.py" line="423"/>
         <source>The server refused recipients, so the message was sent to nobody: {0}</source>
         <translation>服务器拒绝了多位收件人，因此邮件没有发给任何人：{0}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="471"/>
+        <location filename="../../sources/smtp/submit.py" line="492"/>
         <source>{0} does not support what Tidings needs: {1}</source>
         <translation>{0} 不支持 Tidings 所需的功能：{1}</translation>
     </message>
