@@ -10,7 +10,9 @@ under a harness DesktopSession with trayer (Xvfb + D-Bus + dunst + trayer). The 
 --accounts Dovecot accounts (plaintext loopback; 20 mails waiting in each, imported quietly
 by the first sync) and the reference gateway (a harness GatewayProcess, token by command);
 the store file was pre-filled before the start with Store.add_items of --items synthetic
-items in one call. The window stays hidden (tray only), as after a normal start.
+items in one call. As on a desktop with NetworkManager, a fake one
+(harness/network_manager.py) is on a stand-in system bus (DBUS_SYSTEM_BUS_ADDRESS) unless
+--no-network-manager. The window stays hidden (tray only), as after a normal start.
 
 Once the tray icon is painted (X polled from outside), Dovecot has logged every account's
 login and the gateway has accepted the websocket, it settles --settle s, then samples
@@ -32,6 +34,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
@@ -81,6 +84,8 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--accounts", type=int, default=2, help="mail accounts (Dovecot users)")
     parser.add_argument("--no-gateway", action="store_true", help="no gateway in the settings")
+    parser.add_argument("--no-network-manager", action="store_true",
+                        help="no stand-in system bus with a fake NetworkManager (as on a desktop without it)")  # fmt: skip
     parser.add_argument("--breakdown", type=int, default=12, metavar="N",
                         help="print the N largest kinds of mapping at the end (0: none)")  # fmt: skip
     parser.add_argument("--bundle", type=Path, metavar="EXE", help="measure this bundled tidings executable")
@@ -91,6 +96,7 @@ def main() -> int:
     from harness.desktop_session import DesktopSession
     from harness.dovecot import Dovecot
     from harness.gateway import GatewayProcess
+    from harness.network_manager import FakeNetworkManager
 
     tmp = Path(tempfile.mkdtemp(prefix="tidings-bench-idle-"))
     samples: list[dict[str, float]] = []
@@ -102,7 +108,8 @@ def main() -> int:
         took = fill_store(data / "inbox.sqlite3", args.items)
         info["fill"] = took
         gateway = None if args.no_gateway else GatewayProcess(tmp / "gateway.sqlite3")
-        with DesktopSession(tray=True) as desk, Dovecot() as dovecot:
+        network_manager = contextlib.nullcontext() if args.no_network_manager else FakeNetworkManager()
+        with DesktopSession(tray=True) as desk, Dovecot() as dovecot, network_manager as nm:
             users = [f"bench{n + 1}" for n in range(args.accounts)]
             for user in users:
                 dovecot.add_user(user, PASSWORD)
@@ -118,6 +125,8 @@ def main() -> int:
                 write_settings(config, dovecot.imap_port, [(u, PASSWORD) for u in users])
             watcher = TrayWatcher(desk.display)
             extra_env = dict(e.split("=", 1) for e in args.env)
+            if nm is not None:
+                extra_env.setdefault("DBUS_SYSTEM_BUS_ADDRESS", nm.address)
             command = [str(args.bundle.resolve())] if args.bundle else None
             app = App(config, data, {**desk.env, **extra_env}, tmp / "app.log", command)
 
@@ -184,6 +193,7 @@ def main() -> int:
 
     what = f"the bundle {args.bundle}" if args.bundle else "tray app"
     gw = "" if args.no_gateway else " and the gateway"
+    gw += "" if args.no_network_manager else ", NetworkManager (a fake one on a stand-in system bus)"
     extra = f", env {' '.join(args.env)}" if args.env else ""
     header(f"Idle {what}: {args.items:,} stored items, {args.accounts} IMAP account(s) in IDLE{gw}, "
            f"window hidden{extra}")  # fmt: skip

@@ -177,7 +177,8 @@ class TidingsApp(QObject):
         self.handler.action_failed.connect(self._show_message)
         self.clock = ClockJumpDetector()
         self.clock.jumped.connect(self._reconnect)
-        self.network: Any = None
+        self.network: Any = None  # QNetworkInformation, where NetworkManager is not watched
+        self._network_manager: Any = None  # its NetworkManagerWatch on Linux
         self._settings_dialog: Any = None
         self.welcome: Any = None  # the first-start window, while nothing is configured
         self._quit = asyncio.Event()
@@ -235,6 +236,8 @@ class TidingsApp(QObject):
             return
         self._stopping = True
         self.clock._timer.stop()
+        if self._network_manager is not None:
+            self._network_manager.stop()
         self.facade.remove_listener(self.dispatcher)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.dispatcher.close(), 5)
@@ -257,6 +260,25 @@ class TidingsApp(QObject):
         return svg
 
     def _watch_network(self) -> None:
+        if sys.platform.startswith("linux"):
+            self._spawn(self._watch_network_manager())
+        else:
+            self._watch_qt_network()
+
+    async def _watch_network_manager(self) -> None:
+        from desktop.app.network_watch import NetworkManagerWatch
+
+        watch = NetworkManagerWatch(self._network_back)
+        if await watch.start():
+            self._network_manager = watch
+        else:
+            self._watch_qt_network()
+
+    def _network_back(self) -> None:
+        log.info("network is back: reconnecting")
+        self._reconnect()
+
+    def _watch_qt_network(self) -> None:
         from PySide6.QtNetwork import QNetworkInformation
 
         # Backends are plugins (NetworkManager, Windows NLM, macOS SCNetwork); none may
@@ -271,8 +293,7 @@ class TidingsApp(QObject):
         from PySide6.QtNetwork import QNetworkInformation
 
         if reachability == QNetworkInformation.Reachability.Online:
-            log.info("network is back: reconnecting")
-            self._reconnect()
+            self._network_back()
 
     def _reconnect(self, *_: object) -> None:
         self.facade.reconnect()
