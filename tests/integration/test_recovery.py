@@ -42,8 +42,10 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 USER = "back"
-DOWN_S = 14.0  # long enough that the grown backoff would exceed WAIT_S more often than not
-WAIT_S = 20.0  # after Dovecot greets again; the reconnect itself is due within 3 s
+# About 7 refused attempts fit in DOWN_S (each wait capped at 3 s): uncapped, the next wait
+# would be up to a minute, beyond WAIT_S four times in five.
+DOWN_S = 10.0
+WAIT_S = 12.0  # after Dovecot greets again; the reconnect itself is due within 3 s
 
 
 def mail(title: str) -> bytes:
