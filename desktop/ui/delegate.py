@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from desktop.core.item import Item, Kind, Urgency, sender_name
 from desktop.ui import icons
-from desktop.ui.formatting import is_direct, is_own, short_time
+from desktop.ui.formatting import chat_line, short_time
 from desktop.ui.inbox_model import ItemRole
 
 _PAD_X = 10
@@ -68,15 +68,7 @@ def state_label(state: str) -> str:
 def row_lines(item: Item, user: str = "") -> tuple[str, str, str]:
     """(heading, subject, preview) for a row: who / what / detail."""
     if item.kind is Kind.CHAT:
-        if is_own(item, user):
-            who = QCoreApplication.translate("InboxDelegate", "You")
-        elif is_direct(item):
-            # The row is named after the other person already: "Lisa Chen" over "Lisa Chen: …"
-            # says it twice (Slack and Teams show the bare message there too).
-            who = ""
-        else:
-            who = item.sender
-        return item.title or item.sender, f"{who}: {item.preview}" if who else item.preview, ""
+        return item.title or item.sender, chat_line(item, user), ""
     if item.kind is Kind.TASK:
         return item.sender or QCoreApplication.translate("InboxDelegate", "Task"), item.title, item.preview
     if item.kind is Kind.ANNOUNCEMENT and not item.sender:

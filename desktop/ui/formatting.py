@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale
 
-from desktop.core.item import Item
+from desktop.core.item import Item, Kind
 
 #: untranslated, the marker of "no translation loaded": the system's locale is used
 _SYSTEM = "system"
@@ -81,3 +81,25 @@ def is_own(item: Item, user: str = "") -> bool:
     sender = message.get("sender") if isinstance(message, dict) else None
     sender_id = sender.get("id") if isinstance(sender, dict) else None
     return bool(user) and sender_id == user
+
+
+def chat_line(item: Item, user: str = "") -> str:
+    """A chat row's latest message: "You: …" for ours, "Sender: …" in a group, and bare in a
+    direct chat, whose row is named after the other person already ("Lisa Chen" over
+    "Lisa Chen: …" says it twice; Slack and Teams show the bare message there too)."""
+    if is_own(item, user):
+        who = QCoreApplication.translate("InboxDelegate", "You")
+    elif is_direct(item):
+        who = ""
+    else:
+        who = item.sender
+    return f"{who}: {item.preview}" if who else item.preview
+
+
+def accessible_text(item: Item) -> str:
+    """What a screen reader says for an inbox row. A chat row reads as it is painted (its
+    name, then ``chat_line``), so a direct chat's name is said once; the gateway marks our
+    own messages (``payload["own"]``), so the model needs no user id for "You"."""
+    if item.kind is Kind.CHAT:
+        return f"{item.title or item.sender}, {chat_line(item)}"
+    return f"{item.sender}, {item.title}, {item.preview}"

@@ -19,6 +19,7 @@ from desktop.app.facade import InboxQuery
 from desktop.core.item import Item, Kind
 from desktop.store import Tally
 from desktop.ui.bridge import Bridge
+from desktop.ui.formatting import accessible_text
 
 # Custom roles, as module constants so views, delegates and tests share them.
 ItemRole = Qt.ItemDataRole.UserRole + 1  # the whole Item
@@ -182,7 +183,7 @@ class InboxModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{item.sender}\n{item.title}" if item.sender else item.title
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{item.sender}, {item.title}, {item.preview}"
+            return accessible_text(item)
         if role == ItemRole:
             return item
         if role == IdRole:

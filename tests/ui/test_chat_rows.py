@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QModelIndex, QRect, QSize
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QAccessible, QColor, QImage, QPainter
 from PySide6.QtWidgets import QListView, QStyleOptionViewItem
 
 from desktop.core.item import Item
@@ -96,3 +96,35 @@ def test_the_painted_row(qtbot, store, inbox, kind: str, sender: tuple[str, str]
     delegate.paint(painter, option, model.index(0, 0))
     painter.end()
     assert painted in painter.texts  # the whole message on its first line: it fits
+
+
+@pytest.mark.parametrize(
+    ("kind", "sender", "read"),
+    [
+        ("direct", LISA, "Lisa Chen, Lunch at noon?"),
+        ("direct", YOU, "Lisa Chen, You: Lunch at noon?"),
+        ("group", LISA, "Launch, Lisa Chen: Lunch at noon?"),
+        ("group", YOU, "Launch, You: Lunch at noon?"),
+    ],
+    ids=["direct-theirs", "direct-ours", "group-theirs", "group-ours"],
+)
+def test_what_a_screen_reader_reads_for_the_row(
+    qtbot, store, inbox, kind: str, sender: tuple[str, str], read: str
+) -> None:
+    """The row's name through Qt's accessibility interface, as Orca or NVDA get it: the
+    same rule as the painted row, so a direct chat's name is said once."""
+    item = chat(6, kind, sender, "Lunch at noon?")
+    if kind == "direct":
+        item.title = "Lisa Chen"  # the conversation's row is named after Lisa either way
+    store.add_items([item])
+    model = InboxModel(inbox)
+    model.fetchMore(QModelIndex())
+    view = QListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.show()
+    rows = QAccessible.queryAccessibleInterface(view)
+    assert rows.childCount() == 1
+    row = rows.child(0)
+    assert row.role() is QAccessible.Role.ListItem
+    assert row.text(QAccessible.Text.Name) == read
