@@ -128,7 +128,7 @@ class Redactor:
                 del self._secrets[next(iter(self._secrets))]
             forms = {form for s in self._secrets for form in _forms(s) if len(form) >= MIN_SECRET_LENGTH}
             self._literal = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
-            self._secret_bytes = tuple(s.encode("utf-8") for s in self._secrets)
+            self._secret_bytes = tuple(_utf8(s) for s in self._secrets)
 
     def redact(self, text: str) -> str:
         literal = self._literal
@@ -152,17 +152,23 @@ class Redactor:
         return run
 
 
+def _utf8(secret: str) -> bytes:
+    """UTF-8, keeping a lone surrogate (a pasted half of an emoji) instead of failing on it:
+    such a secret must still be redacted, not crash the code that registers it."""
+    return secret.encode("utf-8", "surrogatepass")
+
+
 def _forms(secret: str) -> set[str]:
     """The ways a secret shows up in text: as is, and as repr, JSON, URLs and base64 write it."""
-    raw = secret.encode("utf-8")
+    raw = _utf8(secret)
     forms = {
         secret,
         repr(secret)[1:-1],
         repr(raw)[2:-1],
         json.dumps(secret)[1:-1],
         json.dumps(secret, ensure_ascii=False)[1:-1],
-        urllib.parse.quote(secret, safe=""),
-        urllib.parse.quote_plus(secret),
+        urllib.parse.quote(raw, safe=""),
+        urllib.parse.quote_plus(raw),
     }
     forms |= {repr(f)[1:-1] for f in list(forms)}  # a repr of a repr: a message inside an error
     for encode in (base64.b64encode, base64.urlsafe_b64encode):

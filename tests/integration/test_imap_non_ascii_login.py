@@ -15,6 +15,7 @@ from desktop.app.pipeline import Pipeline
 from desktop.config.secrets import mail_key, set_secret
 from desktop.config.settings import MailAccount
 from desktop.core.events import ConnectionState, SourceStatus
+from desktop.sources.credentials import UNSENDABLE
 from desktop.sources.imap import ImapSource, test_connection
 from desktop.sources.imap.connection import AUTH_FAILED_TEXT
 from desktop.store import Store
@@ -113,3 +114,29 @@ def test_a_wrong_non_ascii_password_is_the_usual_wrong_password(dovecot: Dovecot
     # AUTH_FAILED: no retries, the settings offer to fix the password, as for an ASCII one
     assert (status.state, status.message) == (ConnectionState.AUTH_FAILED, AUTH_FAILED_TEXT)
     assert dovecot.login_successes(user) == 0
+
+
+@pytest.mark.parametrize("password", ["Kx7q\udc80Zr9w", "Kx7q\0Zr9w"], ids=["lone-surrogate", "nul"])
+def test_a_password_that_cannot_be_sent_is_refused_before_sign_in_and_never_logged(
+    dovecot: Dovecot, tmp_path: Path, password: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    user = new_user(dovecot)
+    account = account_for(dovecot, user, "tls")
+    unsendable = UNSENDABLE.format(account.host)
+    assert test_connection(account, password) == (False, unsendable)
+
+    set_secret(mail_key(user), password)
+    status = asyncio.run(
+        statuses_until(account, tmp_path / "db.sqlite", lambda s: s.state is not ConnectionState.CONNECTING)
+    )
+    # AUTH_FAILED: no retries, and the settings offer to enter the password again
+    assert (status.state, status.message) == (ConnectionState.AUTH_FAILED, unsendable)
+
+    # A good sign-in after both is the sentinel: by its login line Dovecot has logged ours.
+    sentinel = new_user(dovecot)
+    assert test_connection(account_for(dovecot, sentinel, "tls"), PASSWORD)[0]
+    wait_for(lambda: dovecot.login_successes(sentinel) == 1, "the sentinel's login")
+    assert dovecot.login_failures(user) == 0, "nothing of that password went to the server"
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert "Kx7q" not in logged and "Zr9w" not in logged

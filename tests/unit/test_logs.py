@@ -134,6 +134,14 @@ def test_registered_secret_is_redacted_in_its_escaped_forms() -> None:
         assert REDACTED in out, what
 
 
+def test_a_secret_with_a_lone_surrogate_is_registered_and_redacted() -> None:
+    secret = "Zq9\udc80Wm4"  # half an emoji pasted: no strict UTF-8 form
+    register_secret(secret)  # used to raise UnicodeEncodeError, and with it the secret
+    for text in (secret, repr(secret), json.dumps(secret), repr(secret.encode("utf-8", "surrogatepass"))):
+        out = redact(f"x {text} y")
+        assert "Zq9" not in out and REDACTED in out, text
+
+
 def test_very_short_secrets_are_left_to_the_patterns() -> None:
     register_secret("pw")
     assert redact("pwd is a command") == "pwd is a command"

@@ -1247,22 +1247,22 @@
         <translation>未发送</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="72"/>
+        <location filename="../../ui/formatting.py" line="91"/>
         <source>You</source>
         <translation>我</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="81"/>
+        <location filename="../../ui/delegate.py" line="73"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="83"/>
+        <location filename="../../ui/delegate.py" line="75"/>
         <source>Announcement</source>
         <translation>公告</translation>
     </message>
     <message>
-        <location filename="../../ui/delegate.py" line="234"/>
+        <location filename="../../ui/delegate.py" line="226"/>
         <source>(no subject)</source>
         <translation>（无主题）</translation>
     </message>
@@ -1823,280 +1823,280 @@
         <translation>{0}的格式应为 19:00-08:00（起-止，24 小时制）</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="93"/>
+        <location filename="../../config/settings.py" line="91"/>
         <source>Name</source>
         <extracomment>How a mail account signs in: a password (LOGIN), or a token from a provider (OAuth2). What a notification shows: everything, who and what about, or only that something came. How Tidings signs in to the gateway: an administrator&apos;s token, or the company&apos;s provider.</extracomment>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="94"/>
+        <location filename="../../config/settings.py" line="92"/>
         <source>What Tidings calls the account; it also names its password in the system keyring.</source>
         <translation>消息通中的账户名称；系统密钥环中的密码也以它命名。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="104"/>
+        <location filename="../../config/settings.py" line="102"/>
         <source>Server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="105"/>
+        <location filename="../../config/settings.py" line="103"/>
         <source>The IMAP server&apos;s name, e.g. imap.example.com.</source>
         <translation>IMAP 服务器的名称，例如 imap.example.com。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="112"/>
+        <location filename="../../config/settings.py" line="110"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="113"/>
+        <location filename="../../config/settings.py" line="111"/>
         <source>The name to sign in with, often the mail address.</source>
         <translation>登录用的名称，通常是邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="120"/>
+        <location filename="../../config/settings.py" line="118"/>
         <source>Sign-in</source>
         <translation>登录方式</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="121"/>
+        <location filename="../../config/settings.py" line="119"/>
         <source>password: the account&apos;s password (keyring or password command); oauth2: sign in with the provider named in oauth, in the browser (Microsoft 365, Google, a company provider).</source>
         <translation>password：使用账户密码（系统密钥环或密码命令）；oauth2：在浏览器中通过 oauth 指定的登录服务登录（Microsoft 365、Google 或公司自己的登录服务）。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="134"/>
+        <location filename="../../config/settings.py" line="132"/>
         <source>With auth = oauth2: microsoft, google, or the name of an [oauth.NAME] table that declares the company&apos;s provider.</source>
         <translation>当 auth = oauth2 时：microsoft、google，或声明公司登录服务的 [oauth.NAME] 表的名称。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="145"/>
+        <location filename="../../config/settings.py" line="143"/>
         <source>Security</source>
         <translation>安全</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="146"/>
+        <location filename="../../config/settings.py" line="144"/>
         <source>tls: encrypted from the first byte; starttls: encryption negotiated on the plain port; plain: no encryption, so the password crosses the network in clear text.</source>
         <translation>tls：从第一个字节起加密；starttls：在普通端口上协商加密；plain：不加密，密码以明文在网络上传输。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="157"/>
+        <location filename="../../config/settings.py" line="155"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="158"/>
+        <location filename="../../config/settings.py" line="156"/>
         <source>The server&apos;s port; 0 uses the usual one: 993 for tls, 143 otherwise.</source>
         <translation>服务器端口；0 表示使用常用端口：tls 为 993，其他为 143。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="167"/>
-        <location filename="../../config/settings.py" line="366"/>
+        <location filename="../../config/settings.py" line="165"/>
+        <location filename="../../config/settings.py" line="364"/>
         <source>CA file</source>
         <translation>CA 文件</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="168"/>
+        <location filename="../../config/settings.py" line="166"/>
         <source>A PEM file with your organisation&apos;s certificate authority, for a server whose certificate the system does not trust. Certificates are always verified.</source>
         <translation>包含贵单位证书颁发机构的 PEM 文件，用于系统不信任其证书的服务器。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="179"/>
+        <location filename="../../config/settings.py" line="177"/>
         <source>Folders</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="180"/>
+        <location filename="../../config/settings.py" line="178"/>
         <source>The folders watched for new mail.</source>
         <translation>要关注新邮件的文件夹。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="187"/>
+        <location filename="../../config/settings.py" line="185"/>
         <source>Password command</source>
         <translation>密码命令</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="188"/>
+        <location filename="../../config/settings.py" line="186"/>
         <source>A command that prints the password, e.g. pass show mail/work; empty: the password stored in the system keyring.</source>
         <translation>输出密码的命令，例如 pass show mail/work；留空则使用系统密钥环中保存的密码。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="200"/>
+        <location filename="../../config/settings.py" line="198"/>
         <source>Webmail URL</source>
         <translation>网页邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="201"/>
+        <location filename="../../config/settings.py" line="199"/>
         <source>For “Open in mail client”: a webmail address in which {message_id} is replaced by the message&apos;s id; empty: the system&apos;s mail client.</source>
         <translation>用于“在邮件客户端中打开”：网页邮箱地址，其中的 {message_id} 会被替换为邮件的 ID；留空则使用系统的邮件客户端。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="213"/>
+        <location filename="../../config/settings.py" line="211"/>
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="214"/>
+        <location filename="../../config/settings.py" line="212"/>
         <source>The name recipients see on mail you send from this account, e.g. Li Lei.</source>
         <translation>收件人在您用此账户发出的邮件上看到的名字，例如 李雷。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="223"/>
+        <location filename="../../config/settings.py" line="221"/>
         <source>Mail address</source>
         <translation>邮件地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="224"/>
+        <location filename="../../config/settings.py" line="222"/>
         <source>The address you send from; empty: the user name, when it is a mail address.</source>
         <translation>发信使用的地址；留空：用户名（如果它是邮件地址）。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="234"/>
+        <location filename="../../config/settings.py" line="232"/>
         <source>Sending server</source>
         <translation>发信服务器</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="235"/>
+        <location filename="../../config/settings.py" line="233"/>
         <source>The SMTP submission server, e.g. smtp.example.com; empty: the IMAP server&apos;s name with imap. replaced by smtp. (or the same name). It uses the same user name and password.</source>
         <translation>SMTP 提交服务器，例如 smtp.example.com；留空：把 IMAP 服务器名中的 imap. 换成 smtp.（或使用同一个名字）。使用相同的用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="246"/>
+        <location filename="../../config/settings.py" line="244"/>
         <source>Sending security</source>
         <translation>发信加密</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="247"/>
+        <location filename="../../config/settings.py" line="245"/>
         <source>starttls: port 587, encryption negotiated first; tls: port 465, encrypted from the first byte. Mail is never sent without encryption.</source>
         <translation>starttls：端口 587，先协商加密；tls：端口 465，从第一个字节起加密。邮件绝不会未加密发送。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="258"/>
+        <location filename="../../config/settings.py" line="256"/>
         <source>Sending port</source>
         <translation>发信端口</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="259"/>
+        <location filename="../../config/settings.py" line="257"/>
         <source>The sending server&apos;s port; 0 uses the usual one: 587 for starttls, 465 for tls.</source>
         <translation>发信服务器的端口；0 表示常用端口：starttls 为 587，tls 为 465。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="268"/>
+        <location filename="../../config/settings.py" line="266"/>
         <source>Sent folder</source>
         <translation>已发送文件夹</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="269"/>
+        <location filename="../../config/settings.py" line="267"/>
         <source>Where a copy of sent mail goes when the server marks no folder as Sent (SPECIAL-USE); empty: Sent.</source>
         <translation>服务器未标记“已发送”文件夹（SPECIAL-USE）时，已发邮件副本的存放位置；留空：Sent。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="280"/>
+        <location filename="../../config/settings.py" line="278"/>
         <source>Archive folder</source>
         <translation>归档文件夹</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="281"/>
+        <location filename="../../config/settings.py" line="279"/>
         <source>Where Archive moves mail when the server marks no folder as Archive; empty: Archive.</source>
         <translation>服务器未标记“归档”文件夹时，归档操作把邮件移到这里；留空：Archive。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="291"/>
+        <location filename="../../config/settings.py" line="289"/>
         <source>Trash folder</source>
         <translation>废纸篓文件夹</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="292"/>
+        <location filename="../../config/settings.py" line="290"/>
         <source>Where Delete moves mail when the server marks no folder as Trash; empty: Trash.</source>
         <translation>服务器未标记“废纸篓”文件夹时，删除操作把邮件移到这里；留空：Trash。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="342"/>
+        <location filename="../../config/settings.py" line="340"/>
         <source>Gateway URL</source>
         <translation>网关地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="343"/>
+        <location filename="../../config/settings.py" line="341"/>
         <source>The company&apos;s message gateway for chat, approvals, tasks and announcements, e.g. wss://gateway.example.com; empty: Tidings is for mail only.</source>
         <translation>公司的消息网关，用于聊天、审批、任务和公告，例如 wss://gateway.example.com；留空则消息通只用于邮件。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="354"/>
+        <location filename="../../config/settings.py" line="352"/>
         <source>Token command</source>
         <translation>令牌命令</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="355"/>
+        <location filename="../../config/settings.py" line="353"/>
         <source>A command that prints the gateway token; empty: the token stored in the system keyring.</source>
         <translation>输出网关令牌的命令；留空则使用系统密钥环中保存的令牌。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="378"/>
+        <location filename="../../config/settings.py" line="376"/>
         <source>Gateway sign-in</source>
         <translation>网关登录方式</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="379"/>
+        <location filename="../../config/settings.py" line="377"/>
         <source>token: a token from the gateway&apos;s administrator; sso: sign in with your company account in the browser (tidings gateway login), renewed without asking.</source>
         <translation>token：使用网关管理员发放的令牌；sso：在浏览器中用公司账号登录（tidings gateway login），之后自动续期，无需再次确认。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="390"/>
+        <location filename="../../config/settings.py" line="388"/>
         <source>Sign-in provider for the gateway</source>
         <translation>网关使用的登录服务</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="391"/>
+        <location filename="../../config/settings.py" line="389"/>
         <source>With sso: the [oauth.NAME] provider to sign in with, the one your mail uses, so one browser sign-in serves both; empty: the issuer and client id below.</source>
         <translation>sso 时：用于登录的 [oauth.NAME] 登录服务，即邮件所用的那个，这样一次浏览器登录即可同时用于邮件和网关；留空则使用下面的颁发者地址和客户端 ID。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="570"/>
+        <location filename="../../config/settings.py" line="568"/>
         <source>Proxy</source>
         <translation>代理服务器</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="571"/>
+        <location filename="../../config/settings.py" line="569"/>
         <source>How mail, the gateway and sign-in reach the network. system: the proxy variables (https_proxy, all_proxy, no_proxy), else on Windows and macOS the system&apos;s proxy settings; none: always direct; http://host:port or socks5://host:port: that proxy; pac+https://host/proxy.pac: the PAC file decides (a PAC file that cannot be used means direct, with a warning).</source>
         <translation>邮件、网关和登录如何连接网络。system：使用代理环境变量（https_proxy、all_proxy、no_proxy），未设置时在 Windows 和 macOS 上使用系统的代理设置；none：始终直接连接；http://host:port 或 socks5://host:port：使用该代理服务器；pac+https://host/proxy.pac：由 PAC 文件决定（PAC 文件无法使用时直接连接，并给出警告）。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="585"/>
+        <location filename="../../config/settings.py" line="583"/>
         <source>Bypass the proxy for</source>
         <translation>不使用代理的地址</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="586"/>
+        <location filename="../../config/settings.py" line="584"/>
         <source>Servers reached directly whatever the proxy setting: names (example.com also covers every name below it), IP addresses or blocks (10.0.0.0/8), host:port, or * for all.</source>
         <translation>无论代理如何设置都直接连接的服务器：域名（example.com 也包括其下所有子域名）、IP 地址或地址段（10.0.0.0/8）、host:port，或用 * 表示全部。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="597"/>
+        <location filename="../../config/settings.py" line="595"/>
         <source>Proxy user name</source>
         <translation>代理用户名</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="598"/>
+        <location filename="../../config/settings.py" line="596"/>
         <source>The user name for a proxy that asks for one; its password is kept in the system keyring (tidings proxy set-password). Empty: the user name in the proxy URL, if any.</source>
         <translation>代理服务器要求登录时使用的用户名；其密码保存在系统密钥环中（tidings proxy set-password）。留空则使用代理地址中的用户名（如有）。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="609"/>
+        <location filename="../../config/settings.py" line="607"/>
         <source>PAC file CA</source>
         <translation>PAC 文件 CA</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="610"/>
+        <location filename="../../config/settings.py" line="608"/>
         <source>A PEM file with the certificate authority of the server the PAC file comes from, if the system does not trust it already. Certificates are always verified.</source>
         <translation>包含 PAC 文件所在服务器的证书颁发机构的 PEM 文件，在系统尚未信任该服务器时使用。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="133"/>
-        <location filename="../../config/settings.py" line="402"/>
+        <location filename="../../config/settings.py" line="131"/>
+        <location filename="../../config/settings.py" line="400"/>
         <source>Sign-in provider</source>
         <translation>登录服务</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="403"/>
+        <location filename="../../config/settings.py" line="401"/>
         <source>With sso: the company&apos;s OpenID Connect issuer, e.g. https://login.microsoftonline.com/TENANT/v2.0.</source>
         <translation>sso 时：公司的 OpenID Connect 颁发者地址，例如 https://login.microsoftonline.com/TENANT/v2.0。</translation>
     </message>
@@ -2112,7 +2112,7 @@
     </message>
     <message>
         <location filename="../../config/oauth_providers.py" line="70"/>
-        <location filename="../../config/settings.py" line="414"/>
+        <location filename="../../config/settings.py" line="412"/>
         <source>Client id</source>
         <translation>客户端 ID</translation>
     </message>
@@ -2162,122 +2162,122 @@
         <translation>仅公司登录服务：若登录服务按资源颁发令牌，此处填写邮件服务器的 RFC 8707 资源标识；留空：无。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="415"/>
+        <location filename="../../config/settings.py" line="413"/>
         <source>With sso: the id of the company&apos;s registration of Tidings at the provider.</source>
         <translation>sso 时：公司在登录服务中为 Tidings 注册的应用 ID。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="424"/>
+        <location filename="../../config/settings.py" line="422"/>
         <source>Gateway audience</source>
         <translation>网关受众</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="425"/>
+        <location filename="../../config/settings.py" line="423"/>
         <source>With sso: the gateway&apos;s resource at the provider (its --oidc-audience), asked for as a resource indicator; empty: the provider&apos;s tokens name the gateway by scope.</source>
         <translation>sso 时：网关在登录服务中的资源标识（即网关的 --oidc-audience），以资源指示符请求；留空则由登录服务按权限范围确定网关。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="436"/>
+        <location filename="../../config/settings.py" line="434"/>
         <source>Sign-in scopes</source>
         <translation>登录权限范围</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="437"/>
+        <location filename="../../config/settings.py" line="435"/>
         <source>With sso: the scopes asked for; offline_access keeps the sign-in.</source>
         <translation>sso 时：请求的权限范围；offline_access 用于保持登录。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="367"/>
+        <location filename="../../config/settings.py" line="365"/>
         <source>A PEM file with the certificate authority of the gateway&apos;s certificate, if the system does not trust it. Certificates are always verified.</source>
         <translation>包含网关证书颁发机构的 PEM 文件，在系统不信任该证书时使用。证书始终会被验证。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="458"/>
+        <location filename="../../config/settings.py" line="456"/>
         <source>Show notifications</source>
         <translation>显示通知</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="459"/>
+        <location filename="../../config/settings.py" line="457"/>
         <source>Show a notification for each new item (a burst becomes one summary).</source>
         <translation>每条新事项显示一条通知（大量同时到达时合并为一条摘要）。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="468"/>
+        <location filename="../../config/settings.py" line="466"/>
         <source>Quiet hours</source>
         <translation>免打扰时段</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="469"/>
+        <location filename="../../config/settings.py" line="467"/>
         <source>A daily time without notifications, e.g. 19:00-08:00 (it may span midnight); empty: off.</source>
         <translation>每天不显示通知的时段，例如 19:00-08:00（可以跨越午夜）；留空则关闭。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="479"/>
+        <location filename="../../config/settings.py" line="477"/>
         <source>VIP senders</source>
         <translation>重要联系人</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="480"/>
+        <location filename="../../config/settings.py" line="478"/>
         <source>Names or mail addresses whose items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，也会提醒其事项的姓名或邮箱地址。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="491"/>
+        <location filename="../../config/settings.py" line="489"/>
         <source>Muted sources</source>
         <translation>静音的来源</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="492"/>
+        <location filename="../../config/settings.py" line="490"/>
         <source>Sources that never notify, e.g. mail:work or gateway; their items still reach the inbox.</source>
         <translation>从不发出通知的来源，例如 mail:work 或 gateway；其事项仍会进入收件箱。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="502"/>
+        <location filename="../../config/settings.py" line="500"/>
         <source>Urgent items break through quiet hours</source>
         <translation>紧急事项可在免打扰时段内提醒</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="503"/>
+        <location filename="../../config/settings.py" line="501"/>
         <source>Urgent items are notified even while notifications are paused or in quiet hours.</source>
         <translation>即使通知已暂停或处于免打扰时段，紧急事项也会提醒。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="512"/>
+        <location filename="../../config/settings.py" line="510"/>
         <source>Notification previews</source>
         <translation>通知预览</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="513"/>
+        <location filename="../../config/settings.py" line="511"/>
         <source>What a notification shows, for shared screens and screen sharing: full: sender, subject and the start of the text; sender: sender and subject only; hidden: only “New message”.</source>
         <translation>通知显示多少内容（适用于共享屏幕和屏幕共享）：full：发件人、主题和正文开头；sender：仅发件人和主题；hidden：只显示“新消息”。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="529"/>
+        <location filename="../../config/settings.py" line="527"/>
         <source>Users may add mail accounts</source>
         <translation>用户可以添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="530"/>
+        <location filename="../../config/settings.py" line="528"/>
         <source>false: the Settings dialog offers no “Add…”; only the accounts in the organisation&apos;s policy and the settings file are used. Meant for a policy.</source>
         <translation>false：设置对话框不提供“添加…”；只使用贵单位策略和设置文件中的账户。供策略使用。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="541"/>
+        <location filename="../../config/settings.py" line="539"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="542"/>
+        <location filename="../../config/settings.py" line="540"/>
         <source>Meant for a policy: enforced, the login entry is made (or removed) at every start; a default applies at the first start only. Set nowhere, the entry is the user&apos;s own choice in Settings.</source>
         <translation>供策略使用：强制时，每次启动都会创建（或删除）登录启动项；默认值只在首次启动时生效。未设置时，启动项由用户在设置中自行决定。</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="554"/>
+        <location filename="../../config/settings.py" line="552"/>
         <source>Enter sends a chat reply</source>
         <translation>按 Enter 发送聊天回复</translation>
     </message>
     <message>
-        <location filename="../../config/settings.py" line="555"/>
+        <location filename="../../config/settings.py" line="553"/>
         <source>true: Enter sends and Shift+Enter starts a new line, as in chat apps; false: Enter starts a new line and Ctrl+Enter sends, as in mail.</source>
         <translation>true：Enter 发送、Shift+Enter 换行，与聊天软件相同；false：Enter 换行、Ctrl+Enter 发送，与邮件相同。</translation>
     </message>
@@ -2559,7 +2559,7 @@
     </message>
     <message>
         <location filename="../../sources/gateway/connection.py" line="158"/>
-        <location filename="../../sources/smtp/submit.py" line="51"/>
+        <location filename="../../sources/smtp/submit.py" line="52"/>
         <source>Cannot get the proxy password: {0}</source>
         <translation>无法获取代理密码：{0}</translation>
     </message>
@@ -2607,38 +2607,38 @@
         <translation>网关没有响应（连接被拒绝）</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="30"/>
+        <location filename="../../sources/imap/connection.py" line="31"/>
         <location filename="../../ui/status_text.py" line="41"/>
         <source>The server rejected the user name or password</source>
         <translation>服务器拒绝了用户名或密码</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="31"/>
+        <location filename="../../sources/imap/connection.py" line="32"/>
         <source>{0} does not offer STARTTLS on port {1}: choose TLS (port 993) in the account&apos;s security setting</source>
         <translation>{0} 在端口 {1} 上不支持 STARTTLS：请在账户的安全设置中选择 TLS（端口 993）</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="37"/>
+        <location filename="../../sources/imap/connection.py" line="38"/>
         <source>{0} did not accept the sign-in: {1}</source>
         <translation>{0} 不接受此登录请求：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="38"/>
+        <location filename="../../sources/imap/connection.py" line="39"/>
         <source>{0} cannot check passwords right now: {1}</source>
         <translation>{0} 暂时无法验证密码：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="39"/>
+        <location filename="../../sources/imap/connection.py" line="40"/>
         <source>{0} turned the sign-in away for now: {1}</source>
         <translation>{0} 暂时拒绝登录：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="40"/>
+        <location filename="../../sources/imap/connection.py" line="41"/>
         <source>{0} accepts a password only over an encrypted connection: choose TLS or STARTTLS in the account&apos;s security setting.</source>
         <translation>{0} 只接受通过加密连接发送的密码：请在账户的安全设置中选择 TLS 或 STARTTLS。</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="159"/>
+        <location filename="../../sources/imap/connection.py" line="160"/>
         <source>{0} cannot take a user name or password with characters beyond plain ASCII (it offers no AUTHENTICATE PLAIN): ask its administrator, or choose an ASCII password.</source>
         <extracomment>An OAuth2 account&apos;s access token: ``token(force_refresh)`` (``oauth.accounts.AccountSignIn``). An account&apos;s status: {0} is the mail server; &quot;AUTHENTICATE PLAIN&quot; is a protocol name.</extracomment>
         <translation>{0} 无法接受含有非 ASCII 字符的用户名或密码（它不支持 AUTHENTICATE PLAIN）：请联系其管理员，或改用只含 ASCII 字符的密码。</translation>
@@ -2687,7 +2687,7 @@
         <translation>网关使用协议 {0}，而此版本的 Tidings 使用协议 {1}</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="35"/>
+        <location filename="../../sources/imap/connection.py" line="36"/>
         <location filename="../../ui/status_text.py" line="59"/>
         <source>Cannot get the password: {0}</source>
         <translation>无法获取密码：{0}</translation>
@@ -2771,7 +2771,7 @@
         <translation>与 {0} 的连接失败：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="36"/>
+        <location filename="../../sources/imap/connection.py" line="37"/>
         <location filename="../../ui/status_text.py" line="103"/>
         <source>The connection to {0} broke while signing in.</source>
         <translation>登录时与 {0} 的连接中断。</translation>
@@ -3122,22 +3122,22 @@
         <translation>{0}（{1}）</translation>
     </message>
     <message>
-        <location filename="../../sources/net/pac.py" line="92"/>
+        <location filename="../../sources/net/pac.py" line="90"/>
         <source>The PAC file {0} failed for {1} ({2}): connecting directly.</source>
         <translation>PAC 文件 {0} 处理 {1} 时出错（{2}）：改为直接连接。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/pac.py" line="109"/>
+        <location filename="../../sources/net/pac.py" line="107"/>
         <source>The PAC file {0} cannot be used ({1}): connecting directly.</source>
         <translation>无法使用 PAC 文件 {0}（{1}）：改为直接连接。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/pac.py" line="163"/>
+        <location filename="../../sources/net/pac.py" line="165"/>
         <source>The PAC file {0} gave no answer for {1}: connecting directly.</source>
         <translation>PAC 文件 {0} 没有给出 {1} 的结果：改为直接连接。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/pac.py" line="178"/>
+        <location filename="../../sources/net/pac.py" line="180"/>
         <source>The PAC file {0} gave no usable proxy for {1} ({2}): connecting directly.</source>
         <translation>PAC 文件 {0} 没有为 {1} 给出可用的代理（{2}）：改为直接连接。</translation>
     </message>
@@ -3431,119 +3431,119 @@
         <translation>无法使用“已发送”文件夹：{0}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="46"/>
+        <location filename="../../sources/smtp/submit.py" line="47"/>
         <source>Tidings does not send your password to {0} without encryption: choose STARTTLS (port 587) or TLS (port 465).</source>
         <translation>Tidings 不会以未加密的方式向 {0} 发送您的密码：请选择 STARTTLS（端口 587）或 TLS（端口 465）。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="53"/>
+        <location filename="../../sources/credentials.py" line="8"/>
         <source>The user name or password holds a character that cannot be sent to {0} (a NUL character or broken Unicode text): enter them again.</source>
-        <extracomment>A sending failure: {0} is the mail server. Nothing was sent to it.</extracomment>
+        <extracomment>A sign-in failure: {0} is the mail server. Nothing was sent to it.</extracomment>
         <translation>用户名或密码中有无法发送给 {0} 的字符（NUL 字符或损坏的 Unicode 文本）：请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="59"/>
+        <location filename="../../sources/smtp/submit.py" line="54"/>
         <source>Sign-in failed for now. {0} said: {1}</source>
         <translation>暂时无法登录。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="60"/>
+        <location filename="../../sources/smtp/submit.py" line="55"/>
         <source>The server refused the sign-in: sign in again. {0} said: {1}</source>
         <translation>服务器拒绝了登录：请重新登录。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="61"/>
+        <location filename="../../sources/smtp/submit.py" line="56"/>
         <source>Sign-in is not possible like this. {0} said: {1}</source>
         <translation>无法以这种方式登录。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="62"/>
+        <location filename="../../sources/smtp/submit.py" line="57"/>
         <source>The server refused the sign-in. {0} said: {1}</source>
         <translation>服务器拒绝了登录。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="63"/>
+        <location filename="../../sources/smtp/submit.py" line="58"/>
         <source>The server cannot take mail right now. {0} said: {1}</source>
         <translation>服务器暂时无法接收邮件。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="64"/>
+        <location filename="../../sources/smtp/submit.py" line="59"/>
         <source>The server turned Tidings away. {0} said: {1}</source>
         <translation>服务器拒绝了 Tidings 的连接。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="65"/>
+        <location filename="../../sources/smtp/submit.py" line="60"/>
         <source>The server will not talk to Tidings. {0} said: {1}</source>
         <translation>服务器不愿与 Tidings 通信。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="66"/>
+        <location filename="../../sources/smtp/submit.py" line="61"/>
         <source>The server wants a different sign-in. {0} said: {1}</source>
         <translation>服务器要求另一种登录方式。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="67"/>
+        <location filename="../../sources/smtp/submit.py" line="62"/>
         <source>The message is too big for the server. {0} said: {1}</source>
         <translation>邮件太大，服务器无法接收。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="68"/>
+        <location filename="../../sources/smtp/submit.py" line="63"/>
         <source>The server refused the message. {0} said: {1}</source>
         <translation>服务器拒收了此邮件。{0} 的答复：{1}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="69"/>
+        <location filename="../../sources/smtp/submit.py" line="64"/>
         <source>{0} The server may have taken the message; Tidings checks before sending it again.</source>
         <translation>{0} 服务器可能已收下此邮件；Tidings 会在重新发送前先进行检查。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="192"/>
+        <location filename="../../sources/smtp/submit.py" line="187"/>
         <source>{0} does not offer STARTTLS on port {1}: choose TLS (port 465) in the account&apos;s sending settings.</source>
         <extracomment>Every sentence for a server&apos;s refusal (the tests check each has a translation).</extracomment>
         <translation>{0} 在端口 {1} 上不支持 STARTTLS：请在账户的发信设置中选择 TLS（端口 465）。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="291"/>
+        <location filename="../../sources/smtp/submit.py" line="286"/>
         <source>{0} offers no password sign-in on this port (it offers: {1}).</source>
         <translation>{0} 在此端口上不支持密码登录（它支持：{1}）。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="300"/>
+        <location filename="../../sources/smtp/submit.py" line="295"/>
         <source>{0} does not take {1} sign-in (it offers: {2}).</source>
         <translation>{0} 不支持 {1} 登录（它支持：{2}）。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="343"/>
+        <location filename="../../sources/smtp/submit.py" line="325"/>
         <source>Cannot reach the sign-in service: {0}</source>
         <translation>无法连接登录服务：{0}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="348"/>
+        <location filename="../../sources/smtp/submit.py" line="330"/>
         <source>Cannot get a sign-in token: {0}. Sign in again.</source>
         <translation>无法获取登录令牌：{0}。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="387"/>
+        <location filename="../../sources/smtp/submit.py" line="369"/>
         <source>{0} cannot take this message: it has 8-bit text and the server lacks 8BITMIME.</source>
         <translation>{0} 无法接收此邮件：邮件含有 8 位文本，而服务器不支持 8BITMIME。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="400"/>
+        <location filename="../../sources/smtp/submit.py" line="382"/>
         <source>The message is {0}; {1} accepts at most {2}.</source>
         <translation>邮件大小为 {0}；{1} 最多只接收 {2}。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="419"/>
+        <location filename="../../sources/smtp/submit.py" line="401"/>
         <source>The server refused a recipient, so the message was sent to nobody: {0}</source>
         <translation>服务器拒绝了一位收件人，因此邮件没有发给任何人：{0}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="423"/>
+        <location filename="../../sources/smtp/submit.py" line="405"/>
         <source>The server refused recipients, so the message was sent to nobody: {0}</source>
         <translation>服务器拒绝了多位收件人，因此邮件没有发给任何人：{0}</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/submit.py" line="492"/>
+        <location filename="../../sources/smtp/submit.py" line="474"/>
         <source>{0} does not support what Tidings needs: {1}</source>
         <translation>{0} 不支持 Tidings 所需的功能：{1}</translation>
     </message>

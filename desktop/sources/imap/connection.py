@@ -17,6 +17,7 @@ from desktop.config.secrets import SecretError, get_secret, mail_key
 from desktop.config.settings import MailAccount
 from desktop.core.events import ConnectionState
 from desktop.core.i18n import lazy
+from desktop.sources.credentials import UNSENDABLE, sasl_utf8
 from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, Route, client_context, network
 from desktop.sources.net.errors import find_proxy_error
 from desktop.sources.net.failures import ACCOUNT_SECURITY, CONNECTION_FAILED, describe
@@ -169,6 +170,9 @@ def _password_login(client: IMAPClient, account: MailAccount, password: str) -> 
     LOGIN's quoted strings are ASCII (imaplib refuses to send anything else), so a password
     like "пароль" needs PLAIN; ASCII credentials keep LOGIN, which every server takes, so
     nothing changes for them. Both fail the same way (a tagged NO is a wrong password)."""
+    if sasl_utf8(account.username) is None or sasl_utf8(password) is None:
+        # Checked before anything is sent: imaplib would raise with the password in the error.
+        raise ImapProblem(ConnectionState.AUTH_FAILED, UNSENDABLE.format(account.host))
     if account.username.isascii() and password.isascii():
         client.login(account.username, password)
     elif b"AUTH=PLAIN" in client.capabilities():

@@ -28,6 +28,7 @@ from typing import Literal
 
 from desktop.config.secrets import SecretError
 from desktop.core.i18n import lazy
+from desktop.sources.credentials import UNSENDABLE, sasl_utf8
 from desktop.sources.net import CaFileError, ProxyAuthError, ProxyConfigError, Route, client_context, network
 from desktop.sources.net.errors import find_proxy_error
 from desktop.sources.net.failures import CONNECTION_FAILED, SENDING_SECURITY, describe
@@ -49,12 +50,6 @@ _PLAINTEXT = lazy.translate(
     "choose STARTTLS (port 587) or TLS (port 465).",
 )
 _NO_PROXY_PASSWORD = lazy.translate("Status", "Cannot get the proxy password: {0}")
-#: A sending failure: {0} is the mail server. Nothing was sent to it.
-_UNSENDABLE = lazy.translate(
-    "Status",
-    "The user name or password holds a character that cannot be sent to {0} "
-    "(a NUL character or broken Unicode text): enter them again.",
-)
 # The server's refusals: {0} the server, {1} its code and words.
 _AUTH_LATER = lazy.translate("Status", "Sign-in failed for now. {0} said: {1}")
 _AUTH_AGAIN = lazy.translate("Status", "The server refused the sign-in: sign in again. {0} said: {1}")
@@ -276,9 +271,9 @@ def _require_loopback(smtp: smtplib.SMTP, server: SmtpServer, route: Route) -> N
 def _authenticate(smtp: smtplib.SMTP, credentials: Credentials, server: SmtpServer) -> None:
     offered = smtp.esmtp_features.get("auth", "").upper().split()
     if isinstance(credentials, Password):
-        user, secret = _sasl_utf8(credentials.username), _sasl_utf8(credentials.password)
+        user, secret = sasl_utf8(credentials.username), sasl_utf8(credentials.password)
         if user is None or secret is None:
-            raise SendError(FailureKind.AUTH, _UNSENDABLE.format(server.host))
+            raise SendError(FailureKind.AUTH, UNSENDABLE.format(server.host))
         if "PLAIN" in offered:
             _sasl(smtp, "PLAIN", b"\0" + user + b"\0" + secret, lambda _c: b"*", server)
         elif "LOGIN" in offered:
@@ -308,19 +303,6 @@ def _authenticate(smtp: smtplib.SMTP, credentials: Credentials, server: SmtpServ
             raise
         log.info("%s refused the access token; trying a refreshed one", server.host)
         _token_auth(smtp, credentials, credentials.refresh, server)  # RFC 4954 allows another AUTH
-
-
-def _sasl_utf8(text: str) -> bytes | None:
-    """A user name or password as SASL carries it: UTF-8 (RFC 4616; what RFC 6531 servers
-    take), or None for text that cannot go as it is. A NUL would split PLAIN's fields; a lone
-    surrogate has no UTF-8, and its UnicodeEncodeError holds the whole password (its repr
-    would reach the "unexpected failure" log line), so it must not escape from here."""
-    if "\0" in text:
-        return None
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        return None
 
 
 def _token_auth(
