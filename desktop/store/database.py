@@ -32,9 +32,9 @@ _COLUMNS = (
 _ITEM_COLUMNS = ", ".join("items." + c for c in _COLUMNS.split(", "))  # beside items_search's
 _CHUNK = 500  # stays far below SQLite's bound-parameter limit
 CACHE_KIB = 512  # SQLite's page cache per connection
-# Store.tally stops counting after this long: the count is a hint beside a list that has
-# its rows already; 10 ms here is ~30 ms on a slow 2-core laptop (issue 10: <= 50 ms).
-COUNT_BUDGET_S = 0.010
+# Store.tally stops counting after this much CPU time: the count is a hint beside a list
+# that has its rows already; 12 ms here is ~36 ms on a slow 2-core laptop (issue 10: 50).
+COUNT_BUDGET_S = 0.012
 FILL_BATCH = 32  # items the background fill indexes per transaction: ~10 ms of holding the lock here
 _log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ class StoreError(Exception):
 
 class Tally(typing.NamedTuple):
     """A search's row count as the list shows it: ``rows`` found, and whether there are
-    ``more`` than that ("1,000+": the cap was reached or the time budget ran out)."""
+    ``more`` than that ("1,000+": the cap was reached or the time budget ran out, and
+    then ``rows`` may be anything below the true count, 0 included)."""
 
     rows: int
     more: bool
@@ -449,36 +450,29 @@ class Store:
         self, query: str = "", unread_only: bool = False, cap: int = 1000, budget: float | None = None
     ) -> Tally:
         """The count the list shows while searching: at most ``cap`` rows, and whether
-        there are more ("1,000+"). Counting also stops after ``budget`` seconds
-        (``COUNT_BUDGET_S``) with the rows found so far, and says there are more: in the
-        Unread view a word's few unread rows can lie among tens of thousands of read ones,
-        and walking every match of a three-word query took 20-36 ms at 100k items, ~3x
-        that on a slow laptop (issue 10)."""
-        deadline = time.perf_counter() + (COUNT_BUDGET_S if budget is None else budget)
-        found, cut = self._count(query, unread_only, cap + 1, deadline)
+        there are more ("1,000+"). Counting also stops after ``budget`` seconds of CPU
+        (``COUNT_BUDGET_S``) with the rows counted so far (often 0: a statement counts
+        all or nothing), and says there are more: in the Unread view a word's few unread
+        rows can lie among tens of thousands of read ones, and walking every match of a
+        three-word query took 20-36 ms at 100k items, ~3x that on a slow laptop (issue 10)."""
+        found, cut = self._count(query, unread_only, cap + 1, COUNT_BUDGET_S if budget is None else budget)
         return Tally(min(found, cap), cut or found > cap)
 
     def _count(
-        self, query: str, unread_only: bool, cap: int | None, deadline: float | None
+        self, query: str, unread_only: bool, cap: int | None, budget: float | None
     ) -> tuple[int, bool]:
-        """(rows, whether ``deadline`` (perf_counter) stopped the count first)."""
+        """(rows, whether ``budget`` (CPU seconds of this thread, see ``_Watchdog``) ran
+        out first: then ``rows`` holds the spans counted before, a lower bound)."""
         search = self._parse(query, unread_only)
         source, match, match_params = _source(search, unread_only)
         total = 0
-        stopped = False
-
-        def late() -> bool:
-            nonlocal stopped
-            stopped = deadline is not None and time.perf_counter() > deadline
-            return stopped  # True interrupts the statement
-
-        with self._lock:
-            if deadline is not None:
-                self._db.set_progress_handler(late, _PROGRESS_STEPS)
+        with self._lock, _Watchdog(self._db, budget) as watchdog:
             try:
                 for lo, hi in (
                     self._spans(search, None, cap, unread_only) if cap is not None else [(None, None)]
                 ):
+                    if watchdog.spent():
+                        return total, True
                     where, params = _filters(query, unread_only, search=search, span=(lo, hi))
                     bound, bound_params = _span_clauses("s.rowid", lo, hi) if match else ([], [])
                     inner = f"SELECT 1 FROM {source} WHERE {' AND '.join([*match, *bound, *where])}"
@@ -486,23 +480,18 @@ class Store:
                     if cap is not None:
                         inner += " LIMIT ?"
                         params.append(cap - total)
-                    if deadline is None:
-                        total += int(
-                            self._db.execute(f"SELECT count(*) FROM ({inner})", params).fetchone()[0]
-                        )
-                    else:
-                        # Row by row, so what was found before an interruption is known.
-                        for _row in self._db.execute(inner, params):
-                            total += 1
+                    cur = self._db.execute(f"SELECT count(*) FROM ({inner})", params)
+                    try:
+                        total += int(cur.fetchone()[0])
+                    finally:
+                        cur.close()  # done: an interruption now has no statement to stop
                     if cap is not None and total >= cap:
                         break
             except sqlite3.Error as exc:
-                if not stopped:
+                if not watchdog.fired:
                     raise _friendly(exc) from exc
-            finally:
-                if deadline is not None:
-                    self._db.set_progress_handler(None, 0)
-        return total, stopped
+                return total, True
+        return total, False
 
     def _spans(
         self, search: _Search, top: int | None, first: int, unread_only: bool
@@ -879,8 +868,6 @@ class Store:
 
 
 _SKEY_SHIFT = 20  # items.skey = second << 20 | a counter (migration 4)
-# Store.tally's progress check: every this many SQLite VM steps (a few tens of µs).
-_PROGRESS_STEPS = 1000
 _FEW = 1000  # an items_search match with fewer rows has its rows checked for short words
 # The key of a stored item (?1 = its rowid, ?2 = its time), as migration 5's insert
 # trigger gives new ones: the first free counter of its second, NULL if 2^20 are taken.
@@ -955,6 +942,63 @@ class _Search:
             return "items_search", "s", self.match
         if self.words is not None:
             return "items_words", "s", self.words
+        return None
+
+
+class _Watchdog:
+    """Interrupts the connection's statement once the calling thread has spent ``budget``
+    seconds of CPU (None: never), from a thread that looks every millisecond. CPU time,
+    not the wall clock: a count in its worker thread waits for the GIL while the GUI
+    thread paints the first page (up to 5 ms a wait), and a wall-clock budget cut such
+    counts before they had counted anything. Not a progress handler: its Python callback
+    would need the GIL every few thousand steps; a statement runs in SQLite without it."""
+
+    def __init__(self, db: sqlite3.Connection, budget: float | None) -> None:
+        self._db = db
+        self._budget = budget
+        self._guard = threading.Lock()
+        self._done = threading.Event()
+        self._armed = budget is not None
+        self.fired = False
+        self._clock = _thread_clock()
+        self._start = time.clock_gettime(self._clock) if self._clock is not None else time.perf_counter()
+
+    def spent(self) -> bool:
+        """Whether the budget is used up."""
+        if self._budget is None:
+            return False
+        now = time.clock_gettime(self._clock) if self._clock is not None else time.perf_counter()
+        return now - self._start >= self._budget
+
+    def _watch(self) -> None:
+        while not self._done.wait(_WATCH_S):
+            if self.spent():
+                with self._guard:
+                    if self._armed:  # not after __exit__: a later statement is not this count's
+                        self.fired = True
+                        self._db.interrupt()
+                return
+
+    def __enter__(self) -> _Watchdog:
+        if self._budget is not None:
+            threading.Thread(target=self._watch, name="tidings-count-watchdog", daemon=True).start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._guard:
+            self._armed = False
+        self._done.set()
+
+
+_WATCH_S = 0.001  # how often _Watchdog looks at the counting thread's CPU time
+
+
+def _thread_clock() -> int | None:
+    """The CPU-time clock of the calling thread; None where there is none (macOS): then
+    the watchdog keeps to the wall clock."""
+    try:
+        return time.pthread_getcpuclockid(threading.get_ident())
+    except (AttributeError, OSError):
         return None
 
 
