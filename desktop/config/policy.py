@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import plistlib
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -74,6 +73,8 @@ def read(explicit: Path | None = None, platform: str = sys.platform) -> list[Lay
     plist = mac_plist()
     if not plist.exists():
         return []
+    import plistlib  # macOS only: its XML parser stays out of other platforms' start
+
     try:
         with plist.open("rb") as f:
             loaded = plistlib.load(f)

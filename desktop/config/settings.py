@@ -19,8 +19,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-import tomli_w
-
 from desktop.config import oauth_providers, paths
 from desktop.config.layers import Layer, Preset, merge, read_toml
 from desktop.config.oauth_providers import OAuthProviderSettings
@@ -798,6 +796,8 @@ def to_toml(settings: Settings) -> str:
     oauth = oauth_providers.user_tables(settings.oauth, settings.oauth_inherited, settings.oauth_enforced)
     if oauth:
         data["oauth"] = oauth
+    import tomli_w  # only when settings are written
+
     return tomli_w.dumps(data)
 
 

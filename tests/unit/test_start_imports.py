@@ -11,6 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from desktop.config.settings import MailAccount
 from desktop.sources.imap import ImapSource
 from desktop.store import Store
@@ -63,6 +65,44 @@ print(getattr(feature._mod_uses_pyside, "tidings", False))
 print(",".join(sorted(linecache.cache)))
 print(feature.pyside_feature_dict["desktop.ui.bridge"], feature.pyside_feature_dict["desktop.store"])
 """
+
+
+#: Not imported by a mail-only start on Linux: urllib.request (and http.client) only for a
+#: PAC file or the Windows / macOS proxy settings (websockets imports it when the gateway is
+#: on), plistlib only for macOS's policy file, tomli_w only when settings are saved.
+MAIL_ONLY_UNUSED = ("urllib.request", "http.client", "plistlib", "tomli_w")
+
+MAIL_ONLY_PROBE = f"""
+import sys
+import desktop.app.cli
+from desktop.config import policy, settings
+from desktop.sources.imap import ImapSource
+from desktop.sources.net import network, pac, proxy
+policy.read()  # Linux: the TOML policy file, if any
+print(",".join(m for m in {MAIL_ONLY_UNUSED!r} if m in sys.modules))
+"""
+
+
+def test_a_mail_only_start_imports_no_urllib_request_plistlib_or_toml_writer() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", MAIL_ONLY_PROBE],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+
+
+def test_settings_are_still_written_as_toml() -> None:
+    # tomli_w is imported inside to_toml now; PAC fetching, the macOS policy file and the
+    # Windows / macOS proxies have their own tests (test_net_pac, test_policy, test_net_proxy).
+    from desktop.config.settings import Settings, to_toml
+
+    assert 'host = "h"' in to_toml(Settings(mail=[MailAccount(name="w", host="h", username="u")]))
 
 
 def test_pyside_keeps_no_copy_of_the_modules_source() -> None:
@@ -134,3 +174,18 @@ def test_mail_left_queued_by_the_last_run_starts_the_sender_at_once(tmp_path: Pa
     finally:
         asyncio.run(source.stop())
         store.close()
+
+
+def test_windows_system_proxies_are_still_read_through_urllib(monkeypatch: pytest.MonkeyPatch) -> None:
+    import urllib.request
+
+    from desktop.sources.net import proxy
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(
+        urllib.request, "getproxies_registry", lambda: {"https": "http://p:3128"}, raising=False
+    )
+    monkeypatch.setattr(urllib.request, "proxy_bypass_registry", lambda host: host == "intra", raising=False)
+    proxies, bypassed = proxy._os_proxies()
+    assert proxies == {"https": "http://p:3128"}
+    assert bypassed("intra") and not bypassed("example.com")

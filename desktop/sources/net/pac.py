@@ -23,8 +23,6 @@ import logging
 import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,6 +122,10 @@ def fetch_pac(url: str, *, ssl_context: ssl.SSLContext | None = None, timeout: f
         from desktop.sources.net.tls import client_context
 
         ssl_context = client_context()
+    # urllib.request brings http.client: imported when a PAC file is fetched, not at start.
+    import urllib.error
+    import urllib.request
+
     opener = urllib.request.build_opener(
         urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=ssl_context)
     )

@@ -29,7 +29,6 @@ import os
 import re
 import sys
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -402,6 +401,8 @@ def _os_proxies() -> tuple[dict[str, str], Callable[[str], bool]]:
     }.get(sys.platform)
     if names is None:
         return {}, lambda _host: False
+    import urllib.request  # with http.client: only where it reads the system's proxies
+
     getter = getattr(urllib.request, names[0], None)
     bypass = getattr(urllib.request, names[1], None)
     try:
