@@ -972,7 +972,11 @@ class _Watchdog:
 
     def _watch(self) -> None:
         while not self._done.wait(_WATCH_S):
-            if self.spent():
+            try:
+                spent = self.spent()
+            except OSError:  # the counting thread has ended (its clock with it): so has the count
+                return
+            if spent:
                 with self._guard:
                     if self._armed:  # not after __exit__: a later statement is not this count's
                         self.fired = True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -241,6 +242,18 @@ def test_the_watchdog_interrupts_the_statement_running_at_its_deadline(tmp_path:
         store._db.execute(endless).fetchone()
     assert watchdog.fired
     assert store.tally("quarterly", budget=60) == (1, False)
+    store.close()
+
+
+def test_the_watchdog_ends_quietly_once_the_counting_thread_is_gone(tmp_path: Path) -> None:
+    """The watchdog may look once more after the count is over and its thread has ended:
+    that thread's CPU clock is gone then, which ends the watch without an error."""
+    store = Store(tmp_path / "inbox.sqlite3")
+    made: list[database._Watchdog] = []
+    counting = threading.Thread(target=lambda: made.append(database._Watchdog(store._db, 0.0)))
+    counting.start()
+    counting.join()
+    made[0]._watch()  # returns (an OSError escaped here before)
     store.close()
 
 
