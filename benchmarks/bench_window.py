@@ -10,7 +10,7 @@ Builds a store file (Store.add_items of --items synthetic items in one call: ~79
 announcements; English titles/previews, ~25% Chinese, ~5% Japanese), then:
 
 - store only: for each query, All and Unread views: Store.page(limit=200), Store.tally
-  (the count the list asks for after its first page: at most 1,000 rows or 12 ms of CPU, shown
+  (the count the list asks for after its first page: at most 1,000 rows or 10 ms of CPU, shown
   as "1,000+" / "N+") and the exact Store.count(query), median and worst of --repeats,
   to separate SQL from Qt; then the worst page and count of every shape;
 - window open: InboxWindow(runtime, bridge) over a Runtime on that store (no sources

@@ -33,8 +33,8 @@ _ITEM_COLUMNS = ", ".join("items." + c for c in _COLUMNS.split(", "))  # beside 
 _CHUNK = 500  # stays far below SQLite's bound-parameter limit
 CACHE_KIB = 512  # SQLite's page cache per connection
 # Store.tally stops counting after this much CPU time: the count is a hint beside a list
-# that has its rows already; 12 ms here is ~36 ms on a slow 2-core laptop (issue 10: 50).
-COUNT_BUDGET_S = 0.012
+# that has its rows already; 10 ms keeps the worst count here under ~13 ms (issue 10: 16).
+COUNT_BUDGET_S = 0.010
 FILL_BATCH = 32  # items the background fill indexes per transaction: ~10 ms of holding the lock here
 _log = logging.getLogger(__name__)
 
