@@ -318,6 +318,19 @@ def test_the_index_follows_edits_deletions_and_snoozes(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_word_with_a_bar_is_not_found_in_the_pairs_column(tmp_path: Path) -> None:
+    """Words of 3+ characters match without a column filter unless they hold a "|": the
+    "pairs" column's entries ("会议|", "会||") are made of exactly such trigrams."""
+    store = Store(tmp_path / "inbox.sqlite3")
+    store.add_items([_plain("a", "会议 notes"), _plain("b", "pipe a|b here")])
+    assert [i.id for i in store.page(query="议||")] == []
+    assert [i.id for i in store.page(query="会议|")] == []
+    assert [i.id for i in store.page(query="a|b")] == ["b"]
+    assert [i.id for i in store.page(query="notes")] == ["a"]
+    assert store.count("议||") == 0 and store.tally("a|b", budget=60) == (1, False)
+    store.close()
+
+
 def _old_inbox(path: Path, version: int, items: list[Item]) -> None:
     """A database as Tidings left it at schema ``version``, holding ``items``."""
     db = sqlite3.connect(path, isolation_level=None)
