@@ -28,11 +28,11 @@ CONNECTED_SITE = 60
 CONNECTED_GLOBAL = 70
 
 
-class _NetworkManager(ServiceInterface):  # type: ignore[misc]
+class _NetworkManager(ServiceInterface):
     def __init__(self) -> None:
         super().__init__(NM_NAME)
 
-    @signal()  # type: ignore[misc]
+    @signal()
     def StateChanged(self, state: int) -> "u":  # type: ignore[name-defined]  # noqa: F821
         return state
 
