@@ -1,4 +1,5 @@
-"""Character pairs for searching Chinese, Japanese and Korean text, which has no spaces."""
+"""Character pairs for searching Chinese, Japanese and Korean text, which has no spaces,
+and short words with a symbol ("c#")."""
 
 from __future__ import annotations
 
@@ -74,6 +75,38 @@ def prefix_term(word: str) -> str | None:
     word with other characters, like "c#", is matched as a substring instead)."""
     if len(word) in (1, 2) and _WORD.fullmatch(word) is not None:
         return word.lower()
+    return None
+
+
+# Characters people write inside short words ("c#", "5%", "a&b", "x-y", "a_b", "€5"): a
+# letter or digit beside one of them makes a "pairs" entry. Not sentence punctuation,
+# quotes or brackets, which follow most words and would bloat the index; not "|" (the
+# entries' marker) nor '"' (FTS5's quote).
+SYMBOLS = "#$%&*+-/=@^_~€£¥"
+_SYMBOL = "[" + re.escape(SYMBOLS) + "]"
+# Overlapping (a lookahead): "c#1" holds "c#" and "#1".
+_SYMBOL_PAIR = re.compile(f"(?=({_WORD_CHAR}{_SYMBOL}|{_SYMBOL}{_WORD_CHAR}))")
+
+
+def pairs_with_symbols(text: str | None) -> str:
+    """'会议 C# 5%' -> '会议| 会|| 议|| C#| 5%|': the "pairs" column since migration 7.
+
+    ``search_pairs`` plus each pair of a letter or digit (not CJK) and a ``SYMBOLS``
+    character, as typed: the trigram tokenizer folds the case of the entry and the query
+    alike, so "C#|" is the single trigram "c#|", which nothing else in the column makes.
+    """
+    if not text:
+        return ""
+    symbols = " ".join(dict.fromkeys(pair + "|" for pair in _SYMBOL_PAIR.findall(text)))
+    cjk = search_pairs(text)
+    return f"{cjk} {symbols}" if cjk and symbols else cjk or symbols
+
+
+def symbol_term(word: str) -> str | None:
+    """The "pairs" term of a two-character word of a letter or digit and a symbol ("c#"),
+    else None."""
+    if len(word) == 2 and _SYMBOL_PAIR.match(word) is not None:
+        return word + "|"
     return None
 
 

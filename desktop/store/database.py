@@ -112,6 +112,7 @@ class Store:
             _prepare_private(Path(self.path))
         self._lock = threading.RLock()
         self._indexed = False  # True once the search index holds every item (search_fill empty)
+        self._symbols_indexed = False  # True once every item has its symbol pairs (pairs_fill empty)
         self._closing = threading.Event()
         self._filler: threading.Thread | None = None
         try:
@@ -124,13 +125,16 @@ class Store:
             self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             # Used by the FTS triggers; every connection that writes items needs it.
             self._db.create_function("cjk_bigrams", 1, cjk.bigrams, deterministic=True)
+            # search_pairs: the "pairs" entries of items indexed before migration 7 (deleting
+            # one needs exactly those); pairs_with_symbols: those of the others.
             self._db.create_function("search_pairs", 1, cjk.search_pairs, deterministic=True)
+            self._db.create_function("pairs_with_symbols", 1, cjk.pairs_with_symbols, deterministic=True)
             self._db.create_function("word_prefixes", 1, cjk.word_prefixes, deterministic=True)
             self._db.create_function("has_word_prefixes", 2, cjk.has_word_prefixes, deterministic=True)
             self._migrate()
         except sqlite3.Error as exc:
             raise _friendly(exc) from exc
-        if fill_in_background and not self.search_ready:
+        if fill_in_background and not (self.search_ready and self.symbols_ready):
             self._filler = threading.Thread(target=self._fill, name="tidings-search-fill", daemon=True)
             self._filler.start()
 
@@ -152,11 +156,24 @@ class Store:
             self._indexed = not self._read("SELECT 1 FROM search_fill")
         return self._indexed
 
+    @property
+    def symbols_ready(self) -> bool:
+        """Whether every indexed item has its symbol pairs (migration 7); until then a word
+        like "c#" is searched by scanning the rows, every other word by the index."""
+        if not self._symbols_indexed:
+            self._symbols_indexed = not self._read("SELECT 1 FROM pairs_fill")
+        return self._symbols_indexed
+
     def index_step(self, batch: int = FILL_BATCH) -> bool:
         """Index up to ``batch`` items an upgrade left without a key (newest rowids first),
         in one short transaction; False once every item is indexed. New items are indexed
-        by their insert trigger all along, so this only walks the rows stored before."""
+        by their insert trigger all along, so this only walks the rows stored before.
+
+        First, items indexed before migration 7 are re-indexed with their symbol pairs:
+        then the items the key fill indexes after get them at once."""
         with self._tx() as db:
+            if self._pairs_step(db, batch):
+                return True
             row = db.execute("SELECT below FROM search_fill").fetchone()
             todo = (
                 []
@@ -175,6 +192,39 @@ class Store:
         if not todo:
             self._indexed = True
         return bool(todo)
+
+    def _pairs_step(self, db: sqlite3.Connection, batch: int) -> bool:
+        """Re-index up to ``batch`` keyed items below pairs_fill's rowid with the "pairs"
+        entries of ``pairs_with_symbols`` (only those whose entries change: a delete and an
+        insert each); False, and pairs_fill emptied, once none is left."""
+        row = db.execute("SELECT below FROM pairs_fill").fetchone()
+        if row is None:
+            return False
+        todo = db.execute(
+            "SELECT rowid, skey, sender, title, preview FROM items "
+            "WHERE rowid < ? AND skey IS NOT NULL ORDER BY rowid DESC LIMIT ?",
+            (row[0], batch),
+        ).fetchall()
+        if not todo:
+            # Unkeyed items left below get their entries, symbols included, from the key fill.
+            db.execute("DELETE FROM pairs_fill")
+            return False
+        old, new = [], []
+        for _rowid, skey, sender, title, preview in todo:
+            text = f"{sender} {title} {preview}"
+            before, after = cjk.search_pairs(text), cjk.pairs_with_symbols(text)
+            if before != after:
+                old.append(("delete", skey, sender, title, preview, before))
+                new.append((skey, sender, title, preview, after))
+        db.executemany(
+            "INSERT INTO items_search (items_search, rowid, sender, title, preview, pairs) VALUES (?, ?, ?, ?, ?, ?)",
+            old,
+        )
+        db.executemany(
+            "INSERT INTO items_search (rowid, sender, title, preview, pairs) VALUES (?, ?, ?, ?, ?)", new
+        )
+        db.execute("UPDATE pairs_fill SET below = ?", (todo[-1][0],))
+        return True
 
     def _fill(self) -> None:
         try:
@@ -219,7 +269,7 @@ class Store:
 
     def _parse(self, query: str, unread_only: bool = False) -> _Search:
         """How to read a query's words (see ``_Search``), by capped counts of their matches."""
-        search = _Search.parse(query, indexed=self.search_ready)
+        search = _Search.parse(query, indexed=self.search_ready, symbols=self.symbols_ready)
         if search.match is not None and search.words is not None:
             few = self._read(
                 "SELECT count(*) FROM (SELECT 1 FROM items_search WHERE items_search MATCH ? LIMIT ?)",
@@ -567,7 +617,7 @@ class Store:
         None. Those entries are stored ``held`` under ``batch``: undoable until
         :meth:`release_batch`, delivered after it.
         """
-        where, params = _filters(query, unread_only, indexed=self.search_ready)
+        where, params = _filters(query, unread_only, indexed=self.search_ready, symbols=self.symbols_ready)
         where.append("unread = 1")
         if source:
             where.append("source = ?")
@@ -906,16 +956,17 @@ class _Search:
     words_first: bool = False
 
     @classmethod
-    def parse(cls, query: str, indexed: bool = True) -> _Search:
+    def parse(cls, query: str, indexed: bool = True, symbols: bool = True) -> _Search:
         """``indexed``: False while the background fill runs; every word is then a
-        substring scan, as before the index, so nothing is missed meanwhile."""
+        substring scan, as before the index, so nothing is missed meanwhile. ``symbols``:
+        False while migration 7's fill runs; only words like "c#" are scanned then."""
         if not indexed:
             return cls(None, None, tuple(dict.fromkeys(query.split())))
         terms: list[str] = []
         prefixes: list[str] = []
         like: list[str] = []
         for word in dict.fromkeys(query.split()):
-            pair = cjk.search_term(word)
+            pair = cjk.search_term(word) or (cjk.symbol_term(word) if symbols else None)
             prefix = cjk.prefix_term(word)
             if pair is not None:
                 terms.append('pairs : "' + pair + '"')
@@ -928,7 +979,7 @@ class _Search:
             elif prefix is not None:
                 prefixes.append(prefix)  # letters and digits only: no quote to escape
             else:
-                like.append(word)  # one or two characters with a symbol, such as "c#"
+                like.append(word)  # one or two characters with a symbol, such as "#" or "c."
         return cls(
             " AND ".join(terms) or None,
             " AND ".join('"' + p + '"' for p in prefixes) or None,
@@ -1031,6 +1082,7 @@ def _filters(
     search: _Search | None = None,
     indexed: bool = True,
     span: tuple[int | None, int | None] = (None, None),
+    symbols: bool = True,
 ) -> tuple[list[str], list[Any]]:
     """WHERE clauses shared by page(), position() and count(), so they always agree.
 
@@ -1043,7 +1095,7 @@ def _filters(
     params: list[Any] = []
     if unread_only:
         where.append("items.unread = 1")
-    parsed = search or _Search.parse(query, indexed)
+    parsed = search or _Search.parse(query, indexed, symbols)
     first = None if search is None else parsed.index()
     if parsed.match is not None and (first is None or first[0] != "items_search"):
         where.append("items.skey IN (SELECT rowid FROM items_search WHERE items_search MATCH ?)")

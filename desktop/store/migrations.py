@@ -229,4 +229,50 @@ MIGRATIONS: list[str] = [
     -- row of the items table: 38 -> 15 ms to count the unread "meeting" rows at 100k items.
     CREATE INDEX items_unread_by_skey ON items (skey) WHERE unread = 1 AND listed = 1;
     """,
+    # 7: two characters of a letter or digit and a symbol ("c#", "5%") are a lookup too;
+    # stored items are re-indexed in the background (Store.index_step).
+    """
+    -- The "pairs" column also holds each pair of a letter or digit and a symbol as "C#|"
+    -- (pairs_with_symbols(), registered by the store). A contentless index deletes an
+    -- item with the values it was given, so while pairs_fill has a row, items below its
+    -- rowid keep (and are given, by the key trigger) the entries of search_pairs(); the
+    -- fill re-indexes them newest first, moving "below" down, and then deletes the row.
+    CREATE TABLE pairs_fill (below INTEGER NOT NULL);
+    INSERT INTO pairs_fill SELECT max(rowid) + 1 FROM items HAVING count(*) > 0;
+    DROP TRIGGER items_search_key;
+    DROP TRIGGER items_search_ad;
+    DROP TRIGGER items_search_au;
+    CREATE TRIGGER items_search_key AFTER UPDATE OF skey ON items
+    WHEN old.skey IS NULL AND new.skey IS NOT NULL BEGIN
+        INSERT INTO items_search (rowid, sender, title, preview, pairs)
+        VALUES (new.skey, new.sender, new.title, new.preview,
+                CASE WHEN new.rowid < (SELECT below FROM pairs_fill) THEN search_pairs(new.sender || ' ' || new.title || ' ' || new.preview)
+                     ELSE pairs_with_symbols(new.sender || ' ' || new.title || ' ' || new.preview) END);
+        INSERT INTO items_words (rowid, words)
+        VALUES (new.skey, word_prefixes(new.sender || ' ' || new.title || ' ' || new.preview));
+    END;
+    CREATE TRIGGER items_search_ad AFTER DELETE ON items WHEN old.skey IS NOT NULL BEGIN
+        INSERT INTO items_search (items_search, rowid, sender, title, preview, pairs)
+        VALUES ('delete', old.skey, old.sender, old.title, old.preview,
+                CASE WHEN old.rowid < (SELECT below FROM pairs_fill) THEN search_pairs(old.sender || ' ' || old.title || ' ' || old.preview)
+                     ELSE pairs_with_symbols(old.sender || ' ' || old.title || ' ' || old.preview) END);
+        INSERT INTO items_words (items_words, rowid, words)
+        VALUES ('delete', old.skey, word_prefixes(old.sender || ' ' || old.title || ' ' || old.preview));
+    END;
+    CREATE TRIGGER items_search_au AFTER UPDATE OF sender, title, preview ON items
+    WHEN old.skey IS NOT NULL BEGIN
+        INSERT INTO items_search (items_search, rowid, sender, title, preview, pairs)
+        VALUES ('delete', old.skey, old.sender, old.title, old.preview,
+                CASE WHEN old.rowid < (SELECT below FROM pairs_fill) THEN search_pairs(old.sender || ' ' || old.title || ' ' || old.preview)
+                     ELSE pairs_with_symbols(old.sender || ' ' || old.title || ' ' || old.preview) END);
+        INSERT INTO items_search (rowid, sender, title, preview, pairs)
+        VALUES (new.skey, new.sender, new.title, new.preview,
+                CASE WHEN new.rowid < (SELECT below FROM pairs_fill) THEN search_pairs(new.sender || ' ' || new.title || ' ' || new.preview)
+                     ELSE pairs_with_symbols(new.sender || ' ' || new.title || ' ' || new.preview) END);
+        INSERT INTO items_words (items_words, rowid, words)
+        VALUES ('delete', old.skey, word_prefixes(old.sender || ' ' || old.title || ' ' || old.preview));
+        INSERT INTO items_words (rowid, words)
+        VALUES (new.skey, word_prefixes(new.sender || ' ' || new.title || ' ' || new.preview));
+    END;
+    """,
 ]

@@ -395,7 +395,7 @@ def test_an_inbox_of_schema_5_gets_the_unread_keys_and_searches_alike(tmp_path: 
     items = [_item(n, rng, T0 - timedelta(seconds=n % 40)) for n in range(300)]
     _old_inbox(path, 5, items)
     store = Store(path, fill_in_background=False)
-    assert store.schema_version == len(MIGRATIONS) == 6 and store.search_ready
+    assert store.schema_version == len(MIGRATIONS) == 7 and store.search_ready
     assert store._read(
         "SELECT count(*) FROM items INDEXED BY items_unread_by_skey WHERE unread = 1 AND listed = 1"
     ) == [(sum(i.unread for i in items),)]
