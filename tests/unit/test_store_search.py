@@ -59,7 +59,7 @@ QUERIES = [
     "审批 周报 議事",
     # Short words of other scripts: word prefixes ("q3" is not in "FYQ3"), one letter,
     # a prefix of a longer word, two of them, one beside a CJK word, non-ASCII, and
-    # one with a symbol (a substring, found by scanning).
+    # one with a symbol (a substring: a "pairs" entry since migration 7).
     "Q",
     "re",
     "re q3",
