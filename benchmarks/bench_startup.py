@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_startup.py               # 5 runs, 10k stored items
     .venv/bin/python benchmarks/bench_startup.py --runs 9 --items 0
     .venv/bin/python benchmarks/bench_startup.py --first-login # also `tidings watch`
+    .venv/bin/python benchmarks/bench_startup.py --first-login --keyring  # password in the keyring
     .venv/bin/python benchmarks/bench_startup.py --bundle build/bundle/dist/tidings/tidings
 
 "First login" (every run): launch (just before Popen) -> the first LOGIN or AUTHENTICATE
@@ -15,6 +16,14 @@ installed here).
 --bundle times the PyInstaller bundle (packaging/build.py; /usr/bin/tidings once the .deb is
 installed) instead of `python -m desktop.app.cli`, and prints its size: the folder installed
 in /opt/tidings and the .deb in build/packages.
+
+--keyring: the account's password is in the Secret Service (gnome-keyring, started unlocked
+by the harness, filled with `tidings account set-password`) instead of a password command,
+so the first login also pays for importing keyring and asking the Secret Service over D-Bus.
+
+The tray app starts its password accounts' logins before it imports Qt (desktop/app/cli.py,
+docs/architecture.md "Start-up order"), so its first login should come about when `watch`'s
+does; the icon still waits for Qt.
 
 Each run starts a new process, `python -m desktop.app.cli --config ... --data-dir ...`, under
 a harness DesktopSession with trayer (Xvfb + D-Bus + dunst + trayer), with one Dovecot
@@ -117,6 +126,18 @@ def wait_gone(watcher: TrayWatcher, timeout: float = 10) -> None:
         time.sleep(0.05)
 
 
+def store_password_in_keyring(config: Path, base: list[str], env: dict[str, str]) -> None:
+    """Drop the settings' password command and store the password the way a user does."""
+    lines = config.read_text(encoding="utf-8").splitlines()
+    config.write_text(
+        "\n".join(x for x in lines if not x.startswith("password_command")) + "\n", encoding="utf-8"
+    )
+    subprocess.run(
+        [*base, "--config", str(config), "account", "set-password", "work"],
+        input=PASSWORD + "\n", text=True, cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True,
+    )  # fmt: skip
+
+
 def print_bundle_size(exe: Path) -> None:
     folder = exe.resolve().parent
     size = sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
@@ -138,6 +159,9 @@ def main() -> int:
     parser.add_argument(
         "--first-login", action="store_true", help="also time `tidings watch` to its first IMAP login"
     )
+    parser.add_argument(
+        "--keyring", action="store_true", help="the password from the Secret Service, not a command"
+    )
     args = parser.parse_args()
 
     from harness.desktop_session import DesktopSession
@@ -151,7 +175,8 @@ def main() -> int:
     try:
         template = tmp / "template.sqlite3"
         fill_store(template, args.items)
-        with DesktopSession(tray=True) as desk, Dovecot() as dovecot:
+        keyring = "bench-keyring" if args.keyring else None
+        with DesktopSession(tray=True, keyring_password=keyring) as desk, Dovecot() as dovecot:
             dovecot.add_user(USER, PASSWORD)
             for n in range(20):
                 dovecot.append(USER, raw_mail(f"Waiting mail {n}", n))
@@ -160,6 +185,8 @@ def main() -> int:
             write_mail_settings(config, probe.port, USER, PASSWORD)
             watcher = TrayWatcher(desk.display)
             base = [str(args.bundle.resolve())] if args.bundle else [sys.executable, "-m", "desktop.app.cli"]
+            if args.keyring:
+                store_password_in_keyring(config, base, desk.env)
             try:
                 for run in range(args.runs):
                     data = tmp / f"data-{run}"
@@ -221,6 +248,7 @@ def main() -> int:
         print_bundle_size(args.bundle)
     print(f"store: {args.items:,} pre-filled items (copied per run); one Dovecot account (20 mails, first sync each run); "
           f"X polled every {args.poll_ms:.0f} ms")  # fmt: skip
+    print(f"password: {'the Secret Service (gnome-keyring)' if args.keyring else 'a password command'}")
     print()
 
     def f(v: float | None) -> str:
