@@ -102,6 +102,7 @@ def test_the_app_logs_in_shows_mail_and_a_second_launch_hands_over(
             until(lambda: bool(r.bubbles("Fresh from the server")), "the new mail's bubble")
             assert first.poll() is None
 
+            assert not r.window("^Tidings$")  # in the tray, no window yet
             before = relay.stats.connections
             second = subprocess.run(
                 cli_args(config, data), cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
@@ -122,8 +123,11 @@ def _stored(data: Path) -> int:
     db = data / "inbox.sqlite3"
     if not db.exists():
         return 0
-    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
-        return int(conn.execute("SELECT count(*) FROM items WHERE source = 'mail:work'").fetchone()[0])
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
+            return int(conn.execute("SELECT count(*) FROM items WHERE source = 'mail:work'").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0  # the app is still creating its tables
 
 
 def _log(data: Path) -> str:
