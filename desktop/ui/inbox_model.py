@@ -15,9 +15,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 
-from desktop.app.facade import InboxQuery
+from desktop.app.facade import InboxQuery, Tally
 from desktop.core.item import Item, Kind
-from desktop.store import Tally
 from desktop.ui.bridge import Bridge
 from desktop.ui.formatting import accessible_text
 
