@@ -41,6 +41,7 @@ from desktop.core.backoff import Backoff
 from desktop.core.events import ConnectionState, SourceEvent, SourceStatus, SyncStateSet
 from desktop.core.i18n import lazy
 from desktop.core.item import Item, Kind
+from desktop.core.text import may_hold_surrogates, replace_lone_surrogates
 from desktop.sources.base import Emit, StoreReader
 from desktop.sources.gateway.batch import SEQ_ID_KEY, SEQ_KEY, Batch
 from desktop.sources.gateway.connection import (
@@ -328,7 +329,7 @@ class GatewaySource:
     async def _hello(self, ws: ClientConnection, stored: int | None) -> None:
         try:
             raw = await asyncio.wait_for(ws.recv(), self._open_timeout)
-            hello = json.loads(raw)
+            hello = _decode(raw)
         except (TimeoutError, ValueError) as exc:
             raise SessionEnd(NO_HELLO) from exc
         if not isinstance(hello, dict) or hello.get("type") != "hello":
@@ -411,7 +412,7 @@ class GatewaySource:
 
     def _on_frame(self, raw: str | bytes, batch: Batch) -> None:
         try:
-            frame = json.loads(raw)
+            frame = _decode(raw)
         except ValueError:
             log.warning("gateway sent a frame that is not JSON; ignored")
             return
@@ -465,3 +466,14 @@ class GatewaySource:
             if earlier.payload.get("message", {}).get("sender", {}).get("id") != self._user:
                 item.title = earlier.sender or item.title
                 return
+
+
+def _decode(raw: str | bytes) -> Any:
+    """A frame's JSON, with any lone surrogate (a "\\udc80" escape) as U+FFFD: the store,
+    D-Bus and Qt cannot take one. ValueError for anything that is not JSON, also for
+    nesting deeper than Python's recursion goes."""
+    try:
+        value = json.loads(raw)
+        return replace_lone_surrogates(value) if may_hold_surrogates(raw) else value
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
