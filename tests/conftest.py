@@ -24,11 +24,14 @@ def _collect_qt_garbage_on_the_main_thread(request: pytest.FixtureRequest) -> It
     freed by whichever thread next triggers the cycle collector, e.g. an executor thread
     of a later test: Qt then warns "Timers cannot be stopped from another thread", and
     the qasync loop of that later test can crash while closing.
+
+    Only after tests that had Qt (pytest-qt's ``qapp``, which ``qtbot`` needs): a full
+    collection costs tens of ms, and the ~1,000 tests without Qt make no Qt garbage.
     """
     yield
     import sys
 
-    if "PySide6.QtCore" in sys.modules:
+    if "qapp" in request.fixturenames and "PySide6.QtCore" in sys.modules:
         import gc
 
         from PySide6.QtCore import QCoreApplication
