@@ -561,3 +561,18 @@ def test_a_refused_action_shows_its_reason_on_the_item(dovecot: Dovecot, tmp_pat
             await rig.close()
 
     run(scenario())
+
+
+@pytest.mark.parametrize("security", ["plain", "starttls", "tls"])
+def test_the_connection_sends_at_once_and_watches_for_a_dead_link(dovecot: Dovecot, security: str) -> None:
+    from desktop.sources.imap.connection import connect
+
+    user = new_user(dovecot)
+    client = connect(account_for(dovecot, user, security=security, ca=True), "secret")
+    try:
+        sock = client.socket()
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1  # no Nagle wait on literals
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT) == 60_000
+    finally:
+        client.logout()

@@ -70,12 +70,16 @@ def ssl_context(account: MailAccount) -> ssl.SSLContext:
 
 
 def _keepalive(sock: socket.socket) -> None:
-    """Let the kernel notice a silently dead link (laptop moved networks) within about 50 s.
+    """No Nagle delay; and let the kernel notice a silently dead link (laptop moved networks) within about 50 s.
 
     Keepalive probes only run while nothing is unacknowledged; TCP_USER_TIMEOUT covers a
     write (IDLE's DONE, say) that the dead link never acknowledges. A middlebox that still
     answers for a dead server defeats both: the IDLE probe (worker.py) covers that.
     """
+    with contextlib.suppress(OSError):
+        # imaplib writes a literal and its CRLF apart (APPEND of a Sent copy, a draft): with
+        # Nagle the CRLF waited for the server's delayed ACK, ~40 ms per literal.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     with contextlib.suppress(OSError, AttributeError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 20)
