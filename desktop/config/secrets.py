@@ -6,6 +6,7 @@ import subprocess
 from types import ModuleType
 
 from desktop.config.logs import register_secret
+from desktop.core.i18n import lazy
 
 SERVICE = "tidings"
 
@@ -13,13 +14,34 @@ SERVICE = "tidings"
 class SecretError(Exception):
     """The secret is not available; the message says how to provide it."""
 
+    def __str__(self) -> str:
+        # The message as raised: a translatable Text stays one (Exception's own str() would
+        # make a plain copy), so a caller's str(exc) can still be shown translated.
+        message: str = self.args[0] if self.args else ""
+        return message
+
 
 #: Said instead of the keyring's own words ("Prompt dismissed..", "No recommended backend").
-NO_KEYRING_MESSAGE = (
+#: These sentences are translatable Texts (English as a str, for logs): the window, and the
+#: outbox notes that carry them, show them in the user's language.
+NO_KEYRING_MESSAGE = lazy.translate(
+    "Status",
     "there is no system keyring to keep passwords in (no Secret Service is running, or it "
     "could not be unlocked): set a password command in Settings, or start a keyring such as "
-    "GNOME Keyring or KWallet and sign in to it"
+    "GNOME Keyring or KWallet and sign in to it",
 )
+#: The secrets callers name (``what``), translated with the sentence they are put in.
+_WHAT = {
+    "password": lazy.translate("Status", "password"),
+    "sign-in": lazy.translate("Status", "sign-in"),
+    "proxy password": lazy.translate("Status", "proxy password"),
+    "gateway sign-in": lazy.translate("Status", "gateway sign-in"),
+    "gateway token": lazy.translate("Status", "gateway token"),
+}
+
+
+def _named(what: str) -> str:
+    return _WHAT.get(what, what)
 
 
 class KeyringUnavailable(SecretError):
@@ -35,7 +57,7 @@ def mail_key(account_name: str) -> str:
 
 
 GATEWAY_KEY = "gateway"
-#: The password of the proxy user in ``[network] proxy_username`` (or the proxy URL's user).
+# The password of the proxy user in ``[network] proxy_username`` (or the proxy URL's user).
 PROXY_KEY = "proxy"
 
 
@@ -53,16 +75,24 @@ def run_command(command: str, what: str, timeout: float = 30.0) -> str:
             command, shell=True, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired as exc:
-        raise SecretError(f"the {what} command did not finish within {timeout:.0f} s") from exc
+        raise SecretError(
+            lazy.translate("Status", "the {0} command did not finish within {1} s").format(
+                _named(what), f"{timeout:.0f}"
+            )
+        ) from exc
     except OSError as exc:
-        raise SecretError(f"the {what} command could not run: {exc}") from exc
+        raise SecretError(
+            lazy.translate("Status", "the {0} command could not run: {1}").format(_named(what), exc)
+        ) from exc
     if proc.returncode != 0:
         # stderr may say why (a locked password store); stdout never: it may hold the secret
         detail = proc.stderr.strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
-        raise SecretError(f"the {what} command failed: {detail[0]}")
+        raise SecretError(
+            lazy.translate("Status", "the {0} command failed: {1}").format(_named(what), detail[0])
+        )
     secret = proc.stdout.split("\n", 1)[0].rstrip("\r")
     if not secret:
-        raise SecretError(f"the {what} command printed nothing")
+        raise SecretError(lazy.translate("Status", "the {0} command printed nothing").format(_named(what)))
     register_secret(secret)  # before any caller (or qasync's executor) can log it
     return secret
 
@@ -85,7 +115,11 @@ def get_secret(key: str, command: str = "", what: str = "password") -> str:
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailable(str(exc)) from exc
     if not secret:
-        raise SecretError(f"no {what} is stored for {key.split(':', 1)[-1]}: set it in Settings")
+        raise SecretError(
+            lazy.translate("Status", "no {0} is stored for {1}: set it in Settings").format(
+                _named(what), key.split(":", 1)[-1]
+            )
+        )
     register_secret(secret)  # before any caller (or qasync's executor) can log it
     return secret
 

@@ -4,8 +4,8 @@ Sources (Qt-free, shared with ``tidings watch``) report their status in English
 sentences, some with names and numbers in them. Most are built as
 :class:`~desktop.core.i18n.Text` (``lazy.translate``), which carries its template and
 parts: shown through here, the template is translated and the parts put in after. The
-patterns below are for the few sentences that still arrive as plain strings (the
-keyring's, older stored ones); a sentence known to neither is shown as it came.
+patterns below are for the few sentences that still arrive as plain strings (older
+stored ones); a sentence known to neither is shown as it came.
 """
 
 from __future__ import annotations
@@ -124,8 +124,17 @@ def status_message(message: str) -> str:
         return shown[:1].upper() + shown[1:]
     if isinstance(message, Text):
         # A plain part may itself be a known sentence (the keyring's words in "Cannot get the
-        # password: {0}"); a host name or a server's words match nothing and stay.
-        parts = [status_message(p) if isinstance(p, str) else p for p in message.parts]
+        # password: {0}"); a host name or a server's words match nothing and stay. A part that
+        # is an exception (the gateway's "No gateway token: {0}") is its message, which may
+        # be a Text (str() of SecretError and ProxyConfigError keeps it one).
+        parts = [
+            status_message(str(p))
+            if isinstance(p, BaseException)
+            else status_message(p)
+            if isinstance(p, str)
+            else p
+            for p in message.parts
+        ]
         return QCoreApplication.translate(message.context, message.template).format(*parts)
     if message.startswith(_SIGN_IN_AGAIN_PREFIX):
         reason = message.removeprefix(_SIGN_IN_AGAIN_PREFIX)

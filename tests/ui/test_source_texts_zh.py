@@ -21,18 +21,23 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import resources
 from desktop.app.account_login import Lookups
-from desktop.config.settings import MailAccount, Settings
+from desktop.config import secrets
+from desktop.config.settings import MailAccount, NetworkSettings, Settings
 from desktop.core import i18n
 from desktop.core.i18n import Text, localized
 from desktop.sources.imap.connection import AUTH_FAILED_TEXT, classify
+from desktop.sources.net import ProxyConfigError, network
 from desktop.sources.net import errors as proxy_errors
 from desktop.sources.net.failures import TEMPLATES, Kind, describe
-from desktop.sources.oauth.errors import from_oauth_error
+from desktop.sources.net.proxy import parse_setting, resolve
+from desktop.sources.oauth import providers
+from desktop.sources.oauth.errors import OAuthSetupError, from_oauth_error
+from desktop.sources.smtp.compose import ComposeError, parse_recipients
 from desktop.sources.smtp.submit import REFUSALS, FailureKind, SendError, SmtpServer, _broken, _refusal
 from desktop.sources.tls import ACCOUNT_CA_FILE, describe_certificate_problem
 from desktop.ui.add_account import AddAccountDialog
 from desktop.ui.app import install_translations
-from desktop.ui.settings_dialog import AccountDialog
+from desktop.ui.settings_dialog import AccountDialog, SettingsDialog
 from desktop.ui.status_text import status_message
 from harness.dns_server import DnsServer
 from harness.dovecot import Dovecot
@@ -156,6 +161,169 @@ def test_every_proxy_failure_is_translated(shipped: QTranslator) -> None:
 )
 def test_every_oauth_error_is_translated(shipped: QTranslator, code: str) -> None:
     assert_all_translated(shipped, from_oauth_error("Contoso", code, "Token revoked").message)
+
+
+#: A bad value for each way the proxy parser says what is wrong.
+BAD_PROXY_SETTINGS = [
+    "http://proxy.example.com:3128/path",  # passes the settings' shape check; fails here
+    "https://proxy.example.com:3128",
+    "socks4://proxy.example.com:1080",
+    "ftp://proxy.example.com",
+    "http://:3128",
+    "http://proxy.example.com:99999",
+    "http://proxy.example.com:0",
+    "http://a%3Ab@proxy.example.com:3128",
+    "http://bad_host!.example.com:3128",
+    "http://[::1:3128",
+    "pac+ftp://example.com/proxy.pac",
+    "pac+https:///proxy.pac",
+    "pac+https://example.com/a b.pac",
+]
+
+
+def proxy_error(value: str) -> str:
+    with pytest.raises(ProxyConfigError) as caught:
+        parse_setting(value)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("value", BAD_PROXY_SETTINGS)
+def test_every_proxy_setting_error_is_translated(shipped: QTranslator, value: str) -> None:
+    message = proxy_error(value)
+    assert_all_translated(shipped, message)
+
+
+def test_a_bad_proxy_variable_is_named_in_chinese(zh_cn: None) -> None:
+    environ = {"https_proxy": "http://proxy.example.com:3128/path"}
+    with pytest.raises(ProxyConfigError) as caught:
+        resolve("system", "imaps", "imap.example.com", 993, environ=environ)
+    message = str(caught.value)
+    assert message == (
+        "The https_proxy environment variable must be only scheme://host:port "
+        "(it has a path, query or fragment)."
+    )
+    assert (
+        status_message(message)
+        == "https_proxy 环境变量只能是 scheme://host:port 的形式（其中含有路径、查询或片段）。"
+    )
+
+
+def test_proxy_errors_say_the_same_in_english(zh_cn: None) -> None:
+    """The log and ``tidings watch`` keep the English wording the parser always had."""
+    assert proxy_error("ftp://proxy.example.com") == (
+        "The proxy setting has the unknown scheme 'ftp': use http://, socks5://, pac+https://, "
+        "'system' or 'none'."
+    )
+    assert status_message(proxy_error("ftp://proxy.example.com")) == (
+        "代理设置使用了未知的协议 'ftp'：请使用 http://、socks5://、pac+https://、“system”或“none”。"
+    )
+    assert status_message(proxy_error("https://proxy.example.com:3128")) == (
+        "代理设置：不支持通过 TLS（https://）连接的代理；请使用它的 http:// 地址。"
+    )
+
+
+@pytest.fixture
+def bad_proxy() -> Iterator[str]:
+    """The process's [network] proxy set to a URL with a path (the settings' shape check lets
+    it through; the parser does not)."""
+    value = "http://proxy.example.com:3128/path"
+    network.configure(NetworkSettings(proxy=value))
+    try:
+        yield value
+    finally:
+        network.configure(NetworkSettings())
+
+
+def test_a_bad_proxy_url_is_a_chinese_source_status(
+    qtbot, zh_cn: None, bad_proxy: str, runtime, facade, bridge
+) -> None:  # type: ignore[no-untyped-def]
+    """The IMAP source's connect fails on the proxy setting; its status reaches the window's
+    banner in Chinese."""
+    from desktop.core.events import ConnectionState, SourceStatus
+    from desktop.sources.imap.connection import ImapProblem, connect
+    from desktop.ui.window import InboxWindow
+
+    window = InboxWindow(facade, bridge)
+    qtbot.addWidget(window)
+    window.show()
+    with pytest.raises(ImapProblem) as caught:
+        connect(ACCOUNT, "pw", timeout=5)
+    problem = caught.value
+    assert problem.state is ConnectionState.ERROR
+    assert str(problem.message) == (
+        "The proxy setting must be only scheme://host:port (it has a path, query or fragment)."
+    )
+    runtime.pipeline.handle(SourceStatus("mail:work", problem.state, problem.message))
+    assert window.banner.isVisible()
+    assert (
+        "代理设置只能是 scheme://host:port 的形式（其中含有路径、查询或片段）。" in window.banner.label.text()
+    )
+
+
+def test_a_bad_proxy_url_in_settings_is_explained_in_chinese(qtbot, zh_cn: None) -> None:  # type: ignore[no-untyped-def]
+    """The Settings dialog's own check of the proxy field (the settings' shape check)."""
+    dialog = SettingsDialog(Settings(), None, connection_tester=lambda account, password: (True, ""))
+    qtbot.addWidget(dialog)
+    dialog.network_proxy.setText("ftp://proxy.example.com")
+    assert dialog.error_label.text().startswith("代理服务器必须是 system、none、代理服务器地址")
+    assert not CJK.search(proxy_error("ftp://proxy.example.com"))  # what a log line says
+
+
+def test_the_incomplete_account_list_is_one_chinese_sentence(zh_cn: None) -> None:
+    from desktop.sources.imap import test_connection
+
+    account = MailAccount(name="w", host="", username="", port=993)
+    assert test_connection(account, "pw") == (False, "设置不完整：服务器不能为空；用户名不能为空。")
+
+
+def test_a_compose_error_names_cc_in_chinese(zh_cn: None) -> None:
+    with pytest.raises(ComposeError) as caught:
+        parse_recipients("li.lei@", "Cc")
+    assert str(caught.value) == "抄送：'li.lei@' 不是有效的电子邮件地址列表。"
+    with pytest.raises(ComposeError) as caught:
+        parse_recipients("Li Lei <li.lei@exa mple.com>", "To")
+    assert str(caught.value).startswith("收件人：")
+
+
+def test_compose_errors_stay_english_without_the_translator() -> None:
+    with pytest.raises(ComposeError) as caught:
+        parse_recipients("li.lei@", "Cc")
+    assert str(caught.value) == "Cc: 'li.lei@' is not a list of email addresses."
+
+
+def test_keyring_and_command_errors_are_translated(shipped: QTranslator, zh_cn: None) -> None:
+    """The secret's failure as an outbox note shows it (``localized``) and as a status."""
+    for command in ("exit 3", "true", "/nonexistent/tidings-secret-tool"):
+        with pytest.raises(secrets.SecretError) as caught:
+            secrets.run_command(command, "proxy password", timeout=10)
+        assert_all_translated(shipped, caught.value.args[0])
+    assert_all_translated(shipped, secrets.KeyringUnavailable("locked").args[0])
+
+    with pytest.raises(secrets.SecretError) as caught:
+        secrets.run_command("echo locked >&2; exit 3", "password", timeout=10)
+    assert str(caught.value) == "the password command failed: locked"
+    note = i18n.lazy.translate("Status", "Not sent yet: {0}").format(caught.value.args[0])
+    assert localized(note) == "尚未发送：密码命令失败：locked"
+    # The gateway puts the exception itself in its sentence.
+    status = i18n.lazy.translate("Status", "No gateway token: {0}").format(caught.value)
+    assert status_message(status) == "没有网关令牌：密码命令失败：locked"
+
+
+def test_oauth_url_errors_name_the_address_in_chinese(shipped: QTranslator, zh_cn: None) -> None:
+    with pytest.raises(OAuthSetupError) as caught:
+        providers.custom("corp", issuer="http://login.corp.example", client_id="x", scopes=["openid"])
+    message = caught.value.message
+    assert_all_translated(shipped, message)
+    assert str(message).startswith("The issuer of corp http://login.corp.example uses plain http://")
+    assert status_message(message).startswith(
+        "corp 的颁发者地址 http://login.corp.example 使用未加密的 http://"
+    )
+    with pytest.raises(OAuthSetupError) as caught:
+        providers.check_url("ftp://x.example", providers.VERIFICATION_ADDRESS)
+    assert status_message(caught.value.message) == "验证地址 'ftp://x.example' 不是 https:// 地址。"
+    with pytest.raises(OAuthSetupError) as caught:
+        providers.google(None)
+    assert_all_translated(shipped, caught.value.message)
 
 
 def test_logs_and_watch_keep_the_english(zh_cn: None) -> None:

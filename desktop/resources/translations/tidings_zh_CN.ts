@@ -479,92 +479,112 @@
     </message>
     <message>
         <location filename="../../sources/smtp/compose.py" line="472"/>
-        <source>The subject</source>
-        <extracomment>The fields the checks name, as the sentences above show them (To, Cc, Bcc and From stay header names).</extracomment>
-        <translation>主题</translation>
+        <source>To</source>
+        <extracomment>The fields the checks name, as the sentences above show them; To, Cc, Bcc and From as the compose window labels them (&quot;抄送&quot; in Chinese), not as header names.</extracomment>
+        <translation>收件人</translation>
     </message>
     <message>
         <location filename="../../sources/smtp/compose.py" line="473"/>
+        <source>Cc</source>
+        <translation>抄送</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="474"/>
+        <source>Bcc</source>
+        <translation>密送</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="475"/>
+        <source>From</source>
+        <translation>发件人</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="476"/>
+        <source>The subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../sources/smtp/compose.py" line="477"/>
         <source>The message text</source>
         <translation>正文</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="474"/>
+        <location filename="../../sources/smtp/compose.py" line="478"/>
         <source>A recipient</source>
         <translation>收件人</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="475"/>
+        <location filename="../../sources/smtp/compose.py" line="479"/>
         <source>A To name</source>
         <translation>收件人姓名</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="476"/>
+        <location filename="../../sources/smtp/compose.py" line="480"/>
         <source>A Cc name</source>
         <translation>抄送人姓名</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="477"/>
+        <location filename="../../sources/smtp/compose.py" line="481"/>
         <source>A Bcc name</source>
         <translation>密送人姓名</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="478"/>
+        <location filename="../../sources/smtp/compose.py" line="482"/>
         <source>The From name</source>
         <translation>发件人姓名</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="479"/>
+        <location filename="../../sources/smtp/compose.py" line="483"/>
         <source>A To address</source>
         <translation>收件人地址</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="480"/>
+        <location filename="../../sources/smtp/compose.py" line="484"/>
         <source>A Cc address</source>
         <translation>抄送地址</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="481"/>
+        <location filename="../../sources/smtp/compose.py" line="485"/>
         <source>A Bcc address</source>
         <translation>密送地址</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="482"/>
+        <location filename="../../sources/smtp/compose.py" line="486"/>
         <source>The From address</source>
         <translation>发件人地址</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="483"/>
+        <location filename="../../sources/smtp/compose.py" line="487"/>
         <source>A recipient address</source>
         <translation>收件人地址</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="499"/>
+        <location filename="../../sources/smtp/compose.py" line="503"/>
         <source>{0} contains a line break; a header must be one line.</source>
         <translation>{0}中含有换行符；邮件头只能是一行。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="509"/>
+        <location filename="../../sources/smtp/compose.py" line="513"/>
         <source>{0} contains a NUL character, which mail cannot carry.</source>
         <translation>{0}中含有 NUL 字符，邮件无法传送这种字符。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="517"/>
+        <location filename="../../sources/smtp/compose.py" line="521"/>
         <source>{0} contains an invalid character (a lone surrogate at position {1}).</source>
         <translation>{0}中含有无效字符（位置 {1} 处有孤立的代理字符）。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="531"/>
+        <location filename="../../sources/smtp/compose.py" line="535"/>
         <source>{0}: {1} is not a usable email address ({2}).</source>
         <translation>{0}：{1} 不是可用的电子邮件地址（{2}）。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="544"/>
+        <location filename="../../sources/smtp/compose.py" line="548"/>
         <source>{0}: {1} is not an email address.</source>
         <translation>{0}：{1} 不是电子邮件地址。</translation>
     </message>
     <message>
-        <location filename="../../sources/smtp/compose.py" line="550"/>
+        <location filename="../../sources/smtp/compose.py" line="554"/>
         <source>{0}: {1} has non-ASCII characters before the @, which this server connection cannot send (SMTPUTF8).</source>
         <translation>{0}：{1} 的 @ 之前含有非 ASCII 字符，通过此服务器连接无法发送（需要 SMTPUTF8）。</translation>
     </message>
@@ -964,13 +984,13 @@
         <translation>出错了：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="365"/>
+        <location filename="../../app/facade.py" line="366"/>
         <source>(unnamed)</source>
         <translation>（未命名）</translation>
     </message>
     <message>
-        <location filename="../../app/facade.py" line="291"/>
-        <location filename="../../app/facade.py" line="350"/>
+        <location filename="../../app/facade.py" line="292"/>
+        <location filename="../../app/facade.py" line="351"/>
         <source>The account {0} is no longer set up.</source>
         <translation>账户 {0} 已不存在。</translation>
     </message>
@@ -2638,51 +2658,104 @@
         <translation>{0} 只接受通过加密连接发送的密码：请在账户的安全设置中选择 TLS 或 STARTTLS。</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/connection.py" line="160"/>
+        <location filename="../../sources/imap/connection.py" line="164"/>
         <source>{0} cannot take a user name or password with characters beyond plain ASCII (it offers no AUTHENTICATE PLAIN): ask its administrator, or choose an ASCII password.</source>
         <extracomment>An OAuth2 account&apos;s access token: ``token(force_refresh)`` (``oauth.accounts.AccountSignIn``). An account&apos;s status: {0} is the mail server; &quot;AUTHENTICATE PLAIN&quot; is a protocol name.</extracomment>
         <translation>{0} 无法接受含有非 ASCII 字符的用户名或密码（它不支持 AUTHENTICATE PLAIN）：请联系其管理员，或改用只含 ASCII 字符的密码。</translation>
     </message>
     <message>
+        <location filename="../../config/secrets.py" line="27"/>
         <location filename="../../ui/status_text.py" line="42"/>
         <source>there is no system keyring to keep passwords in (no Secret Service is running, or it could not be unlocked): set a password command in Settings, or start a keyring such as GNOME Keyring or KWallet and sign in to it</source>
+        <extracomment>Said instead of the keyring&apos;s own words (&quot;Prompt dismissed..&quot;, &quot;No recommended backend&quot;). These sentences are translatable Texts (English as a str, for logs): the window, and the outbox notes that carry them, show them in the user&apos;s language.</extracomment>
         <translation>没有可保存密码的系统密钥环（Secret Service 未运行或无法解锁）：请在设置中填写密码命令，或启动 GNOME Keyring、KWallet 等密钥环并登录</translation>
     </message>
     <message>
-        <location filename="../../sources/gateway/source.py" line="64"/>
+        <location filename="../../config/secrets.py" line="35"/>
+        <source>password</source>
+        <extracomment>The secrets callers name (``what``), translated with the sentence they are put in.</extracomment>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../config/secrets.py" line="36"/>
+        <source>sign-in</source>
+        <translation>登录凭据</translation>
+    </message>
+    <message>
+        <location filename="../../config/secrets.py" line="37"/>
+        <source>proxy password</source>
+        <translation>代理密码</translation>
+    </message>
+    <message>
+        <location filename="../../config/secrets.py" line="38"/>
+        <source>gateway sign-in</source>
+        <translation>网关登录凭据</translation>
+    </message>
+    <message>
+        <location filename="../../config/secrets.py" line="39"/>
+        <source>gateway token</source>
+        <translation>网关令牌</translation>
+    </message>
+    <message>
+        <location filename="../../config/secrets.py" line="79"/>
+        <source>the {0} command did not finish within {1} s</source>
+        <translation>{0}命令未在 {1} 秒内完成</translation>
+    </message>
+    <message>
+        <location filename="../../config/secrets.py" line="85"/>
+        <source>the {0} command could not run: {1}</source>
+        <translation>无法运行{0}命令：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../config/secrets.py" line="91"/>
+        <source>the {0} command failed: {1}</source>
+        <translation>{0}命令失败：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../config/secrets.py" line="95"/>
+        <source>the {0} command printed nothing</source>
+        <translation>{0}命令没有输出任何内容</translation>
+    </message>
+    <message>
+        <location filename="../../config/secrets.py" line="119"/>
+        <source>no {0} is stored for {1}: set it in Settings</source>
+        <translation>没有为 {1} 保存{0}：请在设置中填写</translation>
+    </message>
+    <message>
+        <location filename="../../sources/gateway/source.py" line="65"/>
         <location filename="../../ui/status_text.py" line="55"/>
         <source>{0}; retrying in {1} s</source>
         <extracomment>(pattern, template): the template&apos;s {0}, {1}... are the pattern&apos;s groups, in order. A group named ``inner`` is itself a sentence and is translated too.</extracomment>
         <translation>{0}；{1} 秒后重试</translation>
     </message>
     <message>
-        <location filename="../../sources/gateway/source.py" line="67"/>
+        <location filename="../../sources/gateway/source.py" line="68"/>
         <source>The gateway did not say hello</source>
         <translation>网关没有发送问候（hello）</translation>
     </message>
     <message>
-        <location filename="../../sources/gateway/source.py" line="217"/>
+        <location filename="../../sources/gateway/source.py" line="218"/>
         <source>Unexpected problem: {0}</source>
         <extracomment>while waiting for the user to sign in again, look for a new sign-in this often</extracomment>
         <translation>意外问题：{0}</translation>
     </message>
     <message>
-        <location filename="../../sources/gateway/source.py" line="256"/>
+        <location filename="../../sources/gateway/source.py" line="257"/>
         <source>No gateway address is set</source>
         <translation>尚未设置网关地址</translation>
     </message>
     <message>
-        <location filename="../../sources/gateway/source.py" line="273"/>
+        <location filename="../../sources/gateway/source.py" line="274"/>
         <source>The gateway closed the connection</source>
         <translation>网关关闭了连接</translation>
     </message>
     <message>
-        <location filename="../../sources/gateway/source.py" line="290"/>
+        <location filename="../../sources/gateway/source.py" line="291"/>
         <source>The gateway session ended before it was renewed</source>
         <translation>网关会话在续期之前已结束</translation>
     </message>
     <message>
-        <location filename="../../sources/gateway/source.py" line="340"/>
+        <location filename="../../sources/gateway/source.py" line="341"/>
         <source>The gateway speaks protocol {0}; this Tidings speaks {1}</source>
         <translation>网关使用协议 {0}，而此版本的 Tidings 使用协议 {1}</translation>
     </message>
@@ -2693,7 +2766,7 @@
         <translation>无法获取密码：{0}</translation>
     </message>
     <message>
-        <location filename="../../sources/gateway/source.py" line="324"/>
+        <location filename="../../sources/gateway/source.py" line="325"/>
         <location filename="../../ui/status_text.py" line="63"/>
         <source>No gateway token: {0}</source>
         <translation>没有网关令牌：{0}</translation>
@@ -2926,33 +2999,39 @@
         <translation>Tidings 尚未登录网关（{0}）；请运行 tidings gateway login</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/__init__.py" line="48"/>
+        <location filename="../../sources/imap/__init__.py" line="50"/>
+        <source>; </source>
+        <comment>between the problems of an incomplete account</comment>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location filename="../../sources/imap/__init__.py" line="51"/>
         <source>The settings are incomplete: {0}.</source>
         <translation>设置不完整：{0}。</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/__init__.py" line="61"/>
+        <location filename="../../sources/imap/__init__.py" line="66"/>
         <source>Signed in, but the folder {0} does not exist on the server.</source>
         <translation>已登录，但服务器上没有文件夹 {0}。</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/__init__.py" line="64"/>
+        <location filename="../../sources/imap/__init__.py" line="69"/>
         <source>{0}: {1} mails, {2} unread</source>
         <translation>{0}：{1} 封邮件，{2} 封未读</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/__init__.py" line="68"/>
+        <location filename="../../sources/imap/__init__.py" line="73"/>
         <source>; </source>
         <comment>between the folders of a connection test</comment>
         <translation>；</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/__init__.py" line="69"/>
+        <location filename="../../sources/imap/__init__.py" line="74"/>
         <source>Connected to {0} as {1}. {2}.</source>
         <translation>已以 {1} 的身份连接到 {0}。{2}。</translation>
     </message>
     <message>
-        <location filename="../../sources/imap/__init__.py" line="93"/>
+        <location filename="../../sources/imap/__init__.py" line="98"/>
         <source>The folders could not be listed: {0}</source>
         <translation>无法列出文件夹：{0}</translation>
     </message>
@@ -3082,37 +3161,37 @@
         <translation>代理 {0} 需要用户名和密码。请在代理设置中填写。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/errors.py" line="88"/>
+        <location filename="../../sources/net/errors.py" line="94"/>
         <source>The proxy {0} refused the user name or password ({1}). Check the proxy user name and password in Settings.</source>
         <translation>代理 {0} 拒绝了用户名或密码（{1}）。请在设置中检查代理的用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/errors.py" line="100"/>
+        <location filename="../../sources/net/errors.py" line="106"/>
         <source>The proxy {0} does not allow connections to {1} ({2}). Ask your IT department to allow this server and port.</source>
         <translation>代理 {0} 不允许连接到 {1}（{2}）。请让 IT 部门放行此服务器和端口。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/errors.py" line="106"/>
+        <location filename="../../sources/net/errors.py" line="112"/>
         <source>The proxy {0} could not reach {1} ({2}).</source>
         <translation>代理 {0} 无法连接到 {1}（{2}）。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/errors.py" line="114"/>
+        <location filename="../../sources/net/errors.py" line="120"/>
         <source>The proxy {0} cannot be reached ({1}). Check the proxy setting, or whether this network uses that proxy.</source>
         <translation>无法连接代理 {0}（{1}）。请检查代理设置，或确认当前网络是否使用该代理。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/errors.py" line="137"/>
+        <location filename="../../sources/net/errors.py" line="143"/>
         <source>the server</source>
         <translation>服务器</translation>
     </message>
     <message>
-        <location filename="../../sources/net/errors.py" line="189"/>
+        <location filename="../../sources/net/errors.py" line="195"/>
         <source>The proxy {0} requires a user name and password ({1}). Set them in the proxy setting.</source>
         <translation>代理 {0} 需要用户名和密码（{1}）。请在代理设置中填写。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/errors.py" line="240"/>
+        <location filename="../../sources/net/errors.py" line="246"/>
         <source>The proxy {0} did not answer like an HTTP proxy.</source>
         <translation>代理 {0} 的响应不像 HTTP 代理。</translation>
     </message>
@@ -3263,7 +3342,27 @@
         <translation>位于 {0} 的发现文档给出的 issuer 是 {1}，而不是 {2}：请检查 issuer 设置（必须完全一致）。</translation>
     </message>
     <message>
-        <location filename="../../sources/oauth/discovery.py" line="108"/>
+        <location filename="../../sources/oauth/discovery.py" line="98"/>
+        <source>authorization endpoint of {0}</source>
+        <translation>{0} 的授权端点</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/discovery.py" line="99"/>
+        <source>token endpoint of {0}</source>
+        <translation>{0} 的令牌端点</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/discovery.py" line="103"/>
+        <source>device authorization endpoint of {0}</source>
+        <translation>{0} 的设备授权端点</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/discovery.py" line="105"/>
+        <source>revocation endpoint of {0}</source>
+        <translation>{0} 的撤销端点</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/discovery.py" line="112"/>
         <source>{0} does not offer PKCE with S256, which Tidings requires for a safe sign-in.</source>
         <translation>{0} 不支持 S256 方式的 PKCE，而 Tidings 需要它来保证登录安全。</translation>
     </message>
@@ -3395,30 +3494,55 @@
         <translation>提供方的答复中没有授权码。请重新开始登录。</translation>
     </message>
     <message>
-        <location filename="../../sources/oauth/providers.py" line="76"/>
+        <location filename="../../sources/oauth/providers.py" line="68"/>
+        <source>issuer of {0}</source>
+        <extracomment>&quot;microsoft&quot;, &quot;google&quot;, or the name of a company provider in the settings what messages call it (&quot;Microsoft 365&quot;, &quot;Google&quot;, the company&apos;s name) OIDC discovery starts here; https, or http on loopback only Google&apos;s desktop-app registrations come with a secret that is not secret (RFC 8252 §8.5) RFC 8707 resource indicator, sent with the sign-in and token requests when set further audiences the same sign-in is asked for (RFC 8707 allows several resources in the authorization request), whose tokens ``OAuthClient.access_token_for`` gets: the gateway&apos;s beside mail&apos;s, so one browser sign-in serves both extra authorization request parameters (prompt, access_type) False only where the provider&apos;s discovery issuer is a template (Microsoft &quot;common&quot;) What :func:`check_url`&apos;s errors name: translated with the sentence they are put in.</extracomment>
+        <translation>{0} 的颁发者地址</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="69"/>
+        <source>verification address</source>
+        <translation>验证地址</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="82"/>
         <source>The {0} {1} is not a web address.</source>
-        <extracomment>&quot;microsoft&quot;, &quot;google&quot;, or the name of a company provider in the settings what messages call it (&quot;Microsoft 365&quot;, &quot;Google&quot;, the company&apos;s name) OIDC discovery starts here; https, or http on loopback only Google&apos;s desktop-app registrations come with a secret that is not secret (RFC 8252 §8.5) RFC 8707 resource indicator, sent with the sign-in and token requests when set further audiences the same sign-in is asked for (RFC 8707 allows several resources in the authorization request), whose tokens ``OAuthClient.access_token_for`` gets: the gateway&apos;s beside mail&apos;s, so one browser sign-in serves both extra authorization request parameters (prompt, access_type) False only where the provider&apos;s discovery issuer is a template (Microsoft &quot;common&quot;)</extracomment>
         <translation>{0} {1} 不是网址。</translation>
     </message>
     <message>
-        <location filename="../../sources/oauth/providers.py" line="85"/>
+        <location filename="../../sources/oauth/providers.py" line="91"/>
         <source>The {0} {1} uses plain http://, which anyone on the network could read or change. Use its https:// address.</source>
         <translation>{0} {1} 使用未加密的 http://，网络上的任何人都能读取或篡改其内容。请使用它的 https:// 地址。</translation>
     </message>
     <message>
-        <location filename="../../sources/oauth/providers.py" line="92"/>
+        <location filename="../../sources/oauth/providers.py" line="98"/>
         <source>The {0} {1} is not an https:// address.</source>
         <translation>{0} {1} 不是 https:// 地址。</translation>
     </message>
     <message>
-        <location filename="../../sources/oauth/providers.py" line="101"/>
+        <location filename="../../sources/oauth/providers.py" line="107"/>
         <source>Signing in with {0} needs your organisation&apos;s client id: {1} Ask your administrator for it and put it in the provider&apos;s client_id setting.</source>
         <translation>通过 {0} 登录需要贵组织的客户端 ID：{1} 请向管理员索取，并填入该提供方的 client_id 设置。</translation>
     </message>
     <message>
-        <location filename="../../sources/oauth/providers.py" line="159"/>
+        <location filename="../../sources/oauth/providers.py" line="126"/>
+        <source>the application (client) id of Tidings&apos; app registration in Microsoft Entra ID.</source>
+        <translation>Tidings 在 Microsoft Entra ID 中的应用注册的应用程序（客户端）ID。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="146"/>
+        <source>the OAuth client id of Tidings&apos; desktop-app client in Google Cloud.</source>
+        <translation>Tidings 在 Google Cloud 中的桌面应用客户端的 OAuth 客户端 ID。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="169"/>
         <source>The sign-in provider {0} has no issuer: set the address of the company&apos;s OpenID Connect provider.</source>
         <translation>登录提供方 {0} 没有 issuer：请填写公司 OpenID Connect 提供方的地址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/oauth/providers.py" line="184"/>
+        <source>the id your provider gave Tidings&apos; registration.</source>
+        <translation>您的登录服务为 Tidings 的注册分配的 ID。</translation>
     </message>
     <message>
         <location filename="../../sources/smtp/sent.py" line="103"/>
@@ -3608,6 +3732,102 @@
         <location filename="../../sources/imap/worker.py" line="154"/>
         <source>The folder {0} cannot be opened: {1}</source>
         <translation>无法打开文件夹 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="52"/>
+        <source>SOCKS4 proxies are not supported (no passwords); use SOCKS5</source>
+        <translation>不支持 SOCKS4 代理（无法使用密码）；请使用 SOCKS5</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="54"/>
+        <source>a proxy reached over TLS (https://) is not supported; use its http:// address</source>
+        <translation>不支持通过 TLS（https://）连接的代理；请使用它的 http:// 地址</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="62"/>
+        <source>The proxy setting</source>
+        <extracomment>What a proxy URL&apos;s error names as its origin: the sentences below put it in as {0}, translated with them (a parsed URL&apos;s errors reach the window as a connection status).</extracomment>
+        <translation>代理设置</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="63"/>
+        <source>The system proxy setting</source>
+        <translation>系统代理设置</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="64"/>
+        <source>The {0} environment variable</source>
+        <translation>{0} 环境变量</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="132"/>
+        <source>{0} is empty.</source>
+        <translation>{0}为空。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="135"/>
+        <source>{0} contains spaces or control characters.</source>
+        <translation>{0}包含空格或控制字符。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="143"/>
+        <source>{0} is not a valid proxy address ({1}).</source>
+        <translation>{0}不是有效的代理地址（{1}）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="149"/>
+        <source>{0}: {1}.</source>
+        <translation>{0}：{1}。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="153"/>
+        <source>{0} has the unknown scheme {1}: use http://, socks5://, pac+https://, &apos;system&apos; or &apos;none&apos;.</source>
+        <translation>{0}使用了未知的协议 {1}：请使用 http://、socks5://、pac+https://、“system”或“none”。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="160"/>
+        <source>{0} has no host name.</source>
+        <translation>{0}缺少主机名。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="163"/>
+        <source>{0} must be only scheme://host:port (it has a path, query or fragment).</source>
+        <translation>{0}只能是 scheme://host:port 的形式（其中含有路径、查询或片段）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="167"/>
+        <source>{0} has an invalid port (1-65535).</source>
+        <translation>{0}的端口无效（应为 1-65535）。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="180"/>
+        <source>{0}: a proxy user name cannot contain &apos;:&apos;.</source>
+        <translation>{0}：代理用户名不能包含“:”。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="187"/>
+        <source>{0} has an invalid host name {1}.</source>
+        <translation>{0}的主机名 {1} 无效。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="253"/>
+        <source>The PAC address is not a valid URL.</source>
+        <translation>PAC 地址不是有效的网址。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="256"/>
+        <source>The PAC address must start with pac+https://, pac+http:// or pac+file://.</source>
+        <translation>PAC 地址必须以 pac+https://、pac+http:// 或 pac+file:// 开头。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="261"/>
+        <source>The PAC address has no host name.</source>
+        <translation>PAC 地址缺少主机名。</translation>
+    </message>
+    <message>
+        <location filename="../../sources/net/proxy.py" line="264"/>
+        <source>The PAC address contains spaces or control characters.</source>
+        <translation>PAC 地址包含空格或控制字符。</translation>
     </message>
 </context>
 <context>

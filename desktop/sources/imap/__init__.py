@@ -45,7 +45,12 @@ def test_connection(account: MailAccount, password: str, timeout: float = 15.0) 
     the user's language: the dialog shows it as it is). Blocking."""
     problems = account.problems()
     if problems:
-        return False, translate("Status", "The settings are incomplete: {0}.").format("; ".join(problems))
+        # The problems are clauses already in the user's language (desktop.config); the
+        # separator between them is too ("；" in Chinese).
+        separator = translate("Status", "; ", "between the problems of an incomplete account")
+        return False, translate("Status", "The settings are incomplete: {0}.").format(
+            separator.join(problems)
+        )
     try:
         client = connect(account, password, timeout)
     except ImapProblem as exc:

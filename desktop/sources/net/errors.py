@@ -57,6 +57,12 @@ _HTTP_AUTH = {401, 407}  # tinyproxy answers a wrong password with 401 (test-inf
 class ProxyConfigError(ValueError):
     """A proxy setting or URL that cannot be used; the message says what is wrong with it."""
 
+    def __str__(self) -> str:
+        # The message as raised: a translatable Text stays one (ValueError's own str() would
+        # make a plain copy), so callers' str(exc) still reaches the window translatable.
+        message: str = self.args[0] if self.args else ""
+        return message
+
 
 class ProxyError(OSError):
     """A failure at or through a proxy. ``message`` is a sentence for the user."""

@@ -34,13 +34,14 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from desktop.config.logs import register_secret
+from desktop.core.i18n import lazy
 from desktop.sources.net.errors import ProxyConfigError
 
 log = logging.getLogger(__name__)
 
 ProxyScheme = Literal["http", "socks5"]
-#: Ports a proxy URL without one gets: HTTP proxies by convention 80 (as urllib and
-#: requests assume), SOCKS 1080 (RFC 1928).
+# Ports a proxy URL without one gets: HTTP proxies by convention 80 (as urllib and
+# requests assume), SOCKS 1080 (RFC 1928).
 DEFAULT_PORTS: dict[str, int] = {"http": 80, "socks5": 1080}
 _SCHEME_ALIASES: dict[str, ProxyScheme] = {
     "http": "http",
@@ -48,11 +49,19 @@ _SCHEME_ALIASES: dict[str, ProxyScheme] = {
     "socks5h": "socks5",
     "socks": "socks5",
 }
+_SOCKS4 = lazy.translate("Status", "SOCKS4 proxies are not supported (no passwords); use SOCKS5")
 _UNSUPPORTED = {
-    "https": "a proxy reached over TLS (https://) is not supported; use its http:// address",
-    "socks4": "SOCKS4 proxies are not supported (no passwords); use SOCKS5",
-    "socks4a": "SOCKS4 proxies are not supported (no passwords); use SOCKS5",
+    "https": lazy.translate(
+        "Status", "a proxy reached over TLS (https://) is not supported; use its http:// address"
+    ),
+    "socks4": _SOCKS4,
+    "socks4a": _SOCKS4,
 }
+#: What a proxy URL's error names as its origin: the sentences below put it in as {0},
+#: translated with them (a parsed URL's errors reach the window as a connection status).
+SETTING_LABEL = lazy.translate("Status", "The proxy setting")
+SYSTEM_LABEL = lazy.translate("Status", "The system proxy setting")
+_ENV_LABEL = lazy.translate("Status", "The {0} environment variable")
 _BAD_CHARS = re.compile(r"[\x00-\x20\x7f]")
 
 
@@ -110,57 +119,73 @@ def _host_for_url(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def parse_proxy_url(text: str, *, what: str = "The proxy setting") -> Proxy:
+def parse_proxy_url(text: str, *, what: str = SETTING_LABEL) -> Proxy:
     """A :class:`Proxy` from ``http://user:pw@host:port``, ``socks5://…`` or ``host:port``
     (taken as HTTP, as ``https_proxy=proxy:3128`` is commonly written).
 
-    Raises :class:`ProxyConfigError` saying what is wrong; the message never repeats the
-    password. ``what`` names the source for the message ("The https_proxy variable").
+    Raises :class:`ProxyConfigError` saying what is wrong, a translatable sentence; the
+    message never repeats the password. ``what`` names the source for the message
+    (:data:`SETTING_LABEL`, the environment variable's label...), best a translatable one.
     """
     value = text.strip()
     if not value:
-        raise ProxyConfigError(f"{what} is empty.")
+        raise ProxyConfigError(lazy.translate("Status", "{0} is empty.").format(what))
     if _BAD_CHARS.search(value):
-        raise ProxyConfigError(f"{what} contains spaces or control characters.")
+        raise ProxyConfigError(
+            lazy.translate("Status", "{0} contains spaces or control characters.").format(what)
+        )
     if "://" not in value:
         value = "http://" + value
     try:
         parts = urllib.parse.urlsplit(value)
     except ValueError as exc:
         raise ProxyConfigError(
-            f"{what} is not a valid proxy address ({_without_secrets(str(exc))})."
+            lazy.translate("Status", "{0} is not a valid proxy address ({1}).").format(
+                what, _without_secrets(str(exc))
+            )
         ) from None
     raw_scheme = parts.scheme.lower()
     if raw_scheme in _UNSUPPORTED:
-        raise ProxyConfigError(f"{what}: {_UNSUPPORTED[raw_scheme]}.")
+        raise ProxyConfigError(lazy.translate("Status", "{0}: {1}.").format(what, _UNSUPPORTED[raw_scheme]))
     scheme = _SCHEME_ALIASES.get(raw_scheme)
     if scheme is None:
         raise ProxyConfigError(
-            f"{what} has the unknown scheme {raw_scheme!r}: use http://, socks5://, pac+https://, "
-            "'system' or 'none'."
+            lazy.translate(
+                "Status",
+                "{0} has the unknown scheme {1}: use http://, socks5://, pac+https://, 'system' or 'none'.",
+            ).format(what, repr(raw_scheme))
         )
     host = parts.hostname or ""
     if not host:
-        raise ProxyConfigError(f"{what} has no host name.")
+        raise ProxyConfigError(lazy.translate("Status", "{0} has no host name.").format(what))
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ProxyConfigError(f"{what} must be only scheme://host:port (it has a path, query or fragment).")
+        raise ProxyConfigError(
+            lazy.translate(
+                "Status", "{0} must be only scheme://host:port (it has a path, query or fragment)."
+            ).format(what)
+        )
+    bad_port = lazy.translate("Status", "{0} has an invalid port (1-65535).").format(what)
     try:
         port = parts.port
     except ValueError:
-        raise ProxyConfigError(f"{what} has an invalid port (1-65535).") from None
+        raise ProxyConfigError(bad_port) from None
     if port == 0:
-        raise ProxyConfigError(f"{what} has an invalid port (1-65535).")
+        raise ProxyConfigError(bad_port)
     username = urllib.parse.unquote(parts.username or "")
     password = urllib.parse.unquote(parts.password or "")
     if password:
         register_secret(password)
     if ":" in username:
-        raise ProxyConfigError(f"{what}: a proxy user name cannot contain ':'.")
+        raise ProxyConfigError(
+            lazy.translate("Status", "{0}: a proxy user name cannot contain ':'.").format(what)
+        )
     try:
         ipaddress.ip_address(host)
     except ValueError:
         if not _valid_hostname(host):
-            raise ProxyConfigError(f"{what} has an invalid host name {host!r}.") from None
+            raise ProxyConfigError(
+                lazy.translate("Status", "{0} has an invalid host name {1}.").format(what, repr(host))
+            ) from None
     return Proxy(scheme, host, port or DEFAULT_PORTS[scheme], username, password)
 
 
@@ -225,13 +250,19 @@ def _check_pac_url(url: str) -> str:
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:
-        raise ProxyConfigError("The PAC address is not a valid URL.") from None
+        raise ProxyConfigError(lazy.translate("Status", "The PAC address is not a valid URL.")) from None
     if parts.scheme.lower() not in ("http", "https", "file"):
-        raise ProxyConfigError("The PAC address must start with pac+https://, pac+http:// or pac+file://.")
+        raise ProxyConfigError(
+            lazy.translate(
+                "Status", "The PAC address must start with pac+https://, pac+http:// or pac+file://."
+            )
+        )
     if parts.scheme.lower() != "file" and not parts.hostname:
-        raise ProxyConfigError("The PAC address has no host name.")
+        raise ProxyConfigError(lazy.translate("Status", "The PAC address has no host name."))
     if _BAD_CHARS.search(url):
-        raise ProxyConfigError("The PAC address contains spaces or control characters.")
+        raise ProxyConfigError(
+            lazy.translate("Status", "The PAC address contains spaces or control characters.")
+        )
     if parts.password:
         register_secret(urllib.parse.unquote(parts.password))
     return url
@@ -519,7 +550,7 @@ def _from_system(
         for key in _env_keys(scheme):
             value = _env(env, key)
             if value:
-                proxy = parse_proxy_url(value, what=f"The {key} environment variable")
+                proxy = parse_proxy_url(value, what=_ENV_LABEL.format(key))
                 return Route(proxy.with_credentials(credentials), key)
         return Route(None, "environment: no proxy for this scheme")
     if environ is not None:
@@ -536,7 +567,7 @@ def _from_system(
         if value:
             if key == "socks" and value.startswith(("http://", "socks://")):
                 value = "socks5://" + value.split("://", 1)[1]
-            proxy = parse_proxy_url(value, what="The system proxy setting")
+            proxy = parse_proxy_url(value, what=SYSTEM_LABEL)
             return Route(proxy.with_credentials(credentials), f"system: {key}")
     return Route(None, "system: no proxy for this scheme")
 

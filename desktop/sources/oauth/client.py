@@ -48,7 +48,7 @@ from desktop.sources.oauth.errors import (
     from_oauth_error,
 )
 from desktop.sources.oauth.loopback import LoopbackListener
-from desktop.sources.oauth.providers import OAuthProvider, check_url
+from desktop.sources.oauth.providers import VERIFICATION_ADDRESS, OAuthProvider, check_url
 
 log = logging.getLogger(__name__)
 
@@ -330,7 +330,7 @@ class OAuthClient:
             verification_uri = str(body.get("verification_uri") or body["verification_url"])  # Google's name
             device = DeviceSignIn(
                 user_code=str(body["user_code"]),
-                verification_uri=check_url(verification_uri, "verification address"),
+                verification_uri=check_url(verification_uri, VERIFICATION_ADDRESS),
                 verification_uri_complete=_str(body.get("verification_uri_complete")),
                 expires_in=float(body.get("expires_in") or 600),
                 interval=float(body.get("interval") or DEVICE_INTERVAL),
@@ -343,7 +343,7 @@ class OAuthClient:
                 reason="bad_device",
             ) from None
         if device.verification_uri_complete is not None:
-            check_url(device.verification_uri_complete, "verification address")
+            check_url(device.verification_uri_complete, VERIFICATION_ADDRESS)
         return device
 
     def finish_device_sign_in(self, device: DeviceSignIn, *, cancel: threading.Event | None = None) -> None:

@@ -16,7 +16,7 @@ import httpx
 
 from desktop.core.i18n import lazy
 from desktop.sources.oauth.errors import OAuthSetupError, ProviderUnavailable, from_http_error
-from desktop.sources.oauth.providers import OAuthProvider, check_url
+from desktop.sources.oauth.providers import ISSUER_OF, OAuthProvider, check_url
 
 # Microsoft's shared tenants ("common") publish this template instead of one issuer.
 _MICROSOFT_TEMPLATE = re.compile(r"^https://login\.microsoftonline\.com/\{tenantid\}/v2\.0$")
@@ -41,7 +41,7 @@ def well_known_url(issuer: str) -> str:
 def discover(provider: OAuthProvider, http: httpx.Client) -> ProviderMetadata:
     """Fetch and check ``provider``'s discovery document (raises an :class:`OAuthProblem`)."""
     name = provider.display_name
-    check_url(provider.issuer, f"issuer of {name}")
+    check_url(provider.issuer, ISSUER_OF.format(name))
     url = well_known_url(provider.issuer)
     try:
         response = http.get(url, headers={"Accept": "application/json"})
@@ -94,14 +94,18 @@ def parse_metadata(provider: OAuthProvider, doc: dict[str, Any]) -> ProviderMeta
             reason="issuer_mismatch",
         )
     endpoints: dict[str, str | None] = {}
-    for key, required in (
-        ("authorization_endpoint", True),
-        ("token_endpoint", True),
-        ("device_authorization_endpoint", False),
-        ("revocation_endpoint", False),
+    for key, required, label in (
+        ("authorization_endpoint", True, lazy.translate("Status", "authorization endpoint of {0}")),
+        ("token_endpoint", True, lazy.translate("Status", "token endpoint of {0}")),
+        (
+            "device_authorization_endpoint",
+            False,
+            lazy.translate("Status", "device authorization endpoint of {0}"),
+        ),
+        ("revocation_endpoint", False, lazy.translate("Status", "revocation endpoint of {0}")),
     ):
         value = text(key, required)
-        endpoints[key] = check_url(value, f"{key.replace('_', ' ')} of {name}") if value else None
+        endpoints[key] = check_url(value, label.format(name)) if value else None
     methods = doc.get("code_challenge_methods_supported")
     if isinstance(methods, list) and "S256" not in methods:
         raise OAuthSetupError(

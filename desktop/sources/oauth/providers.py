@@ -64,8 +64,14 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+#: What :func:`check_url`'s errors name: translated with the sentence they are put in.
+ISSUER_OF = lazy.translate("Status", "issuer of {0}")
+VERIFICATION_ADDRESS = lazy.translate("Status", "verification address")
+
+
 def check_url(url: str, what: str) -> str:
-    """``url`` if it is https, or http on loopback (tests, the demo); otherwise a setup error."""
+    """``url`` if it is https, or http on loopback (tests, the demo); otherwise a setup error.
+    ``what`` names the address in it: a translatable label (:data:`ISSUER_OF`...)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -117,7 +123,9 @@ def microsoft(client_id: str | None, tenant: str = "common") -> OAuthProvider:
         client_id=_require_client_id(
             client_id,
             "Microsoft 365",
-            "the application (client) id of Tidings' app registration in Microsoft Entra ID.",
+            lazy.translate(
+                "Status", "the application (client) id of Tidings' app registration in Microsoft Entra ID."
+            ),
         ),
         scopes=MICROSOFT_SCOPES,
         exact_issuer=tenant.lower() not in _MICROSOFT_SHARED_TENANTS,
@@ -133,7 +141,9 @@ def google(client_id: str | None, client_secret: str | None = None) -> OAuthProv
         display_name="Google",
         issuer="https://accounts.google.com",
         client_id=_require_client_id(
-            client_id, "Google", "the OAuth client id of Tidings' desktop-app client in Google Cloud."
+            client_id,
+            "Google",
+            lazy.translate("Status", "the OAuth client id of Tidings' desktop-app client in Google Cloud."),
         ),
         client_secret=client_secret or None,
         scopes=GOOGLE_SCOPES,
@@ -162,7 +172,7 @@ def custom(
             ).format(repr(shown)),
             reason="no_issuer",
         )
-    check_url(issuer, f"issuer of {shown}")
+    check_url(issuer, ISSUER_OF.format(shown))
     scopes = tuple(s for s in scopes if s)
     # OIDC Core §11: a refresh token (offline_access) needs the user's explicit consent.
     params = {"prompt": "consent"} if "offline_access" in scopes else {}
@@ -170,7 +180,9 @@ def custom(
         name=name,
         display_name=shown,
         issuer=issuer,
-        client_id=_require_client_id(client_id, shown, "the id your provider gave Tidings' registration."),
+        client_id=_require_client_id(
+            client_id, shown, lazy.translate("Status", "the id your provider gave Tidings' registration.")
+        ),
         scopes=scopes,
         resource=resource,
         auth_params=params,

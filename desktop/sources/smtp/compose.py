@@ -375,7 +375,7 @@ def parse_recipients(text: str, field: str = "To") -> tuple[Mailbox, ...]:
         return ()
     unusable = ComposeError(
         lazy.translate("Compose", "{0}: {1} is not a list of email addresses.").format(
-            field, repr(text.strip())
+            _field(field), repr(text.strip())
         )
     )
     try:
@@ -466,9 +466,13 @@ def render(draft: Draft, date: datetime | None = None) -> Outgoing:
 
 _UNUSABLE = lazy.translate("Compose", "{0}: {1} is not a usable email address.")
 _BAD_DOMAIN = lazy.translate("Compose", "{0}: the domain of {1} is not a valid name.")
-#: The fields the checks name, as the sentences above show them (To, Cc, Bcc and From stay
-#: header names).
+#: The fields the checks name, as the sentences above show them; To, Cc, Bcc and From as the
+#: compose window labels them ("抄送" in Chinese), not as header names.
 _FIELDS = {
+    "To": lazy.translate("Compose", "To"),
+    "Cc": lazy.translate("Compose", "Cc"),
+    "Bcc": lazy.translate("Compose", "Bcc"),
+    "From": lazy.translate("Compose", "From"),
     "subject": lazy.translate("Compose", "The subject"),
     "message text": lazy.translate("Compose", "The message text"),
     "recipient": lazy.translate("Compose", "A recipient"),
