@@ -193,7 +193,8 @@ def test_every_proxy_setting_error_is_translated(shipped: QTranslator, value: st
     assert_all_translated(shipped, message)
 
 
-def test_a_bad_proxy_variable_is_named_in_chinese(zh_cn: None) -> None:
+@pytest.mark.usefixtures("zh_cn")
+def test_a_bad_proxy_variable_is_named_in_chinese() -> None:
     environ = {"https_proxy": "http://proxy.example.com:3128/path"}
     with pytest.raises(ProxyConfigError) as caught:
         resolve("system", "imaps", "imap.example.com", 993, environ=environ)
@@ -208,7 +209,8 @@ def test_a_bad_proxy_variable_is_named_in_chinese(zh_cn: None) -> None:
     )
 
 
-def test_proxy_errors_say_the_same_in_english(zh_cn: None) -> None:
+@pytest.mark.usefixtures("zh_cn")
+def test_proxy_errors_say_the_same_in_english() -> None:
     """The log and ``tidings watch`` keep the English wording the parser always had."""
     assert proxy_error("ftp://proxy.example.com") == (
         "The proxy setting has the unknown scheme 'ftp': use http://, socks5://, pac+https://, "
@@ -234,9 +236,8 @@ def bad_proxy() -> Iterator[str]:
         network.configure(NetworkSettings())
 
 
-def test_a_bad_proxy_url_is_a_chinese_source_status(
-    qtbot, zh_cn: None, bad_proxy: str, runtime, facade, bridge
-) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("zh_cn", "bad_proxy")
+def test_a_bad_proxy_url_is_a_chinese_source_status(qtbot, runtime, facade, bridge) -> None:  # type: ignore[no-untyped-def]
     """The IMAP source's connect fails on the proxy setting; its status reaches the window's
     banner in Chinese."""
     from desktop.core.events import ConnectionState, SourceStatus
@@ -260,7 +261,8 @@ def test_a_bad_proxy_url_is_a_chinese_source_status(
     )
 
 
-def test_a_bad_proxy_url_in_settings_is_explained_in_chinese(qtbot, zh_cn: None) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("zh_cn")
+def test_a_bad_proxy_url_in_settings_is_explained_in_chinese(qtbot) -> None:  # type: ignore[no-untyped-def]
     """The Settings dialog's own check of the proxy field (the settings' shape check)."""
     dialog = SettingsDialog(Settings(), None, connection_tester=lambda account, password: (True, ""))
     qtbot.addWidget(dialog)
@@ -269,14 +271,16 @@ def test_a_bad_proxy_url_in_settings_is_explained_in_chinese(qtbot, zh_cn: None)
     assert not CJK.search(proxy_error("ftp://proxy.example.com"))  # what a log line says
 
 
-def test_the_incomplete_account_list_is_one_chinese_sentence(zh_cn: None) -> None:
+@pytest.mark.usefixtures("zh_cn")
+def test_the_incomplete_account_list_is_one_chinese_sentence() -> None:
     from desktop.sources.imap import test_connection
 
     account = MailAccount(name="w", host="", username="", port=993)
     assert test_connection(account, "pw") == (False, "设置不完整：服务器不能为空；用户名不能为空。")
 
 
-def test_a_compose_error_names_cc_in_chinese(zh_cn: None) -> None:
+@pytest.mark.usefixtures("zh_cn")
+def test_a_compose_error_names_cc_in_chinese() -> None:
     with pytest.raises(ComposeError) as caught:
         parse_recipients("li.lei@", "Cc")
     assert str(caught.value) == "抄送：'li.lei@' 不是有效的电子邮件地址列表。"
@@ -291,7 +295,8 @@ def test_compose_errors_stay_english_without_the_translator() -> None:
     assert str(caught.value) == "Cc: 'li.lei@' is not a list of email addresses."
 
 
-def test_keyring_and_command_errors_are_translated(shipped: QTranslator, zh_cn: None) -> None:
+@pytest.mark.usefixtures("zh_cn")
+def test_keyring_and_command_errors_are_translated(shipped: QTranslator) -> None:
     """The secret's failure as an outbox note shows it (``localized``) and as a status."""
     for command in ("exit 3", "true", "/nonexistent/tidings-secret-tool"):
         with pytest.raises(secrets.SecretError) as caught:
@@ -309,7 +314,8 @@ def test_keyring_and_command_errors_are_translated(shipped: QTranslator, zh_cn: 
     assert status_message(status) == "没有网关令牌：密码命令失败：locked"
 
 
-def test_oauth_url_errors_name_the_address_in_chinese(shipped: QTranslator, zh_cn: None) -> None:
+@pytest.mark.usefixtures("zh_cn")
+def test_oauth_url_errors_name_the_address_in_chinese(shipped: QTranslator) -> None:
     with pytest.raises(OAuthSetupError) as caught:
         providers.custom("corp", issuer="http://login.corp.example", client_id="x", scopes=["openid"])
     message = caught.value.message
@@ -326,7 +332,8 @@ def test_oauth_url_errors_name_the_address_in_chinese(shipped: QTranslator, zh_c
     assert_all_translated(shipped, caught.value.message)
 
 
-def test_logs_and_watch_keep_the_english(zh_cn: None) -> None:
+@pytest.mark.usefixtures("zh_cn")
+def test_logs_and_watch_keep_the_english() -> None:
     """The translator is installed (as in the tray app), yet the str a log line or ``tidings
     watch`` prints is English: only the window translates."""
     problem = classify(ConnectionRefusedError(111, "Connection refused"), ACCOUNT)
@@ -350,7 +357,8 @@ def test_without_a_translator_everything_is_english() -> None:
     assert str(error) == localized(error.message) == status_message(error.message) == expected
 
 
-def test_a_sentence_inside_a_sentence_is_translated_whole(zh_cn: None) -> None:
+@pytest.mark.usefixtures("zh_cn")
+def test_a_sentence_inside_a_sentence_is_translated_whole() -> None:
     """The gateway's retry line wraps the reason; both are translated, order per language."""
     reason = classify(socket.gaierror(-2, "unknown"), ACCOUNT).message
     retry = i18n.lazy.translate("Status", "{0}; retrying in {1} s").format(reason, 5)
@@ -389,7 +397,8 @@ def connection_test_result(qtbot, form: AccountDialog) -> str:  # type: ignore[n
     return form.test_result.text()
 
 
-def test_test_connection_failures_are_shown_in_chinese(qtbot, zh_cn: None, dovecot: Dovecot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("zh_cn")
+def test_test_connection_failures_are_shown_in_chinese(qtbot, dovecot: Dovecot) -> None:  # type: ignore[no-untyped-def]
     wrong = account_form(qtbot, dovecot, dovecot.imaps_port, "wrong-pw")
     assert connection_test_result(qtbot, wrong) == "✘ 服务器拒绝了用户名或密码"
     assert dovecot.login_failures("meimei") >= 1  # the real server said no
@@ -453,7 +462,8 @@ def find(qtbot, lookups: Lookups) -> AddAccountDialog:  # type: ignore[no-untype
     return dialog
 
 
-def test_the_add_account_finding_is_shown_in_chinese(qtbot, zh_cn: None, discovery) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("zh_cn")
+def test_the_add_account_finding_is_shown_in_chinese(qtbot, discovery) -> None:  # type: ignore[no-untyped-def]
     https, lookups = discovery
     https.files[AUTOCONFIG] = (autoconfig("imap.example.test"), "application/xml")
     dialog = find(qtbot, lookups)
@@ -462,7 +472,8 @@ def test_the_add_account_finding_is_shown_in_chinese(qtbot, zh_cn: None, discove
     assert first == f"查找来源：example.test 发布的设置（{https.url(AUTOCONFIG)}）"
 
 
-def test_a_refused_finding_is_explained_in_chinese(qtbot, zh_cn: None, discovery) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("zh_cn")
+def test_a_refused_finding_is_explained_in_chinese(qtbot, discovery) -> None:  # type: ignore[no-untyped-def]
     https, lookups = discovery
     https.files[AUTOCONFIG] = (autoconfig("imap.attacker.test"), "application/xml")
     dialog = find(qtbot, lookups)
@@ -473,7 +484,8 @@ def test_a_refused_finding_is_explained_in_chinese(qtbot, zh_cn: None, discovery
     assert dialog.pages.currentIndex() == dialog.PAGE_ADDRESS
 
 
-def test_the_window_shows_a_source_status_in_chinese(qtbot, zh_cn: None, runtime, facade, bridge) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("zh_cn")
+def test_the_window_shows_a_source_status_in_chinese(qtbot, runtime, facade, bridge) -> None:  # type: ignore[no-untyped-def]
     """A classified IMAP failure, through the pipeline and the facade to the window's banner."""
     from desktop.core.events import ConnectionState, SourceStatus
     from desktop.ui.window import InboxWindow
@@ -488,7 +500,8 @@ def test_the_window_shows_a_source_status_in_chinese(qtbot, zh_cn: None, runtime
     assert "imap.example.com 的证书已过期" in window.banner.label.text()
 
 
-def test_the_compose_title_is_one_sentence_per_mode(zh_cn: None) -> None:
+@pytest.mark.usefixtures("zh_cn")
+def test_the_compose_title_is_one_sentence_per_mode() -> None:
     from desktop.ui.compose import window_title
 
     assert window_title("reply", "午餐？") == "回复：午餐？"

@@ -35,7 +35,8 @@ def test_a_text_is_its_english_sentence() -> None:
         text.format(host="imap.x")
 
 
-def test_only_localized_translates_and_parts_are_translated_too(bracketing: None, caplog) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.usefixtures("bracketing")
+def test_only_localized_translates_and_parts_are_translated_too(caplog) -> None:  # type: ignore[no-untyped-def]
     inner = lazy.translate("Status", "{0} did not answer in time.").format("imap.x")
     outer = lazy.translate("Status", "{0}; retrying in {1} s").format(inner, 5)
     assert localized(outer) == "[Status:[Status:imap.x did not answer in time.]; retrying in 5 s]"
