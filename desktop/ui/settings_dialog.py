@@ -485,6 +485,8 @@ class AccountDialog(QDialog):
         self._test_generation += 1
         generation = self._test_generation
 
+        no_password = self.tr("Enter the password first.")
+
         def work() -> tuple[bool, str]:
             if account.password_command:
                 password = secrets.get_secret("", account.password_command)
@@ -493,7 +495,7 @@ class AccountDialog(QDialog):
             elif original:
                 password = secrets.get_secret(secrets.mail_key(original))
             else:
-                return False, "Enter the password first."
+                return False, no_password
             return tester(account, password)
 
         self.test_button.setEnabled(False)

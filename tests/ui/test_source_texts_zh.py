@@ -507,3 +507,15 @@ def test_the_compose_title_is_one_sentence_per_mode() -> None:
     assert window_title("reply", "午餐？") == "回复：午餐？"
     assert window_title("reply_all", "Q3 plan") == "全部回复：Q3 plan"
     assert window_title("forward", "{0} braces stay") == "转发：{0} braces stay"
+
+
+@pytest.mark.usefixtures("zh_cn")
+def test_a_missing_ca_file_stays_translatable_through_str(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from desktop.sources.net import CaFileError, client_context
+
+    missing = tmp_path / "company-ca.pem"
+    with pytest.raises(CaFileError) as raised:
+        client_context(missing)
+    # What the gateway's sign-in and the sources pass on is str(exc): still a Text.
+    assert str(raised.value) == f"The CA file {missing} does not exist."
+    assert status_message(str(raised.value)) == f"CA 文件 {missing} 不存在。"

@@ -156,7 +156,12 @@
         <translation>无法测试连接。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="500"/>
+        <location filename="../../ui/settings_dialog.py" line="488"/>
+        <source>Enter the password first.</source>
+        <translation>请先输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="502"/>
         <source>Connecting to {0}…</source>
         <translation>正在连接 {0}…</translation>
     </message>
@@ -2325,167 +2330,167 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="526"/>
+        <location filename="../../ui/settings_dialog.py" line="528"/>
         <source>Tidings Settings</source>
         <translation>消息通设置</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="541"/>
+        <location filename="../../ui/settings_dialog.py" line="543"/>
         <source>Mail accounts</source>
         <extracomment>where “Add…” looks an address up; None: DNS and HTTPS as usual (tests set local ones)</extracomment>
         <translation>邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="542"/>
+        <location filename="../../ui/settings_dialog.py" line="544"/>
         <source>Chat and approvals</source>
         <translation>聊天与审批</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="543"/>
+        <location filename="../../ui/settings_dialog.py" line="545"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="544"/>
+        <location filename="../../ui/settings_dialog.py" line="546"/>
         <source>Network</source>
         <translation>网络</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="553"/>
+        <location filename="../../ui/settings_dialog.py" line="555"/>
         <source>Parts of your organisation&apos;s policy could not be used; tell your helpdesk:</source>
         <translation>贵单位策略的部分内容无法使用，请告知技术支持：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="578"/>
+        <location filename="../../ui/settings_dialog.py" line="580"/>
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="579"/>
+        <location filename="../../ui/settings_dialog.py" line="581"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="580"/>
+        <location filename="../../ui/settings_dialog.py" line="582"/>
         <source>Remove</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="590"/>
-        <location filename="../../ui/settings_dialog.py" line="747"/>
+        <location filename="../../ui/settings_dialog.py" line="592"/>
+        <location filename="../../ui/settings_dialog.py" line="749"/>
         <source>Set by your organisation</source>
         <translation>由贵单位设定</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="596"/>
+        <location filename="../../ui/settings_dialog.py" line="598"/>
         <source>Passwords are kept in the system keyring, never in the settings file.</source>
         <translation>密码保存在系统密钥环中，绝不会写入设置文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="611"/>
-        <location filename="../../ui/settings_dialog.py" line="652"/>
+        <location filename="../../ui/settings_dialog.py" line="613"/>
+        <location filename="../../ui/settings_dialog.py" line="654"/>
         <source>Unchanged (stored in the system keyring)</source>
         <translation>未更改（保存在系统密钥环中）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="613"/>
+        <location filename="../../ui/settings_dialog.py" line="615"/>
         <source>No system keyring: use a token command</source>
         <translation>没有系统密钥环：请使用令牌命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="615"/>
+        <location filename="../../ui/settings_dialog.py" line="617"/>
         <source>Paste the token your administrator gave you</source>
         <translation>粘贴管理员提供的令牌</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="617"/>
+        <location filename="../../ui/settings_dialog.py" line="619"/>
         <source>Optional: a command that prints the token</source>
         <translation>可选：输出令牌的命令</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="619"/>
-        <location filename="../../ui/settings_dialog.py" line="657"/>
+        <location filename="../../ui/settings_dialog.py" line="621"/>
+        <location filename="../../ui/settings_dialog.py" line="659"/>
         <source>Choose a CA certificate</source>
         <translation>选择 CA 证书</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="619"/>
-        <location filename="../../ui/settings_dialog.py" line="657"/>
+        <location filename="../../ui/settings_dialog.py" line="621"/>
+        <location filename="../../ui/settings_dialog.py" line="659"/>
         <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation>证书 (*.pem *.crt *.cer);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="625"/>
+        <location filename="../../ui/settings_dialog.py" line="627"/>
         <source>Token:</source>
         <translation>令牌：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="628"/>
+        <location filename="../../ui/settings_dialog.py" line="630"/>
         <source>Leave the URL empty to use Tidings for mail only.</source>
         <translation>地址留空则只用消息通收邮件。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="643"/>
+        <location filename="../../ui/settings_dialog.py" line="645"/>
         <source>One per line, e.g. intranet.example.com</source>
         <translation>每行一个，例如 intranet.example.com</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="655"/>
+        <location filename="../../ui/settings_dialog.py" line="657"/>
         <source>No system keyring to keep it in</source>
         <translation>没有可保存密码的系统密钥环</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="665"/>
+        <location filename="../../ui/settings_dialog.py" line="667"/>
         <source>Proxy password:</source>
         <translation>代理密码：</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="669"/>
+        <location filename="../../ui/settings_dialog.py" line="671"/>
         <source>system: the proxy your system or environment sets. Certificates are checked with the system&apos;s trust store, so a company certificate authority installed on this computer needs no setting.</source>
         <translation>system：使用系统或环境变量设置的代理。证书通过系统的受信任证书库验证，因此已安装在本机上的公司证书颁发机构无需另行设置。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="689"/>
+        <location filename="../../ui/settings_dialog.py" line="691"/>
         <source>e.g. 19:00-08:00 (empty: off)</source>
         <translation>例如 19:00-08:00（留空：关闭）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="691"/>
+        <location filename="../../ui/settings_dialog.py" line="693"/>
         <source>One name or address per line</source>
         <translation>每行一个姓名或地址</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="695"/>
+        <location filename="../../ui/settings_dialog.py" line="697"/>
         <source>Sender, subject and text</source>
         <translation>发件人、主题和正文</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="696"/>
+        <location filename="../../ui/settings_dialog.py" line="698"/>
         <source>Sender and subject only</source>
         <translation>仅发件人和主题</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="697"/>
+        <location filename="../../ui/settings_dialog.py" line="699"/>
         <source>Hidden: only “New message”</source>
         <translation>隐藏：只显示“新消息”</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="719"/>
+        <location filename="../../ui/settings_dialog.py" line="721"/>
         <source>Start Tidings in the tray when I log in</source>
         <translation>登录时在托盘中启动消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="884"/>
+        <location filename="../../ui/settings_dialog.py" line="886"/>
         <source>Mail account “{0}”: {1}.</source>
         <translation>邮件账户“{0}”：{1}。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="955"/>
+        <location filename="../../ui/settings_dialog.py" line="957"/>
         <source>Could not save the password: there is no system keyring (Secret Service). Use a password or token command instead, or install and start a keyring such as GNOME Keyring or KWallet.</source>
         <translation>无法保存密码：没有系统密钥环（Secret Service）。请改用密码或令牌命令，或安装并启动 GNOME Keyring、KWallet 等密钥环。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="963"/>
+        <location filename="../../ui/settings_dialog.py" line="965"/>
         <source>Could not save the password: {0}</source>
         <translation>无法保存密码：{0}</translation>
     </message>
@@ -3221,27 +3226,27 @@
         <translation>PAC 文件 {0} 没有为 {1} 给出可用的代理（{2}）：改为直接连接。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/tls.py" line="39"/>
+        <location filename="../../sources/net/tls.py" line="44"/>
         <source>The CA file {0} does not exist.</source>
         <translation>CA 文件 {0} 不存在。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/tls.py" line="43"/>
+        <location filename="../../sources/net/tls.py" line="48"/>
         <source>The CA file {0} cannot be read (permission denied).</source>
         <translation>无法读取 CA 文件 {0}（权限不足）。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/tls.py" line="47"/>
+        <location filename="../../sources/net/tls.py" line="52"/>
         <source>The CA file {0} is a folder, not a certificate file.</source>
         <translation>CA 文件 {0} 是一个文件夹，而不是证书文件。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/tls.py" line="51"/>
+        <location filename="../../sources/net/tls.py" line="56"/>
         <source>The CA file {0} holds no usable certificate ({1}): it must be PEM (-----BEGIN CERTIFICATE-----).</source>
         <translation>CA 文件 {0} 中没有可用的证书（{1}）：文件必须是 PEM 格式（-----BEGIN CERTIFICATE-----）。</translation>
     </message>
     <message>
-        <location filename="../../sources/net/tls.py" line="58"/>
+        <location filename="../../sources/net/tls.py" line="63"/>
         <source>The CA file {0} cannot be read ({1}).</source>
         <translation>无法读取 CA 文件 {0}（{1}）。</translation>
     </message>

@@ -24,6 +24,11 @@ MINIMUM_VERSION = ssl.TLSVersion.TLSv1_2
 class CaFileError(ValueError):
     """The configured CA file cannot be used; the message says why and names the file."""
 
+    def __str__(self) -> str:
+        # As ProxyConfigError: the message stays a translatable Text through callers' str(exc).
+        message: str = self.args[0] if self.args else ""
+        return message
+
 
 def client_context(ca_file: str | os.PathLike[str] | None = None) -> ssl.SSLContext:
     """A client context: OS trust store plus ``ca_file`` (PEM, one or more certificates;
