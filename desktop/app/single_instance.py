@@ -5,9 +5,10 @@ every new item twice. The check runs before Qt is imported, so that the mail
 logins can start at once (issue 9): a second launch must know it is one before
 it opens any connection.
 
-- Who runs: an OS lock on ``tidings.lock`` in the data folder (filelock:
-  ``flock`` on Unix, ``msvcrt.locking`` on Windows). The OS drops it when the
-  process dies, so a crash leaves no stale lock.
+- Who runs: an OS lock on ``tidings.lock`` in the data folder (``flock`` on
+  Unix, ``msvcrt.locking`` on Windows, straight from the standard library:
+  filelock cost 0.7 MB for the life of the process, ``decimal`` included).
+  The OS drops it when the process dies, so a crash leaves no stale lock.
 - "Show yourself": a local socket (Unix) or named pipe (Windows), through the
   standard library's ``multiprocessing.connection``; the running instance
   accepts on a daemon thread and calls the handler the UI set.
@@ -26,8 +27,6 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Client, Listener
 from pathlib import Path
-
-from filelock import FileLock, Timeout
 
 from desktop.config import paths
 
@@ -54,12 +53,56 @@ def _address(data_dir: Path) -> tuple[str, str]:
     return str(path), "AF_UNIX"
 
 
+class _OsLock:
+    """An exclusive lock on one file, never waited for: held until ``release()`` or the
+    process ends. A second open of the same file conflicts, in this process too."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._fd: int | None = None
+
+    def try_acquire(self) -> bool:
+        """True if this process now holds the lock; False if another holder has it."""
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(self._path, flags, paths.PRIVATE_FILE_MODE)
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                os.fchmod(fd, paths.PRIVATE_FILE_MODE)  # a file left by an older umask
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):  # held (EWOULDBLOCK; EACCES on Windows)
+            os.close(fd)
+            return False
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        if sys.platform == "win32":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            with contextlib.suppress(OSError):
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        os.close(fd)  # drops the flock
+
+
 class SingleInstance:
     """``claim()`` once at start; ``set_handler()`` when the UI can show itself."""
 
     def __init__(self, data_dir: Path) -> None:
         paths.private_dir(data_dir)
-        self._lock = FileLock(data_dir / LOCK_NAME, mode=paths.PRIVATE_FILE_MODE, thread_local=False)
+        self._lock = _OsLock(data_dir / LOCK_NAME)
         self.address, self._family = _address(data_dir)
         self._listener: Listener | None = None
         self._thread: threading.Thread | None = None
@@ -70,9 +113,7 @@ class SingleInstance:
 
     def claim(self) -> bool:
         """True if this process is the one; False after asking the running one to show itself."""
-        try:
-            self._lock.acquire(timeout=0)
-        except Timeout:
+        if not self._lock.try_acquire():
             self._ask_to_show()
             return False
         try:
@@ -102,8 +143,7 @@ class SingleInstance:
                 self._thread.join(2.0)
             with contextlib.suppress(OSError):
                 listener.close()
-        if self._lock.is_locked:
-            self._lock.release()
+        self._lock.release()
 
     # -- the two sides of the socket ---------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -97,3 +99,41 @@ def test_a_long_data_folder_gets_its_socket_elsewhere(tmp_path: Path) -> None:
         assert shown.wait(10)
     finally:
         instance.release()
+
+
+HOLDER = """
+import sys
+from pathlib import Path
+from desktop.app.single_instance import SingleInstance
+instance = SingleInstance(Path(sys.argv[1]))
+print(instance.claim(), flush=True)
+sys.stdin.read()  # held until killed
+"""
+
+
+def test_another_process_holds_the_lock_until_it_dies(tmp_path: Path) -> None:
+    """flock from the standard library (no filelock): held across processes, dropped by the
+    OS when the holder is killed, so a crash leaves no stale lock."""
+    data = tmp_path / "data"
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=root,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "True"
+        assert not SingleInstance(data).claim()
+        holder.kill()
+        holder.wait(10)
+        instance = SingleInstance(data)
+        assert instance.claim()
+        instance.release()
+    finally:
+        holder.kill()
+        holder.wait(10)

@@ -189,3 +189,27 @@ def test_windows_system_proxies_are_still_read_through_urllib(monkeypatch: pytes
     proxies, bypassed = proxy._os_proxies()
     assert proxies == {"https": "http://p:3128"}
     assert bypassed("intra") and not bypassed("example.com")
+
+
+LOCK_PROBE = """
+import sys, tempfile
+from pathlib import Path
+import desktop.app.cli, desktop.ui.app
+from desktop.app.single_instance import SingleInstance
+instance = SingleInstance(Path(tempfile.mkdtemp()))
+assert instance.claim()
+instance.release()
+print(",".join(m for m in ("filelock", "decimal") if m in sys.modules))
+"""
+
+
+def test_the_single_instance_lock_imports_neither_filelock_nor_decimal() -> None:
+    # The lock is the standard library's flock / msvcrt.locking; filelock brought decimal
+    # (0.7 MB for the life of the process). tests/unit/test_single_instance.py checks the
+    # lock itself, across processes too.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", LOCK_PROBE], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
