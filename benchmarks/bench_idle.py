@@ -184,6 +184,8 @@ def main() -> int:
                 info["bare_rss"] = status_kb(bare.pid, "VmRSS") / 1024
                 info["bare_anon"] = status_kb(bare.pid, "RssAnon") / 1024
                 info["bare_pss"] = memory_mb(bare.pid)["pss"]
+                # The same mappings in the bare icon, to show what the app adds to each.
+                info["bare_breakdown"] = {name: rss for name, rss, _pss in memory_breakdown(bare.pid)}
             finally:
                 stop_process(bare)
     finally:
@@ -239,9 +241,13 @@ def main() -> int:
               f"(RssAnon {info['bare_anon']:.1f} MB, Pss {info['bare_pss']:.1f} MB)")  # fmt: skip
     breakdown = info.get("breakdown") or []
     if breakdown:
-        print(f"  where it is at the end (the {args.breakdown} largest, Rss / Pss MB):")
+        bare_kb: dict[str, int] = info.get("bare_breakdown") or {}  # type: ignore[assignment]
+        print(
+            f"  where it is at the end (the {args.breakdown} largest, Rss / Pss / Rss over the bare icon, MB):"
+        )
         for name, rss_kb, pss_kb in breakdown[: args.breakdown]:  # type: ignore[index]
-            print(f"    {rss_kb / 1024:7.1f} {pss_kb / 1024:7.1f}  {name}")
+            over = f"{(rss_kb - bare_kb.get(name, 0)) / 1024:+7.1f}" if bare_kb else ""
+            print(f"    {rss_kb / 1024:7.1f} {pss_kb / 1024:7.1f} {over}  {name}")
     rss, hwm = max(col("rss")), max(col("hwm"))
     print()
     print(f"  target: RSS < {TARGET_RSS_MB:.0f} MB -> max VmRSS {rss:.1f} MB: {verdict(rss, TARGET_RSS_MB)}; "
