@@ -15,6 +15,7 @@ import socket
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,7 @@ log = logging.getLogger(__name__)
 APP_NAME = "Tidings"
 CLOCK_CHECK_MS = 10_000
 CLOCK_JUMP_S = 30.0  # a larger jump between wall and monotonic clocks means we slept
+IO_THREADS = 10  # at most, as qasync's pool had: an OAuth sign-in may hold one for minutes
 
 
 class NotificationHandler(QObject):
@@ -476,6 +478,15 @@ class _SignalWaker(QObject):
         self._write.close()
 
 
+def event_loop(app: QApplication) -> qasync.QEventLoop:
+    """The asyncio loop on Qt's, with the standard thread pool for ``to_thread`` and DNS
+    lookups: qasync's own starts 10 QThreads at its first use (the gateway's proxy check)
+    and keeps them all; this one starts a thread only when no idle one is free (issue 9)."""
+    loop = qasync.QEventLoop(app)
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=IO_THREADS, thread_name_prefix="tidings-io"))
+    return loop
+
+
 def main(
     settings: Settings,
     data_dir: Path,
@@ -496,7 +507,7 @@ def main(
     app.setWindowIcon(icons.app_icon())
     app.setQuitOnLastWindowClosed(False)  # closing the window leaves Tidings in the tray
     install_translations(app)
-    loop = qasync.QEventLoop(app)
+    loop = event_loop(app)
     asyncio.set_event_loop(loop)
     try:
         if isinstance(runtime, Exception):
