@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from store_helpers import old_inbox
 
 from desktop.core.events import ItemChange
 from desktop.core.item import Item, Kind, utc_now
@@ -331,24 +332,6 @@ def test_a_word_with_a_bar_is_not_found_in_the_pairs_column(tmp_path: Path) -> N
     store.close()
 
 
-def _old_inbox(path: Path, version: int, items: list[Item]) -> None:
-    """A database as Tidings left it at schema ``version``, holding ``items``."""
-    db = sqlite3.connect(path, isolation_level=None)
-    db.create_function("cjk_bigrams", 1, cjk.bigrams, deterministic=True)
-    db.create_function("search_pairs", 1, cjk.search_pairs, deterministic=True)
-    db.create_function("word_prefixes", 1, cjk.word_prefixes, deterministic=True)
-    for number, script in enumerate(MIGRATIONS[:version], start=1):
-        db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
-    db.executemany(
-        "INSERT INTO items (id, source, kind, sender, title, preview, time, unread) VALUES (?,?,?,?,?,?,?,?)",
-        [
-            (i.id, i.source, str(i.kind), i.sender, i.title, i.preview, i.time.timestamp(), int(i.unread))
-            for i in items
-        ],
-    )
-    db.close()
-
-
 @pytest.mark.parametrize("version", [3, 4])
 def test_an_upgraded_inbox_is_searchable_while_and_after_it_is_indexed(tmp_path: Path, version: int) -> None:
     """Start-up does not wait for the index: until the fill is done search scans the rows
@@ -357,7 +340,7 @@ def test_an_upgraded_inbox_is_searchable_while_and_after_it_is_indexed(tmp_path:
     path = tmp_path / "inbox.sqlite3"
     rng = random.Random(3)
     items = [_item(n, rng, T0 - timedelta(seconds=n % 50)) for n in range(300)]
-    _old_inbox(path, version, items)
+    old_inbox(path, version, items)
     store = Store(path, fill_in_background=False)
     assert store.schema_version == len(MIGRATIONS)
     assert not store.search_ready
@@ -393,7 +376,7 @@ def test_an_inbox_of_schema_5_gets_the_unread_keys_and_searches_alike(tmp_path: 
     path = tmp_path / "inbox.sqlite3"
     rng = random.Random(8)
     items = [_item(n, rng, T0 - timedelta(seconds=n % 40)) for n in range(300)]
-    _old_inbox(path, 5, items)
+    old_inbox(path, 5, items)
     store = Store(path, fill_in_background=False)
     assert store.schema_version == len(MIGRATIONS) == 7 and store.search_ready
     assert store._read(
@@ -443,7 +426,7 @@ def test_the_fill_runs_by_itself_in_the_background(tmp_path: Path) -> None:
     path = tmp_path / "inbox.sqlite3"
     rng = random.Random(5)
     items = [_item(n, rng, T0 - timedelta(seconds=n)) for n in range(250)]
-    _old_inbox(path, 3, items)
+    old_inbox(path, 3, items)
     store = Store(path)
     deadline = time.monotonic() + 30
     while not store.search_ready and time.monotonic() < deadline:
@@ -457,7 +440,7 @@ def test_closing_stops_the_fill_and_the_next_start_carries_on(tmp_path: Path) ->
     path = tmp_path / "inbox.sqlite3"
     rng = random.Random(6)
     items = [_item(n, rng, T0 - timedelta(seconds=n)) for n in range(250)]
-    _old_inbox(path, 3, items)
+    old_inbox(path, 3, items)
     store = Store(path, fill_in_background=False)
     store.index_step(batch=100)
     store.close()

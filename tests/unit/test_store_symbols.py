@@ -5,7 +5,6 @@ schema 6 gets those entries from the background fill, meanwhile such words are s
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 import tempfile
 import time
 from datetime import timedelta
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from store_helpers import old_inbox
 
 from desktop.core.item import Item, Kind, utc_now
 from desktop.store import Store, cjk
@@ -114,24 +114,6 @@ def _items(texts: list[tuple[str, str, str, bool]]) -> list[Item]:
     ]
 
 
-def _old_inbox(path: Path, version: int, items: list[Item]) -> None:
-    """A database as Tidings left it at schema ``version``, holding ``items``."""
-    db = sqlite3.connect(path, isolation_level=None)
-    db.create_function("cjk_bigrams", 1, cjk.bigrams, deterministic=True)
-    db.create_function("search_pairs", 1, cjk.search_pairs, deterministic=True)
-    db.create_function("word_prefixes", 1, cjk.word_prefixes, deterministic=True)
-    for number, script in enumerate(MIGRATIONS[:version], start=1):
-        db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
-    db.executemany(
-        "INSERT INTO items (id, source, kind, sender, title, preview, time, unread) VALUES (?,?,?,?,?,?,?,?)",
-        [
-            (i.id, i.source, str(i.kind), i.sender, i.title, i.preview, i.time.timestamp(), int(i.unread))
-            for i in items
-        ],
-    )
-    db.close()
-
-
 def _entries(store: Store, term: str) -> int:
     """Rows of items_search that hold the "pairs" entry ``term``: a delete with entries other
     than those the row was indexed with would leave some behind."""
@@ -209,7 +191,7 @@ def test_an_inbox_of_schema_6_gets_its_symbol_pairs_in_the_background(
     items = _items(rows)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "inbox.sqlite3"
-        _old_inbox(path, 6, items)
+        old_inbox(path, 6, items)
         store = Store(path, fill_in_background=False)
         assert store.schema_version == len(MIGRATIONS) == 7
         assert store.search_ready and not store.symbols_ready
@@ -301,7 +283,7 @@ def test_symbol_pairs_and_terms_on_any_text() -> None:
 def test_the_fill_gives_symbol_pairs_by_itself_in_the_background(tmp_path: Path) -> None:
     path = tmp_path / "inbox.sqlite3"
     items = _items([("", f"C# note {n}", "", n % 2 == 0) for n in range(200)])
-    _old_inbox(path, 6, items)
+    old_inbox(path, 6, items)
     store = Store(path)
     deadline = time.monotonic() + 30
     while not store.symbols_ready and time.monotonic() < deadline:
@@ -318,7 +300,7 @@ def test_an_item_taking_a_stored_rowid_during_the_fill_is_indexed_once(tmp_path:
     items stored before it and the fill re-indexes it like them."""
     path = tmp_path / "inbox.sqlite3"
     items = _items([("", f"c# {n}", "", True) for n in range(5)])
-    _old_inbox(path, 6, items)
+    old_inbox(path, 6, items)
     store = Store(path, fill_in_background=False)
     newest = store._read("SELECT id, rowid FROM items ORDER BY rowid DESC LIMIT 1")[0]
     store.remove_items([newest[0]])
