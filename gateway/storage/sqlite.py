@@ -237,41 +237,25 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> SecretBox:
         box = SecretBox.open(path, create=sealed is None)
         if sealed is not None:
             box.unseal(sealed[0])  # a key of another database fails here, at start, not per request
-    if version < 3:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < 3:  # not done meanwhile by the CLI
-                for statement in _MIGRATE_V3.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute("PRAGMA user_version=3")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    if version < 4:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < 4:  # not done meanwhile by the CLI
-                conn.execute(_MIGRATE_V4)
-                conn.execute("PRAGMA user_version=4")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    if version < 5:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < 5:  # not done meanwhile by the CLI
-                for statement in _MIGRATE_V5.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute("PRAGMA user_version=5")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    for number, script in ((3, _MIGRATE_V3), (4, _MIGRATE_V4), (5, _MIGRATE_V5)):
+        if version < number:
+            _migrate_to(conn, number, script)
     return box
+
+
+def _migrate_to(conn: sqlite3.Connection, number: int, script: str) -> None:
+    """Schema ``number`` in one transaction, unless the CLI got there meanwhile."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] < number:
+            for statement in script.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version={number}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 class _SqliteTx(StoreTx):
