@@ -46,13 +46,21 @@ print(",".join(m for m in {ON_USE!r} if m in sys.modules))
 """
 
 
-def test_the_tray_app_and_its_sources_import_no_oauth_client_and_no_smtp() -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+def run_probe(code: str, qt: bool = True) -> str:
+    """``code`` in a fresh interpreter (what a start imports is only seen there); its stdout."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if qt:
+        env["QT_QPA_PLATFORM"] = "offscreen"
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""
+    return done.stdout
+
+
+def test_the_tray_app_and_its_sources_import_no_oauth_client_and_no_smtp() -> None:
+    output = run_probe(PROBE)
+    assert output.strip() == ""
 
 
 LINECACHE_PROBE = """
@@ -84,17 +92,8 @@ print(",".join(m for m in {MAIL_ONLY_UNUSED!r} if m in sys.modules))
 
 
 def test_a_mail_only_start_imports_no_urllib_request_plistlib_or_toml_writer() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", MAIL_ONLY_PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""
+    output = run_probe(MAIL_ONLY_PROBE, qt=False)
+    assert output.strip() == ""
 
 
 def test_settings_are_still_written_as_toml() -> None:
@@ -108,17 +107,8 @@ def test_settings_are_still_written_as_toml() -> None:
 def test_pyside_keeps_no_copy_of_the_modules_source() -> None:
     # PYSIDE-2029's scan read every module's source through linecache (~9 MB at idle);
     # desktop.ui replaces it with a read of the file that caches nothing.
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", LINECACHE_PROBE],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    installed, cached, marks = done.stdout.splitlines()
+    output = run_probe(LINECACHE_PROBE)
+    installed, cached, marks = output.splitlines()
     assert installed == "True"
     assert cached == ""
     # PySide's answer is unchanged: 0 = the module uses PySide6, -1 = PySide ignores it.
@@ -207,12 +197,8 @@ def test_the_single_instance_lock_imports_neither_filelock_nor_decimal() -> None
     # The lock is the standard library's flock / msvcrt.locking; filelock brought decimal
     # (0.7 MB for the life of the process). tests/unit/test_single_instance.py checks the
     # lock itself, across processes too.
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", LOCK_PROBE], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""
+    output = run_probe(LOCK_PROBE)
+    assert output.strip() == ""
 
 
 HTML_PROBE = """
@@ -229,12 +215,8 @@ print(",".join(m for m in ("html", "html.entities") if m in sys.modules))
 def test_the_html_module_waits_for_the_first_html_part() -> None:
     # Its HTML5 entity table is 0.35 MB: imported by html_to_text on the first HTML-only
     # mail, and notification markup is escaped without it.
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", HTML_PROBE], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""
+    output = run_probe(HTML_PROBE)
+    assert output.strip() == ""
 
 
 def test_html_parts_still_read_and_markup_still_escaped_as_html_escape_does() -> None:
