@@ -6,8 +6,8 @@ import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop.app.facade import AppFacade
@@ -15,7 +15,7 @@ from desktop.core.events import ConnectionState, SourceStatus
 from desktop.core.i18n import QT_TRANSLATE_NOOP
 from desktop.core.item import utc_now
 from desktop.core.rules import Rules
-from desktop.ui import icons
+from desktop.ui import icons, outline_text
 from desktop.ui.bridge import Bridge
 from desktop.ui.status_text import status_message
 
@@ -55,26 +55,25 @@ def badge_text(count: int) -> str:
 
 def paint_icon(base: QIcon, count: int, warning: bool, size: int) -> QPixmap:
     """The tray glyph with a red unread badge (top right) and an amber warning mark
-    (bottom left) while a connection is down."""
+    (bottom left) while a connection is down.
+
+    The badge's characters are stored outlines (``outline_text``), not a font: an idle
+    tray app then never loads Qt's font database (issue 9)."""
     pix = QPixmap(size, size)
-    pix.fill(Qt.GlobalColor.transparent)
+    pix.fill(QColor(0, 0, 0, 0))
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     base.paint(p, 0, 0, size, size)
     text = badge_text(count)
     if text:
-        font = QFont()
-        font.setBold(True)
-        font.setPixelSize(max(7, int(size * (0.42 if len(text) < 3 else 0.34))))
-        p.setFont(font)
+        em = max(7.0, size * (0.42 if len(text) < 3 else 0.34))
         h = size * 0.52
-        w = max(h, p.fontMetrics().horizontalAdvance(text) + size * 0.16)
+        w = max(h, outline_text.advance(text, em) + size * 0.16)
         rect = QRectF(size - w, 0, w, h)
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor("#D93025"))
-        p.drawRoundedRect(rect, h / 2, h / 2)
-        p.setPen(QColor("#FFFFFF"))
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        pill = QPainterPath()
+        pill.addRoundedRect(rect, h / 2, h / 2)
+        p.fillPath(pill, QColor("#D93025"))
+        outline_text.fill(p, text, em, rect, QColor("#FFFFFF"))
     if warning:
         s = size * 0.5
         path = QPainterPath(QPointF(s / 2, size - s))
@@ -84,12 +83,8 @@ def paint_icon(base: QIcon, count: int, warning: bool, size: int) -> QPixmap:
         p.setPen(QColor("#5A3B00"))
         p.setBrush(QColor("#F9AB00"))
         p.drawPath(path)
-        font = QFont()
-        font.setBold(True)
-        font.setPixelSize(max(6, int(s * 0.62)))
-        p.setFont(font)
-        p.setPen(QColor("#000000"))
-        p.drawText(QRectF(0, size - s * 0.85, s, s * 0.85), Qt.AlignmentFlag.AlignCenter, "!")
+        em = max(6.0, s * 0.62)
+        outline_text.fill(p, "!", em, QRectF(0, size - s * 0.85, s, s * 0.85), QColor("#000000"))
     p.end()
     return pix
 

@@ -66,6 +66,36 @@ def test_badge_and_warning_are_painted(qtbot: QtBot) -> None:
     assert _is_amber(warned.pixelColor(16, 60)) and not _is_red(warned.pixelColor(*badge_px))
 
 
+def _white_columns(image: QImage, top: int, bottom: int) -> list[int]:
+    return [
+        x
+        for x in range(image.width())
+        if any(image.pixelColor(x, y).lightness() > 200 for y in range(top, bottom))
+    ]
+
+
+@pytest.mark.parametrize("size", [16, 22, 32, 64])
+def test_the_badge_shows_each_digit_centred_in_the_pill(size: int, qtbot: QtBot) -> None:
+    # The count is drawn from stored outlines (no font): white glyph pixels inside the red
+    # pill, centred across it, and more of them for "188" than for "1".
+    base = QIcon(QPixmap(1, 1))
+    h = round(size * 0.52)
+    one = paint_icon(base, 1, False, size).toImage()
+    many = paint_icon(base, 188, False, size).toImage()
+    columns_one, columns_many = _white_columns(one, 0, h), _white_columns(many, 0, h)
+    assert columns_one and len(columns_many) > len(columns_one)
+    pill = [x for x in range(size) if _is_red(one.pixelColor(x, h // 2))]
+    pill_centre = (min(pill) + max(pill)) / 2
+    assert abs((min(columns_one) + max(columns_one)) / 2 - pill_centre) <= 1.5
+
+
+def test_every_character_of_the_badge_has_an_outline() -> None:
+    from desktop.ui.outline_text import CHARACTERS
+
+    texts = {badge_text(n) for n in range(0, 1000)} | {"!"}
+    assert set("".join(texts)) <= CHARACTERS
+
+
 def test_count_follows_the_store_and_bursts_repaint_once(
     tray: TrayIcon, runtime: Runtime, bridge: Bridge, fill: Callable[[int], list[Item]], qtbot: QtBot
 ) -> None:
