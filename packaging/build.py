@@ -115,24 +115,18 @@ def render_icons(dest: Path) -> None:
     """PNGs in the hicolor sizes, tidings.ico (Windows) and tidings.icns (macOS), drawn by
     Qt from the one SVG, so no other tool (rsvg, iconutil, Pillow) is needed."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QImageWriter, QPainter
-    from PySide6.QtSvg import QSvgRenderer
+    from PySide6.QtGui import QGuiApplication, QImage, QImageWriter
+
+    from desktop.ui import icons
 
     _app = QGuiApplication.instance() or QGuiApplication([])
     svg = RESOURCES / "icons" / "tidings.svg"
-    renderer = QSvgRenderer(str(svg))
-    if not renderer.isValid():
-        raise BuildError(f"Qt cannot render {svg}")
     dest.mkdir(parents=True, exist_ok=True)
     images: dict[int, QImage] = {}
     for size in ICON_SIZES:
-        image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        renderer.render(painter)
-        painter.end()
+        image = icons.render_image(icons.APP_ICON, size)
+        if image is None:
+            raise BuildError(f"Qt cannot render {svg}")
         # QImageWriter, not QImage.save: save() rejects the format as bytes at run time
         # (PySide6 6.11) while its stubs reject it as str; the writer takes bytes in both.
         png = QImageWriter(str(dest / f"tidings-{size}.png"), b"png")

@@ -644,6 +644,11 @@ class Settings:
     def account(self, name: str) -> MailAccount | None:
         return next((a for a in self.mail if a.name == name), None)
 
+    @property
+    def nothing_to_watch(self) -> bool:
+        """No mail account and no gateway: the first start shows the welcome window."""
+        return not self.mail and not self.gateway.enabled
+
     def is_enforced(self, path: str, account: str = "") -> bool:
         """Is ``path`` ("notifications.quiet_hours", or "mail.host" of ``account``) set by
         the organisation? Then the dialog shows it greyed out and the user's file cannot

@@ -32,7 +32,7 @@ from PySide6.QtCore import (
     QTranslator,
     Signal,
 )
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from desktop import resources
 from desktop.app.facade import ActionError, AppFacade, StoreError
@@ -49,7 +49,6 @@ from desktop.ui.bridge import Bridge
 from desktop.ui.main_thread_gc import MainThreadCollector
 from desktop.ui.tray import TrayIcon
 from desktop.ui.tray_balloon import TrayBalloonBackend
-from desktop.ui.welcome import needs_welcome
 
 if TYPE_CHECKING:
     from desktop.app.single_instance import SingleInstance
@@ -212,7 +211,7 @@ class TidingsApp(QObject):
         self.dispatcher.backend = backend
         self._pending_backend.choose(backend)
         log.info("notifications: %s", backend.name)
-        if needs_welcome(self.settings):
+        if self.settings.nothing_to_watch:
             self.show_welcome()
         elif self.facade.saved_drafts():
             # Replies a crash or a quit left unsent open again, saying so (imported only then:
@@ -250,7 +249,11 @@ class TidingsApp(QObject):
         self.stopped.emit()
 
     def _notification_icon(self) -> Path | None:
-        """A PNG of the app icon: notification services (and WinRT) may not render SVG."""
+        """A PNG of the app icon: notification services (and WinRT) may not render SVG.
+        The shipped one; drawn into the data folder if an installation left it out."""
+        shipped = icons.bitmap_path(128)
+        if shipped is not None:
+            return shipped
         folder = icons.icons_dir()
         svg = folder / f"{icons.APP_ICON}.svg" if folder else None
         png = self.data_dir / "tidings-notification.png"
@@ -403,6 +406,10 @@ class TidingsApp(QObject):
         except ConfigError as exc:
             # Not QMessageBox.warning(): its nested event loop inside a qasync task
             # re-enters the task runner.
+            # Imported here: PySide6 builds a class's Python type (with its enums) on first
+            # use, and an idle tray app has no use for a message box (issue 9).
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, str(exc), parent=self.window)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.open()
@@ -504,7 +511,7 @@ def main(
     app.setApplicationName("tidings")
     app.setApplicationDisplayName(APP_NAME)
     app.setDesktopFileName("tidings")
-    app.setWindowIcon(icons.app_icon())
+    app.setWindowIcon(icons.app_bitmaps())
     app.setQuitOnLastWindowClosed(False)  # closing the window leaves Tidings in the tray
     install_translations(app)
     loop = event_loop(app)
@@ -515,6 +522,8 @@ def main(
         tidings = build_app(settings, data_dir, loop, runtime)
     except (ConfigError, StoreError) as exc:
         log.error("cannot start: %s", exc)
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, APP_NAME, f"Tidings cannot start.\n\n{exc}")
         collector.stop()
         return 1

@@ -1,5 +1,9 @@
 """Our SVG icons: found through the package, recoloured for the palette, rendered sharp at any DPI.
 
+The app icon is also shipped as PNGs (``tidings-<size>.png`` beside its SVG, drawn from it
+by scripts/render_icons.py; a test checks they still match). The tray and notifications
+use those, so a tray app that idles never loads Qt's SVG module (1.5 MB, issue 9).
+
 The SVGs are package data in ``desktop/resources/icons`` (see ``desktop.resources``:
 ``$TIDINGS_RESOURCES/icons`` first, then the installed package, whatever kind of
 installation it is). Glyphs are drawn with ``stroke="currentColor"``; Qt's SVG
@@ -11,16 +15,21 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtGui import QColor, QIcon, QIconEngine, QImage, QPainter, QPixmap
 
 from desktop import resources
 from desktop.core.item import Kind
 
+if TYPE_CHECKING:
+    from PySide6.QtSvg import QSvgRenderer
+
 APP_ICON = "tidings"
 TRAY_ICON = "tray"
+#: The sizes of the app icon's PNGs (scripts/render_icons.py writes them).
+BITMAP_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
 #: One calm hue per kind, readable under white glyphs in light and dark themes.
 KIND_COLORS: dict[Kind, str] = {
@@ -59,6 +68,8 @@ def renderer(name: str, color: str = "") -> QSvgRenderer | None:
         return None
     if color:
         text = text.replace("currentColor", color)
+    from PySide6.QtSvg import QSvgRenderer  # on first use: see the module's docstring
+
     svg = QSvgRenderer(QByteArray(text.encode("utf-8")))
     return svg if svg.isValid() else None
 
@@ -113,6 +124,40 @@ def kind_icon_name(kind: Kind) -> str:
 
 def app_icon() -> QIcon:
     return icon(APP_ICON)
+
+
+def bitmap_path(size: int) -> Path | None:
+    """The shipped PNG of the app icon at ``size`` px, if the resources have it."""
+    folder = icons_dir()
+    path = folder / f"{APP_ICON}-{size}.png" if folder else None
+    return path if path is not None and path.is_file() else None
+
+
+def app_bitmaps() -> QIcon:
+    """The app icon from its PNGs, for the tray and the application's windows; drawn
+    from the SVG instead if an installation left the PNGs out."""
+    paths = [p for p in map(bitmap_path, BITMAP_SIZES) if p is not None]
+    if not paths:
+        return app_icon()
+    out = QIcon()
+    for path in paths:
+        out.addFile(str(path))
+    return out
+
+
+def render_image(name: str, size: int, color: str = "") -> QImage | None:
+    """Icon ``name`` drawn at ``size`` x ``size`` px (ARGB32, premultiplied), or None if
+    its SVG cannot be found or read. The PNGs and the installers' icons come from here."""
+    svg = renderer(name, color)
+    if svg is None:
+        return None
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    svg.render(painter)
+    painter.end()
+    return image
 
 
 def tray_icon(color: QColor | str = "#FFFFFF") -> QIcon:

@@ -121,7 +121,7 @@ class TrayIcon(QSystemTrayIcon):
         self._app = app
         self._rules = rules
         self._now = now
-        self._base = icons.app_icon()
+        self._base = icons.app_bitmaps()
         self._painted: tuple[int, bool] | None = None
         self.unread_count = 0
         self.warning = False

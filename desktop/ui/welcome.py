@@ -13,13 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.config.settings import Settings
 from desktop.ui import icons
-
-
-def needs_welcome(settings: Settings) -> bool:
-    """Nothing to watch yet: no mail account and no gateway."""
-    return not settings.mail and not settings.gateway.enabled
 
 
 class WelcomeWindow(QWidget):

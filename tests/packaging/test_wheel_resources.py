@@ -105,6 +105,8 @@ def test_wheel_holds_resources_license_and_keeps_the_gateway_server_in_an_extra(
     for needed in (
         "desktop/resources/icons/tidings.svg",
         "desktop/resources/icons/tray.svg",
+        "desktop/resources/icons/tidings-16.png",
+        "desktop/resources/icons/tidings-256.png",
         "desktop/resources/translations/tidings_zh_CN.qm",
         "desktop/resources/linux/tidings.desktop",
     ):

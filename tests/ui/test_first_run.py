@@ -23,7 +23,7 @@ from desktop.ui.add_account import AddAccountDialog
 from desktop.ui.app import build_app, install_translations
 from desktop.ui.settings_dialog import AccountDialog, SettingsDialog
 from desktop.ui.status_text import state_text, status_message
-from desktop.ui.welcome import WelcomeWindow, needs_welcome
+from desktop.ui.welcome import WelcomeWindow
 
 
 @pytest.fixture
@@ -71,8 +71,8 @@ def test_nothing_configured_opens_the_welcome_window(qtbot, started):
 
 def test_configured_starts_quietly(started):
     settings = Settings(mail=[MailAccount(name="work", host="imap.invalid", username="me")])
-    assert not needs_welcome(settings)
-    assert not needs_welcome(Settings(gateway=GatewaySettings(url="wss://gw.example.com")))
+    assert not settings.nothing_to_watch
+    assert not Settings(gateway=GatewaySettings(url="wss://gw.example.com")).nothing_to_watch
     tidings = started(settings)
     assert tidings.welcome is None
 

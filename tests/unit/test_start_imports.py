@@ -245,22 +245,28 @@ def test_html_parts_still_read_and_markup_still_escaped_as_html_escape_does() ->
         assert _markup_escape(text) == html.escape(text, quote=False), text
 
 
-FONT_PROBE = """
+TRAY_PROBE = """
+import sys
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from desktop.ui import icons
 from desktop.ui.tray import paint_icon
+app.setWindowIcon(icons.app_bitmaps())
 for count, warning in ((0, False), (7, True), (188, False)):
     for size in (16, 22, 64):
-        paint_icon(icons.app_icon(), count, warning, size)
+        paint_icon(icons.app_bitmaps(), count, warning, size)
 # fontconfig maps its cache files (<hash>-le64.cache-N) once Qt's font database loads;
 # the library itself is always linked.
 print(any("-le64.cache-" in line for line in open("/proc/self/maps")))
+print("PySide6.QtSvg" in sys.modules)
 """
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
-def test_painting_the_tray_icon_loads_no_font_database() -> None:
+def test_painting_the_tray_icon_loads_neither_fonts_nor_the_svg_module() -> None:
     # A QFont for the badge kept fontconfig's configuration and cache mapped for the
-    # life of the app (3.4 MB at idle); the badge is drawn from outlines instead.
-    assert run_probe(FONT_PROBE).strip() == "False"
+    # life of the app (3.4 MB at idle), the SVG app icon Qt's SVG module (1.5 MB): the
+    # badge is drawn from outlines, the icon from its PNGs.
+    fonts, svg = run_probe(TRAY_PROBE).split()
+    assert fonts == "False"
+    assert svg == "False"
