@@ -162,6 +162,10 @@ def build_bundle(force: bool = False) -> Path:
     _run(
         [
             sys.executable,
+            # Bytecode without column tables (tracebacks lose their ^^^ marks only): less
+            # memory for every module the app imports (issue 9)
+            "-X",
+            "no_debug_ranges",
             "-m",
             "PyInstaller",
             "--noconfirm",
