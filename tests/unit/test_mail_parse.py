@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop.sources.imap import parse, structure
 from desktop.sources.imap.body import body_from_bytes, sanitize_html
@@ -241,3 +243,42 @@ def test_preview_from_partial_part() -> None:
     qp = b"caf=C3=A9 au lait=\r\n tr=C3=A8s bon=C3"
     assert parse.preview_from_part(qp, "text/plain", "utf-8", "quoted-printable").startswith("café au lait")
     assert parse.preview_from_part(b"<p>a</p><p>b</p>", "text/html", "", "7bit") == "a b"
+
+
+_HEADER_NAMES = st.sampled_from(
+    [
+        "From", "Sender", "Reply-To", "To", "Subject", "Date", "Message-ID", "X-Priority",
+        "Importance", "Priority", "Content-Type", "Content-Disposition", "MIME-Version", "X-Any",
+    ]
+)  # fmt: skip
+_HEADER_PIECES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "=?utf-8?q?J=C3=B6rg?=", "=?utf-8?b?5Lya6K6u?=", "=?iso-8859-1?q?caf=E9?=",
+            "=?bogus?x?zz?=", '"Doe, Jane" <jane@example.com>', "a@b.c, <d@e.f>",
+            "multipart/mixed; boundary=x", "attachment; filename*=utf-8''%E4%BC%9A.pdf",
+            "Mon, 30 Nov 2026 10:00:00 +0100", "1 (Highest)", "high", "urgent", "\r\n folded",
+        ]
+    ),
+)  # fmt: skip
+_VALUE = st.lists(_HEADER_PIECES, max_size=4).map(" ".join)
+_RAW_VALUE = st.one_of(
+    _VALUE.map(lambda v: v.encode("utf-8", "surrogatepass")),
+    _VALUE.map(lambda v: v.encode("latin-1", "replace")),
+    st.binary(max_size=40),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_HEADER_NAMES, _RAW_VALUE), max_size=8))
+def test_a_listing_from_the_header_alone_equals_the_full_policy_parse(
+    headers: list[tuple[str, bytes]],
+) -> None:
+    # fetch.py lists a new mail from its header through the compat32 parse (no email.policy
+    # at start, issue 9); it must read exactly what the default-policy parse reads.
+    raw = b"".join(name.encode() + b": " + value + b"\r\n" for name, value in headers) + b"\r\n"
+    internal = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    light = parse.listing_from_message(parse.parse_header_bytes(raw), internal, preview_text="p")
+    full = parse.listing_from_message(parse.parse_bytes(raw), internal, preview_text="p")
+    assert light == full

@@ -77,8 +77,9 @@ print(feature.pyside_feature_dict["desktop.ui.bridge"], feature.pyside_feature_d
 
 #: Not imported by a mail-only start on Linux: urllib.request (and http.client) only for a
 #: PAC file or the Windows / macOS proxy settings (websockets imports it when the gateway is
-#: on), plistlib only for macOS's policy file, tomli_w only when settings are saved.
-MAIL_ONLY_UNUSED = ("urllib.request", "http.client", "plistlib", "tomli_w")
+#: on), plistlib only for macOS's policy file, tomli_w only when settings are saved,
+#: email.policy only for a body, a reply or a draft (a new mail is listed from its header).
+MAIL_ONLY_UNUSED = ("urllib.request", "http.client", "plistlib", "tomli_w", "email.policy")
 
 MAIL_ONLY_PROBE = f"""
 import sys
@@ -86,12 +87,14 @@ import desktop.app.cli
 from desktop.config import policy, settings
 from desktop.sources.imap import ImapSource
 from desktop.sources.net import network, pac, proxy
+from desktop.sources.imap import parse
 policy.read()  # Linux: the TOML policy file, if any
+parse.listing_from_message(parse.parse_header_bytes(b"Subject: =?utf-8?q?hi?=\\r\\n\\r\\n"), preview_text="")
 print(",".join(m for m in {MAIL_ONLY_UNUSED!r} if m in sys.modules))
 """
 
 
-def test_a_mail_only_start_imports_no_urllib_request_plistlib_or_toml_writer() -> None:
+def test_a_mail_only_start_imports_no_urllib_request_plistlib_toml_writer_or_email_policy() -> None:
     output = run_probe(MAIL_ONLY_PROBE, qt=False)
     assert output.strip() == ""
 

@@ -13,7 +13,7 @@ from imapclient.exceptions import ProtocolError
 from desktop.core.item import Action, Item, Kind, Urgency, sender_address
 from desktop.sources.imap import structure
 from desktop.sources.imap.ids import item_id
-from desktop.sources.imap.parse import listing_from_message, parse_bytes, preview_from_part
+from desktop.sources.imap.parse import listing_from_message, parse_header_bytes, preview_from_part
 
 SEEN = b"\\Seen"
 PREVIEW_BYTES = 4096  # enough encoded text for a 200-character preview, even in base64
@@ -79,7 +79,7 @@ def _item(box: Mailbox, uid: int, fields: dict[bytes, Any], preview: str) -> Ite
     header = fields.get(b"BODY[HEADER]") or b""
     internal = fields.get(b"INTERNALDATE")
     internal = internal if isinstance(internal, datetime) else None
-    listing = listing_from_message(parse_bytes(header), internal, preview_text=preview)
+    listing = listing_from_message(parse_header_bytes(header), internal, preview_text=preview)
     parts = structure.parts(fields.get(b"BODYSTRUCTURE"))
     flags = fields.get(b"FLAGS") or ()
     # The user's own mail (a Bcc to themselves, a list echoing their post) is listed but never

@@ -18,7 +18,6 @@ import email.utils
 import quopri
 import re
 from datetime import UTC, datetime, timedelta
-from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 
@@ -380,7 +379,19 @@ def text_of(msg: Message) -> tuple[str, str]:
 
 
 def parse_bytes(raw: bytes) -> EmailMessage:
+    # email.policy (its header registry and parser: 0.55 MB) loads with the first body, a
+    # reply or a draft; a new mail's listing reads its header with parse_header_bytes.
+    from email import policy
+
     return BytesParser(policy=policy.default).parsebytes(raw)
+
+
+def parse_header_bytes(raw: bytes) -> Message:
+    """A mail's header block, for ``listing_from_message``: the standard library's
+    compat32 parse, which keeps each header as it was sent. The listing reads only those
+    (``raw_header``) and decodes them itself, so it is the same as with ``parse_bytes``
+    (a property test checks), without loading email.policy at every start (issue 9)."""
+    return BytesParser().parsebytes(raw)
 
 
 @dataclasses.dataclass(slots=True)
