@@ -29,17 +29,9 @@ from desktop.core.item import Item
 from desktop.ui.app import TidingsApp, build_app
 from harness.desktop_session import DesktopSession
 from harness.gateway import GatewayProcess
+from tests.integration.polling import until
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def until(condition: Callable[[], object], what: str, timeout: float = 30) -> None:
-    """Poll ``condition`` (off any event loop) until true; fail saying ``what`` was awaited."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def cli_args(config: Path, data_dir: Path, *command: str) -> list[str]:

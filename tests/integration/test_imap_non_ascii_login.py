@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from desktop.sources.imap import ImapSource, test_connection
 from desktop.sources.imap.connection import AUTH_FAILED_TEXT
 from desktop.store import Store
 from harness.dovecot import Dovecot
+from tests.integration.polling import until
 
 pytestmark = [pytest.mark.dovecot, pytest.mark.usefixtures("memory_keyring")]
 
@@ -46,13 +46,9 @@ def account_for(dovecot: Dovecot, user: str, security: str) -> MailAccount:
     )
 
 
-def wait_for(cond: Callable[[], object], what: str, timeout: float = 15.0) -> None:
-    """Poll ``cond`` on a thread (Dovecot's log); the timeout only guards against a hang."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)
+def wait_for(cond: Callable[[], object], what: str) -> None:
+    """Dovecot's log lines come within a second or two: 15 s only guards against a hang."""
+    until(cond, what, timeout=15.0, interval=0.02)
 
 
 async def statuses_until(

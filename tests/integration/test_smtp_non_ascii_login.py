@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -26,6 +25,7 @@ from desktop.sources.smtp import (
 )
 from harness.dovecot import Dovecot
 from harness.smtp_sink import SmtpSink
+from tests.integration.polling import until
 
 pytestmark = pytest.mark.dovecot
 
@@ -73,13 +73,9 @@ def port(d: Dovecot, security: str) -> SmtpServer:
     return SmtpServer("localhost", number, security, ca_file=d.ca_file, timeout=10)  # type: ignore[arg-type]
 
 
-def wait_for(cond: Callable[[], object], what: str, timeout: float = 15.0) -> None:
-    """Poll ``cond`` (Dovecot's log); the timeout only guards against a hang."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.02)
+def wait_for(cond: Callable[[], object], what: str) -> None:
+    """Dovecot's log lines come within a second or two: 15 s only guards against a hang."""
+    until(cond, what, timeout=15.0, interval=0.02)
 
 
 def refusal(d: Dovecot, user: str, password: str) -> SendError:

@@ -1,4 +1,4 @@
-"""Shared by the store's tests: an inbox as an older Tidings left it."""
+"""Shared by the store's tests: an inbox as an older Tidings left it, and the search oracles' pieces."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop.core.item import Item
-from desktop.store import cjk
+from desktop.store import Store, cjk
 from desktop.store.migrations import MIGRATIONS
 
 
@@ -26,3 +26,18 @@ def old_inbox(path: Path, version: int, items: list[Item]) -> None:
         ],
     )
     db.close()
+
+
+def ascii_lower(text: str) -> str:
+    """Lower case as SQLite's LIKE and the trigram index fold it: ASCII letters only."""
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def walk(store: Store, query: str, unread_only: bool, limit: int) -> list[str]:
+    """Every row of a view, page by page (keyset paging, ``limit`` rows a page)."""
+    seen: list[str] = []
+    after = None
+    while page := store.page(after=after, limit=limit, query=query, unread_only=unread_only):
+        seen += [i.id for i in page]
+        after = (page[-1].time.timestamp(), page[-1].id)
+    return seen

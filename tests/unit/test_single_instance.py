@@ -73,13 +73,17 @@ def test_a_crashed_instances_socket_is_replaced(tmp_path: Path) -> None:
     Path(address).write_bytes(b"")  # what a crash leaves behind
     instance = SingleInstance(data)
     try:
-        assert instance.claim()
-        shown = threading.Event()
-        instance.set_handler(shown.set)
-        assert not SingleInstance(data).claim()
-        assert shown.wait(10)
+        _second_launch_shows_the_first(instance, data)
     finally:
         instance.release()
+
+
+def _second_launch_shows_the_first(instance: SingleInstance, data: Path) -> None:
+    assert instance.claim()
+    shown = threading.Event()
+    instance.set_handler(shown.set)
+    assert not SingleInstance(data).claim()
+    assert shown.wait(10)
 
 
 def test_lock_file_is_private(first: SingleInstance, tmp_path: Path) -> None:
@@ -92,11 +96,7 @@ def test_a_long_data_folder_gets_its_socket_elsewhere(tmp_path: Path) -> None:
     instance = SingleInstance(data)
     try:
         assert len(os.fsencode(instance.address)) <= single_instance.MAX_SOCKET_PATH
-        assert instance.claim()
-        shown = threading.Event()
-        instance.set_handler(shown.set)
-        assert not SingleInstance(data).claim()
-        assert shown.wait(10)
+        _second_launch_shows_the_first(instance, data)
     finally:
         instance.release()
 

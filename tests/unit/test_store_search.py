@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from store_helpers import old_inbox
+from store_helpers import ascii_lower, old_inbox, walk
 
 from desktop.core.events import ItemChange
 from desktop.core.item import Item, Kind, utc_now
@@ -106,14 +106,10 @@ _SHORT = re.compile(f"[^\\W_{_CJK}]{{1,2}}")  # what is searched as a word prefi
 _WORD = re.compile(f"[^\\W_{_CJK}]+")
 
 
-def _ascii_lower(text: str) -> str:
-    return "".join(c.lower() if c.isascii() else c for c in text)
-
-
 def _found(word: str, field: str, substring_only: bool) -> bool:
     if substring_only:
         # Before the index is ready: SQLite's LIKE, which ignores the case of ASCII only.
-        return _ascii_lower(word) in _ascii_lower(field)
+        return ascii_lower(word) in ascii_lower(field)
     word, field = word.casefold(), field.casefold()
     if not _SHORT.fullmatch(word):
         return word in field
@@ -135,15 +131,6 @@ def _expected(
     return [i.id for i in hits]
 
 
-def _walk(store: Store, query: str, unread_only: bool, limit: int) -> list[str]:
-    seen: list[str] = []
-    after = None
-    while page := store.page(after=after, limit=limit, query=query, unread_only=unread_only):
-        seen += [i.id for i in page]
-        after = (page[-1].time.timestamp(), page[-1].id)
-    return seen
-
-
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, list[Item]]:
     store = Store(tmp_path_factory.mktemp("search") / "inbox.sqlite3")
@@ -162,7 +149,7 @@ def test_every_shape_pages_count_and_positions_like_a_substring_match(
     expected = _expected(items, query, unread_only)
     assert store.page(limit=200, query=query, unread_only=unread_only) == store.get_items(expected[:200])
     # Small pages put boundaries inside seconds that hold many matches.
-    assert _walk(store, query, unread_only, limit=7) == expected
+    assert walk(store, query, unread_only, limit=7) == expected
     assert store.count(query, unread_only) == len(expected)
     assert store.count(query, unread_only, cap=10) == min(len(expected), 10)
     # What the list shows: "10+" past the cap (a budget of a minute never runs out here).
@@ -197,7 +184,7 @@ def test_short_words_beside_longer_ones_agree_both_ways(
         # pages and the capped counts below cross from one span to the next.
         with store._lock:
             assert len(list(store._spans(search, None, 7, False))) >= 2
-    assert _walk(store, query, unread_only, limit=7) == expected
+    assert walk(store, query, unread_only, limit=7) == expected
     assert store.page(limit=200, query=query, unread_only=unread_only) == store.get_items(expected[:200])
     assert store.count(query, unread_only) == len(expected)
     for cap in (1, 5, 30, len(expected) + 1):
@@ -224,7 +211,7 @@ def test_a_count_out_of_time_says_more_and_the_store_carries_on(
         assert cut.more and 0 <= cut.rows < len(expected)
         assert store.tally(query, unread_only, cap=1000, budget=60) == (len(expected), False)
         assert store.count(query, unread_only) == len(expected)
-        assert _walk(store, query, unread_only, limit=50) == expected
+        assert walk(store, query, unread_only, limit=50) == expected
 
 
 def test_the_watchdog_interrupts_the_statement_running_at_its_deadline(tmp_path: Path) -> None:
@@ -345,21 +332,21 @@ def test_an_upgraded_inbox_is_searchable_while_and_after_it_is_indexed(tmp_path:
     assert store.schema_version == len(MIGRATIONS)
     assert not store.search_ready
     for query in QUERIES:
-        assert _walk(store, query, False, limit=9) == _expected(items, query, substring_only=True)
+        assert walk(store, query, False, limit=9) == _expected(items, query, substring_only=True)
     # Items arriving during the fill, some in the seconds of stored ones, are indexed by
     # their trigger and not a second time by the fill.
     late = [_item(1000 + n, rng, T0 - timedelta(seconds=n % 50)) for n in range(50)]
     store.add_items(late)
     assert store.index_step(batch=120)
     assert not store.search_ready
-    assert _walk(store, "meeting", True, limit=11) == _expected(items + late, "meeting", True)
+    assert walk(store, "meeting", True, limit=11) == _expected(items + late, "meeting", True)
     steps = 0
     while store.index_step(batch=120):
         steps += 1
     assert steps == 2 and store.search_ready  # 300 stored items, 120 a step
     assert store._read("SELECT count(*) FROM items WHERE skey IS NULL") == [(0,)]
     for query in QUERIES:
-        assert _walk(store, query, False, limit=9) == _expected(items + late, query)
+        assert walk(store, query, False, limit=9) == _expected(items + late, query)
         assert store.count(query) == len(_expected(items + late, query))
     store.remove_items([late[0].id, items[0].id])
     assert store.count("meeting") == len(_expected(items[1:] + late[1:], "meeting"))
@@ -384,7 +371,7 @@ def test_an_inbox_of_schema_5_gets_the_unread_keys_and_searches_alike(tmp_path: 
     ) == [(sum(i.unread for i in items),)]
     for query in QUERIES:
         expected = _expected(items, query, unread_only=True)
-        assert _walk(store, query, True, limit=9) == expected
+        assert walk(store, query, True, limit=9) == expected
         assert store.tally(query, True, cap=5, budget=60) == (min(len(expected), 5), len(expected) > 5)
     store.close()
 
@@ -432,7 +419,7 @@ def test_the_fill_runs_by_itself_in_the_background(tmp_path: Path) -> None:
     while not store.search_ready and time.monotonic() < deadline:
         time.sleep(0.01)  # waits for the event (the fill finished), asserts nothing absent
     assert store.search_ready
-    assert _walk(store, "q3 审批", False, limit=5) == _expected(items, "q3 审批")
+    assert walk(store, "q3 审批", False, limit=5) == _expected(items, "q3 审批")
     store.close()
 
 
@@ -448,7 +435,7 @@ def test_closing_stops_the_fill_and_the_next_start_carries_on(tmp_path: Path) ->
     assert not store.search_ready
     assert store.index_step(batch=100) and store.index_step(batch=100)
     assert not store.index_step(batch=100) and store.search_ready
-    assert _walk(store, "re", False, limit=7) == _expected(items, "re")
+    assert walk(store, "re", False, limit=7) == _expected(items, "re")
     store.close()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_helpers import old_inbox
+from store_helpers import ascii_lower, old_inbox, walk
 
 from desktop.core.item import Item, Kind, utc_now
 from desktop.store import Store, cjk
@@ -46,10 +46,6 @@ QUERIES = [
 ]
 
 
-def _ascii_lower(text: str) -> str:
-    return "".join(c.lower() if c.isascii() else c for c in text)
-
-
 def _indexed_word(word: str) -> bool:
     """Whether the index answers ``word`` as a substring (3+ characters, a symbol pair)."""
     return len(word) >= 3 or cjk.symbol_term(word) is not None
@@ -62,9 +58,9 @@ def _found(word: str, field: str, symbols: bool) -> bool:
             return w in field
         return any(t.startswith(w) for t in cjk._WORD.findall(field.casefold()))
     if _indexed_word(word) and (symbols or len(word) >= 3):
-        return _ascii_lower(word) in _ascii_lower(field)
+        return ascii_lower(word) in ascii_lower(field)
     # SQLite's LIKE: ASCII case only, and the text ends at its first NUL.
-    return _ascii_lower(word) in _ascii_lower(field.split("\x00")[0])
+    return ascii_lower(word) in ascii_lower(field.split("\x00")[0])
 
 
 def _expected(items: list[Item], query: str, unread_only: bool, symbols: bool = True) -> list[str]:
@@ -78,20 +74,11 @@ def _expected(items: list[Item], query: str, unread_only: bool, symbols: bool = 
     return [i.id for i in hits]
 
 
-def _walk(store: Store, query: str, unread_only: bool, limit: int) -> list[str]:
-    seen: list[str] = []
-    after = None
-    while page := store.page(after=after, limit=limit, query=query, unread_only=unread_only):
-        seen += [i.id for i in page]
-        after = (page[-1].time.timestamp(), page[-1].id)
-    return seen
-
-
 def _agrees(store: Store, items: list[Item], query: str, symbols: bool = True) -> None:
     """page, position, count and tally of both views give the oracle's rows."""
     for unread_only in (False, True):
         expected = _expected(items, query, unread_only, symbols)
-        assert _walk(store, query, unread_only, limit=3) == expected, (query, unread_only)
+        assert walk(store, query, unread_only, limit=3) == expected, (query, unread_only)
         assert store.count(query, unread_only) == len(expected)
         assert store.tally(query, unread_only, cap=2, budget=60) == (min(len(expected), 2), len(expected) > 2)
         if expected:
