@@ -31,10 +31,9 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("+ asyncio, qasync, ssl (the event loop, TLS)", ("asyncio", "qasync", "ssl")),
     ("+ sqlite3, imapclient (the store, mail)", ("sqlite3", "imapclient")),
     ("+ websockets' asyncio client (the gateway)", ("websockets.asyncio.client",)),
-    ("+ dbus-fast's asyncio bus (NetworkManager's state; notifications' transport)", ("dbus_fast.aio",)),
     (
-        "+ desktop-notifier's D-Bus backend (notifications)",
-        ("desktop_notifier", "desktop_notifier.backends.dbus"),
+        "+ jeepney's asyncio router (notifications, NetworkManager's state)",
+        ("jeepney", "jeepney.io.asyncio", "jeepney.bus_messages"),
     ),
     (
         "+ platformdirs, logging.handlers, tomllib, argparse (paths, log file, settings, CLI)",

@@ -101,7 +101,13 @@ def inputs_hash() -> str:
     digest = hashlib.sha256()
     for path in _input_files():
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
-    for dist in ("pyinstaller", "pyinstaller-hooks-contrib", "pyside6-essentials", "desktop-notifier"):
+    for dist in (
+        "pyinstaller",
+        "pyinstaller-hooks-contrib",
+        "pyside6-essentials",
+        "jeepney",
+        "desktop-notifier",
+    ):
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             digest.update(f"{dist}={importlib.metadata.version(dist)}\0".encode())
     digest.update(f"{sys.version}\0{platform.platform()}".encode())

@@ -42,8 +42,8 @@ LIBRARIES = (
     "imapclient",
     "websockets",
     "keyring",
-    "desktop-notifier",
-    "dbus-fast",
+    "jeepney",  # notifications and NetworkManager on Linux
+    "desktop-notifier",  # notifications on Windows and macOS
     "authlib",
     "truststore",
     "python-socks",

@@ -4,8 +4,9 @@ backoff.
 
 Why not Qt's QNetworkInformation here: to choose a backend Qt instantiates every
 network-information plugin, glib's included, which maps libgio and libgobject (~2.7 MB
-resident at idle, issue 9), while dbus-fast is loaded anyway for notifications. Without
-NetworkManager on the system bus ``start`` returns False and the caller falls back to Qt.
+resident at idle, issue 9), while the D-Bus client is loaded anyway for notifications
+(``desktop.notifications.bus``). Without NetworkManager on the system bus ``start``
+returns False and the caller falls back to Qt.
 """
 
 from __future__ import annotations
@@ -21,9 +22,6 @@ NM_PATH = "/org/freedesktop/NetworkManager"
 NM_INTERFACE = "org.freedesktop.NetworkManager"
 #: NMState: NM_STATE_CONNECTED_GLOBAL, what Qt's NetworkManager backend reports as Online.
 CONNECTED_GLOBAL = 70
-MATCH_RULE = (
-    f"type='signal',sender='{NM_NAME}',interface='{NM_INTERFACE}',path='{NM_PATH}',member='StateChanged'"
-)
 
 
 class NetworkManagerWatch:
@@ -31,58 +29,42 @@ class NetworkManagerWatch:
 
     def __init__(self, on_online: Callable[[], None]) -> None:
         self._on_online = on_online
-        self._bus: Any = None  # dbus_fast.aio.MessageBus
+        self._bus: Any = None  # desktop.notifications.bus.BusConnection
 
     async def start(self) -> bool:
         """Subscribe on the system bus; False (and nothing held) without NetworkManager."""
-        from dbus_fast import BusType, Message, MessageType
-        from dbus_fast.aio import MessageBus
+        from jeepney.bus_messages import MatchRule
+
+        from desktop.notifications.bus import BusConnection
 
         try:
-            bus = await MessageBus(bus_type=BusType.SYSTEM).connect()
+            bus = await BusConnection.open("SYSTEM")
         except Exception as exc:  # no system bus (containers, minimal sessions)
             log.debug("no system bus: %s", exc)
             return False
         try:
-
-            async def bus_call(member: str, arg: str) -> Any:
-                reply = await bus.call(
-                    Message(
-                        destination="org.freedesktop.DBus",
-                        path="/org/freedesktop/DBus",
-                        interface="org.freedesktop.DBus",
-                        member=member,
-                        signature="s",
-                        body=[arg],
-                    )
-                )
-                if reply is None or reply.message_type != MessageType.METHOD_RETURN:
-                    raise RuntimeError(f"{member}: {reply.body if reply else 'no reply'}")
-                return reply.body
-
-            if not (await bus_call("NameHasOwner", NM_NAME))[0]:
-                bus.disconnect()
+            if not (await bus.call_bus("NameHasOwner", NM_NAME))[0]:
+                bus.close()
                 return False
-            bus.add_message_handler(self._on_message)
-            await bus_call("AddMatch", MATCH_RULE)
+            local = MatchRule(type="signal", interface=NM_INTERFACE, path=NM_PATH, member="StateChanged")
+            on_bus = MatchRule(
+                type="signal", sender=NM_NAME, interface=NM_INTERFACE, path=NM_PATH, member="StateChanged"
+            )
+            await bus.subscribe(on_bus, local, self._on_message)
         except Exception as exc:
             log.debug("cannot watch NetworkManager: %s", exc)
-            bus.disconnect()
+            bus.close()
             return False
         self._bus = bus
         return True
 
     def _on_message(self, message: Any) -> None:
-        if (
-            message.member == "StateChanged"
-            and message.interface == NM_INTERFACE
-            and message.path == NM_PATH
-            and message.body
-            and message.body[0] == CONNECTED_GLOBAL
-        ):
+        # The bus delivers this connection NetworkManager's signals only (the rule names
+        # it as sender); a state that is not a number is not one it sends.
+        if message.body and message.body[0] == CONNECTED_GLOBAL:
             self._on_online()
 
     def stop(self) -> None:
         if self._bus is not None:
-            self._bus.disconnect()
+            self._bus.close()
             self._bus = None

@@ -1,7 +1,8 @@
-"""Where notices are shown: native notifications (desktop-notifier), or a fallback.
+"""Where notices are shown: native notifications, or a fallback.
 
 One interface, capability flags, and :func:`pick_backend` which tries the native
-service first and falls back to the backend it is given (the tray balloon,
+service first (``freedesktop`` on Linux and the BSDs, ``desktop_notifier_backend`` on
+Windows and macOS) and falls back to the backend it is given (the tray balloon,
 ``desktop.ui.tray_balloon``: Qt code stays in the UI), logging why. No Qt here.
 """
 
@@ -10,11 +11,9 @@ from __future__ import annotations
 import abc
 import asyncio
 import contextlib
-import contextvars
 import dataclasses
-import functools
 import logging
-import platform
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -125,183 +124,6 @@ class NullBackend(NotifierBackend):
         return False
 
 
-#: Hints for the Notify call being made in this task (see ``_with_hints``).
-_EXTRA_HINTS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
-    "tidings_hints", default=None
-)
-#: The Notify call's answer (the daemon's notification id) for the ``show`` of this task.
-_SENT_IDS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("tidings_sent", default=None)
-
-
-def _with_hints(interface: Any) -> None:
-    """Make ``interface.call_notify`` add the hints in ``_EXTRA_HINTS``.
-
-    desktop-notifier 6.2 sends only the urgency, sound, image and reply hints and has no
-    way to add others, so its D-Bus proxy's Notify call is wrapped, once per proxy (it
-    makes a new one after reconnecting). The hints are read from a context variable set
-    by ``show`` in the same task, so concurrent sends cannot take each other's."""
-    if interface is None or getattr(interface, "_tidings_hints", False):
-        return
-    original = interface.call_notify
-
-    async def call_notify(*args: Any, **kwargs: Any) -> Any:
-        extra = _EXTRA_HINTS.get()
-        if extra and len(args) >= 7 and isinstance(args[6], dict):
-            hints = args[6]
-            if any(type(v).__name__ == "Variant" for v in hints.values()):  # a{sv}, per the spec
-                from dbus_fast import Variant
-
-                added: dict[str, Any] = {k: Variant("s", v) for k, v in extra.items()}
-            else:  # a{ss}: an old server (desktop-notifier converts for those too)
-                added = dict(extra)
-            args = (*args[:6], {**hints, **added}, *args[7:])
-        result = await original(*args, **kwargs)
-        sent = _SENT_IDS.get()
-        if sent is not None and isinstance(result, int):
-            sent.append(result)
-        return result
-
-    interface.call_notify = call_notify
-    interface._tidings_hints = True
-
-
-def _markup_escape(text: str) -> str:
-    # freedesktop bodies may be markup (dunst, GNOME, KDE render <b>, <a>, &amp;): a
-    # mail's "<script>" or "a & b" must be shown as text, never interpreted.
-    # What html.escape(text, quote=False) does, without the html module, whose HTML5
-    # entity table would stay resident (0.35 MB) for the life of the tray app (issue 9).
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class DesktopNotifierBackend(NotifierBackend):
-    """Native notifications via desktop-notifier: freedesktop D-Bus (dbus-fast) on Linux,
-    WinRT toasts on Windows, UNUserNotificationCenter on macOS (from an app bundle)."""
-
-    name = "desktop-notifier"
-
-    def __init__(self, handler: NotificationActions, app_name: str, icon_path: Path | None) -> None:
-        from desktop_notifier import DesktopNotifier, Icon
-
-        self._handler = handler
-        icon = Icon(path=icon_path.resolve()) if icon_path and icon_path.exists() else None
-        self._notifier = DesktopNotifier(app_name=app_name, app_icon=icon)
-        self._is_dbus = platform.system() == "Linux"
-        self._shown: dict[str, str] = {}  # notice key -> notification identifier
-        # notice key -> the daemon's id (D-Bus): desktop-notifier forgets a bubble once a
-        # button or click was used, but the daemon may keep it up (dunst does), and a
-        # bubble acted on must still be closed.
-        self._dbus_ids: dict[str, int] = {}
-
-    async def probe(self) -> None:
-        """Raise if no notification service can be reached (no bus, no daemon)."""
-        from desktop_notifier import Capability
-
-        backend_class = type(self._notifier._backend).__name__
-        if backend_class == "DummyNotificationCenter":
-            # desktop-notifier's stand-in on macOS outside an app bundle and old Windows
-            raise RuntimeError("no native notification service on this platform")
-        caps = await self._notifier.get_capabilities()
-        self.supports_buttons = Capability.BUTTONS in caps
-        self.supports_reply = Capability.REPLY_FIELD in caps
-        self.supports_withdraw = True
-        log.info(
-            "native notifications via %s (buttons: %s, reply field: %s)",
-            backend_class,
-            self.supports_buttons,
-            self.supports_reply,
-        )
-
-    def _text(self, text: str) -> str:
-        return _markup_escape(text) if self._is_dbus else text
-
-    async def show(self, notice: Notice) -> bool:
-        from desktop_notifier import Button as DnButton
-        from desktop_notifier import Notification, ReplyField, Urgency
-
-        handler, item_id, burst = self._handler, notice.item_id, notice.summary_of
-        buttons = []
-        if self.supports_buttons:
-            for b in notice.buttons:
-                if b.action == REPLY and notice.reply_field and self.supports_reply:
-                    continue  # the reply field replaces the button
-                buttons.append(
-                    DnButton(
-                        title=b.title, on_pressed=functools.partial(run_action, handler, b.action, item_id)
-                    )
-                )
-        reply = None
-        if notice.reply_field and self.supports_reply:
-            reply = ReplyField(
-                title="Reply",
-                button_title="Send",
-                on_replied=lambda text: run_action(handler, REPLY, item_id, text),
-            )
-        notification = Notification(
-            # The summary is plain text by the freedesktop spec (dunst escapes it itself:
-            # escaping here showed "&lt;" literally); only the body is markup.
-            title=notice.title,
-            message=self._text(notice.body),
-            urgency=Urgency.Critical if notice.urgent else Urgency.Normal,
-            buttons=tuple(buttons),
-            reply_field=reply,
-            on_clicked=lambda: run_action(handler, OPEN, item_id, burst=burst),
-            thread=notice.thread or None,
-        )
-        hints = {"desktop-entry": DESKTOP_ENTRY}
-        if notice.category:
-            hints["category"] = notice.category
-        token = _EXTRA_HINTS.set(hints)
-        sent: list[int] = []
-        sent_token = _SENT_IDS.set(sent)
-        try:
-            if self._is_dbus:
-                # The proxy exists once the capabilities were asked for (probe).
-                _with_hints(getattr(self._notifier._backend, "interface", None))
-            identifier = await self._notifier.send_notification(notification)
-        finally:
-            _EXTRA_HINTS.reset(token)
-            _SENT_IDS.reset(sent_token)
-        # send_notification logs and swallows failures (daemon gone); its cache says
-        # whether the service took it.
-        if identifier not in await self._notifier.get_current_notifications():
-            return False
-        self._shown[notice.key] = identifier
-        if sent:
-            self._dbus_ids[notice.key] = sent[-1]
-        if len(self._shown) > 1000:  # bubbles the dispatcher no longer tracks
-            oldest = next(iter(self._shown))
-            self._shown.pop(oldest)
-            self._dbus_ids.pop(oldest, None)
-        return True
-
-    async def withdraw(self, key: str) -> None:
-        identifier = self._shown.pop(key, None)
-        platform_id = self._dbus_ids.pop(key, None)
-        if identifier is None:
-            return
-        try:
-            await self._notifier.clear(identifier)
-            return
-        except KeyError:
-            pass  # desktop-notifier forgot it: a button or a click was used, or it was closed
-        except Exception as exc:
-            log.debug("withdrawing the notification %s failed: %s", key, exc)
-            return
-        interface: Any = getattr(self._notifier._backend, "interface", None)
-        if platform_id is None or interface is None:
-            return
-        try:
-            # CloseNotification on an id already closed is an error the spec allows: ignore it.
-            await interface.call_close_notification(platform_id)
-        except Exception as exc:
-            log.debug("closing the notification %s failed: %s", key, exc)
-
-    async def close(self) -> None:
-        bus: Any = getattr(self._notifier._backend, "bus", None)
-        if bus is not None:
-            bus.disconnect()
-
-
 class FallbackBackend(NotifierBackend):
     """The first backend, and the next one for any notice the first could not deliver
     (the notification daemon quit after start-up)."""
@@ -327,6 +149,19 @@ class FallbackBackend(NotifierBackend):
         await self.then.close()
 
 
+def native_backend(
+    handler: NotificationActions, app_name: str, icon_path: Path | None, platform: str = sys.platform
+) -> NotifierBackend:
+    """This platform's native backend, not yet connected (its ``probe`` connects)."""
+    if platform in ("win32", "darwin"):
+        from desktop.notifications.desktop_notifier_backend import DesktopNotifierBackend
+
+        return DesktopNotifierBackend(handler, app_name, icon_path)
+    from desktop.notifications.freedesktop import FreedesktopBackend
+
+    return FreedesktopBackend(handler, app_name, icon_path)
+
+
 async def pick_backend(
     handler: NotificationActions,
     fallback: NotifierBackend | None = None,
@@ -339,9 +174,9 @@ async def pick_backend(
     Behind native notifications the fallback also takes any notice the service refuses later.
     """
     fallback = fallback if fallback is not None else NullBackend()
-    native: DesktopNotifierBackend | None = None
+    native: Any = None
     try:
-        native = DesktopNotifierBackend(handler, app_name, icon_path)
+        native = native_backend(handler, app_name, icon_path)
         await asyncio.wait_for(native.probe(), timeout)
     except Exception as exc:
         if native is not None:

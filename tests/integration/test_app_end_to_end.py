@@ -80,7 +80,7 @@ def test_appended_mail_reaches_store_model_tray_and_one_bubble_and_a_click_selec
 ) -> None:
     r, desk, user = rig
     app = r.app
-    assert app.notifier.name.startswith("desktop-notifier")
+    assert app.notifier.name.startswith("freedesktop")
     r.until(lambda: r.state() is ConnectionState.ONLINE, "online")
     r.until(lambda: app.runtime.store.count() == 1, "the quiet first sync")
 

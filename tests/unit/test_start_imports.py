@@ -207,10 +207,10 @@ def test_the_single_instance_lock_imports_neither_filelock_nor_decimal() -> None
 HTML_PROBE = """
 import sys
 import desktop.app.cli, desktop.ui.app
-from desktop.notifications import backends
+from desktop.notifications import freedesktop
 from desktop.sources.imap import ImapSource, parse
 from desktop.sources.gateway import GatewaySource
-assert backends._markup_escape("a & <b>") == "a &amp; &lt;b&gt;"
+assert freedesktop._markup_escape("a & <b>") == "a &amp; &lt;b&gt;"
 print(",".join(m for m in ("html", "html.entities") if m in sys.modules))
 """
 
@@ -225,7 +225,7 @@ def test_the_html_module_waits_for_the_first_html_part() -> None:
 def test_html_parts_still_read_and_markup_still_escaped_as_html_escape_does() -> None:
     import html
 
-    from desktop.notifications.backends import _markup_escape
+    from desktop.notifications.freedesktop import _markup_escape
     from desktop.sources.imap.parse import html_to_text
 
     assert html_to_text("<p>Tom &amp; Jerry</p><p>caf&eacute; &lt;3</p>").split() == [
@@ -273,3 +273,33 @@ def test_painting_the_tray_icon_loads_neither_fonts_nor_the_svg_module() -> None
     fonts, svg = run_probe(TRAY_PROBE).split()
     assert fonts == "False"
     assert svg == "False"
+
+
+NATIVE_PROBE = """
+import asyncio, sys
+from desktop.notifications.backends import pick_backend
+
+class Handler:
+    def __getattr__(self, name):
+        return lambda *args: None
+
+async def main():
+    backend = await pick_backend(Handler(), None)
+    await backend.close()
+    return backend.name
+
+loaded = [m for m in ("dbus_fast", "desktop_notifier", "bidict") if m in sys.modules]
+print(asyncio.run(main()) + "|" + ",".join(loaded))
+"""
+
+
+def test_native_notifications_on_linux_load_neither_dbus_fast_nor_desktop_notifier(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Together 5 MB resident for the life of the tray app; jeepney is 0.5 (issue 9).
+    from harness.fake_notifications import FakeNotifications
+
+    with FakeNotifications() as service:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", service.address)
+        output = run_probe(NATIVE_PROBE, qt=False)
+    assert output.strip() == "freedesktop (fallback: none)|"

@@ -1656,9 +1656,17 @@
         <translation>新消息</translation>
     </message>
     <message>
+        <location filename="../../notifications/desktop_notifier_backend.py" line="77"/>
+        <location filename="../../notifications/freedesktop.py" line="154"/>
         <location filename="../../notifications/dispatcher.py" line="107"/>
         <source>Reply</source>
         <translation>回复</translation>
+    </message>
+    <message>
+        <location filename="../../notifications/desktop_notifier_backend.py" line="78"/>
+        <location filename="../../notifications/freedesktop.py" line="165"/>
+        <source>Send</source>
+        <translation>发送</translation>
     </message>
     <message>
         <location filename="../../notifications/dispatcher.py" line="108"/>
@@ -3838,12 +3846,12 @@
 <context>
     <name>Tray</name>
     <message>
-        <location filename="../../ui/tray.py" line="313"/>
+        <location filename="../../ui/tray.py" line="308"/>
         <source>Diagnostics copied to the clipboard.</source>
         <translation>诊断信息已复制到剪贴板。</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="314"/>
+        <location filename="../../ui/tray.py" line="309"/>
         <source>Diagnostics copied to the clipboard and saved to {0}.</source>
         <translation>诊断信息已复制到剪贴板，并保存到 {0}。</translation>
     </message>
@@ -3851,75 +3859,75 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../ui/tray.py" line="150"/>
+        <location filename="../../ui/tray.py" line="145"/>
         <source>Open inbox</source>
         <extracomment>the user asked for the inbox window (menu &quot;Open inbox&quot;) left click: show the window if hidden, hide it if shown &quot;Sign in again…&quot; for a source whose sign-in ended (&quot;mail:work&quot;, &quot;gateway&quot;) the pause state changed from the menu (paused_until or None)</extracomment>
         <translation>打开收件箱</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="158"/>
+        <location filename="../../ui/tray.py" line="153"/>
         <source>Pause notifications</source>
         <translation>暂停通知</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="164"/>
+        <location filename="../../ui/tray.py" line="159"/>
         <source>For 1 hour</source>
         <translation>1 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="166"/>
+        <location filename="../../ui/tray.py" line="161"/>
         <source>Until tomorrow</source>
         <translation>直到明天</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="169"/>
+        <location filename="../../ui/tray.py" line="164"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="173"/>
+        <location filename="../../ui/tray.py" line="168"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="175"/>
+        <location filename="../../ui/tray.py" line="170"/>
         <source>Copy diagnostics…</source>
         <translation>复制诊断信息…</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="178"/>
+        <location filename="../../ui/tray.py" line="173"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="185"/>
+        <location filename="../../ui/tray.py" line="180"/>
         <source>Diagnostics</source>
         <translation>诊断信息</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="223"/>
+        <location filename="../../ui/tray.py" line="218"/>
         <source>Notifications are on</source>
         <translation>通知已开启</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="231"/>
+        <location filename="../../ui/tray.py" line="226"/>
         <source>Paused until %s</source>
         <translation>暂停至 %s</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/tray.py" line="269"/>
+        <location filename="../../ui/tray.py" line="264"/>
         <source>Tidings — %n unread</source>
         <translation>
             <numerusform>消息通 — %n 条未读</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="284"/>
+        <location filename="../../ui/tray.py" line="279"/>
         <source>Notifications paused until %s</source>
         <translation>通知已暂停至 %s</translation>
     </message>
     <message>
-        <location filename="../../ui/tray.py" line="266"/>
+        <location filename="../../ui/tray.py" line="261"/>
         <source>Sign in again: {0}…</source>
         <translation>重新登录：{0}…</translation>
     </message>
@@ -3945,49 +3953,49 @@
 <context>
     <name>WelcomeWindow</name>
     <message>
-        <location filename="../../ui/welcome.py" line="35"/>
-        <location filename="../../ui/welcome.py" line="42"/>
+        <location filename="../../ui/welcome.py" line="29"/>
+        <location filename="../../ui/welcome.py" line="36"/>
         <source>Welcome to Tidings</source>
         <extracomment>&quot;Add a mail account&quot; &quot;Connect to your company&quot; (the gateway for chat and approvals)</extracomment>
         <translation>欢迎使用消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="41"/>
+        <location filename="../../ui/welcome.py" line="35"/>
         <source>Tidings</source>
         <translation>消息通</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="50"/>
+        <location filename="../../ui/welcome.py" line="44"/>
         <source>Tidings brings new mail, chat, approval requests and tasks into one inbox and tells you when something arrives. Start with your mail, your company&apos;s messages, or both.</source>
         <translation>消息通把新邮件、聊天、审批申请和任务汇集到一个收件箱，并在有新内容时提醒您。可以从邮件开始，也可以从公司的消息开始，或两者都用。</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="57"/>
+        <location filename="../../ui/welcome.py" line="51"/>
         <source>Add a mail account</source>
         <translation>添加邮件账户</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="71"/>
+        <location filename="../../ui/welcome.py" line="65"/>
         <source>Connect to your company</source>
         <translation>连接到公司</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="73"/>
+        <location filename="../../ui/welcome.py" line="67"/>
         <source>Chat, approvals and tasks through your company&apos;s message gateway</source>
         <translation>通过公司的消息网关接收聊天、审批和任务</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="77"/>
+        <location filename="../../ui/welcome.py" line="71"/>
         <source>Tidings keeps running in the tray when you close its windows.</source>
         <translation>关闭窗口后，消息通会继续在托盘中运行。</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="60"/>
+        <location filename="../../ui/welcome.py" line="54"/>
         <source>Type your mail address; Tidings finds the server and the sign-in</source>
         <translation>输入您的邮件地址，消息通会找出服务器和登录方式</translation>
     </message>
     <message>
-        <location filename="../../ui/welcome.py" line="62"/>
+        <location filename="../../ui/welcome.py" line="56"/>
         <source>Your organisation manages the mail accounts.</source>
         <translation>邮件账户由贵单位管理。</translation>
     </message>
