@@ -41,12 +41,15 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
+# The libraries first, then Qt: a module imported after PySide6 goes through its
+# __feature__ import check, which keeps the module's source in linecache (the tray app
+# installs desktop.ui.pyside_scan against that); imported first, each is measured alone.
 PROBE = """
 import importlib, sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 for name in sys.argv[2:]:
     importlib.import_module(name)
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QStyle, QSystemTrayIcon
 app = QApplication(sys.argv[:1])
 tray = QSystemTrayIcon(app.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon))
 tray.show()

@@ -9,9 +9,9 @@ it opens any connection.
   Unix, ``msvcrt.locking`` on Windows, straight from the standard library:
   filelock cost 0.7 MB for the life of the process, ``decimal`` included).
   The OS drops it when the process dies, so a crash leaves no stale lock.
-- "Show yourself": a local socket (Unix) or named pipe (Windows), through the
-  standard library's ``multiprocessing.connection``; the running instance
-  accepts on a daemon thread and calls the handler the UI set.
+- "Show yourself": a Unix socket (``socket``), or a named pipe on Windows
+  (``multiprocessing.connection``, imported there only: 0.35 MB at idle elsewhere);
+  the running instance accepts on a daemon thread and calls the handler the UI set.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ import contextlib
 import hashlib
 import logging
 import os
+import socket
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from multiprocessing.connection import Client, Listener
 from pathlib import Path
+from typing import Any, Protocol
 
 from desktop.config import paths
 
@@ -97,6 +98,77 @@ class _OsLock:
         os.close(fd)  # drops the flock
 
 
+class _Listener(Protocol):
+    def next_request(self) -> bytes:
+        """Wait for a connection and return what it sent (b"" for nothing in time).
+        Raises OSError once closed."""
+
+    def close(self) -> None: ...
+
+
+class _UnixListener:
+    def __init__(self, path: str) -> None:
+        # We hold the lock: a socket file there is a crashed instance's.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        self._path = path
+        self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            self._socket.bind(path)
+            self._socket.listen(4)
+        except BaseException:
+            self._socket.close()
+            raise
+
+    def next_request(self) -> bytes:
+        connection, _peer = self._socket.accept()
+        with connection:
+            connection.settimeout(1.0)  # a peer that connects and sends nothing
+            try:
+                return connection.recv(64)
+            except OSError:
+                return b""
+
+    def close(self) -> None:
+        self._socket.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._path)
+
+
+class _PipeListener:
+    def __init__(self, address: str) -> None:
+        from multiprocessing.connection import Listener
+
+        self._listener: Any = Listener(address, "AF_PIPE")
+
+    def next_request(self) -> bytes:
+        connection = self._listener.accept()
+        with connection:
+            try:
+                return bytes(connection.recv_bytes(64)) if connection.poll(1.0) else b""
+            except (OSError, EOFError):
+                return b""
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+def _send(address: str, family: str, message: bytes) -> None:
+    """Connect to the running instance and send ``message`` (b"": only wake it). OSError
+    when nobody listens."""
+    if family == "AF_PIPE":
+        from multiprocessing.connection import Client
+
+        with Client(address, family) as connection:
+            if message:
+                connection.send_bytes(message)
+        return
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+        connection.settimeout(CONNECT_WAIT_S)
+        connection.connect(address)
+        connection.sendall(message)
+
+
 class SingleInstance:
     """``claim()`` once at start; ``set_handler()`` when the UI can show itself."""
 
@@ -104,7 +176,7 @@ class SingleInstance:
         paths.private_dir(data_dir)
         self._lock = _OsLock(data_dir / LOCK_NAME)
         self.address, self._family = _address(data_dir)
-        self._listener: Listener | None = None
+        self._listener: _Listener | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._guard = threading.Lock()
@@ -138,7 +210,7 @@ class SingleInstance:
         if listener is not None:
             # A thread blocked in accept() is not woken by close() on Linux: a connection is.
             with contextlib.suppress(OSError):
-                Client(self.address, self._family).close()
+                _send(self.address, self._family, b"")
             if self._thread is not None:
                 self._thread.join(2.0)
             with contextlib.suppress(OSError):
@@ -151,8 +223,7 @@ class SingleInstance:
         deadline = time.monotonic() + CONNECT_WAIT_S
         while True:
             try:
-                with Client(self.address, self._family) as connection:
-                    connection.send_bytes(SHOW)
+                _send(self.address, self._family, SHOW)
                 return
             except OSError as exc:
                 if time.monotonic() > deadline:
@@ -161,27 +232,20 @@ class SingleInstance:
                 time.sleep(0.05)
 
     def _listen(self) -> None:
-        if self._family == "AF_UNIX":
-            # We hold the lock: a socket file there is a crashed instance's.
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.address)
-        self._listener = Listener(self.address, self._family)
+        self._listener = (
+            _PipeListener(self.address) if self._family == "AF_PIPE" else _UnixListener(self.address)
+        )
         self._thread = threading.Thread(
             target=self._serve, args=(self._listener,), name="single-instance", daemon=True
         )
         self._thread.start()
 
-    def _serve(self, listener: Listener) -> None:
+    def _serve(self, listener: _Listener) -> None:
         while not self._stopping.is_set():
             try:
-                connection = listener.accept()
+                request = listener.next_request()
             except OSError:
                 return  # closed
-            with connection:
-                try:
-                    request = connection.recv_bytes(64) if connection.poll(1.0) else b""
-                except (OSError, EOFError):
-                    continue
             if request == SHOW and not self._stopping.is_set():
                 self._requested()
 

@@ -189,14 +189,25 @@ import sys, tempfile
 from pathlib import Path
 import desktop.app.cli, desktop.ui.app
 from desktop.app.single_instance import SingleInstance
-instance = SingleInstance(Path(tempfile.mkdtemp()))
+folder = Path(tempfile.mkdtemp())
+instance = SingleInstance(folder)
 assert instance.claim()
+shown = []
+instance.set_handler(lambda: shown.append(1))
+assert not SingleInstance(folder).claim()  # a second launch, asking the first to show itself
+import time
+deadline = time.monotonic() + 5
+while not shown and time.monotonic() < deadline:
+    time.sleep(0.01)
 instance.release()
-print(",".join(m for m in ("filelock", "decimal") if m in sys.modules))
+assert shown == [1]
+print(",".join(m for m in ("filelock", "decimal", "multiprocessing") if m in sys.modules))
 """
 
 
 def test_the_single_instance_lock_imports_neither_filelock_nor_decimal() -> None:
+    # Nor multiprocessing on Unix: its connection module was 0.35 MB at idle for one
+    # socket; Windows' named pipe still goes through it.
     # The lock is the standard library's flock / msvcrt.locking; filelock brought decimal
     # (0.7 MB for the life of the process). tests/unit/test_single_instance.py checks the
     # lock itself, across processes too.
