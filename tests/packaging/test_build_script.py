@@ -79,7 +79,9 @@ def test_min_glibc_reads_the_newest_symbol_version(build: ModuleType, tmp_path: 
     assert build.min_glibc(tmp_path) == "2.34"
 
 
-def test_icons_rendered_in_every_hicolor_size(build: ModuleType, tmp_path: Path) -> None:
+def test_icons_rendered_in_every_hicolor_size(build: ModuleType, tmp_path: Path, qapp: object) -> None:
+    # qapp: the session's QApplication, made first; render_icons would otherwise make a
+    # QGuiApplication, and every later test that shows a widget would abort the process.
     build.render_icons(tmp_path)
     from PySide6.QtGui import QImage
 
