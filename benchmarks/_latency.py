@@ -1,7 +1,7 @@
 """In-process rig shared by the two latency benchmarks (mail and gateway).
 
 The real Runtime (store file, pipeline, sources) plus the real NotificationDispatcher and
-the backend ``pick_backend`` chooses (desktop-notifier over D-Bus to dunst), on a qasync
+the backend ``pick_backend`` chooses (the freedesktop backend over D-Bus to dunst), on a qasync
 loop with a QApplication (as the tray app runs) or a plain asyncio loop (as `tidings
 watch` would). Instrumentation lives here, never in production code:
 
@@ -10,9 +10,9 @@ watch` would). Instrumentation lives here, never in production code:
 - a listener added before the dispatcher: the moment the store has committed the new
   items and listeners are being told (loop thread);
 - the dispatcher's backend is wrapped: ``show`` entered, and ``show`` returned. The
-  desktop-notifier backend's ``show`` returns once ``send_notification`` has had dunst's
-  reply to the D-Bus ``Notify`` call (so dunst has the bubble) and desktop-notifier's
-  cache check is done: that return is the "notification sent" moment.
+  freedesktop backend's ``show`` returns once it has dunst's reply to the D-Bus
+  ``Notify`` call (so dunst has the bubble): that return is the "notification sent"
+  moment.
 """
 
 from __future__ import annotations

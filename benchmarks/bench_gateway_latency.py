@@ -8,16 +8,16 @@ What runs:
 - harness GatewayProcess: the reference gateway (child process, SQLite, 127.0.0.1), one user,
   one integration;
 - in this process: the real Runtime (store file, Pipeline, GatewaySource on the loop), the real
-  NotificationDispatcher and the backend pick_backend() chooses (desktop-notifier over D-Bus to
-  dunst), on a qasync loop with a QApplication (xcb on the session's Xvfb) or a plain asyncio
+  NotificationDispatcher and the backend pick_backend() chooses (the freedesktop backend over
+  D-Bus to dunst), on a qasync loop with a QApplication (xcb on the session's Xvfb) or a plain asyncio
   loop (--loop asyncio);
 - a poster thread calling GatewayProcess.post_event (signed POST /v1/events through httpx);
 - a bare websocket probe (a second token of the same user, websockets' sync client in its
   own thread) timestamping each event frame: the gateway's own push latency, same run.
 
 Per event: t0 = just before the POST;  gateway push = t(frame at the probe) - t0;
-  Tidings = t(notification sent) - t0, where "sent" is the return of the desktop-notifier
-  backend's show() (desktop-notifier has dunst's reply to the D-Bus Notify call).
+  Tidings = t(notification sent) - t0, where "sent" is the return of the freedesktop
+  backend's show() (it has dunst's reply to the D-Bus Notify call).
 Events alternate chat.message and approval.requested, --spacing s apart (default 0.3 s).
 That is ~7 events per 2 s coalescing window, above the default budget of 3, so the
 dispatcher gets Coalescer(budget=1_000_000): every event is offered and shown as its own
@@ -291,7 +291,7 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
         if "show_start" in m:
             send.append((m["sent"] - m["show_start"]) * 1000)
 
-    header("Gateway latency: POST /v1/events -> notification sent (desktop-notifier -> dunst)")
+    header("Gateway latency: POST /v1/events -> notification sent (freedesktop backend -> dunst)")
     print(f"machine: {machine_line()}")
     loop_desc = (
         f"qasync + QApplication ({os.environ.get('QT_QPA_PLATFORM', '')})"
@@ -327,7 +327,7 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
         f"    listeners -> backend.show entered (rules, coalescer, dispatcher queue task)    {summary(dispatch)}"
     )
     print(
-        f"    backend.show -> returned (D-Bus Notify round trip to dunst, desktop-notifier)  {summary(send)}"
+        f"    backend.show -> returned (D-Bus Notify round trip to dunst, jeepney)           {summary(send)}"
     )
     print()
     if tidings:

@@ -8,7 +8,7 @@ What runs (in this process unless said otherwise):
 - harness Dovecot (child process), one user, plaintext IMAP on 127.0.0.1;
 - the real Runtime (store file with WAL, Pipeline, ImapSource with its IDLE worker thread),
   the real NotificationDispatcher with its default Coalescer (budget 3 per 2 s window),
-  and the backend pick_backend() chooses: desktop-notifier over D-Bus to dunst;
+  and the backend pick_backend() chooses: the freedesktop backend over D-Bus to dunst;
 - on a qasync loop with a QApplication (xcb on the session's Xvfb), as the tray app runs,
   or with --loop asyncio on a plain asyncio loop (the dispatcher and backend need no Qt).
 - an APPEND client (its own persistent IMAP connection, driven from a worker thread), and
@@ -18,7 +18,7 @@ What runs (in this process unless said otherwise):
 Per mail: t0 = APPEND returned (tagged OK read by the appender);
   server push = t(EXISTS at the probe) - t0   (Dovecot holds IDLE notifications ~500 ms);
   Tidings     = t(notification sent)  - t0,  where "sent" is the return of the
-  desktop-notifier backend's show(): desktop-notifier has dunst's reply to Notify;
+  freedesktop backend's show(): it has dunst's reply to Notify;
   overhead    = Tidings - server push (per mail, and as difference of the percentiles).
 Mails are spaced --spacing s apart (default 0.75 s: at most 3 per 2 s coalescing window,
 so the default dispatcher shows each mail as its own bubble); the summary count is printed.
@@ -235,7 +235,7 @@ def report(r: dict[str, object], args: argparse.Namespace) -> None:
         if "show_start" in m:
             send.append((m["sent"] - m["show_start"]) * 1000)
 
-    header("Mail latency: APPEND returned -> notification sent (desktop-notifier -> dunst)")
+    header("Mail latency: APPEND returned -> notification sent (freedesktop backend -> dunst)")
     print(f"machine: {machine_line()}")
     print(f"loop: {args.loop}{' + QApplication (' + __import__('os').environ.get('QT_QPA_PLATFORM', '') + ')' if args.loop == 'qasync' else ''};"
           f" backend: {r['backend']}; mails: {args.mails} (+{args.warmup} warm-up), spaced {args.spacing:.2f} s;"
@@ -262,7 +262,7 @@ def report(r: dict[str, object], args: argparse.Namespace) -> None:
         f"    listeners -> backend.show entered (rules, coalescer, dispatcher queue task)              {summary(dispatch)}"
     )
     print(
-        f"    backend.show -> returned (D-Bus Notify round trip to dunst, desktop-notifier)            {summary(send)}"
+        f"    backend.show -> returned (D-Bus Notify round trip to dunst, jeepney)                     {summary(send)}"
     )
     print()
     if tidings:
