@@ -12,7 +12,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from desktop.sources.imap.parse import decode_header_text, raw_header
@@ -387,6 +387,9 @@ anything = st.text(max_size=200)  # includes NUL, CR/LF and lone surrogates
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(subject=typed, body=typed, name=typed)
+# Python's folder put the space before "¡" between two encoded-words, where readers drop it
+# (CPython gh-144156): found by this property, kept as an example.
+@example(subject="", body="", name="000" + "\u0800" * 14 + " \u00a1 \xa0")
 def test_typed_text_survives_the_round_trip(subject: str, body: str, name: str) -> None:
     out = render(draft(subject=subject, body=body, to=(Mailbox(name, "bob@example.org"),)), date=WHEN)
     assert out.data.isascii()

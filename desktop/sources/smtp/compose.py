@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email import errors, policy
+from email.header import Header
 from email.headerregistry import Address, AddressHeader, HeaderRegistry
 from email.message import EmailMessage, Message
 
@@ -27,7 +28,8 @@ from desktop.sources.smtp.outgoing import MESSAGE_ID_RE, Outgoing
 
 # 7bit output: UTF-8 text goes out quoted-printable (mostly Latin) or base64 (mostly CJK),
 # whichever is shorter, so the bytes pass any server and APPEND unchanged, without 8BITMIME.
-_POLICY = policy.SMTP.clone(cte_type="7bit")
+# refold_source="none": the address fields set folded already (_set_addresses) stay as set.
+_POLICY = policy.SMTP.clone(cte_type="7bit", refold_source="none")
 MAX_BODY_CHARS = 5_000_000  # more is not a typed reply; servers cap whole mails at 10-50 MB
 MAX_SUBJECT_CHARS = 1000
 MAX_RECIPIENTS = 500
@@ -426,11 +428,11 @@ def render(draft: Draft, date: datetime | None = None) -> Outgoing:
             ).format(f"{len(draft.body) / 1e6:.1f}", f"{MAX_BODY_CHARS / 1e6:.0f}")
         )
     msg = EmailMessage(policy=_POLICY)
-    msg["From"] = _address_header(identity.mailbox, "From")
+    _set_addresses(msg, "From", [_address_header(identity.mailbox, "From")])
     if draft.to:
-        msg["To"] = [_address_header(m, "To") for m in draft.to]
+        _set_addresses(msg, "To", [_address_header(m, "To") for m in draft.to])
     if draft.cc:
-        msg["Cc"] = [_address_header(m, "Cc") for m in draft.cc]
+        _set_addresses(msg, "Cc", [_address_header(m, "Cc") for m in draft.cc])
     for m in draft.bcc:  # checked, never written: Bcc stays in the envelope only
         _address_header(m, "Bcc")
     msg["Subject"] = draft.subject
@@ -536,6 +538,25 @@ def _address_header(box: Mailbox, field: str) -> Address:
                 _field(field), repr(box.address), exc
             )
         ) from exc
+
+
+def _set_addresses(msg: EmailMessage, field: str, addresses: Sequence[Address]) -> None:
+    """Set an address field. Python's header folder (3.11-3.13, CPython gh-144156) drops the
+    space between two non-ASCII words of a display name when a fold falls there: their
+    encoded-words come out adjacent, and RFC 2047 readers join adjacent encoded-words. So a
+    non-ASCII name is encoded by the legacy ``Header``, which keeps every space inside the
+    encoded text, one address per line; ASCII names are left to the policy."""
+    if all(a.display_name.isascii() for a in addresses):
+        msg[field] = addresses
+        return
+    entries = []
+    for index, a in enumerate(addresses):
+        if a.display_name.isascii():
+            entries.append(str(a))  # quoted where it needs to be
+            continue
+        name = Header(a.display_name, "utf-8", header_name=field if index == 0 else None, continuation_ws=" ")
+        entries.append(f"{name.encode(linesep=chr(10))}\n <{a.addr_spec}>")
+    msg.set_raw(field, ",\n ".join(entries))
 
 
 def _envelope_address(address: str, field: str) -> str:
