@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio
 import dataclasses
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,33 +36,12 @@ from desktop.notifications.backends import (
 from desktop.notifications.dispatcher import NotificationDispatcher
 from desktop.ui.tray_balloon import TrayBalloonBackend
 from harness.desktop_session import DesktopSession
+from tests.integration.action_recorder import Recorder
 
 pytestmark = pytest.mark.desktop
 
 ICON = Path(__file__).resolve().parents[2] / "desktop" / "resources" / "icons" / "tidings.svg"
 BASE = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
-
-
-class Recorder:
-    """A NotificationActions handler that remembers every call."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, ...]] = []
-
-    def open_item(self, item_id: str) -> None:
-        self.calls.append(("open_item", item_id))
-
-    def open_items(self, item_ids: Sequence[str]) -> None:
-        self.calls.append(("open_items", *item_ids))
-
-    def mark_read(self, item_id: str) -> None:
-        self.calls.append(("mark_read", item_id))
-
-    def reply(self, item_id: str, text: str) -> None:
-        self.calls.append(("reply", item_id, text))
-
-    def approve(self, item_id: str) -> None:
-        self.calls.append(("approve", item_id))
 
 
 def make(n: int, kind: Kind = Kind.MAIL, **kw: object) -> Item:
