@@ -489,6 +489,24 @@ def write_settings(
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
+def store_passwords_in_keyring(
+    config: Path, base: Sequence[str], env: dict[str, str], passwords: dict[str, str]
+) -> None:
+    """Drop the settings' password commands and store each account's password (by account
+    name) the way a user does, with ``tidings account set-password`` (``base``: the command
+    that runs tidings) into the session's Secret Service."""
+    lines = config.read_text(encoding="utf-8").splitlines()
+    config.write_text(
+        "\n".join(x for x in lines if not x.startswith("password_command")) + "\n", encoding="utf-8"
+    )
+    for name, password in passwords.items():
+        subprocess.run(
+            [*base, "--config", str(config), "account", "set-password", name],
+            input=password + "\n", text=True, cwd=ROOT, env={**os.environ, **env}, check=True,
+            capture_output=True,
+        )  # fmt: skip
+
+
 def write_mail_settings(path: Path, dovecot_port: int, user: str, password: str, name: str = "work") -> None:
     """A settings file with one plaintext-loopback Dovecot account; the password comes
     from a command, so no keyring is touched."""

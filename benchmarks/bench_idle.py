@@ -56,6 +56,7 @@ from benchmarks._common import (  # noqa: E402
     smaps_rollup_kb,
     status_kb,
     stop_process,
+    store_passwords_in_keyring,
     tcp_peers,
     thread_count,
     verdict,
@@ -98,6 +99,8 @@ def main() -> int:
     parser.add_argument("--breakdown", type=int, default=12, metavar="N",
                         help="print the N largest kinds of mapping at the end (0: none)")  # fmt: skip
     parser.add_argument("--bundle", type=Path, metavar="EXE", help="measure this bundled tidings executable")
+    parser.add_argument("--keyring", action="store_true",
+                        help="the accounts' passwords in the Secret Service (gnome-keyring), not commands")  # fmt: skip
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for the app (e.g. MALLOC_ARENA_MAX=2), to compare")  # fmt: skip
     args = parser.parse_args()
@@ -118,7 +121,12 @@ def main() -> int:
         info["fill"] = took
         gateway = None if args.no_gateway else GatewayProcess(tmp / "gateway.sqlite3")
         network_manager = contextlib.nullcontext() if args.no_network_manager else FakeNetworkManager()
-        with DesktopSession(tray=True) as desk, Dovecot() as dovecot, network_manager as nm:
+        keyring = "bench-keyring" if args.keyring else None
+        with (
+            DesktopSession(tray=True, keyring_password=keyring) as desk,
+            Dovecot() as dovecot,
+            network_manager as nm,
+        ):
             users = [f"bench{n + 1}" for n in range(args.accounts)]
             for user in users:
                 dovecot.add_user(user, PASSWORD)
@@ -132,6 +140,12 @@ def main() -> int:
                 write_settings(config, dovecot.imap_port, [(u, PASSWORD) for u in users], gateway.url, token)
             else:
                 write_settings(config, dovecot.imap_port, [(u, PASSWORD) for u in users])
+            if args.keyring:
+                base = (
+                    [str(args.bundle.resolve())] if args.bundle else [sys.executable, "-m", "desktop.app.cli"]
+                )
+                names = ["work" if n == 0 else f"work{n + 1}" for n in range(len(users))]
+                store_passwords_in_keyring(config, base, desk.env, dict.fromkeys(names, PASSWORD))
             watcher = TrayWatcher(desk.display)
             extra_env = dict(e.split("=", 1) for e in args.env)
             if nm is not None:
@@ -207,7 +221,8 @@ def main() -> int:
     what = f"the bundle {args.bundle}" if args.bundle else "tray app"
     gw = "" if args.no_gateway else " and the gateway"
     gw += "" if args.no_network_manager else ", NetworkManager (a fake one on a stand-in system bus)"
-    extra = f", env {' '.join(args.env)}" if args.env else ""
+    extra = ", passwords in the Secret Service" if args.keyring else ", passwords by command"
+    extra += f", env {' '.join(args.env)}" if args.env else ""
     header(f"Idle {what}: {args.items:,} stored items, {args.accounts} IMAP account(s) in IDLE{gw}, "
            f"window hidden{extra}")  # fmt: skip
     print(f"machine: {machine_line()}")

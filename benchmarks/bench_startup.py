@@ -67,6 +67,7 @@ from benchmarks._common import (  # noqa: E402
     machine_line,
     raw_mail,
     stop_process,
+    store_passwords_in_keyring,
     verdict,
     write_mail_settings,
 )
@@ -126,18 +127,6 @@ def wait_gone(watcher: TrayWatcher, timeout: float = 10) -> None:
         time.sleep(0.05)
 
 
-def store_password_in_keyring(config: Path, base: list[str], env: dict[str, str]) -> None:
-    """Drop the settings' password command and store the password the way a user does."""
-    lines = config.read_text(encoding="utf-8").splitlines()
-    config.write_text(
-        "\n".join(x for x in lines if not x.startswith("password_command")) + "\n", encoding="utf-8"
-    )
-    subprocess.run(
-        [*base, "--config", str(config), "account", "set-password", "work"],
-        input=PASSWORD + "\n", text=True, cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True,
-    )  # fmt: skip
-
-
 def print_bundle_size(exe: Path) -> None:
     folder = exe.resolve().parent
     size = sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
@@ -186,7 +175,7 @@ def main() -> int:
             watcher = TrayWatcher(desk.display)
             base = [str(args.bundle.resolve())] if args.bundle else [sys.executable, "-m", "desktop.app.cli"]
             if args.keyring:
-                store_password_in_keyring(config, base, desk.env)
+                store_passwords_in_keyring(config, base, desk.env, {"work": PASSWORD})
             try:
                 for run in range(args.runs):
                     data = tmp / f"data-{run}"
