@@ -24,8 +24,17 @@ PATH_VARIABLE = "TIDINGS_FILE_KEYRING"
 
 
 def environment(path: Path) -> dict[str, str]:
-    """What a child process needs in its environment to use the file at ``path``."""
-    return {"PYTHON_KEYRING_BACKEND": f"{__name__}.FileKeyring", PATH_VARIABLE: str(path)}
+    """What a child process needs in its environment to use the file at ``path``: its
+    own children too (the tray app asks the keyring from a child started with ``python
+    -P``, which does not look in the working folder), so the checkout's root goes first
+    on PYTHONPATH."""
+    root = str(Path(__file__).resolve().parent.parent)
+    python_path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    return {
+        "PYTHON_KEYRING_BACKEND": f"{__name__}.FileKeyring",
+        PATH_VARIABLE: str(path),
+        "PYTHONPATH": python_path,
+    }
 
 
 class FileKeyring(keyring.backend.KeyringBackend):

@@ -288,6 +288,10 @@ def _start_tray_app(settings: Settings, data_dir: Path) -> int:
     from desktop.app.single_instance import SingleInstance
     from desktop.store import StoreError
 
+    if sys.platform not in ("win32", "darwin"):
+        # Keyring's Secret Service backend would stay loaded here for good (~11 MB, issue 9);
+        # Windows' and macOS' backends are small and stay in process.
+        secrets.ask_keyring_from_child()
     instance = SingleInstance(data_dir)
     if not instance.claim():
         # Launched again (from the menu while autostarted, say): a second process would
@@ -295,6 +299,10 @@ def _start_tray_app(settings: Settings, data_dir: Path) -> int:
         log.info("Tidings is already running for %s: showing its inbox", data_dir)
         print("Tidings is already running; its inbox was brought up.", file=sys.stderr)
         return 0
+    # The passwords the first logins need, asked now in one child (while the store opens).
+    secrets.prefetch(
+        [secrets.mail_key(a.name) for a in settings.mail if a.auth != "oauth2" and not a.password_command]
+    )
     try:
         runtime: Runtime | ConfigError | StoreError
         try:

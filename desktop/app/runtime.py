@@ -79,7 +79,7 @@ class Runtime:
         token refresh needs the OAuth client, and its import would delay the others."""
         self._start_connections()
         early = [a for a in self.settings.mail if a.auth != "oauth2"]
-        if any(not a.password_command for a in early):
+        if any(not a.password_command for a in early) and not secrets.keyring_from_child():
             _load_keyring()
         for account in early:
             self._add(make_mail_source(account, self.store))

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import subprocess
+import threading
 from types import ModuleType
+from typing import Any
 
 from desktop.config.logs import register_secret
 from desktop.core.i18n import lazy
 
 SERVICE = "tidings"
+
+log = logging.getLogger(__name__)
 
 
 class SecretError(Exception):
@@ -97,6 +103,25 @@ def run_command(command: str, what: str, timeout: float = 30.0) -> str:
     return secret
 
 
+#: Asked from a child process (``ask_keyring_from_child``), or in this one.
+_FROM_CHILD = False
+#: A locked keyring may show its unlock prompt: the user gets this long to answer it.
+CHILD_TIMEOUT_S = 300.0
+
+
+def ask_keyring_from_child(enabled: bool = True) -> None:
+    """From now on, ask the keyring from a short-lived child process
+    (``desktop.config.keyring_child``): the tray app on Linux and the BSDs, where keyring's
+    Secret Service backend would keep ~11 MB in this process for its whole life (issue 9)."""
+    global _FROM_CHILD, _prefetch
+    _FROM_CHILD = enabled
+    _prefetch = None
+
+
+def keyring_from_child() -> bool:
+    return _FROM_CHILD
+
+
 def _keyring() -> ModuleType:
     """keyring, imported on first use: with its Secret Service backend it pulls in
     secretstorage and cryptography, ~11 MB that accounts using a command never need."""
@@ -106,14 +131,127 @@ def _keyring() -> ModuleType:
     return keyring
 
 
-def get_secret(key: str, command: str = "", what: str = "password") -> str:
-    if command:
-        return run_command(command, what)
+def _ask_child(op: str, key: str, secret: str | None = None) -> str | None:
+    from desktop.config import keyring_child
+
+    request = {"op": op, "service": SERVICE, "key": key}
+    if secret is not None:
+        request["secret"] = secret
+    try:
+        done = subprocess.run(
+            keyring_child.command(),
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise KeyringUnavailable(f"the keyring did not answer within {CHILD_TIMEOUT_S:.0f} s") from exc
+    except OSError as exc:
+        raise KeyringUnavailable(f"cannot start the keyring helper: {exc}") from exc
+    answer = keyring_child.parse(done.stdout)
+    if answer is None or "error" in answer:
+        # A crash prints a traceback (keyring's and D-Bus's words, never the secret).
+        said = (done.stderr.strip().splitlines() or [""])[-1]
+        raise KeyringUnavailable(f"the keyring helper failed (exit {done.returncode}): {said}")
+    if "unavailable" in answer:
+        raise KeyringUnavailable(str(answer["unavailable"]))
+    value = answer.get("secret")
+    return value if isinstance(value, str) else None
+
+
+class _Prefetch:
+    """One child asking for several keys at start, read on its own thread (so it is
+    reaped even if no key is ever taken); each key's first ``get_secret`` takes its
+    answer, once (later lookups ask the keyring afresh)."""
+
+    def __init__(self, keys: list[str]) -> None:
+        from desktop.config import keyring_child
+
+        self.keys = set(keys)
+        self._answer: dict[str, Any] | KeyringUnavailable = KeyringUnavailable("not asked")
+        self._done = threading.Event()
+        self._process = subprocess.Popen(
+            keyring_child.command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        request = json.dumps({"op": "get-many", "service": SERVICE, "keys": keys})
+        threading.Thread(target=self._read, args=(request,), name="keyring-prefetch", daemon=True).start()
+
+    def take(self, key: str) -> str | None:
+        """The answer for ``key`` (waits for the child); raises KeyringUnavailable."""
+        self._done.wait()
+        if isinstance(self._answer, KeyringUnavailable):
+            raise self._answer
+        value = self._answer.get(key)
+        return value if isinstance(value, str) else None
+
+    def _read(self, request: str) -> None:
+        from desktop.config import keyring_child
+
+        try:
+            out, err = self._process.communicate(request, timeout=CHILD_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            self._answer = KeyringUnavailable(f"the keyring did not answer within {CHILD_TIMEOUT_S:.0f} s")
+        except OSError as exc:
+            self._answer = KeyringUnavailable(f"the keyring helper failed: {exc}")
+        else:
+            answer = keyring_child.parse(out) or {}
+            found = answer.get("secrets")
+            if "unavailable" in answer:
+                self._answer = KeyringUnavailable(str(answer["unavailable"]))
+            elif isinstance(found, dict):
+                self._answer = found
+            else:
+                said = (err.strip().splitlines() or [""])[-1]
+                self._answer = KeyringUnavailable(
+                    f"the keyring helper failed (exit {self._process.returncode}): {said}"
+                )
+        self._done.set()
+
+
+_prefetch: _Prefetch | None = None
+_prefetch_lock = threading.Lock()
+
+
+def prefetch(keys: list[str]) -> None:
+    """Start asking the keyring for ``keys`` now, in one child, without waiting (the tray
+    app, for the accounts that log in first): the child starts before the store opens
+    and the workers start, and two accounts cost one child, not two."""
+    global _prefetch
+    if not _FROM_CHILD or not keys:
+        return
+    try:
+        _prefetch = _Prefetch(keys)
+    except OSError as exc:
+        log.debug("cannot start the keyring helper early: %s", exc)
+
+
+def _keyring_get(key: str) -> str | None:
+    if _FROM_CHILD:
+        with _prefetch_lock:
+            early = _prefetch if _prefetch is not None and key in _prefetch.keys else None
+            if early is not None:
+                early.keys.discard(key)  # taken once; the next lookup asks afresh
+        return early.take(key) if early is not None else _ask_child("get", key)
     keyring = _keyring()
     try:
         secret: str | None = keyring.get_password(SERVICE, key)
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailable(str(exc)) from exc
+    return secret
+
+
+def get_secret(key: str, command: str = "", what: str = "password") -> str:
+    if command:
+        return run_command(command, what)
+    secret = _keyring_get(key)
     if not secret:
         raise SecretError(
             lazy.translate("Status", "no {0} is stored for {1}: set it in Settings").format(
@@ -126,6 +264,9 @@ def get_secret(key: str, command: str = "", what: str = "password") -> str:
 
 def set_secret(key: str, secret: str) -> None:
     register_secret(secret)
+    if _FROM_CHILD:
+        _ask_child("set", key, secret)
+        return
     keyring = _keyring()
     try:
         keyring.set_password(SERVICE, key, secret)
@@ -134,6 +275,9 @@ def set_secret(key: str, secret: str) -> None:
 
 
 def delete_secret(key: str) -> None:
+    if _FROM_CHILD:
+        _ask_child("delete", key)
+        return
     keyring = _keyring()
     try:
         keyring.delete_password(SERVICE, key)
@@ -146,10 +290,9 @@ def delete_secret(key: str) -> None:
 def stored_state(key: str) -> str:
     """What a password field may claim: "stored", "missing" or "no-keyring". Blocking
     (the keyring is asked); the secret itself is not kept."""
-    keyring = _keyring()
     try:
-        secret = keyring.get_password(SERVICE, key)
-    except keyring.errors.KeyringError:
+        secret = _keyring_get(key)
+    except KeyringUnavailable:
         return "no-keyring"
     if secret:
         register_secret(secret)
