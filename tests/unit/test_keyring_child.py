@@ -21,9 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def child_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "keyring" / "keyring.json"
-    for name, value in file_keyring.environment(path).items():
+    for name, value in file_keyring.environment(path).items():  # PYTHONPATH too, for the child
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the child imports harness.file_keyring
     secrets.ask_keyring_from_child()
     yield path
     secrets.ask_keyring_from_child(False)
