@@ -22,8 +22,23 @@ from jeepney.io.asyncio import DBusConnection, DBusRouter, open_dbus_connection
 
 log = logging.getLogger(__name__)
 
-# Signals waiting for their callback; beyond this, a flood is dropped, not buffered.
-SIGNAL_BACKLOG = 1000
+
+class _Handler:
+    """What jeepney's router puts a matching signal into (it wants a queue's
+    ``put_nowait``): the callback, called at once from the router's receiving task. No
+    asyncio.Queue and no task of our own: a queue binds to the loop of its first wait,
+    and under qasync a later test's (or a nested) loop may step the same task."""
+
+    def __init__(self, callback: Callable[[Message], None]) -> None:
+        self._callback = callback
+
+    def put_nowait(self, message: Message) -> None:
+        try:
+            self._callback(message)
+        except Exception:
+            log.exception(
+                "handling the D-Bus signal %s failed", message.header.fields.get(HeaderFields.member)
+            )
 
 
 class BusError(Exception):
@@ -40,7 +55,6 @@ class BusConnection:
     def __init__(self, connection: DBusConnection) -> None:
         self._connection = connection
         self._router = DBusRouter(connection)
-        self._tasks: set[asyncio.Task[None]] = set()
         self._filters: list[Any] = []
 
     @classmethod
@@ -99,26 +113,11 @@ class BusConnection:
 
     async def subscribe(self, rule: MatchRule, local: MatchRule, callback: Callable[[Message], None]) -> None:
         """Ask the bus for the signals ``rule`` matches and hand each one ``local``
-        matches here to ``callback``, in order, on this loop. Two rules because the bus
-        resolves a well-known sender name and jeepney's local matching cannot: ``local``
-        leaves the sender out."""
-        queue: asyncio.Queue[Message] = asyncio.Queue(SIGNAL_BACKLOG)
-        self._filters.append(self._router.filter(local, queue=queue))
+        matches here to ``callback``, in order, from the receiving task. Two rules because
+        the bus resolves a well-known sender name and jeepney's local matching cannot:
+        ``local`` leaves the sender out."""
+        self._filters.append(self._router.filter(local, queue=_Handler(callback)))
         await self.call_bus("AddMatch", rule.serialise())
-        task = asyncio.create_task(self._deliver(queue, callback), name="tidings-dbus-signals")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    @staticmethod
-    async def _deliver(queue: asyncio.Queue[Message], callback: Callable[[Message], None]) -> None:
-        while True:
-            message = await queue.get()
-            try:
-                callback(message)
-            except Exception:
-                log.exception(
-                    "handling the D-Bus signal %s failed", message.header.fields.get(HeaderFields.member)
-                )
 
     def close(self) -> None:
         """Stop receiving and close the socket (synchronous: usable from any teardown)."""
@@ -126,8 +125,6 @@ class BusConnection:
             with contextlib.suppress(KeyError):
                 handle.close()
         self._filters.clear()
-        for task in list(self._tasks):
-            task.cancel()
         self._router._rcv_task.cancel()
         with contextlib.suppress(Exception):
             self._connection.writer.close()

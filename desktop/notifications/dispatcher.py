@@ -381,5 +381,9 @@ class NotificationDispatcher:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        await self.drain()
-        await self.backend.close()
+        try:
+            await self.drain()
+        finally:
+            # Also when the caller gives up on the drain (the app's stop waits 5 s; a show
+            # may wait 10 s for a hung service): the connection must not outlive the loop.
+            await self.backend.close()

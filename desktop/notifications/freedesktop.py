@@ -88,7 +88,8 @@ class FreedesktopBackend(NotifierBackend):
         self._markup = False
         self._clickable = True
         self._string_hints = False  # an old service that declares hints as a{ss}
-        self._server = ""  # the service's unique bus name: only its signals count
+        # The service's unique bus name, from its replies: only its signals count.
+        self._server = ""
         self._by_id: collections.OrderedDict[int, _Shown] = collections.OrderedDict()
         self._ids: dict[str, int] = {}  # notice key -> the service's id
 
@@ -97,7 +98,10 @@ class FreedesktopBackend(NotifierBackend):
     async def probe(self) -> None:
         """Connect and read the service's capabilities; raises without a bus or a service."""
         bus = await self._connection()
-        caps = set((await bus.call(SERVICE, "GetCapabilities", timeout=CALL_TIMEOUT))[0])
+        # A call, not GetNameOwner: the bus starts a service that is only activatable.
+        reply = await bus.request(SERVICE, "GetCapabilities", timeout=CALL_TIMEOUT)
+        caps = set(BusConnection.unwrap(reply)[0])
+        self._server = BusConnection.sender(reply)
         info = await bus.call(SERVICE, "GetServerInformation", timeout=CALL_TIMEOUT)
         self.supports_buttons = "actions" in caps
         self.supports_reply = INLINE_REPLY in caps
@@ -133,7 +137,6 @@ class FreedesktopBackend(NotifierBackend):
                     path=SERVICE.object_path,
                 )
                 await bus.subscribe(on_bus, local, self._on_signal)
-                self._server = str((await bus.call_bus("GetNameOwner", str(SERVICE.bus_name)))[0])
             except BaseException:
                 bus.close()
                 raise

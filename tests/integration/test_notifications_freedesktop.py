@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from jeepney.bus_messages import message_bus
 
 from desktop.notifications import freedesktop
 from desktop.notifications.backends import (
@@ -193,3 +195,39 @@ async def test_the_bus_going_away_is_a_refusal_not_a_crash(fake: FakeNotificatio
         await backend.withdraw(MAIL.key)  # nothing to close it on: no error either
     finally:
         await backend.close()
+
+
+@pytest.mark.desktop
+async def test_a_service_the_bus_starts_on_demand_is_started_by_the_first_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Where the notification daemon is only D-Bus-activatable (dunst's service file here),
+    # the first method call starts it; asking the bus for the name's owner first would say
+    # "no owner" and lose native notifications.
+    import os
+    import signal
+    import subprocess
+
+    from harness.desktop_session import DesktopSession
+    from harness.private_bus import PrivateBus
+
+    with DesktopSession() as desk, PrivateBus() as bus:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+        display = desk.env["DISPLAY"]
+        monkeypatch.setenv("DISPLAY", display)
+        # the bus passes its activation environment, not ours, to the service it starts
+        subprocess.run(["dbus-update-activation-environment", f"DISPLAY={display}"], check=True, timeout=10)
+        backend = await asyncio.wait_for(pick_backend(Recorder(), None, timeout=10), 15)
+        started = 0
+        try:
+            assert backend.name.startswith("freedesktop")
+            assert await backend.show(MAIL)
+            owner = bus.connect().send_and_get_reply(
+                message_bus.GetConnectionUnixProcessID("org.freedesktop.Notifications"), timeout=5
+            )
+            started = int(owner.body[0])
+            assert "dunst" in Path(f"/proc/{started}/cmdline").read_bytes().decode(errors="replace")
+        finally:
+            await backend.close()
+            if started:
+                os.kill(started, signal.SIGTERM)

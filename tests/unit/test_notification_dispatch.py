@@ -244,3 +244,26 @@ def test_a_click_on_a_summary_opens_exactly_its_burst() -> None:
     run_action(handler, OPEN, notice.item_id, burst=notice.summary_of)
     run_action(handler, OPEN, "x")
     assert handler.calls == [("open_items", (item(1).id, item(2).id)), ("open_item", "x")]
+
+
+def test_closing_releases_the_backend_even_when_a_show_hangs(rig: Rig) -> None:
+    # The app's stop gives the drain 5 s; a hung service makes a show wait 10 s. The
+    # backend's connection must be closed anyway, before the loop is.
+    hang = asyncio.Event()
+    closed: list[bool] = []
+
+    async def show(notice: Notice) -> bool:
+        await hang.wait()
+        return True
+
+    async def close() -> None:
+        closed.append(True)
+
+    rig.backend.show = show  # type: ignore[method-assign]
+    rig.backend.close = close  # type: ignore[method-assign]
+    rig.dispatcher.items_added([item(1)], quiet=False)
+    with pytest.raises(TimeoutError):
+        rig.loop.run_until_complete(asyncio.wait_for(rig.dispatcher.close(), 0.2))
+    assert closed == [True]
+    hang.set()  # let the worker finish before the fixture closes the loop
+    rig.loop.run_until_complete(asyncio.wait_for(rig.dispatcher.drain(), 5))
