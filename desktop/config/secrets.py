@@ -142,7 +142,8 @@ def _ask_child(op: str, key: str, secret: str | None = None) -> str | None:
             keyring_child.command(),
             input=json.dumps(request),
             capture_output=True,
-            text=True,
+            encoding="utf-8",  # the JSON is ASCII; a traceback on stderr may not be
+            errors="replace",
             timeout=CHILD_TIMEOUT_S,
             check=False,
         )
@@ -177,7 +178,8 @@ class _Prefetch:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            text=True,
+            encoding="utf-8",
+            errors="replace",
         )
         request = json.dumps({"op": "get-many", "service": SERVICE, "keys": keys})
         threading.Thread(target=self._read, args=(request,), name="keyring-prefetch", daemon=True).start()
@@ -191,6 +193,14 @@ class _Prefetch:
         return value if isinstance(value, str) else None
 
     def _read(self, request: str) -> None:
+        try:
+            self._answer = self._answer_of(request)
+        except Exception as exc:  # whatever happens, take() must not wait forever
+            self._answer = KeyringUnavailable(f"the keyring helper failed: {exc}")
+        finally:
+            self._done.set()
+
+    def _answer_of(self, request: str) -> dict[str, Any] | KeyringUnavailable:
         from desktop.config import keyring_child
 
         try:
@@ -198,22 +208,15 @@ class _Prefetch:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.communicate()
-            self._answer = KeyringUnavailable(f"the keyring did not answer within {CHILD_TIMEOUT_S:.0f} s")
-        except OSError as exc:
-            self._answer = KeyringUnavailable(f"the keyring helper failed: {exc}")
-        else:
-            answer = keyring_child.parse(out) or {}
-            found = answer.get("secrets")
-            if "unavailable" in answer:
-                self._answer = KeyringUnavailable(str(answer["unavailable"]))
-            elif isinstance(found, dict):
-                self._answer = found
-            else:
-                said = (err.strip().splitlines() or [""])[-1]
-                self._answer = KeyringUnavailable(
-                    f"the keyring helper failed (exit {self._process.returncode}): {said}"
-                )
-        self._done.set()
+            return KeyringUnavailable(f"the keyring did not answer within {CHILD_TIMEOUT_S:.0f} s")
+        answer = keyring_child.parse(out) or {}
+        found = answer.get("secrets")
+        if "unavailable" in answer:
+            return KeyringUnavailable(str(answer["unavailable"]))
+        if isinstance(found, dict):
+            return found
+        said = (err.strip().splitlines() or [""])[-1]
+        return KeyringUnavailable(f"the keyring helper failed (exit {self._process.returncode}): {said}")
 
 
 _prefetch: _Prefetch | None = None

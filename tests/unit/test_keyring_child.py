@@ -71,6 +71,14 @@ def test_a_helper_that_crashes_or_hangs_is_a_missing_keyring_not_a_hang(
     with pytest.raises(secrets.KeyringUnavailable) as raised:
         secrets.get_secret(secrets.mail_key("work"))
     assert "exit 3" in raised.value.detail
+    garbage = "import sys; sys.stderr.buffer.write(bytes([255, 254]) + b'\\n'); sys.exit(5)"
+    monkeypatch.setattr(keyring_child, "command", lambda: [sys.executable, "-c", garbage])
+    for early in (False, True):  # not UTF-8 on stderr: still said as a missing keyring
+        if early:
+            secrets.prefetch([secrets.mail_key("work")])
+        with pytest.raises(secrets.KeyringUnavailable) as raised:
+            secrets.get_secret(secrets.mail_key("work"))
+        assert "exit 5" in raised.value.detail
     monkeypatch.setattr(keyring_child, "command", lambda: [sys.executable, "-c", "print('not json')"])
     assert secrets.stored_state(secrets.mail_key("work")) == "no-keyring"
     monkeypatch.setattr(secrets, "CHILD_TIMEOUT_S", 0.5)
