@@ -131,6 +131,28 @@ def _keyring() -> ModuleType:
     return keyring
 
 
+def _timed_out() -> KeyringUnavailable:
+    return KeyringUnavailable(f"the keyring did not answer within {CHILD_TIMEOUT_S:.0f} s")
+
+
+def _child_answer(stdout: str, stderr: str, returncode: int | None) -> dict[str, Any]:
+    """A keyring child's answer; raises KeyringUnavailable when the keyring refused or the
+    child failed (a crash prints a traceback: keyring's and D-Bus's words, never the secret)."""
+    from desktop.config import keyring_child
+
+    answer = keyring_child.parse(stdout)
+    if answer is not None and "unavailable" in answer:
+        raise KeyringUnavailable(str(answer["unavailable"]))
+    if answer is None or "error" in answer:
+        raise _helper_failed(returncode, stderr)
+    return answer
+
+
+def _helper_failed(returncode: int | None, stderr: str) -> KeyringUnavailable:
+    said = (stderr.strip().splitlines() or [""])[-1]
+    return KeyringUnavailable(f"the keyring helper failed (exit {returncode}): {said}")
+
+
 def _ask_child(op: str, key: str, secret: str | None = None) -> str | None:
     from desktop.config import keyring_child
 
@@ -148,17 +170,10 @@ def _ask_child(op: str, key: str, secret: str | None = None) -> str | None:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise KeyringUnavailable(f"the keyring did not answer within {CHILD_TIMEOUT_S:.0f} s") from exc
+        raise _timed_out() from exc
     except OSError as exc:
         raise KeyringUnavailable(f"cannot start the keyring helper: {exc}") from exc
-    answer = keyring_child.parse(done.stdout)
-    if answer is None or "error" in answer:
-        # A crash prints a traceback (keyring's and D-Bus's words, never the secret).
-        said = (done.stderr.strip().splitlines() or [""])[-1]
-        raise KeyringUnavailable(f"the keyring helper failed (exit {done.returncode}): {said}")
-    if "unavailable" in answer:
-        raise KeyringUnavailable(str(answer["unavailable"]))
-    value = answer.get("secret")
+    value = _child_answer(done.stdout, done.stderr, done.returncode).get("secret")
     return value if isinstance(value, str) else None
 
 
@@ -195,28 +210,24 @@ class _Prefetch:
     def _read(self, request: str) -> None:
         try:
             self._answer = self._answer_of(request)
+        except KeyringUnavailable as exc:
+            self._answer = exc
         except Exception as exc:  # whatever happens, take() must not wait forever
             self._answer = KeyringUnavailable(f"the keyring helper failed: {exc}")
         finally:
             self._done.set()
 
-    def _answer_of(self, request: str) -> dict[str, Any] | KeyringUnavailable:
-        from desktop.config import keyring_child
-
+    def _answer_of(self, request: str) -> dict[str, Any]:
         try:
             out, err = self._process.communicate(request, timeout=CHILD_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.communicate()
-            return KeyringUnavailable(f"the keyring did not answer within {CHILD_TIMEOUT_S:.0f} s")
-        answer = keyring_child.parse(out) or {}
-        found = answer.get("secrets")
-        if "unavailable" in answer:
-            return KeyringUnavailable(str(answer["unavailable"]))
-        if isinstance(found, dict):
-            return found
-        said = (err.strip().splitlines() or [""])[-1]
-        return KeyringUnavailable(f"the keyring helper failed (exit {self._process.returncode}): {said}")
+            raise _timed_out() from None
+        found = _child_answer(out, err, self._process.returncode).get("secrets")
+        if not isinstance(found, dict):
+            raise _helper_failed(self._process.returncode, err)
+        return found
 
 
 _prefetch: _Prefetch | None = None
