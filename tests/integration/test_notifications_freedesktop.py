@@ -123,11 +123,16 @@ async def test_only_the_service_own_signals_for_offered_keys_act_and_only_once(
         await until(lambda: bool(handler.calls))
         fake.emit("ActionInvoked", "us", nid, MARK_READ)  # a second press: already acted on
         fake.emit("ActionInvoked", "us", nid, "default")
-        await asyncio.sleep(0.3)
-        assert handler.calls == [("mark_read", MAIL.item_id)]
-        assert backend._ids == {MAIL.key: nid}  # still closable: the service has not closed it
+        # A sentinel: the service's signals arrive in order, so once a click on a second
+        # bubble is handled, the two presses before it were handled (and ignored) too.
+        sentinel = Notice(item_id="mail:work:INBOX:7:2", title="Ann — Q4", body="")
+        assert await backend.show(sentinel)
+        fake.emit("ActionInvoked", "us", backend._ids[sentinel.key], "default")
+        await until(lambda: len(handler.calls) == 2)
+        assert handler.calls == [("mark_read", MAIL.item_id), ("open_item", sentinel.item_id)]
+        assert backend._ids[MAIL.key] == nid  # still closable: the service has not closed it
         fake.emit("NotificationClosed", "uu", nid, 2)
-        await until(lambda: not backend._ids)
+        await until(lambda: MAIL.key not in backend._ids)
     finally:
         await backend.close()
 
